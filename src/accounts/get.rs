@@ -1,0 +1,46 @@
+//! `GET /v1/staff/{account_id}`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+use crate::accounts::types::StaffMember;
+use crate::accounts::{authorize_for_account, model};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, OrgAction};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::etag::etag;
+use crate::ids::AccountId;
+
+/// Get a member of staff
+///
+/// Sends an `ETag` to quote in `If-Match` when updating.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("account_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The member of staff", body = StaffMember,
+            headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in your organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/{account_id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = AccountId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let org = authorize_for_account(&mut conn, &user, id, OrgAction::ViewStaff).await?;
+    let row = model::find(&mut conn, &org, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let tag = etag(row.version);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .json(StaffMember::shown(row, access::sees_staff_details(&user))))
+}

@@ -1,0 +1,52 @@
+//! `GET /v1/organisations/{organisation_id}/staff`.
+
+use actix_web::{get, web};
+
+use crate::accounts::model;
+use crate::accounts::types::{StaffList, StaffMember};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, OrgAction};
+use crate::error::{ApiResult, Problem};
+use crate::http::pagination::PageQuery;
+use crate::ids::OrganisationId;
+
+/// List staff
+///
+/// Every member of the organisation may list it; mentors and commissioners see names only.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("organisation_id" = uuid::Uuid, Path), PageQuery),
+    responses(
+        (status = 200, description = "A page of staff, oldest first", body = StaffList),
+        (status = 400, description = "Malformed id, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{organisation_id}/staff")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<StaffList>> {
+    let org = access::organisation(
+        &user,
+        OrganisationId(path.into_inner()),
+        OrgAction::ViewStaff,
+    )?;
+    let page = query.page()?;
+    let mut conn = state.conn().await?;
+    let rows = model::list(&mut conn, &org, page).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| r.id);
+    let full = access::sees_staff_details(&user);
+    Ok(web::Json(StaffList {
+        items: rows
+            .into_iter()
+            .map(|r| StaffMember::shown(r, full))
+            .collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,195 @@
+//! Account rows and their queries. Queries that read or change an organisation's accounts take
+//! an `Authorized<OrganisationId>` and filter by it in SQL.
+
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, Selectable, SelectableHelper};
+use diesel::{Insertable, Queryable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::roles::Role;
+use crate::db::schema::accounts;
+use crate::http::pagination::Page;
+use crate::ids::{AccountId, OrganisationId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts, check_for_backend(diesel::pg::Pg))]
+pub struct AccountRow {
+    pub id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub deactivated_at: Option<OffsetDateTime>,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl AccountRow {
+    pub fn role(&self) -> Role {
+        // The column's CHECK constraint admits only known roles; fail towards least access.
+        Role::parse(&self.role).unwrap_or(Role::Mentor)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// Emails are compared and stored trimmed and lower-cased.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> QueryResult<AccountRow> {
+    diesel::insert_into(accounts::table)
+        .values(&new)
+        .returning(AccountRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// For sign-in only: the account behind an email, active or not.
+pub async fn by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::email.eq(email))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// For a signed-in account acting on itself (`/v1/me`, password change).
+pub async fn own(conn: &mut AsyncPgConnection, id: AccountId) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .find(id.0)
+        .select(AccountRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Which organisation an account belongs to: read before authorizing, returns no account data.
+pub async fn organisation_of(
+    conn: &mut AsyncPgConnection,
+    id: AccountId,
+) -> QueryResult<Option<OrganisationId>> {
+    Ok(accounts::table
+        .find(id.0)
+        .select(accounts::organisation_id)
+        .first::<Option<Uuid>>(conn)
+        .await
+        .optional()?
+        .flatten()
+        .map(OrganisationId))
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    id: AccountId,
+) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::id.eq(id.0))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    page: Page,
+) -> QueryResult<Vec<AccountRow>> {
+    let mut query = accounts::table
+        .filter(accounts::organisation_id.eq(org.id().0))
+        .select(AccountRow::as_select())
+        .order(accounts::id.asc())
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(accounts::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+#[derive(Debug, Default)]
+pub struct AccountChanges {
+    pub role: Option<Role>,
+    /// `Some(Some(t))` deactivates at `t`; `Some(None)` reactivates.
+    pub deactivated_at: Option<Option<OffsetDateTime>>,
+}
+
+/// Applies `changes` if the account is still at `version`; returns the new row, or `None` when
+/// the version moved on (a concurrent update) or the account is not in the organisation.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    id: AccountId,
+    version: i32,
+    changes: &AccountChanges,
+) -> QueryResult<Option<AccountRow>> {
+    let target = accounts::table
+        .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::id.eq(id.0))
+        .filter(accounts::version.eq(version));
+    let now = OffsetDateTime::now_utc();
+    let role = changes.role.map(Role::as_str);
+    diesel::update(target)
+        .set((
+            role.map(|r| accounts::role.eq(r)),
+            changes
+                .deactivated_at
+                .map(|d| accounts::deactivated_at.eq(d)),
+            accounts::version.eq(version + 1),
+            accounts::updated_at.eq(now),
+        ))
+        .returning(AccountRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    id: AccountId,
+    hash: &str,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id.0))
+        .set((
+            accounts::password_hash.eq(hash),
+            accounts::version.eq(accounts::version + 1),
+            accounts::updated_at.eq(OffsetDateTime::now_utc()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a diesel error is the unique violation of `accounts.email`.
+pub fn is_email_taken(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            info
+        ) if info.constraint_name() == Some("accounts_email_key")
+    )
+}

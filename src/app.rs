@@ -1,0 +1,155 @@
+//! `Application::build(config)`: the one place the server is wired. `main` and the tests both
+//! use it (the tests through `app`, in-process), so what is tested is what runs.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::password::Passwords;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::db::{self, DbConn, DbPool};
+use crate::error::ApiResult;
+use crate::http::extract::{self, RouteIndex};
+use crate::http::observe::{Metrics, observe};
+use crate::storage::Storage;
+
+/// What every handler may reach: configuration, the pool, keys, hashing and storage.
+pub struct AppState {
+    pub config: Config,
+    pub pool: DbPool,
+    pub tokens: TokenKeys,
+    pub passwords: Passwords,
+    pub storage: Storage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database pool: {0}")]
+    Pool(#[from] deadpool::managed::BuildError),
+    #[error("password hasher: {0}")]
+    Passwords(String),
+    #[error("object storage: {0}")]
+    Storage(#[from] object_store::Error),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    #[error("listening socket: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Result<Self, StartupError> {
+        Ok(AppState {
+            pool: db::pool(&config.database)?,
+            tokens: TokenKeys::new(&config.tokens),
+            passwords: Passwords::new(config.password_hash_concurrency)
+                .map_err(|e| StartupError::Passwords(e.to_string()))?,
+            storage: Storage::from_config(&config.storage)?,
+            config,
+        })
+    }
+
+    /// A pooled connection; 503 when none frees up within the pool timeout.
+    pub async fn conn(&self) -> ApiResult<DbConn> {
+        Ok(self.pool.get().await?)
+    }
+}
+
+/// Everything the workers share; cheap to clone.
+#[derive(Clone)]
+pub struct Shared {
+    pub state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+    routes: web::Data<RouteIndex>,
+    spec: Arc<utoipa::openapi::OpenApi>,
+}
+
+impl Shared {
+    pub fn new(config: Config) -> Result<Self, StartupError> {
+        let spec = crate::openapi::spec();
+        Ok(Shared {
+            state: web::Data::new(AppState::new(config)?),
+            metrics: web::Data::new(Metrics::new()?),
+            routes: web::Data::new(RouteIndex::from_openapi(&spec)),
+            spec: Arc::new(spec),
+        })
+    }
+}
+
+/// The actix `App`: extractor error handlers, the route table, the docs and the fallback, all
+/// behind the request-id / metrics / access-log middleware.
+pub fn app(
+    shared: Shared,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let max_json = shared.state.config.max_json_bytes;
+    App::new()
+        .app_data(shared.state.clone())
+        .app_data(shared.metrics.clone())
+        .app_data(shared.routes.clone())
+        .app_data(extract::json_config(max_json))
+        .app_data(extract::path_config())
+        .app_data(extract::query_config())
+        .configure(|cfg| {
+            crate::routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(
+                cfg,
+            ))
+        })
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.spec).clone()))
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                actix_web::HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }),
+        )
+        .default_service(web::to(extract::fallback))
+        .wrap(from_fn(observe))
+}
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub fn build(config: Config) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind(config.bind)?;
+        let port = listener.local_addr()?.port();
+        let workers = config.workers;
+        let shared = Shared::new(config)?;
+        let mut server = HttpServer::new(move || app(shared.clone()))
+            .listen(listener)?
+            // SIGTERM/SIGINT: stop accepting, let requests in flight finish.
+            .shutdown_timeout(30);
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,12 @@
+//! Authentication and authorization: passwords, tokens, the fail-closed `CurrentUser`
+//! extractor and the `access` policy whose `Authorized<...>` proofs every scoped query takes.
+
+pub mod access;
+pub mod current_user;
+pub mod password;
+pub mod roles;
+pub mod tokens;
+
+pub use access::Authorized;
+pub use current_user::CurrentUser;
+pub use roles::{OrganisationKind, Role};

@@ -1,0 +1,320 @@
+//! Typed configuration, read once from the environment and validated at start-up, so that a
+//! misconfigured deployment stops with a message naming the variable instead of failing later.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// Everything the service needs to run. Secrets are `SecretString`: their `Debug` is redacted.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub workers: Option<usize>,
+    pub database: DatabaseConfig,
+    pub tokens: TokenConfig,
+    pub storage: StorageConfig,
+    pub log_format: LogFormat,
+    /// How many argon2 hashes may run at once (each uses ~19 MiB and one core).
+    pub password_hash_concurrency: usize,
+    pub invitation_ttl: Duration,
+    pub login_throttle: LoginThrottleConfig,
+    /// Largest JSON body accepted, in bytes.
+    pub max_json_bytes: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: SecretString,
+    pub pool_size: usize,
+    /// How long a request waits for a connection before the service answers 503.
+    pub pool_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenConfig {
+    pub issuer: String,
+    pub audience: String,
+    /// Signing keys by key id; the first signs, all verify (rotation).
+    pub keys: Vec<(String, SecretString)>,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// A session ends this long after sign-in, however often it is refreshed.
+    pub session_max_age: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub enum StorageConfig {
+    Local {
+        path: PathBuf,
+    },
+    S3 {
+        bucket: String,
+        region: String,
+        endpoint: Option<String>,
+        access_key_id: String,
+        secret_access_key: SecretString,
+        allow_http: bool,
+    },
+    /// In-process only; for unit tests.
+    Memory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginThrottleConfig {
+    pub max_failures_per_account: i32,
+    pub max_failures_per_address: i32,
+    /// Failures are counted over this window, and a blocked key stays blocked this long.
+    pub window: Duration,
+}
+
+/// A configuration problem, naming the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn err(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        message: message.into(),
+    }
+}
+
+/// The shortest accepted HMAC key: 256 bits, as RFC 7518 §3.2 requires for HS256.
+const MIN_KEY_BYTES: usize = 32;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads configuration through `lookup`, so tests can supply their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(&lookup);
+        let url = env
+            .get("DATABASE_URL")
+            .ok_or_else(|| err("DATABASE_URL", "is required (postgres://user:pass@host/db)"))?;
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(err("DATABASE_URL", "must start with postgres://"));
+        }
+        let access_ttl = Duration::from_secs(env.parse("CAMAU_ACCESS_TOKEN_TTL_SECS", 600u64)?);
+        if access_ttl.is_zero() || access_ttl > Duration::from_secs(600) {
+            return Err(err(
+                "CAMAU_ACCESS_TOKEN_TTL_SECS",
+                "must be between 1 and 600 seconds",
+            ));
+        }
+        let concurrency_default = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Config {
+            bind: env.parse("CAMAU_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            workers: env.parse_opt("CAMAU_WORKERS")?,
+            database: DatabaseConfig {
+                url: SecretString::from(url),
+                pool_size: env.parse("CAMAU_DB_POOL_SIZE", 16usize)?.max(1),
+                pool_timeout: Duration::from_millis(env.parse("CAMAU_DB_POOL_TIMEOUT_MS", 2000)?),
+            },
+            tokens: TokenConfig {
+                issuer: env
+                    .get("CAMAU_JWT_ISSUER")
+                    .unwrap_or_else(|| "camau".into()),
+                audience: env
+                    .get("CAMAU_JWT_AUDIENCE")
+                    .unwrap_or_else(|| "camau-api".into()),
+                keys: parse_keys(env.get("CAMAU_JWT_KEYS"))?,
+                access_ttl,
+                refresh_ttl: Duration::from_secs(
+                    env.parse("CAMAU_REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400,
+                ),
+                session_max_age: Duration::from_secs(
+                    env.parse("CAMAU_SESSION_MAX_AGE_DAYS", 90u64)? * 86_400,
+                ),
+            },
+            storage: storage(&env)?,
+            log_format: match env.get("CAMAU_LOG_FORMAT").as_deref() {
+                None | Some("json") => LogFormat::Json,
+                Some("pretty") => LogFormat::Pretty,
+                Some(_) => return Err(err("CAMAU_LOG_FORMAT", "must be json or pretty")),
+            },
+            password_hash_concurrency: env
+                .parse("CAMAU_PASSWORD_HASH_CONCURRENCY", concurrency_default)?
+                .max(1),
+            invitation_ttl: Duration::from_secs(
+                env.parse("CAMAU_INVITATION_TTL_HOURS", 72u64)? * 3600,
+            ),
+            login_throttle: LoginThrottleConfig {
+                max_failures_per_account: env.parse("CAMAU_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,
+                max_failures_per_address: env.parse("CAMAU_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+                window: Duration::from_secs(env.parse("CAMAU_LOGIN_WINDOW_SECS", 900u64)?),
+            },
+            max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
+        })
+    }
+}
+
+/// `CAMAU_JWT_KEYS=kid1:secret1,kid0:secret0` — the first key signs; every key verifies.
+fn parse_keys(raw: Option<String>) -> Result<Vec<(String, SecretString)>, ConfigError> {
+    const VAR: &str = "CAMAU_JWT_KEYS";
+    let raw = raw.ok_or_else(|| {
+        err(
+            VAR,
+            "is required: kid:secret[,kid:secret...], secrets of at least 32 bytes",
+        )
+    })?;
+    let mut keys = Vec::new();
+    for entry in raw.split(',') {
+        let (kid, secret) = entry
+            .split_once(':')
+            .ok_or_else(|| err(VAR, "each entry must be kid:secret"))?;
+        let kid = kid.trim();
+        if kid.is_empty() || secret.len() < MIN_KEY_BYTES {
+            return Err(err(
+                VAR,
+                format!("key ids must be non-empty and secrets at least {MIN_KEY_BYTES} bytes"),
+            ));
+        }
+        if keys.iter().any(|(k, _): &(String, SecretString)| k == kid) {
+            return Err(err(VAR, format!("key id {kid} appears twice")));
+        }
+        keys.push((kid.to_owned(), SecretString::from(secret.to_owned())));
+    }
+    Ok(keys)
+}
+
+fn storage(env: &Env<'_>) -> Result<StorageConfig, ConfigError> {
+    match env.get("CAMAU_STORAGE").as_deref() {
+        None | Some("local") => Ok(StorageConfig::Local {
+            path: env
+                .get("CAMAU_STORAGE_PATH")
+                .unwrap_or_else(|| ".local/storage".into())
+                .into(),
+        }),
+        Some("memory") => Ok(StorageConfig::Memory),
+        Some("s3") => {
+            let required = |name: &'static str| {
+                env.get(name)
+                    .ok_or_else(|| err(name, "is required when CAMAU_STORAGE=s3"))
+            };
+            Ok(StorageConfig::S3 {
+                bucket: required("CAMAU_S3_BUCKET")?,
+                region: env
+                    .get("CAMAU_S3_REGION")
+                    .unwrap_or_else(|| "eu-west-2".into()),
+                endpoint: env.get("CAMAU_S3_ENDPOINT"),
+                access_key_id: required("CAMAU_S3_ACCESS_KEY_ID")?,
+                secret_access_key: SecretString::from(required("CAMAU_S3_SECRET_ACCESS_KEY")?),
+                allow_http: env.parse("CAMAU_S3_ALLOW_HTTP", false)?,
+            })
+        }
+        Some(_) => Err(err("CAMAU_STORAGE", "must be local, s3 or memory")),
+    }
+}
+
+struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+
+    fn parse<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+    ) -> Result<T, ConfigError> {
+        Ok(self.parse_opt(name)?.unwrap_or(default))
+    }
+
+    fn parse_opt<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+    ) -> Result<Option<T>, ConfigError> {
+        self.get(name)
+            .map(|raw| {
+                raw.trim()
+                    .parse()
+                    .map_err(|_| err(name, format!("cannot parse {raw:?}")))
+            })
+            .transpose()
+    }
+}
+
+impl DatabaseConfig {
+    pub fn url(&self) -> &str {
+        self.url.expose_secret()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |k| vars.get(k).cloned())
+    }
+
+    const KEY: &str = "k1:0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn minimal_environment_gives_defaults() {
+        let c = config(&[("DATABASE_URL", "postgres://x/y"), ("CAMAU_JWT_KEYS", KEY)]).unwrap();
+        assert_eq!(c.bind.port(), 8080);
+        assert_eq!(c.tokens.access_ttl, Duration::from_secs(600));
+        assert!(matches!(c.storage, StorageConfig::Local { .. }));
+        assert_eq!(c.tokens.keys[0].0, "k1");
+    }
+
+    #[test]
+    fn errors_name_the_variable_and_never_echo_secrets() {
+        let e = config(&[("CAMAU_JWT_KEYS", KEY)]).unwrap_err();
+        assert_eq!(e.variable, "DATABASE_URL");
+        let e = config(&[
+            ("DATABASE_URL", "postgres://x/y"),
+            ("CAMAU_JWT_KEYS", "k:short"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "CAMAU_JWT_KEYS");
+        assert!(!e.to_string().contains("short"));
+        let e = config(&[
+            ("DATABASE_URL", "postgres://x/y"),
+            ("CAMAU_JWT_KEYS", KEY),
+            ("CAMAU_ACCESS_TOKEN_TTL_SECS", "3600"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "CAMAU_ACCESS_TOKEN_TTL_SECS");
+        let e = config(&[
+            ("DATABASE_URL", "postgres://x/y"),
+            ("CAMAU_JWT_KEYS", KEY),
+            ("CAMAU_STORAGE", "s3"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "CAMAU_S3_BUCKET");
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://u:hunter2@x/y"),
+            ("CAMAU_JWT_KEYS", KEY),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"));
+        assert!(!shown.contains("0123456789abcdef"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Contract rows and their queries.
+
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, QueryDsl, Queryable, Selectable, SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::db::schema::contracts;
+use crate::http::pagination::Page;
+use crate::ids::{ContractId, OrganisationId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contracts, check_for_backend(diesel::pg::Pg))]
+pub struct ContractRow {
+    pub id: Uuid,
+    pub commissioning_body_id: Uuid,
+    pub provider_id: Uuid,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    _platform: &Authorized<()>,
+    commissioning_body: OrganisationId,
+    provider: OrganisationId,
+    starts_on: Date,
+    ends_on: Option<Date>,
+) -> QueryResult<ContractRow> {
+    diesel::insert_into(contracts::table)
+        .values((
+            contracts::id.eq(ContractId::new().0),
+            contracts::commissioning_body_id.eq(commissioning_body.0),
+            contracts::provider_id.eq(provider.0),
+            contracts::starts_on.eq(starts_on),
+            contracts::ends_on.eq(ends_on),
+        ))
+        .returning(ContractRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Contracts in which the organisation is either party.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    page: Page,
+) -> QueryResult<Vec<ContractRow>> {
+    let id = org.id().0;
+    let mut query = contracts::table
+        .filter(
+            contracts::commissioning_body_id
+                .eq(id)
+                .or(contracts::provider_id.eq(id)),
+        )
+        .select(ContractRow::as_select())
+        .order(contracts::id.asc())
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(contracts::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+pub fn is_duplicate(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,50 @@
+//! The PostgreSQL pool and the embedded migrations. diesel-async over tokio-postgres: no libpq,
+//! and queries never block an actix worker. The pool has a wait timeout so that an exhausted
+//! pool answers 503 quickly instead of hanging.
+
+pub mod schema;
+
+use diesel::Connection;
+use diesel_async::AsyncPgConnection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseConfig;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+
+/// Builds the pool; connections are opened lazily.
+pub fn pool(config: &DatabaseConfig) -> Result<DbPool, deadpool::managed::BuildError> {
+    let mut manager_config = ManagerConfig::default();
+    // A failed query marks the connection broken anyway; a ping per checkout would double the
+    // round trips of every request.
+    manager_config.recycling_method = RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+        config.url(),
+        manager_config,
+    );
+    Pool::builder(manager)
+        .max_size(config.pool_size)
+        .wait_timeout(Some(config.pool_timeout))
+        .create_timeout(Some(config.pool_timeout))
+        .recycle_timeout(Some(config.pool_timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+}
+
+/// Runs pending migrations and returns the versions applied.
+///
+/// Blocking: diesel's harness is synchronous (and `AsyncMigrationHarness` panics on actix's
+/// current-thread runtime), so callers run this on a blocking thread.
+pub fn run_migrations(url: &str) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+    let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)?;
+    let applied = conn.run_pending_migrations(MIGRATIONS)?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}

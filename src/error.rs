@@ -1,0 +1,314 @@
+//! The one error type of the API. Every failure a client can see is an `ApiError`, rendered as
+//! RFC 9457 `application/problem+json` with a stable `code` the app localises by, field-level
+//! `errors[]` and the request id. Unexpected failures become an opaque 500 whose cause goes only
+//! to the log.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::request_id;
+
+/// Stable, machine-readable error codes. Renaming one is a breaking API change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    InvalidJson,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    InvalidPathParameter,
+    InvalidQueryParameter,
+    RouteNotFound,
+    MethodNotAllowed,
+    Unauthenticated,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    Forbidden,
+    NotFound,
+    EmailTaken,
+    InvitationInvalid,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordTooWeak,
+    TooManyAttempts,
+    PreconditionFailed,
+    PreconditionRequired,
+    Conflict,
+    ServiceUnavailable,
+    InternalError,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed
+            | InvalidJson
+            | InvalidPathParameter
+            | InvalidQueryParameter
+            | PasswordTooShort
+            | PasswordTooLong
+            | PasswordTooWeak => StatusCode::BAD_REQUEST,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RouteNotFound | NotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Unauthenticated | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
+            Forbidden => StatusCode::FORBIDDEN,
+            EmailTaken | Conflict | InvitationInvalid => StatusCode::CONFLICT,
+            TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed => "The request has invalid fields",
+            InvalidJson => "The request body is not valid JSON for this endpoint",
+            UnsupportedMediaType => "The request body must be application/json",
+            PayloadTooLarge => "The request body is too large",
+            InvalidPathParameter => "A path parameter is malformed",
+            InvalidQueryParameter => "A query parameter is malformed",
+            RouteNotFound => "No such endpoint",
+            MethodNotAllowed => "This endpoint does not accept that method",
+            Unauthenticated => "Authentication is required",
+            InvalidCredentials => "Email or password is wrong",
+            InvalidRefreshToken => "The refresh token is not valid",
+            Forbidden => "You may not do this",
+            NotFound => "Not found",
+            EmailTaken => "An account with this email already exists",
+            InvitationInvalid => "The invitation code is not valid",
+            PasswordTooShort => "The password is too short",
+            PasswordTooLong => "The password is too long",
+            PasswordTooWeak => "The password is too easy to guess",
+            TooManyAttempts => "Too many attempts; try again later",
+            PreconditionFailed => "The record changed since you last read it",
+            PreconditionRequired => "This update needs an If-Match header",
+            Conflict => "The request conflicts with the current state",
+            ServiceUnavailable => "The service is temporarily unavailable",
+            InternalError => "An unexpected error occurred",
+        }
+    }
+
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// One invalid field, addressed by a JSON-pointer-like path (`/email`, `/admin/name`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The problem+json body. Documented in the OpenAPI spec as `Problem`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:camau:problem:<code>`
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: &'static str,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub code: ErrorCode,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub detail: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub retry_after_secs: Option<u64>,
+    /// The cause of an internal error: logged, never sent.
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        ApiError {
+            code,
+            detail: None,
+            errors: Vec::new(),
+            retry_after_secs: None,
+            source: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound)
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(ErrorCode::Forbidden)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(ErrorCode::Unauthenticated)
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        ApiError {
+            errors,
+            ..Self::new(ErrorCode::ValidationFailed)
+        }
+    }
+
+    pub fn too_many(retry_after_secs: u64) -> Self {
+        ApiError {
+            retry_after_secs: Some(retry_after_secs.max(1)),
+            ..Self::new(ErrorCode::TooManyAttempts)
+        }
+    }
+
+    /// An unexpected failure: the client sees an opaque 500; the cause goes to the log.
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ApiError {
+            source: Some(source.into()),
+            ..Self::new(ErrorCode::InternalError)
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            type_: format!("urn:camau:problem:{}", self.code.as_str()),
+            title: self.code.title(),
+            status: self.code.status().as_u16(),
+            detail: self.detail.clone(),
+            code: self.code,
+            errors: self.errors.clone(),
+            request_id: request_id::current(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code.as_str())?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.code == ErrorCode::InternalError {
+            tracing::error!(error = %self, "unexpected failure");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        if let Some(secs) = self.retry_after_secs {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if self.code == ErrorCode::Unauthenticated {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
+    fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        tracing::warn!(error = %e, "no database connection available");
+        ApiError::new(ErrorCode::ServiceUnavailable)
+            .with_detail("The database is busy or unreachable; retry shortly")
+    }
+}
+
+/// Accumulates field errors so a client learns about every bad field at once.
+#[derive(Default)]
+pub struct Validator(Vec<FieldError>);
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// Text must have between `min` and `max` characters (Unicode scalar values).
+    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        let n = value.chars().count();
+        if n < min || value.trim().is_empty() && min > 0 {
+            self.add(
+                field,
+                "too_short",
+                format!("must have at least {min} characters"),
+            );
+        } else if n > max {
+            self.add(
+                field,
+                "too_long",
+                format!("must have at most {max} characters"),
+            );
+        }
+    }
+
+    pub fn email(&mut self, field: &str, value: &str) {
+        let ok = value.len() <= 254
+            && value.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            })
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !ok {
+            self.add(field, "invalid_email", "must be an email address");
+        }
+    }
+
+    pub fn finish(self) -> ApiResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `POST /v1/organisations/{organisation_id}/invitations`: an admin invites a colleague.
+
+use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+
+use crate::accounts::model::normalise_email;
+use crate::app::AppState;
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, OrgAction};
+use crate::error::{ApiError, ApiResult, Problem, Validator};
+use crate::ids::OrganisationId;
+use crate::invitations::model::{self, NewInvitationFor};
+use crate::invitations::types::{CreateInvitation, Invitation};
+use crate::organisations::model as organisations;
+
+/// Invite a colleague
+///
+/// The organisation's admins (and platform administrators). The role must exist in this kind
+/// of organisation. The code in the response is the only copy: hand it to the invitee.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("organisation_id" = uuid::Uuid, Path)),
+    request_body = CreateInvitation,
+    responses(
+        (status = 201, description = "Invitation created", body = Invitation),
+        (status = 400, description = "Invalid email, or a role this organisation cannot have", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email already has an account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{organisation_id}/invitations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<CreateInvitation>,
+) -> ApiResult<HttpResponse> {
+    let org = access::organisation(
+        &user,
+        OrganisationId(path.into_inner()),
+        OrgAction::ManageStaff,
+    )?;
+    body.validate()?;
+    let mut conn = state.conn().await?;
+    let organisation = organisations::find(&mut conn, &org)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !body.role.fits(organisation.kind()) {
+        let mut v = Validator::new();
+        v.add(
+            "/role",
+            "role_not_in_organisation",
+            "this kind of organisation has no such role",
+        );
+        v.finish()?;
+    }
+    let email = normalise_email(&body.email);
+    let role = body.role;
+    let ttl = state.config.invitation_ttl;
+    let invitation = conn
+        .transaction(async move |conn| {
+            let invitation = model::create(
+                conn,
+                NewInvitationFor {
+                    organisation: org.id(),
+                    email: &email,
+                    role,
+                    invited_by: Some(user.account_id),
+                    ttl,
+                },
+            )
+            .await?;
+            audit::record(
+                conn,
+                AuditEvent {
+                    organisation: Some(org.id()),
+                    actor: Some(user.account_id),
+                    action: "invitation.created",
+                    subject_type: "invitation",
+                    subject_id: Some(invitation.id),
+                    details: serde_json::json!({ "role": role.as_str() }),
+                },
+            )
+            .await?;
+            Ok::<_, ApiError>(invitation)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(invitation))
+}

@@ -1,0 +1,164 @@
+//! Invitation rows and their queries.
+
+use std::time::Duration;
+
+use diesel::dsl::exists;
+use diesel::{
+    ExpressionMethods, OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rand::RngCore;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::roles::Role;
+use crate::auth::tokens::secret_hash;
+use crate::db::schema::{accounts, invitations};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::ids::{AccountId, InvitationId, OrganisationId};
+use crate::invitations::types::Invitation;
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations, check_for_backend(diesel::pg::Pg))]
+pub struct InvitationRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub email: String,
+    pub role: String,
+    pub expires_at: OffsetDateTime,
+}
+
+pub struct NewInvitationFor<'a> {
+    pub organisation: OrganisationId,
+    pub email: &'a str,
+    pub role: Role,
+    pub invited_by: Option<AccountId>,
+    pub ttl: Duration,
+}
+
+/// A new code: 80 random bits as 16 base32 characters in groups of four, easy to read aloud
+/// or type on a phone.
+fn new_code() -> String {
+    let mut bytes = [0u8; 10];
+    rand::rng().fill_bytes(&mut bytes);
+    let raw = base32(&bytes);
+    raw.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn base32(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = String::new();
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Codes are matched without case, spaces or dashes.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Creates an invitation; 409 `email_taken` when the email already has an account.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    new: NewInvitationFor<'_>,
+) -> ApiResult<Invitation> {
+    let taken: bool = diesel::select(exists(
+        accounts::table.filter(accounts::email.eq(new.email)),
+    ))
+    .get_result(conn)
+    .await?;
+    if taken {
+        return Err(ApiError::new(ErrorCode::EmailTaken));
+    }
+    let code = new_code();
+    let id = InvitationId::new();
+    let expires_at = OffsetDateTime::now_utc()
+        + time::Duration::try_from(new.ttl).unwrap_or(time::Duration::DAY);
+    diesel::insert_into(invitations::table)
+        .values((
+            invitations::id.eq(id.0),
+            invitations::organisation_id.eq(new.organisation.0),
+            invitations::email.eq(new.email),
+            invitations::role.eq(new.role.as_str()),
+            invitations::code_hash.eq(secret_hash(&normalise_code(&code))),
+            invitations::invited_by.eq(new.invited_by.map(|a| a.0)),
+            invitations::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(Invitation {
+        id: id.0,
+        organisation_id: new.organisation.0,
+        email: new.email.to_owned(),
+        role: new.role,
+        code,
+        expires_at,
+    })
+}
+
+/// The open (unaccepted, unexpired) invitation behind `code`, locked when `lock` is set.
+pub async fn open_by_code(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+    lock: bool,
+) -> QueryResult<Option<InvitationRow>> {
+    let query = invitations::table
+        .filter(invitations::code_hash.eq(secret_hash(&normalise_code(code))))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(OffsetDateTime::now_utc()))
+        .select(InvitationRow::as_select());
+    if lock {
+        query.for_update().first(conn).await.optional()
+    } else {
+        query.first(conn).await.optional()
+    }
+}
+
+pub async fn mark_accepted(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    account: AccountId,
+) -> QueryResult<()> {
+    diesel::update(invitations::table.find(id))
+        .set((
+            invitations::accepted_at.eq(OffsetDateTime::now_utc()),
+            invitations::account_id.eq(account.0),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_grouped_base32_and_normalise() {
+        let code = new_code();
+        assert_eq!(code.len(), 19);
+        assert_eq!(code.matches('-').count(), 3);
+        assert_eq!(
+            normalise_code(&code.to_lowercase().replace('-', " ")),
+            code.replace('-', "")
+        );
+        assert_ne!(new_code(), code);
+    }
+}

@@ -1,0 +1,70 @@
+//! Request and response bodies for invitations.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::accounts::types::StaffMember;
+use crate::auth::roles::Role;
+use crate::error::{ApiResult, Validator};
+use crate::sessions::types::TokenResponse;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitation {
+    #[schema(example = "mentor@example.org", max_length = 254)]
+    pub email: String,
+    /// `admin`, `coordinator` or `mentor` in a provider; `admin` or `commissioner` in a
+    /// commissioning body.
+    pub role: Role,
+}
+
+impl CreateInvitation {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        v.email("/email", &self.email);
+        v.finish()
+    }
+}
+
+/// An invitation. `code` is shown once, to whoever created it, and never stored in clear.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invitation {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub email: String,
+    pub role: Role,
+    #[schema(example = "K7QD-M2XW-9RTA-HB4N")]
+    pub code: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    /// Case, spaces and dashes do not matter.
+    #[schema(value_type = String, example = "K7QD-M2XW-9RTA-HB4N")]
+    pub code: SecretString,
+    #[schema(min_length = 1, max_length = 200, example = "Ceri Jones")]
+    pub name: String,
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
+    pub password: SecretString,
+}
+
+impl AcceptInvitation {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        v.text("/name", &self.name, 1, 200);
+        v.finish()
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptedInvitation {
+    pub account: StaffMember,
+    /// The new account is signed in at once.
+    pub tokens: TokenResponse,
+}

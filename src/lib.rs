@@ -1,0 +1,22 @@
+//! Camau: the backend of a person-centred planning and outcomes app for social care.
+//! See docs/ARCHITECTURE.md for the shape of the code.
+
+pub mod accounts;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod contracts;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod ids;
+pub mod invitations;
+pub mod openapi;
+pub mod organisations;
+pub mod routes;
+pub mod sessions;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,185 @@
+//! The `camau` command: serve the API, run migrations, print the OpenAPI document, or create
+//! the first accounts of a new deployment.
+
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
+use camau::app::Application;
+use camau::auth::OrganisationKind;
+use camau::auth::password::Passwords;
+use camau::bootstrap::{self, FirstAccount};
+use camau::config::Config;
+use clap::{Parser, Subcommand, ValueEnum};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use secrecy::SecretString;
+
+#[derive(Parser)]
+#[command(
+    name = "camau",
+    version,
+    about = "Camau: person-centred planning and outcomes API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (configuration from the environment; see .env.example).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Create an organisation and its first admin. The password is read from
+    /// CAMAU_BOOTSTRAP_PASSWORD or, with --password-stdin, from the first line of stdin.
+    CreateOrganisation {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create a platform administrator (password as for create-organisation).
+    CreatePlatformAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Provider,
+    CommissioningBody,
+}
+
+fn password(from_stdin: bool) -> anyhow::Result<SecretString> {
+    let raw = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        std::env::var("CAMAU_BOOTSTRAP_PASSWORD")
+            .context("set CAMAU_BOOTSTRAP_PASSWORD or pass --password-stdin")?
+    };
+    Ok(SecretString::from(raw))
+}
+
+fn problem(e: camau::error::ApiError) -> anyhow::Error {
+    let p = e.problem();
+    let fields: Vec<String> = p
+        .errors
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    anyhow::anyhow!(
+        "{} ({}){}{}",
+        p.title,
+        e.code.as_str(),
+        p.detail.map(|d| format!(": {d}")).unwrap_or_default(),
+        if fields.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", fields.join("; "))
+        }
+    )
+}
+
+async fn connect(config: &Config) -> anyhow::Result<AsyncPgConnection> {
+    AsyncPgConnection::establish(config.database.url())
+        .await
+        .context("connecting to the database")
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let url = config.database.url().to_owned();
+    let applied = tokio::task::spawn_blocking(move || camau::db::run_migrations(&url))
+        .await?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(count = applied.len(), "migrations applied");
+    Ok(())
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        print!("{}", camau::openapi::spec_json());
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    camau::telemetry::init(config.log_format);
+    match cli.command {
+        Command::Openapi => unreachable!("handled above"),
+        Command::Migrate => migrate(&config).await?,
+        Command::Serve => {
+            let app = Application::build(config)?;
+            tracing::info!(port = app.port(), "serving");
+            app.run_until_stopped().await?;
+        }
+        Command::CreateOrganisation {
+            name,
+            kind,
+            admin_email,
+            admin_name,
+            password_stdin,
+        } => {
+            let secret = password(password_stdin)?;
+            let kind = match kind {
+                Kind::Provider => OrganisationKind::Provider,
+                Kind::CommissioningBody => OrganisationKind::CommissioningBody,
+            };
+            let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut conn = connect(&config).await?;
+            let (org, admin) = bootstrap::create_organisation(
+                &mut conn,
+                &passwords,
+                &name,
+                kind,
+                FirstAccount {
+                    email: &admin_email,
+                    name: &admin_name,
+                    password: &secret,
+                },
+            )
+            .await
+            .map_err(problem)?;
+            println!("organisation_id={}\nadmin_account_id={}", org.id, admin.id);
+        }
+        Command::CreatePlatformAdmin {
+            email,
+            name,
+            password_stdin,
+        } => {
+            let secret = password(password_stdin)?;
+            let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut conn = connect(&config).await?;
+            let admin = bootstrap::create_platform_admin(
+                &mut conn,
+                &passwords,
+                FirstAccount {
+                    email: &email,
+                    name: &name,
+                    password: &secret,
+                },
+            )
+            .await
+            .map_err(problem)?;
+            println!("platform_admin_account_id={}", admin.id);
+        }
+    }
+    if false {
+        bail!("unreachable");
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! `GET /v1/organisations/{organisation_id}`.
+
+use actix_web::{get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, OrgAction};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::ids::OrganisationId;
+use crate::organisations::model;
+use crate::organisations::types::Organisation;
+
+/// Get an organisation
+///
+/// Its own members and platform administrators; anyone else gets 404.
+#[utoipa::path(
+    tag = "organisations",
+    security(("bearer" = [])),
+    params(("organisation_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The organisation", body = Organisation),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{organisation_id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<web::Json<Organisation>> {
+    let org = access::organisation(&user, OrganisationId(path.into_inner()), OrgAction::View)?;
+    let mut conn = state.conn().await?;
+    let row = model::find(&mut conn, &org)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(web::Json(row.into()))
+}

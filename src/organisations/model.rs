@@ -1,0 +1,86 @@
+//! Organisation rows and their queries.
+
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, Selectable, SelectableHelper};
+use diesel::{Insertable, Queryable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::roles::OrganisationKind;
+use crate::db::schema::organisations;
+use crate::http::pagination::Page;
+use crate::ids::OrganisationId;
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl OrganisationRow {
+    pub fn kind(&self) -> OrganisationKind {
+        OrganisationKind::parse(&self.kind).unwrap_or(OrganisationKind::Provider)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct NewOrganisation<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub kind: &'a str,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: NewOrganisation<'_>,
+) -> QueryResult<OrganisationRow> {
+    diesel::insert_into(organisations::table)
+        .values(&new)
+        .returning(OrganisationRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The caller's own organisation (from its live session).
+pub async fn own(
+    conn: &mut AsyncPgConnection,
+    id: OrganisationId,
+) -> QueryResult<Option<OrganisationRow>> {
+    organisations::table
+        .find(id.0)
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+) -> QueryResult<Option<OrganisationRow>> {
+    own(conn, org.id()).await
+}
+
+/// Every organisation: for the platform operator only.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    _platform: &Authorized<()>,
+    page: Page,
+) -> QueryResult<Vec<OrganisationRow>> {
+    let mut query = organisations::table
+        .select(OrganisationRow::as_select())
+        .order(organisations::id.asc())
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(organisations::id.gt(after));
+    }
+    query.load(conn).await
+}

@@ -1,0 +1,63 @@
+//! Request and response bodies for organisations.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::roles::OrganisationKind;
+use crate::error::Validator;
+use crate::invitations::types::Invitation;
+use crate::organisations::model::OrganisationRow;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganisation {
+    #[schema(min_length = 1, max_length = 200, example = "Camau Cymru Support")]
+    pub name: String,
+    pub kind: OrganisationKind,
+    /// Who is invited as the organisation's first admin.
+    pub first_admin_email: String,
+}
+
+impl CreateOrganisation {
+    pub fn validate(&self) -> crate::error::ApiResult<()> {
+        let mut v = Validator::new();
+        v.text("/name", &self.name, 1, 200);
+        v.email("/first_admin_email", &self.first_admin_email);
+        v.finish()
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrganisationKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<OrganisationRow> for Organisation {
+    fn from(row: OrganisationRow) -> Self {
+        Organisation {
+            id: row.id,
+            kind: row.kind(),
+            name: row.name,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedOrganisation {
+    pub organisation: Organisation,
+    /// The first admin's invitation; its `code` is shown only here.
+    pub invitation: Invitation,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationList {
+    pub items: Vec<Organisation>,
+    pub next_cursor: Option<String>,
+}

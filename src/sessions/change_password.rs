@@ -1,0 +1,104 @@
+//! `POST /v1/auth/password`: change one's own password; every other session ends.
+
+use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+
+use crate::accounts::model as accounts;
+use crate::app::AppState;
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::CurrentUser;
+use crate::auth::password::check_policy;
+use crate::error::{ApiError, ApiResult, Problem, Validator};
+use crate::sessions::model::{self, RevokeReason};
+use crate::sessions::throttle;
+use crate::sessions::types::ChangePasswordRequest;
+
+/// Change password
+///
+/// Needs the current password. On success every other session of the account ends; this one
+/// stays signed in. Wrong current passwords count towards the sign-in throttle.
+#[utoipa::path(
+    tag = "sessions",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, description = "Wrong current password, or the new one is too short, too long or too easy to guess (`password_too_short`, `password_too_long`, `password_too_weak`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let account = {
+        let mut conn = state.conn().await?;
+        accounts::own(&mut conn, user.account_id)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?
+    };
+    let key = throttle::account_key(&account.email);
+    {
+        let mut conn = state.conn().await?;
+        if let Some(secs) = throttle::blocked_for(&mut conn, std::slice::from_ref(&key)).await? {
+            return Err(ApiError::too_many(secs));
+        }
+    }
+    if !state
+        .passwords
+        .verify(&current_password, Some(&account.password_hash))
+        .await?
+    {
+        let mut conn = state.conn().await?;
+        let limits = &state.config.login_throttle;
+        throttle::record_failure(
+            &mut conn,
+            &key,
+            limits.max_failures_per_account,
+            limits.window,
+        )
+        .await?;
+        let mut v = Validator::new();
+        v.add(
+            "/current_password",
+            "incorrect",
+            "is not the current password",
+        );
+        return v.finish().map(|_| HttpResponse::NoContent().finish());
+    }
+    check_policy(&new_password, &[&account.email, &account.name])?;
+    let hash = state.passwords.hash(&new_password).await?;
+
+    let mut conn = state.conn().await?;
+    conn.transaction(async move |conn| {
+        accounts::set_password_hash(conn, user.account_id, &hash).await?;
+        model::revoke_all(
+            conn,
+            user.account_id,
+            Some(user.session_id),
+            RevokeReason::PasswordChanged,
+        )
+        .await?;
+        audit::record(
+            conn,
+            AuditEvent {
+                organisation: user.organisation_id(),
+                actor: Some(user.account_id),
+                action: "account.password_changed",
+                subject_type: "account",
+                subject_id: Some(user.account_id.0),
+                details: serde_json::json!({}),
+            },
+        )
+        .await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,26 @@
+//! `POST /v1/auth/logout`: ends the current session.
+
+use actix_web::{HttpResponse, post, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+use crate::sessions::model::{self, RevokeReason};
+
+/// Sign out
+///
+/// Ends this session: its access token stops working at once and its refresh token is void.
+#[utoipa::path(
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    model::revoke(&mut conn, user.session_id, RevokeReason::Logout).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,26 @@
+//! `POST /v1/auth/logout-all`: ends every session of the account, on every device.
+
+use actix_web::{HttpResponse, post, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+use crate::sessions::model::{self, RevokeReason};
+
+/// Sign out everywhere
+///
+/// Ends every session of this account, this one included (for a lost phone).
+#[utoipa::path(
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "All sessions ended"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout-all")]
+pub async fn logout_all(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    model::revoke_all(&mut conn, user.account_id, None, RevokeReason::LogoutAll).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,241 @@
+//! Sessions and their refresh-token families. A session is one sign-in; every access token
+//! names it and `live` is asked on every request. Refresh tokens rotate on each use; a token
+//! presented a second time means it was copied, so the whole session is revoked.
+
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
+    OptionalExtension, QueryDsl,
+};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::auth::roles::{OrganisationKind, Role};
+use crate::auth::tokens::{new_refresh_token, secret_hash};
+use crate::config::TokenConfig;
+use crate::db::schema::{accounts, organisations, refresh_tokens, sessions};
+use crate::ids::{AccountId, OrganisationId, SessionId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+/// Why a session ended; stored for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub enum RevokeReason {
+    Logout,
+    LogoutAll,
+    PasswordChanged,
+    Deactivated,
+    RefreshTokenReused,
+}
+
+impl RevokeReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Logout => "logout",
+            Self::LogoutAll => "logout_all",
+            Self::PasswordChanged => "password_changed",
+            Self::Deactivated => "deactivated",
+            Self::RefreshTokenReused => "refresh_token_reused",
+        }
+    }
+}
+
+fn offset(d: std::time::Duration) -> time::Duration {
+    time::Duration::try_from(d).unwrap_or(time::Duration::DAY)
+}
+
+/// Starts a session for `account` and returns it with its first refresh token.
+pub async fn start(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    config: &TokenConfig,
+) -> QueryResult<(SessionId, String)> {
+    let session = SessionId::new();
+    let now = OffsetDateTime::now_utc();
+    let refresh = new_refresh_token();
+    let refresh_expires = now + offset(config.refresh_ttl);
+    let session_expires = now + offset(config.session_max_age);
+    conn.transaction(async move |conn| {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(session.0),
+                sessions::account_id.eq(account.0),
+                sessions::expires_at.eq(session_expires),
+            ))
+            .execute(conn)
+            .await?;
+        diesel::insert_into(refresh_tokens::table)
+            .values((
+                refresh_tokens::token_hash.eq(secret_hash(&refresh)),
+                refresh_tokens::session_id.eq(session.0),
+                refresh_tokens::expires_at.eq(refresh_expires.min(session_expires)),
+            ))
+            .execute(conn)
+            .await?;
+        Ok((session, refresh))
+    })
+    .await
+}
+
+pub enum Refreshed {
+    /// The token was good: here is the session and its next refresh token.
+    Rotated {
+        account: AccountId,
+        session: SessionId,
+        refresh_token: String,
+    },
+    /// Unknown, expired, or its session or account has ended.
+    Invalid,
+    /// Already used once: the session has now been revoked.
+    Reused,
+}
+
+pub async fn refresh(
+    conn: &mut AsyncPgConnection,
+    presented: &str,
+    config: &TokenConfig,
+) -> QueryResult<Refreshed> {
+    let hash = secret_hash(presented);
+    let next = new_refresh_token();
+    let refresh_ttl = offset(config.refresh_ttl);
+    conn.transaction(async move |conn| {
+        let now = OffsetDateTime::now_utc();
+        let found = refresh_tokens::table
+            .inner_join(sessions::table.inner_join(accounts::table))
+            .filter(refresh_tokens::token_hash.eq(&hash))
+            .select((
+                refresh_tokens::used_at,
+                refresh_tokens::expires_at,
+                sessions::id,
+                sessions::expires_at,
+                sessions::revoked_at,
+                accounts::id,
+                accounts::deactivated_at,
+            ))
+            .for_update()
+            .first::<(
+                Option<OffsetDateTime>,
+                OffsetDateTime,
+                Uuid,
+                OffsetDateTime,
+                Option<OffsetDateTime>,
+                Uuid,
+                Option<OffsetDateTime>,
+            )>(conn)
+            .await
+            .optional()?;
+        let Some((used, expires, session, session_expires, revoked, account, deactivated)) = found
+        else {
+            return Ok(Refreshed::Invalid);
+        };
+        if used.is_some() {
+            revoke(conn, SessionId(session), RevokeReason::RefreshTokenReused).await?;
+            return Ok(Refreshed::Reused);
+        }
+        if expires <= now || session_expires <= now || revoked.is_some() || deactivated.is_some() {
+            return Ok(Refreshed::Invalid);
+        }
+        diesel::update(refresh_tokens::table.find(&hash))
+            .set(refresh_tokens::used_at.eq(now))
+            .execute(conn)
+            .await?;
+        diesel::insert_into(refresh_tokens::table)
+            .values((
+                refresh_tokens::token_hash.eq(secret_hash(&next)),
+                refresh_tokens::session_id.eq(session),
+                refresh_tokens::expires_at.eq((now + refresh_ttl).min(session_expires)),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(Refreshed::Rotated {
+            account: AccountId(account),
+            session: SessionId(session),
+            refresh_token: next,
+        })
+    })
+    .await
+}
+
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    session: SessionId,
+    reason: RevokeReason,
+) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .find(session.0)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(OffsetDateTime::now_utc()),
+        sessions::revoked_reason.eq(reason.as_str()),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Revokes every live session of `account`, except `keep` if given.
+pub async fn revoke_all(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    keep: Option<SessionId>,
+    reason: RevokeReason,
+) -> QueryResult<usize> {
+    let keep = keep.map_or(Uuid::nil(), |s| s.0);
+    diesel::update(
+        sessions::table.filter(
+            sessions::account_id
+                .eq(account.0)
+                .and(sessions::revoked_at.is_null())
+                .and(sessions::id.ne(keep)),
+        ),
+    )
+    .set((
+        sessions::revoked_at.eq(OffsetDateTime::now_utc()),
+        sessions::revoked_reason.eq(reason.as_str()),
+    ))
+    .execute(conn)
+    .await
+}
+
+/// The caller behind a live session: not revoked, not expired, account active. One indexed
+/// join per request.
+pub async fn live(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    session: SessionId,
+) -> QueryResult<Option<CurrentUser>> {
+    let row = sessions::table
+        .inner_join(accounts::table)
+        .left_join(
+            organisations::table.on(accounts::organisation_id.eq(organisations::id.nullable())),
+        )
+        .filter(sessions::id.eq(session.0))
+        .filter(sessions::account_id.eq(account.0))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(OffsetDateTime::now_utc()))
+        .filter(accounts::deactivated_at.is_null())
+        .select((
+            accounts::role,
+            organisations::id.nullable(),
+            organisations::kind.nullable(),
+        ))
+        .first::<(String, Option<Uuid>, Option<String>)>(conn)
+        .await
+        .optional()?;
+    Ok(row.and_then(|(role, org, kind)| {
+        let role = Role::parse(&role)?;
+        let organisation = match (org, kind) {
+            (Some(id), Some(kind)) => Some((OrganisationId(id), OrganisationKind::parse(&kind)?)),
+            _ => None,
+        };
+        Some(CurrentUser {
+            account_id: account,
+            session_id: session,
+            role,
+            organisation,
+        })
+    }))
+}

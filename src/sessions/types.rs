@@ -1,0 +1,69 @@
+//! Request and response bodies of the session endpoints.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::roles::{OrganisationKind, Role};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "ceri@example.org", max_length = 254)]
+    pub email: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[schema(value_type = String)]
+    pub refresh_token: SecretString,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[schema(value_type = String, format = Password)]
+    pub current_password: SecretString,
+    /// 12 to 128 characters, not easy to guess.
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
+    pub new_password: SecretString,
+}
+
+/// A token pair. Send `access_token` as `Authorization: Bearer ...`; when it expires, trade
+/// `refresh_token` at `/v1/auth/refresh` for a new pair (the old refresh token is then spent).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires if unused.
+    pub refresh_expires_in: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub account: MeAccount,
+    pub organisation: Option<MeOrganisation>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeAccount {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeOrganisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrganisationKind,
+}

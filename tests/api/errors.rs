@@ -1,0 +1,184 @@
+//! Client mistakes answer a clear problem+json 4xx: never a 500, never HTML or plain text.
+
+use serde_json::json;
+
+use crate::support::{TestApp, TestEnv};
+
+#[actix_web::test]
+async fn malformed_json_is_400_invalid_json() {
+    let app = TestApp::new().await;
+    let body = app
+        .post("/v1/auth/login")
+        .raw("application/json", "{\"email\": ")
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    assert!(body["detail"].as_str().is_some());
+}
+
+#[actix_web::test]
+async fn wrong_types_and_missing_fields_are_400_invalid_json() {
+    let app = TestApp::new().await;
+    app.post("/v1/auth/login")
+        .json(&json!({ "email": 42, "password": "x" }))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    let body = app
+        .post("/v1/auth/login")
+        .json(&json!({ "email": "a@example.org" }))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    assert!(body["detail"].as_str().unwrap().contains("password"));
+}
+
+#[actix_web::test]
+async fn unknown_fields_are_rejected() {
+    let app = TestApp::new().await;
+    let body = app
+        .post("/v1/auth/login")
+        .json(&json!({ "email": "a@example.org", "password": "x", "admin": true }))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `admin`")
+    );
+}
+
+#[actix_web::test]
+async fn wrong_or_missing_content_type_is_415() {
+    let app = TestApp::new().await;
+    app.post("/v1/auth/login")
+        .raw(
+            "text/plain",
+            "{\"email\":\"a@example.org\",\"password\":\"x\"}",
+        )
+        .send()
+        .await
+        .problem(415, "unsupported_media_type");
+    app.post("/v1/auth/login")
+        .raw("application/x-www-form-urlencoded", "email=a&password=b")
+        .send()
+        .await
+        .problem(415, "unsupported_media_type");
+}
+
+#[actix_web::test]
+async fn oversized_bodies_are_413() {
+    let app = TestApp::with_env(TestEnv::default().set("CAMAU_MAX_JSON_BYTES", "1024")).await;
+    let big = json!({ "email": "a@example.org", "password": "x".repeat(2000) });
+    let body = app
+        .post("/v1/auth/login")
+        .json(&big)
+        .send()
+        .await
+        .problem(413, "payload_too_large");
+    assert!(body["detail"].as_str().unwrap().contains("1024"));
+}
+
+#[actix_web::test]
+async fn malformed_ids_in_paths_are_400() {
+    let app = TestApp::new().await;
+    let admin = app.platform_admin().await;
+    for path in [
+        "/v1/staff/not-a-uuid",
+        "/v1/organisations/123/staff",
+        "/v1/organisations/%00/invitations",
+    ] {
+        let req = if path.ends_with("invitations") {
+            app.post(path)
+                .json(&json!({"email": "a@example.org", "role": "mentor"}))
+        } else {
+            app.get(path)
+        };
+        req.bearer(&admin.token)
+            .send()
+            .await
+            .problem(400, "invalid_path_parameter");
+    }
+}
+
+#[actix_web::test]
+async fn malformed_query_parameters_are_400() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let base = format!("/v1/organisations/{}/staff", org.id);
+    for query in [
+        "?limit=abc",
+        "?limit=0",
+        "?limit=101",
+        "?cursor=%%%",
+        "?colour=blue",
+    ] {
+        app.get(&format!("{base}{query}"))
+            .bearer(&admin.token)
+            .send()
+            .await
+            .problem(400, "invalid_query_parameter");
+    }
+}
+
+#[actix_web::test]
+async fn unknown_routes_are_404_and_wrong_methods_405() {
+    let app = TestApp::new().await;
+    app.get("/v1/nothing-here")
+        .send()
+        .await
+        .problem(404, "route_not_found");
+    app.get("/").send().await.problem(404, "route_not_found");
+    let res = app.delete("/v1/auth/login").send().await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("POST"));
+    let id = uuid::Uuid::now_v7();
+    let res = app.put(&format!("/v1/staff/{id}")).send().await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("GET, PATCH"));
+}
+
+#[actix_web::test]
+async fn validation_errors_name_every_bad_field() {
+    let app = TestApp::new().await;
+    let admin = app.platform_admin().await;
+    let body = app
+        .post("/v1/organisations")
+        .bearer(&admin.token)
+        .json(&json!({ "name": "", "kind": "provider", "first_admin_email": "not-an-email" }))
+        .send()
+        .await
+        .problem(400, "validation_failed");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["/name", "/first_admin_email"]);
+    let body = app
+        .post("/v1/organisations")
+        .bearer(&admin.token)
+        .json(&json!({ "name": "x".repeat(201), "kind": "provider", "first_admin_email": "a@example.org" }))
+        .send()
+        .await
+        .problem(400, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "too_long");
+    // An unknown enum value is a JSON error naming the allowed values.
+    let body = app
+        .post("/v1/organisations")
+        .bearer(&admin.token)
+        .json(&json!({ "name": "X", "kind": "charity", "first_admin_email": "a@example.org" }))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("commissioning_body")
+    );
+}

@@ -1,0 +1,14 @@
+//! The integration-test binary: every test drives the real application in-process against its
+//! own PostgreSQL database. Run through `scripts/test` (it provides the database server).
+
+mod access;
+mod errors;
+mod health;
+mod invitations;
+mod openapi;
+mod organisations;
+mod schema;
+mod sessions;
+mod staff;
+mod support;
+mod tokens;

@@ -1,0 +1,50 @@
+//! The committed OpenAPI document must match what the code generates.
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let generated = camau::openapi::spec_json();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date. Regenerate it with:\n\n    \
+         cargo run --quiet -- openapi > openapi/openapi.json\n"
+    );
+}
+
+#[test]
+fn every_operation_documents_its_errors_and_security() {
+    let spec: serde_json::Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let public = [
+        "/health/live",
+        "/health/ready",
+        "/metrics",
+        "/v1/auth/login",
+        "/v1/auth/refresh",
+        "/v1/invitations/accept",
+    ];
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let secured = op.get("security").is_some();
+            if public.contains(&path.as_str()) {
+                assert!(!secured, "{method} {path} is public but marked secured");
+            } else {
+                assert!(
+                    secured,
+                    "{method} {path} lacks the bearer security requirement"
+                );
+                assert!(
+                    responses.contains_key("401"),
+                    "{method} {path} does not document 401"
+                );
+            }
+            if !path.starts_with("/health") && path != "/metrics" {
+                assert!(
+                    responses.keys().any(|s| s.starts_with('4')),
+                    "{method} {path} documents no client error"
+                );
+            }
+        }
+    }
+}

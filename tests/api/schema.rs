@@ -1,0 +1,101 @@
+//! `src/db/schema.rs` must describe the migrated database exactly: every table, column, type
+//! and nullability. (It is kept in `diesel print-schema` form; this test replaces running
+//! diesel_cli in CI.)
+
+use std::collections::BTreeMap;
+
+use diesel::sql_types::Text;
+use diesel::{QueryableByName, sql_query};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::support::TestApp;
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    udt_name: String,
+    #[diesel(sql_type = Text)]
+    is_nullable: String,
+}
+
+fn diesel_type(udt: &str) -> String {
+    match udt {
+        "uuid" => "Uuid",
+        "text" => "Text",
+        "int4" => "Int4",
+        "int8" => "Int8",
+        "bool" => "Bool",
+        "date" => "Date",
+        "timestamptz" => "Timestamptz",
+        "bytea" => "Bytea",
+        "jsonb" => "Jsonb",
+        other => other,
+    }
+    .to_owned()
+}
+
+type Tables = BTreeMap<String, Vec<(String, String)>>;
+
+fn from_schema_rs() -> Tables {
+    let text = include_str!("../../src/db/schema.rs");
+    let mut tables = Tables::new();
+    let mut current: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(name) = line
+            .strip_suffix(") {")
+            .and_then(|l| l.split_once(" ("))
+            .map(|(n, _)| n)
+        {
+            current = Some(name.to_owned());
+            tables.entry(name.to_owned()).or_default();
+        } else if let (Some(table), Some((column, ty))) = (&current, line.split_once(" -> ")) {
+            tables
+                .get_mut(table)
+                .unwrap()
+                .push((column.to_owned(), ty.trim_end_matches(',').to_owned()));
+        } else if line == "}" {
+            current = None;
+        }
+    }
+    tables
+}
+
+#[actix_web::test]
+async fn schema_rs_matches_the_migrated_database() {
+    let app = TestApp::new().await;
+    let mut conn = AsyncPgConnection::establish(app.database_url())
+        .await
+        .unwrap();
+    let columns: Vec<Column> = sql_query(
+        "SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text \
+         FROM information_schema.columns \
+         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
+         ORDER BY table_name, ordinal_position",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    let mut database = Tables::new();
+    for c in columns {
+        let ty = diesel_type(&c.udt_name);
+        let ty = if c.is_nullable == "YES" {
+            format!("Nullable<{ty}>")
+        } else {
+            ty
+        };
+        database
+            .entry(c.table_name)
+            .or_default()
+            .push((c.column_name, ty));
+    }
+    assert!(!database.is_empty());
+    assert_eq!(
+        from_schema_rs(),
+        database,
+        "src/db/schema.rs differs from the migrations: update it (diesel print-schema form)"
+    );
+}

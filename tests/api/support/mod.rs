@@ -1,0 +1,215 @@
+//! The test harness: a `TestApp` per test, served in-process through the same `app()` as
+//! production, on its own database copied from a migrated template; builders for the
+//! organisations and accounts a test needs; and a small request/response API.
+
+pub mod db;
+pub mod request;
+
+use std::rc::Rc;
+
+use actix_web::dev::Service;
+use actix_web::test;
+use camau::app::{Shared, app};
+use camau::auth::roles::{OrganisationKind, Role};
+use camau::config::Config;
+use camau::ids::{AccountId, OrganisationId};
+use futures_util::future::LocalBoxFuture;
+use secrecy::SecretString;
+use uuid::Uuid;
+
+pub use request::{Req, Res};
+
+/// The JWT keys of every test app; tests forge tokens with them.
+pub const TEST_KID: &str = "test-key";
+pub const TEST_SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+/// The password of every account the builders make.
+pub const PASSWORD: &str = "Hiraeth-and-bara-brith-42";
+
+type Call = Rc<dyn Fn(actix_http::Request) -> LocalBoxFuture<'static, Res>>;
+
+pub struct TestApp {
+    call: Call,
+    pub shared: Shared,
+    database: db::TestDatabase,
+}
+
+/// Environment overrides for one test app.
+#[derive(Default)]
+pub struct TestEnv(Vec<(&'static str, String)>);
+
+impl TestEnv {
+    pub fn set(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.0.push((name, value.into()));
+        self
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_env(TestEnv::default()).await
+    }
+
+    pub async fn with_env(env: TestEnv) -> Self {
+        let database = db::TestDatabase::create().await;
+        let config = test_config(&database.url, env);
+        let shared = Shared::new(config).expect("app state");
+        let service = Rc::new(test::init_service(app(shared.clone())).await);
+        let call: Call = Rc::new(move |req| {
+            let service = service.clone();
+            Box::pin(async move {
+                match service.call(req).await {
+                    Ok(res) => {
+                        Res::read(res.status(), res.headers().clone(), res.into_body()).await
+                    }
+                    Err(e) => {
+                        let res = e.error_response();
+                        Res::read(res.status(), res.headers().clone(), res.into_body()).await
+                    }
+                }
+            })
+        });
+        TestApp {
+            call,
+            shared,
+            database,
+        }
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
+    pub async fn send(&self, req: actix_http::Request) -> Res {
+        (self.call)(req).await
+    }
+
+    pub fn get(&self, path: &str) -> Req<'_> {
+        Req::new(self, test::TestRequest::get().uri(path))
+    }
+
+    pub fn post(&self, path: &str) -> Req<'_> {
+        Req::new(self, test::TestRequest::post().uri(path))
+    }
+
+    pub fn patch(&self, path: &str) -> Req<'_> {
+        Req::new(self, test::TestRequest::patch().uri(path))
+    }
+
+    pub fn delete(&self, path: &str) -> Req<'_> {
+        Req::new(self, test::TestRequest::delete().uri(path))
+    }
+
+    pub fn put(&self, path: &str) -> Req<'_> {
+        Req::new(self, test::TestRequest::put().uri(path))
+    }
+
+    // --- builders --------------------------------------------------------------------------
+
+    pub async fn provider(&self) -> Org {
+        self.organisation(OrganisationKind::Provider).await
+    }
+
+    pub async fn commissioning_body(&self) -> Org {
+        self.organisation(OrganisationKind::CommissioningBody).await
+    }
+
+    async fn organisation(&self, kind: OrganisationKind) -> Org {
+        let id = OrganisationId::new();
+        let mut conn = self.shared.state.conn().await.expect("connection");
+        camau::organisations::model::insert(
+            &mut conn,
+            camau::organisations::model::NewOrganisation {
+                id: id.0,
+                name: &format!("Org {}", &id.0.simple().to_string()[20..]),
+                kind: kind.as_str(),
+            },
+        )
+        .await
+        .expect("insert organisation");
+        Org { id: id.0 }
+    }
+
+    /// A signed-in account with `role` in `org` (or a platform administrator with `None`).
+    pub async fn account(&self, org: Option<&Org>, role: Role) -> Actor {
+        let id = AccountId::new();
+        let email = format!("{}-{}@example.org", role.as_str(), id.0.simple());
+        let name = format!("{} {}", role.as_str(), &id.0.simple().to_string()[24..]);
+        let hash = db::password_hash(&self.shared.state.passwords).await;
+        let mut conn = self.shared.state.conn().await.expect("connection");
+        camau::accounts::model::insert(
+            &mut conn,
+            camau::accounts::model::NewAccount {
+                id: id.0,
+                organisation_id: org.map(|o| o.id),
+                email: &email,
+                name: &name,
+                role: role.as_str(),
+                password_hash: &hash,
+            },
+        )
+        .await
+        .expect("insert account");
+        let tokens = camau::sessions::sign_in(&self.shared.state, &mut conn, id)
+            .await
+            .expect("sign in");
+        Actor {
+            id: id.0,
+            email,
+            name,
+            token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+        }
+    }
+
+    pub async fn admin(&self, org: &Org) -> Actor {
+        self.account(Some(org), Role::Admin).await
+    }
+
+    pub async fn platform_admin(&self) -> Actor {
+        self.account(None, Role::PlatformAdmin).await
+    }
+
+    /// Signs `actor` in again through the API and returns the token pair.
+    pub async fn login(&self, email: &str, password: &str) -> Res {
+        self.post("/v1/auth/login")
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+    }
+}
+
+fn test_config(url: &str, env: TestEnv) -> Config {
+    let keys = format!("{TEST_KID}:{TEST_SECRET}");
+    Config::from_lookup(move |name| {
+        if let Some((_, v)) = env.0.iter().rev().find(|(k, _)| *k == name) {
+            return Some(v.clone());
+        }
+        match name {
+            "DATABASE_URL" => Some(url.to_owned()),
+            "CAMAU_JWT_KEYS" => Some(keys.clone()),
+            "CAMAU_STORAGE" => Some("memory".into()),
+            "CAMAU_DB_POOL_SIZE" => Some("4".into()),
+            "CAMAU_PASSWORD_HASH_CONCURRENCY" => Some("2".into()),
+            _ => None,
+        }
+    })
+    .expect("test configuration")
+}
+
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+pub fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
