@@ -1,77 +1,163 @@
 //! Password hashing and policy. argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1), run on
-//! blocking threads behind a semaphore so a burst of sign-ins cannot starve the async workers or
-//! exhaust memory. Unknown accounts are verified against a dummy hash, so they take as long as a
-//! wrong password and do not reveal which emails exist.
+//! a fixed pool of hashing threads, so a burst of sign-ins neither starves the async workers nor
+//! grows memory: each hash needs 19 MiB, and a thread keeps what it allocated, so the number of
+//! threads (not only of hashes in flight) must stay fixed. Unknown accounts are verified against
+//! a dummy hash, so they take as long as a wrong password and do not reveal which emails exist.
 
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::SaltString;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier, Version,
-};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub const MIN_CHARS: usize = 12;
 pub const MAX_CHARS: usize = 128;
 
+type Job = Box<dyn FnOnce() + Send>;
+
 #[derive(Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    jobs: Sender<Job>,
     dummy_hash: Arc<str>,
 }
 
-fn argon2() -> Argon2<'static> {
-    // The parameters are constants; `Params::new` only rejects out-of-range values.
-    let params = Params::new(19_456, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn params() -> Params {
+    // Constants within argon2's ranges; `Params::new` only rejects out-of-range values.
+    Params::new(19_456, 2, 1, Some(32)).unwrap_or_default()
 }
 
-fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::generate(&mut OsRng);
-    Ok(argon2()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
+thread_local! {
+    /// The argon2 working memory of this hashing thread, reused for every hash: allocating
+    /// 19 MiB per hash left each thread's heap holding several of them.
+    static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs argon2id with `params` into `out`, on this thread's reused memory.
+fn argon2_into(password: &[u8], salt: &[u8], params: Params, out: &mut [u8]) -> argon2::Result<()> {
+    MEMORY.with_borrow_mut(|memory| {
+        memory.resize(params.block_count(), Block::default());
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params).hash_password_into_with_memory(
+            password,
+            salt,
+            out,
+            &mut memory[..],
+        )
+    })
+}
+
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) for `password`.
+fn hash_blocking(password: &str) -> Result<String, password_hash::Error> {
+    let mut salt_bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes)?;
+    let params = params();
+    let mut out = [0u8; 32];
+    argon2_into(password.as_bytes(), &salt_bytes, params.clone(), &mut out)?;
+    let hash = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out)?),
+    };
+    Ok(hash.to_string())
+}
+
+/// Whether `password` matches the PHC string `hash` (constant-time comparison).
+fn verify_blocking(password: &str, hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    argon2_into(password.as_bytes(), salt, params, &mut out).is_ok()
+        && Output::new(&out).is_ok_and(|computed| computed == expected)
+}
+
+fn worker(jobs: Arc<Mutex<Receiver<Job>>>) {
+    loop {
+        // The lock is held only while taking a job, not while running it.
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return, // every sender dropped: the service is shutting down
+        }
+    }
 }
 
 impl Passwords {
-    /// `concurrency` bounds the hashes in flight.
-    pub fn new(concurrency: usize) -> Result<Self, argon2::password_hash::Error> {
+    /// Starts `threads` hashing threads; hashes beyond that queue.
+    pub fn new(threads: usize) -> Result<Self, password_hash::Error> {
+        let (jobs, rx) = channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..threads.max(1) {
+            let rx = rx.clone();
+            // A thread that cannot start leaves the others; with none, `run` reports an error.
+            let _ = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || worker(rx));
+        }
+        // Made on a hashing thread, whose working memory is kept anyway.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(hash_blocking("camau-dummy-password-for-timing"));
+        });
+        let dummy = jobs
+            .send(job)
+            .ok()
+            .and_then(|()| rx.recv().ok())
+            .ok_or(password_hash::Error::Crypto)??;
         Ok(Passwords {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
-            dummy_hash: hash_blocking("camau-dummy-password-for-timing")?.into(),
+            jobs,
+            dummy_hash: dummy.into(),
         })
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|_| ApiError::internal("password hashing threads are gone"))?;
+        rx.await
+            .map_err(|_| ApiError::internal("password hashing thread failed"))
     }
 
     /// Hashes a password that already passed [`check_policy`].
     pub async fn hash(&self, password: &SecretString) -> ApiResult<String> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         let password = password.clone();
-        actix_web::rt::task::spawn_blocking(move || hash_blocking(password.expose_secret()))
-            .await
-            .map_err(ApiError::internal)?
+        self.run(move || hash_blocking(password.expose_secret()))
+            .await?
             .map_err(|e| ApiError::internal(e.to_string()))
     }
 
     /// Verifies `password` against `hash`; with no hash (unknown account) it verifies against a
     /// dummy and returns false, taking the same time.
     pub async fn verify(&self, password: &SecretString, hash: Option<&str>) -> ApiResult<bool> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         let known = hash.is_some();
         let hash = hash.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
         let password = password.clone();
-        let ok = actix_web::rt::task::spawn_blocking(move || {
-            PasswordHash::new(&hash).is_ok_and(|parsed| {
-                argon2()
-                    .verify_password(password.expose_secret().as_bytes(), &parsed)
-                    .is_ok()
-            })
-        })
-        .await
-        .map_err(ApiError::internal)?;
+        let ok = self
+            .run(move || verify_blocking(password.expose_secret(), &hash))
+            .await?;
         Ok(known && ok)
     }
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Load scripts against the release binary on this machine: start-up time, idle memory, and
+# latency under load for a scenario. See benches/README.md.
+#
+#   benches/load.sh login        sign-in (argon2-bound)
+#   benches/load.sh me           an authenticated read: JWT check + session lookup + one row
+#
+# Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/pg
+source scripts/pg
+scenario=${1:-login}
+
+command -v wrk >/dev/null 2>&1 || pg_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+cargo build --release --bin camau >&2
+camau=target/release/camau
+
+work=$(mktemp -d /tmp/camau-bench.XXXXXX)
+chmod 755 "$work"
+cluster= server=
+cleanup() {
+  [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [ -n "$cluster" ] && pg_stop "$cluster"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  cluster="$work/pg"
+  pg_dir_usable "$cluster"
+  port=$(pg_free_port)
+  pg_start "$cluster" "$port" benchpass
+  DATABASE_URL="postgres://camau:benchpass@127.0.0.1:$port/postgres"
+fi
+db="bench_$(date +%s)"
+"$(pg_bindir)/psql" "$DATABASE_URL" -qc "CREATE DATABASE $db" >/dev/null
+export DATABASE_URL="${DATABASE_URL%/*}/$db"
+export CAMAU_JWT_KEYS="bench:$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+export CAMAU_STORAGE=local CAMAU_STORAGE_PATH="$work/storage" CAMAU_LOG_FORMAT=json RUST_LOG=warn
+api_port=$(pg_free_port)
+export CAMAU_BIND="127.0.0.1:$api_port"
+api="http://127.0.0.1:$api_port"
+
+"$camau" migrate
+password="Bench-marking-the-login-42"
+CAMAU_BOOTSTRAP_PASSWORD=$password "$camau" create-organisation --name Bench --kind provider \
+  --admin-email bench@example.org --admin-name Bench >/dev/null
+
+started=$(date +%s%N)
+"$camau" serve &
+server=$!
+until curl -fsS "$api/health/live" >/dev/null 2>&1; do sleep 0.005; done
+ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+sleep 2
+rss_kib=$(awk '/^VmRSS/ { print $2 }' "/proc/$server/status")
+
+login_body="{\"email\":\"bench@example.org\",\"password\":\"$password\"}"
+# One request by hand first: a benchmark of error responses measures nothing.
+curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' -d "$login_body" >/dev/null
+case "$scenario" in
+  login)
+    cat >"$work/scenario.lua" <<LUA
+wrk.method = "POST"
+wrk.path = "/v1/auth/login"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$login_body'
+LUA
+    ;;
+  me)
+    token=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' -d "$login_body" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    cat >"$work/scenario.lua" <<LUA
+wrk.method = "GET"
+wrk.path = "/v1/me"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+    ;;
+  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+esac
+cat >>"$work/scenario.lua" <<'LUA'
+local shown = false
+function response(status, headers, body)
+  if status ~= 200 and not shown then
+    shown = true
+    io.stderr:write("first error: " .. status .. " " .. body .. "\n")
+  end
+end
+LUA
+
+echo "scenario: $scenario; connections ${CONNECTIONS:-8}, duration ${DURATION:-20s}"
+echo "start-up to first live response: ${ready_ms} ms; idle RSS: $((rss_kib / 1024)) MiB (${rss_kib} KiB)"
+wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-8}" -d"${DURATION:-20s}" --latency -s "$work/scenario.lua" "$api" \
+  | sed -n '/Latency Distribution/,$p' | tee "$work/wrk.txt"
+if grep -q 'Non-2xx' "$work/wrk.txt"; then echo "FAILED: some responses were errors" >&2; exit 1; fi
+echo "RSS after load: $(( $(awk '/^VmRSS/ { print $2 }' "/proc/$server/status") / 1024 )) MiB"
