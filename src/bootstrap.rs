@@ -31,7 +31,7 @@ async fn insert_account(
         NewAccount {
             id: AccountId::new().0,
             organisation_id: organisation.map(|o| o.0),
-            email: &email,
+            email: Some(&email),
             name: account.name,
             role: role.as_str(),
             password_hash: hash,

@@ -32,6 +32,7 @@ pub enum ErrorCode {
     NotFound,
     EmailTaken,
     InvitationInvalid,
+    DeviceCodeInvalid,
     PasswordTooShort,
     PasswordTooLong,
     PasswordTooWeak,
@@ -39,6 +40,7 @@ pub enum ErrorCode {
     PreconditionFailed,
     PreconditionRequired,
     Conflict,
+    SupportEnded,
     ServiceUnavailable,
     InternalError,
 }
@@ -60,7 +62,9 @@ impl ErrorCode {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
-            EmailTaken | Conflict | InvitationInvalid => StatusCode::CONFLICT,
+            EmailTaken | Conflict | InvitationInvalid | DeviceCodeInvalid | SupportEnded => {
+                StatusCode::CONFLICT
+            }
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -87,6 +91,7 @@ impl ErrorCode {
             NotFound => "Not found",
             EmailTaken => "An account with this email already exists",
             InvitationInvalid => "The invitation code is not valid",
+            DeviceCodeInvalid => "The device code is not valid",
             PasswordTooShort => "The password is too short",
             PasswordTooLong => "The password is too long",
             PasswordTooWeak => "The password is too easy to guess",
@@ -94,6 +99,7 @@ impl ErrorCode {
             PreconditionFailed => "The record changed since you last read it",
             PreconditionRequired => "This update needs an If-Match header",
             Conflict => "The request conflicts with the current state",
+            SupportEnded => "Support has ended: this record is read-only",
             ServiceUnavailable => "The service is temporarily unavailable",
             InternalError => "An unexpected error occurred",
         }

@@ -44,4 +44,12 @@ id!(
     SessionId
 );
 id!(InvitationId);
+id!(
+    /// A supported person.
+    PersonId
+);
+id!(CircleMemberId);
+id!(GoalId);
+id!(ActionId);
+id!(ReviewId);
 id!(ContractId);

@@ -22,6 +22,11 @@ use crate::error::{ErrorCode, FieldError, Problem};
         (name = "sessions", description = "Signing in and out"),
         (name = "staff", description = "Invitations and staff accounts"),
         (name = "organisations", description = "Providers, commissioning bodies and their contracts"),
+        (name = "people", description = "Supported people, their mentors and supported sign-in"),
+        (name = "profiles", description = "Strengths profiles and their history"),
+        (name = "circles", description = "Circles of support, grants and supporter sign-in"),
+        (name = "goals", description = "Goals in the person's own words, actions and progress"),
+        (name = "reviews", description = "Reviews, ratings and scales"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -4,7 +4,10 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{accounts, contracts, health, invitations, organisations, sessions};
+use crate::{
+    accounts, circles, contracts, goals, health, invitations, organisations, people, profiles,
+    reviews, scales, sessions,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live::live)
@@ -30,6 +33,44 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(invitations::accept::accept)
                 .service(accounts::list::list)
                 .service(accounts::get::get)
-                .service(accounts::update::update),
+                .service(accounts::update::update)
+                // people
+                .service(people::create::create)
+                .service(people::list::list)
+                .service(people::caseload::caseload)
+                .service(people::get::get)
+                .service(people::update::update)
+                .service(people::mentors::mentors)
+                .service(people::assign_mentors::assign_mentors)
+                .service(people::issue_device_code::issue_device_code)
+                .service(sessions::redeem_device_code::redeem_device_code)
+                .service(sessions::person_login::person_login)
+                // strengths profiles
+                .service(profiles::get::get)
+                .service(profiles::update::update)
+                .service(profiles::history::history)
+                // circles of support
+                .service(circles::list::list)
+                .service(circles::create::create)
+                .service(circles::update::update)
+                .service(circles::remove::remove)
+                .service(circles::invite::invite)
+                .service(circles::accept::accept)
+                // goals and actions
+                .service(goals::list::list)
+                .service(goals::create::create)
+                .service(goals::get::get)
+                .service(goals::update::update)
+                .service(goals::list_actions::list_actions)
+                .service(goals::create_action::create_action)
+                .service(goals::update_action::update_action)
+                .service(goals::progress::progress)
+                // reviews and scales
+                .service(scales::list::list)
+                .service(reviews::list::list)
+                .service(reviews::create::create)
+                .service(reviews::get::get)
+                .service(reviews::update::update)
+                .service(reviews::overdue::overdue),
         );
 }

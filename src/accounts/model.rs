@@ -20,7 +20,8 @@ type QueryResult<T> = Result<T, diesel::result::Error>;
 pub struct AccountRow {
     pub id: Uuid,
     pub organisation_id: Option<Uuid>,
-    pub email: String,
+    /// `None` for supported people, who sign in with a device code and PIN.
+    pub email: Option<String>,
     pub name: String,
     pub role: String,
     pub password_hash: String,
@@ -42,7 +43,7 @@ impl AccountRow {
 pub struct NewAccount<'a> {
     pub id: Uuid,
     pub organisation_id: Option<Uuid>,
-    pub email: &'a str,
+    pub email: Option<&'a str>,
     pub name: &'a str,
     pub role: &'a str,
     pub password_hash: &'a str,

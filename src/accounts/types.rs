@@ -34,7 +34,7 @@ impl StaffMember {
             role: Some(row.role()),
             active: Some(row.deactivated_at.is_none()),
             name: row.name,
-            email: Some(row.email),
+            email: row.email,
             created_at: Some(row.created_at),
         }
     }

@@ -6,9 +6,9 @@
 //! it is silent.
 
 use crate::auth::current_user::CurrentUser;
-use crate::auth::roles::Role;
-use crate::error::{ApiError, ApiResult};
-use crate::ids::OrganisationId;
+use crate::auth::roles::{OrganisationKind, Role};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::ids::{AccountId, CircleMemberId, OrganisationId, PersonId};
 
 /// Proof that the current actor may perform the action it was granted for on `id`.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +55,9 @@ pub fn organisation(
         return Err(ApiError::not_found());
     }
     let allowed = match action {
-        OrgAction::View | OrgAction::ViewStaff => true,
+        OrgAction::View => true,
+        // Supported people belong to the organisation but do not browse its staff.
+        OrgAction::ViewStaff => actor.role != Role::Person,
         OrgAction::ManageStaff | OrgAction::ViewContracts => actor.role == Role::Admin,
     };
     if allowed {
@@ -79,4 +81,257 @@ pub fn sees_staff_details(actor: &CurrentUser) -> bool {
         actor.role,
         Role::PlatformAdmin | Role::Admin | Role::Coordinator
     )
+}
+
+// --- person-scoped data ----------------------------------------------------------------------
+
+/// Which person, in which organisation: every person-scoped query filters by both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonScope {
+    pub person: PersonId,
+    pub organisation: OrganisationId,
+}
+
+/// What a supporter's membership lets them see and do, as the person chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grants {
+    pub member: CircleMemberId,
+    pub profile: bool,
+    pub goals: bool,
+    pub stories: bool,
+    pub reviews: bool,
+    pub encourage: bool,
+    pub contribute: bool,
+}
+
+/// How the actor stands to the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// An admin or coordinator of the person's organisation, or an assigned mentor.
+    Staff(Role),
+    /// The person themself.
+    Person,
+    /// A current member of the person's circle with a login.
+    Supporter(Grants),
+}
+
+/// What the authorization needs to know, read from the database (see `people::model::facts`).
+#[derive(Debug, Clone, Copy)]
+pub struct PersonFacts {
+    pub scope: PersonScope,
+    pub person_account: Option<AccountId>,
+    pub support_ended: bool,
+    /// Whether the actor is an assigned mentor of the person.
+    pub actor_assigned: bool,
+    /// The actor's live circle membership, if any.
+    pub actor_membership: Option<Grants>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonAction {
+    ViewRecord,
+    /// Basic fields (and, for admins and coordinators, sensitive ones).
+    EditRecord,
+    /// The person's own preferences: name, pronouns, language, communication needs.
+    EditPreferences,
+    ViewMentors,
+    AssignMentors,
+    IssueDeviceCode,
+    ViewProfile,
+    EditProfile,
+    ViewProfileHistory,
+    ViewCircle,
+    EditCircle,
+    ViewGoals,
+    EditGoals,
+    SuggestAction,
+    ViewReviews,
+    EditReviews,
+}
+
+impl PersonAction {
+    fn writes(self) -> bool {
+        use PersonAction::*;
+        matches!(
+            self,
+            EditRecord
+                | EditPreferences
+                | AssignMentors
+                | IssueDeviceCode
+                | EditProfile
+                | EditCircle
+                | EditGoals
+                | SuggestAction
+                | EditReviews
+        )
+    }
+}
+
+/// Proof of access to one person's data, with how the actor stands to them (responses are
+/// shaped by it: supporters see less than staff).
+#[derive(Debug, Clone, Copy)]
+pub struct PersonAccess {
+    pub scope: Authorized<PersonScope>,
+    pub relation: Relation,
+}
+
+/// The relation, or `None` when the actor may not know the person exists.
+fn relation(actor: &CurrentUser, facts: &PersonFacts) -> Option<Relation> {
+    match actor.role {
+        Role::Admin | Role::Coordinator
+            if actor.organisation_id() == Some(facts.scope.organisation) =>
+        {
+            Some(Relation::Staff(actor.role))
+        }
+        Role::Mentor
+            if actor.organisation_id() == Some(facts.scope.organisation)
+                && facts.actor_assigned =>
+        {
+            Some(Relation::Staff(Role::Mentor))
+        }
+        Role::Person if facts.person_account == Some(actor.account_id) => Some(Relation::Person),
+        Role::Supporter => facts.actor_membership.map(Relation::Supporter),
+        _ => None,
+    }
+}
+
+fn permits(relation: Relation, action: PersonAction) -> bool {
+    use PersonAction::*;
+    match relation {
+        Relation::Staff(Role::Admin | Role::Coordinator) => true,
+        Relation::Staff(_) => action != AssignMentors,
+        Relation::Person => matches!(
+            action,
+            ViewRecord
+                | EditPreferences
+                | ViewMentors
+                | ViewProfile
+                | EditProfile
+                | ViewProfileHistory
+                | ViewCircle
+                | EditCircle
+                | ViewGoals
+                | EditGoals
+                | ViewReviews
+        ),
+        Relation::Supporter(g) => match action {
+            ViewRecord | ViewCircle => true,
+            ViewProfile => g.profile,
+            ViewGoals => g.goals,
+            SuggestAction => g.contribute && g.goals,
+            ViewReviews => g.reviews,
+            _ => false,
+        },
+    }
+}
+
+/// Authorizes `action` on the person described by `facts` (`None`: no such person).
+pub fn person(
+    actor: &CurrentUser,
+    facts: Option<PersonFacts>,
+    action: PersonAction,
+) -> ApiResult<PersonAccess> {
+    let facts = facts.ok_or_else(ApiError::not_found)?;
+    let relation = relation(actor, &facts).ok_or_else(ApiError::not_found)?;
+    if !permits(relation, action) {
+        return Err(ApiError::forbidden());
+    }
+    let reopening = action == PersonAction::EditRecord
+        && matches!(relation, Relation::Staff(Role::Admin | Role::Coordinator));
+    if facts.support_ended && action.writes() && !reopening {
+        return Err(ApiError::new(ErrorCode::SupportEnded));
+    }
+    Ok(PersonAccess {
+        scope: Authorized { id: facts.scope },
+        relation,
+    })
+}
+
+/// Actions on the people of an organisation as a whole.
+pub fn people_of_organisation(
+    actor: &CurrentUser,
+    create: bool,
+) -> ApiResult<Authorized<OrganisationId>> {
+    let org = match actor.organisation {
+        Some((org, OrganisationKind::Provider)) if actor.role.is_provider_staff() => org,
+        _ if actor.role == Role::Commissioner => return Err(ApiError::not_found()),
+        _ => return Err(ApiError::forbidden()),
+    };
+    if create && actor.role == Role::Mentor {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Authorized { id: org })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::SessionId;
+
+    fn actor(role: Role, org: Option<OrganisationId>) -> CurrentUser {
+        CurrentUser {
+            account_id: AccountId::new(),
+            session_id: SessionId::new(),
+            role,
+            organisation: org.map(|o| (o, OrganisationKind::Provider)),
+        }
+    }
+
+    fn facts(org: OrganisationId) -> PersonFacts {
+        PersonFacts {
+            scope: PersonScope {
+                person: PersonId::new(),
+                organisation: org,
+            },
+            person_account: None,
+            support_ended: false,
+            actor_assigned: false,
+            actor_membership: None,
+        }
+    }
+
+    #[test]
+    fn unassigned_mentors_and_other_organisations_cannot_see_the_person() {
+        let org = OrganisationId::new();
+        let f = facts(org);
+        let code = |a: &CurrentUser, f| {
+            person(a, Some(f), PersonAction::ViewRecord)
+                .err()
+                .map(|e| e.code)
+        };
+        assert_eq!(
+            code(&actor(Role::Mentor, Some(org)), f),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(
+            code(&actor(Role::Admin, Some(OrganisationId::new())), f),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(
+            code(&actor(Role::PlatformAdmin, None), f),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(code(&actor(Role::Admin, Some(org)), f), None);
+        let assigned = PersonFacts {
+            actor_assigned: true,
+            ..f
+        };
+        assert_eq!(code(&actor(Role::Mentor, Some(org)), assigned), None);
+    }
+
+    #[test]
+    fn ended_support_is_read_only_except_for_reopening() {
+        let org = OrganisationId::new();
+        let f = PersonFacts {
+            support_ended: true,
+            actor_assigned: true,
+            ..facts(org)
+        };
+        let mentor = actor(Role::Mentor, Some(org));
+        let admin = actor(Role::Admin, Some(org));
+        assert!(person(&mentor, Some(f), PersonAction::ViewGoals).is_ok());
+        let e = person(&mentor, Some(f), PersonAction::EditGoals).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SupportEnded);
+        assert!(person(&admin, Some(f), PersonAction::EditRecord).is_ok());
+    }
 }

@@ -2,6 +2,7 @@
 //! extractor and the `access` policy whose `Authorized<...>` proofs every scoped query takes.
 
 pub mod access;
+pub mod codes;
 pub mod current_user;
 pub mod password;
 pub mod roles;

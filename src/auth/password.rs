@@ -186,6 +186,36 @@ pub fn check_policy(password: &SecretString, user_inputs: &[&str]) -> ApiResult<
     Ok(())
 }
 
+/// A supported person's secret: a PIN of 6 to 12 digits that is not a run or a repeat, or a
+/// password under [`check_policy`].
+pub fn check_pin_or_password(secret: &SecretString, user_inputs: &[&str]) -> ApiResult<()> {
+    let raw = secret.expose_secret();
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return check_policy(secret, user_inputs);
+    }
+    let digits: Vec<i16> = raw.bytes().map(|b| i16::from(b - b'0')).collect();
+    if digits.len() < 6 {
+        return Err(
+            ApiError::new(ErrorCode::PasswordTooShort).with_detail("a PIN has at least 6 digits")
+        );
+    }
+    if digits.len() > 12 {
+        return Err(
+            ApiError::new(ErrorCode::PasswordTooLong).with_detail("a PIN has at most 12 digits")
+        );
+    }
+    let steps: Vec<i16> = digits.windows(2).map(|w| w[1] - w[0]).collect();
+    let repeat = steps.iter().all(|s| *s == 0);
+    let run = steps.iter().all(|s| *s == 1) || steps.iter().all(|s| *s == -1);
+    let pairs = digits.len().is_multiple_of(2) && digits.chunks(2).all(|c| c == &digits[..2]);
+    if repeat || run || pairs {
+        return Err(
+            ApiError::new(ErrorCode::PasswordTooWeak).with_detail("this PIN is too easy to guess")
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +234,19 @@ mod tests {
         assert_eq!(code("correct horse battery staple"), None);
         // Any characters are allowed, counted as characters rather than bytes.
         assert_eq!(code("Cŵn bach yn chwarae ⚽ ar y traeth"), None);
+    }
+
+    #[test]
+    fn pins_must_be_long_enough_and_not_a_pattern() {
+        let code = |p: &str| check_pin_or_password(&secret(p), &[]).err().map(|e| e.code);
+        assert_eq!(code("12345"), Some(ErrorCode::PasswordTooShort));
+        assert_eq!(code("1234567890123"), Some(ErrorCode::PasswordTooLong));
+        for weak in ["111111", "123456", "987654", "121212"] {
+            assert_eq!(code(weak), Some(ErrorCode::PasswordTooWeak), "{weak}");
+        }
+        assert_eq!(code("480137"), None);
+        assert_eq!(code("correct horse battery staple"), None);
+        assert_eq!(code("password"), Some(ErrorCode::PasswordTooShort));
     }
 
     #[test]

@@ -43,15 +43,21 @@ pub enum Role {
     Coordinator,
     Mentor,
     Commissioner,
+    /// A supported person signed in on their own device.
+    Person,
+    /// A member of someone's circle of support, signed in.
+    Supporter,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::PlatformAdmin,
         Role::Admin,
         Role::Coordinator,
         Role::Mentor,
         Role::Commissioner,
+        Role::Person,
+        Role::Supporter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +67,8 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Mentor => "mentor",
             Role::Commissioner => "commissioner",
+            Role::Person => "person",
+            Role::Supporter => "supporter",
         }
     }
 
@@ -68,7 +76,13 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Whether an account of an organisation of `kind` may hold this role.
+    /// Staff of a provider: the people who work with supported people.
+    pub fn is_provider_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::Coordinator | Role::Mentor)
+    }
+
+    /// Whether a staff account of an organisation of `kind` may hold this role (people and
+    /// supporters are not staff: they come in through device codes and circle invitations).
     pub fn fits(self, kind: OrganisationKind) -> bool {
         match kind {
             OrganisationKind::Provider => {

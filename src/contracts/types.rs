@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::contracts::model::ContractRow;
 
-time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+use crate::fields::iso_date;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

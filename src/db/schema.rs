@@ -5,7 +5,7 @@ diesel::table! {
     accounts (id) {
         id -> Uuid,
         organisation_id -> Nullable<Uuid>,
-        email -> Text,
+        email -> Nullable<Text>,
         name -> Text,
         role -> Text,
         password_hash -> Text,
@@ -94,7 +94,209 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    circle_invitations (id) {
+        id -> Uuid,
+        member_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        code_hash -> Bytea,
+        issued_by -> Uuid,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    circle_members (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        name -> Text,
+        relationship -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        can_see_profile -> Bool,
+        can_see_goals -> Bool,
+        can_see_stories -> Bool,
+        can_see_reviews -> Bool,
+        can_encourage -> Bool,
+        can_contribute -> Bool,
+        parental_responsibility -> Bool,
+        account_id -> Nullable<Uuid>,
+        removed_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    device_codes (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        code_hash -> Bytea,
+        issued_by -> Uuid,
+        expires_at -> Timestamptz,
+        redeemed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    goal_actions (id) {
+        id -> Uuid,
+        goal_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        description -> Text,
+        owner -> Text,
+        owner_member_id -> Nullable<Uuid>,
+        due_on -> Nullable<Date>,
+        done_at -> Nullable<Timestamptz>,
+        state -> Text,
+        author_account_id -> Uuid,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    goal_status_changes (id) {
+        id -> Uuid,
+        goal_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        status -> Text,
+        changed_by -> Uuid,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    goals (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        title -> Text,
+        why_it_matters -> Nullable<Text>,
+        lang -> Text,
+        target_date -> Nullable<Date>,
+        status -> Text,
+        scale_id -> Uuid,
+        author_account_id -> Uuid,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mentor_assignments (person_id, mentor_id) {
+        person_id -> Uuid,
+        mentor_id -> Uuid,
+        organisation_id -> Uuid,
+        assigned_by -> Nullable<Uuid>,
+        assigned_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        preferred_name -> Text,
+        legal_name -> Nullable<Text>,
+        date_of_birth -> Nullable<Date>,
+        pronouns -> Nullable<Text>,
+        preferred_language -> Text,
+        welsh_offered -> Bool,
+        welsh_accepted -> Nullable<Bool>,
+        communication_needs -> Array<Text>,
+        service_type -> Text,
+        support_started_on -> Date,
+        support_ended_on -> Nullable<Date>,
+        account_id -> Nullable<Uuid>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    profile_entries (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        section -> Text,
+        body -> Text,
+        lang -> Text,
+        author_account_id -> Uuid,
+        author_kind -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_ratings (review_id, goal_id) {
+        review_id -> Uuid,
+        goal_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        value -> Float8,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        held_on -> Date,
+        person_took_part -> Bool,
+        staff_participants -> Array<Uuid>,
+        circle_participants -> Array<Uuid>,
+        whats_working -> Nullable<Text>,
+        whats_not_working -> Nullable<Text>,
+        staff_notes -> Nullable<Text>,
+        lang -> Text,
+        next_review_on -> Nullable<Date>,
+        author_account_id -> Uuid,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    scales (id) {
+        id -> Uuid,
+        code -> Text,
+        name_en -> Text,
+        name_cy -> Nullable<Text>,
+        min_value -> Float8,
+        max_value -> Float8,
+        step -> Float8,
+        labels -> Jsonb,
+        is_default -> Bool,
+        source_note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(accounts -> organisations (organisation_id));
+diesel::joinable!(circle_members -> people (person_id));
+diesel::joinable!(goal_actions -> goals (goal_id));
+diesel::joinable!(goals -> people (person_id));
+diesel::joinable!(goals -> scales (scale_id));
+diesel::joinable!(mentor_assignments -> people (person_id));
+diesel::joinable!(people -> organisations (organisation_id));
+diesel::joinable!(profile_entries -> accounts (author_account_id));
+diesel::joinable!(review_ratings -> reviews (review_id));
+diesel::joinable!(reviews -> people (person_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
@@ -102,10 +304,22 @@ diesel::joinable!(sessions -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
+    circle_invitations,
+    circle_members,
     contracts,
+    device_codes,
+    goal_actions,
+    goal_status_changes,
+    goals,
     invitations,
     login_throttles,
+    mentor_assignments,
     organisations,
+    people,
+    profile_entries,
     refresh_tokens,
+    review_ratings,
+    reviews,
+    scales,
     sessions,
 );

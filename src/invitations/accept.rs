@@ -62,7 +62,7 @@ pub async fn accept(
                     NewAccount {
                         id: AccountId::new().0,
                         organisation_id: Some(invitation.organisation_id),
-                        email: &invitation.email,
+                        email: Some(&invitation.email),
                         name: &name,
                         role: role.as_str(),
                         password_hash: &hash,

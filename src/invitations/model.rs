@@ -7,12 +7,11 @@ use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use rand::RngCore;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::auth::codes;
 use crate::auth::roles::Role;
-use crate::auth::tokens::secret_hash;
 use crate::db::schema::{accounts, invitations};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::ids::{AccountId, InvitationId, OrganisationId};
@@ -38,42 +37,6 @@ pub struct NewInvitationFor<'a> {
     pub ttl: Duration,
 }
 
-/// A new code: 80 random bits as 16 base32 characters in groups of four, easy to read aloud
-/// or type on a phone.
-fn new_code() -> String {
-    let mut bytes = [0u8; 10];
-    rand::rng().fill_bytes(&mut bytes);
-    let raw = base32(&bytes);
-    raw.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-fn base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut out = String::new();
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
-        }
-    }
-    out
-}
-
-/// Codes are matched without case, spaces or dashes.
-pub fn normalise_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
 /// Creates an invitation; 409 `email_taken` when the email already has an account.
 pub async fn create(
     conn: &mut AsyncPgConnection,
@@ -87,7 +50,7 @@ pub async fn create(
     if taken {
         return Err(ApiError::new(ErrorCode::EmailTaken));
     }
-    let code = new_code();
+    let code = codes::new_code(4);
     let id = InvitationId::new();
     let expires_at = OffsetDateTime::now_utc()
         + time::Duration::try_from(new.ttl).unwrap_or(time::Duration::DAY);
@@ -97,7 +60,7 @@ pub async fn create(
             invitations::organisation_id.eq(new.organisation.0),
             invitations::email.eq(new.email),
             invitations::role.eq(new.role.as_str()),
-            invitations::code_hash.eq(secret_hash(&normalise_code(&code))),
+            invitations::code_hash.eq(codes::code_hash(&code)),
             invitations::invited_by.eq(new.invited_by.map(|a| a.0)),
             invitations::expires_at.eq(expires_at),
         ))
@@ -120,7 +83,7 @@ pub async fn open_by_code(
     lock: bool,
 ) -> QueryResult<Option<InvitationRow>> {
     let query = invitations::table
-        .filter(invitations::code_hash.eq(secret_hash(&normalise_code(code))))
+        .filter(invitations::code_hash.eq(codes::code_hash(code)))
         .filter(invitations::accepted_at.is_null())
         .filter(invitations::expires_at.gt(OffsetDateTime::now_utc()))
         .select(InvitationRow::as_select());
@@ -144,21 +107,4 @@ pub async fn mark_accepted(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_grouped_base32_and_normalise() {
-        let code = new_code();
-        assert_eq!(code.len(), 19);
-        assert_eq!(code.matches('-').count(), 3);
-        assert_eq!(
-            normalise_code(&code.to_lowercase().replace('-', " ")),
-            code.replace('-', "")
-        );
-        assert_ne!(new_code(), code);
-    }
 }

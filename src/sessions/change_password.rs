@@ -44,7 +44,7 @@ pub async fn change_password(
             .await?
             .ok_or_else(ApiError::unauthenticated)?
     };
-    let key = throttle::account_key(&account.email);
+    let key = throttle::account_key(account.email.as_deref().unwrap_or(&account.id.to_string()));
     {
         let mut conn = state.conn().await?;
         if let Some(secs) = throttle::blocked_for(&mut conn, std::slice::from_ref(&key)).await? {
@@ -73,7 +73,10 @@ pub async fn change_password(
         );
         return v.finish().map(|_| HttpResponse::NoContent().finish());
     }
-    check_policy(&new_password, &[&account.email, &account.name])?;
+    check_policy(
+        &new_password,
+        &[account.email.as_deref().unwrap_or_default(), &account.name],
+    )?;
     let hash = state.passwords.hash(&new_password).await?;
 
     let mut conn = state.conn().await?;

@@ -7,6 +7,8 @@ pub mod logout;
 pub mod logout_all;
 pub mod me;
 pub mod model;
+pub mod person_login;
+pub mod redeem_device_code;
 pub mod refresh;
 pub mod throttle;
 pub mod types;
@@ -28,7 +30,7 @@ pub async fn sign_in(
     tokens_for(state, account, session, refresh_token)
 }
 
-fn tokens_for(
+pub(crate) fn tokens_for(
     state: &AppState,
     account: AccountId,
     session: crate::ids::SessionId,

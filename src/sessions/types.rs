@@ -56,7 +56,7 @@ pub struct Me {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeAccount {
     pub id: Uuid,
-    pub email: String,
+    pub email: Option<String>,
     pub name: String,
     pub role: Role,
 }
@@ -66,4 +66,29 @@ pub struct MeOrganisation {
     pub id: Uuid,
     pub name: String,
     pub kind: OrganisationKind,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemDeviceCode {
+    #[schema(value_type = String, example = "7KQ2-M9XD")]
+    pub code: SecretString,
+    /// A PIN of 6 to 12 digits, or a password of 12 to 128 characters.
+    #[schema(value_type = String, format = Password)]
+    pub secret: SecretString,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonLogin {
+    pub account_id: Uuid,
+    #[schema(value_type = String, format = Password)]
+    pub secret: SecretString,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonSignedIn {
+    /// Keep this on the device: it signs in again with the PIN.
+    pub account_id: Uuid,
+    pub tokens: TokenResponse,
 }

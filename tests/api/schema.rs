@@ -33,6 +33,9 @@ fn diesel_type(udt: &str) -> String {
         "timestamptz" => "Timestamptz",
         "bytea" => "Bytea",
         "jsonb" => "Jsonb",
+        "float8" => "Float8",
+        "_text" => "Array<Text>",
+        "_uuid" => "Array<Uuid>",
         other => other,
     }
     .to_owned()

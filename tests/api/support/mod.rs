@@ -141,7 +141,7 @@ impl TestApp {
             camau::accounts::model::NewAccount {
                 id: id.0,
                 organisation_id: org.map(|o| o.id),
-                email: &email,
+                email: Some(&email),
                 name: &name,
                 role: role.as_str(),
                 password_hash: &hash,
@@ -167,6 +167,54 @@ impl TestApp {
 
     pub async fn platform_admin(&self) -> Actor {
         self.account(None, Role::PlatformAdmin).await
+    }
+
+    /// A supported person of `org` with their own sign-in.
+    pub async fn person(&self, org: &Org) -> Person {
+        let id = Uuid::now_v7();
+        let name = format!("Person {}", &id.simple().to_string()[24..]);
+        self.sql(&format!(
+            "INSERT INTO people (id, organisation_id, preferred_name, legal_name, service_type, support_started_on) \
+             VALUES ('{id}', '{}', '{name}', 'Legal {name}', 'learning_disability', '2026-01-05')",
+            org.id
+        ))
+        .await;
+        let account = self.account(Some(org), Role::Person).await;
+        self.sql(&format!(
+            "UPDATE accounts SET email = NULL WHERE id = '{}'; UPDATE people SET account_id = '{}' WHERE id = '{id}'",
+            account.id, account.id
+        ))
+        .await;
+        Person { id, name, account }
+    }
+
+    pub async fn assign(&self, person: &Person, mentor: &Actor, org: &Org) {
+        self.sql(&format!(
+            "INSERT INTO mentor_assignments (person_id, mentor_id, organisation_id) VALUES ('{}', '{}', '{}')",
+            person.id, mentor.id, org.id
+        ))
+        .await;
+    }
+
+    /// A signed-in supporter in `person`'s circle with the given grants (all or nothing).
+    pub async fn supporter(&self, person: &Person, org: &Org, grants: bool) -> (Uuid, Actor) {
+        let account = self.account(None, Role::Supporter).await;
+        let member = Uuid::now_v7();
+        self.sql(&format!(
+            "INSERT INTO circle_members (id, person_id, organisation_id, name, relationship, email, phone, \
+               can_see_profile, can_see_goals, can_see_stories, can_see_reviews, can_encourage, can_contribute, account_id) \
+             VALUES ('{member}', '{}', '{}', '{}', 'family', '{}', '07700 900123', {grants}, {grants}, {grants}, {grants}, {grants}, {grants}, '{}')",
+            person.id, org.id, account.name, account.email, account.id
+        ))
+        .await;
+        (member, account)
+    }
+
+    /// Runs SQL against this test's database (for builders and set-up only).
+    pub async fn sql(&self, sql: &str) {
+        use diesel_async::SimpleAsyncConnection;
+        let mut conn = self.shared.state.conn().await.expect("connection");
+        conn.batch_execute(sql).await.expect("test set-up SQL");
     }
 
     /// Signs `actor` in again through the API and returns the token pair.
@@ -199,6 +247,13 @@ fn test_config(url: &str, env: TestEnv) -> Config {
 #[derive(Debug, Clone)]
 pub struct Org {
     pub id: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: Uuid,
+    pub name: String,
+    pub account: Actor,
 }
 
 #[derive(Debug, Clone)]

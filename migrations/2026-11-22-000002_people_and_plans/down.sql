@@ -1,0 +1,20 @@
+DROP TABLE review_ratings;
+DROP TABLE reviews;
+DROP TABLE goal_actions;
+DROP TABLE goal_status_changes;
+DROP TABLE goals;
+DROP TABLE scales;
+DROP TABLE circle_invitations;
+DROP TABLE circle_members;
+DROP TABLE profile_entries;
+DROP TABLE device_codes;
+DROP TABLE mentor_assignments;
+DROP TABLE people;
+DELETE FROM accounts WHERE role IN ('person', 'supporter');
+ALTER TABLE accounts DROP CONSTRAINT accounts_email_required;
+ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;
+ALTER TABLE accounts DROP CONSTRAINT accounts_organisation_check;
+ALTER TABLE accounts ADD CONSTRAINT accounts_check CHECK ((role = 'platform_admin') = (organisation_id IS NULL));
+ALTER TABLE accounts DROP CONSTRAINT accounts_role_check;
+ALTER TABLE accounts ADD CONSTRAINT accounts_role_check
+    CHECK (role IN ('platform_admin', 'admin', 'coordinator', 'mentor', 'commissioner'));

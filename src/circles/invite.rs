@@ -1,0 +1,61 @@
+//! `POST /v1/circle-members/{member_id}/invitations`: invite a member to sign in.
+
+use actix_web::{HttpResponse, post, web};
+use time::OffsetDateTime;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::auth::codes;
+use crate::circles::types::CircleInvitation;
+use crate::circles::{authorize_member, model};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::ids::CircleMemberId;
+
+/// Invite a member to sign in
+///
+/// The person, or staff who work with them. Returns a single-use code, valid for the
+/// configured invitation time, to hand to the member. Accepting links a supporter login to
+/// this membership only.
+#[utoipa::path(
+    tag = "circles",
+    security(("bearer" = [])),
+    params(("member_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 201, description = "The code; shown only here", body = CircleInvitation),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Supporters cannot invite", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such member, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/circle-members/{member_id}/invitations")]
+pub async fn invite(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let member = CircleMemberId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let access = authorize_member(&mut conn, &user, member, PersonAction::EditCircle).await?;
+    model::find(&mut conn, &access.scope, member)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let code = codes::new_code(4);
+    let ttl = time::Duration::try_from(state.config.invitation_ttl).unwrap_or(time::Duration::DAY);
+    let expires_at = OffsetDateTime::now_utc() + ttl;
+    model::insert_invitation(
+        &mut conn,
+        &access.scope,
+        member,
+        codes::code_hash(&code),
+        user.account_id,
+        expires_at,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(CircleInvitation {
+        member_id: member.0,
+        code,
+        expires_at,
+    }))
+}

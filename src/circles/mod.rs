@@ -1,0 +1,33 @@
+//! Circles of support: the family, friends and professionals a person names, what each may
+//! see (profile, goals, stories, reviews) and do (encourage, contribute), chosen by the person.
+//! Grants are read on every request, so a change or a removal applies at once. A member can be
+//! invited to sign in as a supporter of this person only.
+
+pub mod accept;
+pub mod create;
+pub mod invite;
+pub mod list;
+pub mod model;
+pub mod remove;
+pub mod types;
+pub mod update;
+
+use diesel_async::AsyncPgConnection;
+
+use crate::auth::CurrentUser;
+use crate::auth::access::{PersonAccess, PersonAction};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{CircleMemberId, PersonId};
+
+/// Authorizes `action` on the person whose circle `member` belongs to.
+pub async fn authorize_member(
+    conn: &mut AsyncPgConnection,
+    user: &CurrentUser,
+    member: CircleMemberId,
+    action: PersonAction,
+) -> ApiResult<PersonAccess> {
+    let person = model::person_of(conn, member)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    crate::people::authorize(conn, user, PersonId(person), action).await
+}

@@ -1,0 +1,231 @@
+//! Circle member rows, circle invitations and their queries.
+
+use diesel::{
+    ExpressionMethods, Insertable, OptionalExtension, QueryDsl, Queryable, Selectable,
+    SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::access::PersonScope;
+use crate::db::schema::{circle_invitations, circle_members};
+use crate::ids::{AccountId, CircleMemberId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = circle_members, check_for_backend(diesel::pg::Pg))]
+pub struct MemberRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub name: String,
+    pub relationship: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub can_see_profile: bool,
+    pub can_see_goals: bool,
+    pub can_see_stories: bool,
+    pub can_see_reviews: bool,
+    pub can_encourage: bool,
+    pub can_contribute: bool,
+    pub parental_responsibility: bool,
+    pub account_id: Option<Uuid>,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Insertable, diesel::AsChangeset, Default)]
+#[diesel(table_name = circle_members)]
+pub struct MemberFields {
+    pub name: Option<String>,
+    pub relationship: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub can_see_profile: Option<bool>,
+    pub can_see_goals: Option<bool>,
+    pub can_see_stories: Option<bool>,
+    pub can_see_reviews: Option<bool>,
+    pub can_encourage: Option<bool>,
+    pub can_contribute: Option<bool>,
+    pub parental_responsibility: Option<bool>,
+}
+
+/// The person a member belongs to: read before authorizing, returns no member data.
+pub async fn person_of(
+    conn: &mut AsyncPgConnection,
+    member: CircleMemberId,
+) -> QueryResult<Option<Uuid>> {
+    circle_members::table
+        .find(member.0)
+        .filter(circle_members::removed_at.is_null())
+        .select(circle_members::person_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    fields: &MemberFields,
+) -> QueryResult<MemberRow> {
+    let s = scope.id();
+    diesel::insert_into(circle_members::table)
+        .values((
+            circle_members::id.eq(CircleMemberId::new().0),
+            circle_members::person_id.eq(s.person.0),
+            circle_members::organisation_id.eq(s.organisation.0),
+            fields,
+        ))
+        .returning(MemberRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Current members, oldest first; with `only`, that member alone.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    only: Option<CircleMemberId>,
+) -> QueryResult<Vec<MemberRow>> {
+    let s = scope.id();
+    let mut query = circle_members::table
+        .filter(circle_members::person_id.eq(s.person.0))
+        .filter(circle_members::organisation_id.eq(s.organisation.0))
+        .filter(circle_members::removed_at.is_null())
+        .order(circle_members::id.asc())
+        .limit(200)
+        .select(MemberRow::as_select())
+        .into_boxed();
+    if let Some(only) = only {
+        query = query.filter(circle_members::id.eq(only.0));
+    }
+    query.load(conn).await
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    member: CircleMemberId,
+) -> QueryResult<Option<MemberRow>> {
+    Ok(list(conn, scope, Some(member)).await?.pop())
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    member: CircleMemberId,
+    version: i32,
+    fields: &MemberFields,
+) -> QueryResult<Option<MemberRow>> {
+    let s = scope.id();
+    diesel::update(
+        circle_members::table
+            .filter(circle_members::id.eq(member.0))
+            .filter(circle_members::person_id.eq(s.person.0))
+            .filter(circle_members::organisation_id.eq(s.organisation.0))
+            .filter(circle_members::removed_at.is_null())
+            .filter(circle_members::version.eq(version)),
+    )
+    .set((
+        fields,
+        circle_members::version.eq(version + 1),
+        circle_members::updated_at.eq(OffsetDateTime::now_utc()),
+    ))
+    .returning(MemberRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+pub async fn remove(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    member: CircleMemberId,
+) -> QueryResult<bool> {
+    let s = scope.id();
+    let now = OffsetDateTime::now_utc();
+    let n = diesel::update(
+        circle_members::table
+            .filter(circle_members::id.eq(member.0))
+            .filter(circle_members::person_id.eq(s.person.0))
+            .filter(circle_members::organisation_id.eq(s.organisation.0))
+            .filter(circle_members::removed_at.is_null()),
+    )
+    .set((
+        circle_members::removed_at.eq(now),
+        circle_members::updated_at.eq(now),
+        circle_members::version.eq(circle_members::version + 1),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
+pub async fn insert_invitation(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    member: CircleMemberId,
+    code_hash: Vec<u8>,
+    issued_by: AccountId,
+    expires_at: OffsetDateTime,
+) -> QueryResult<Uuid> {
+    let s = scope.id();
+    let id = Uuid::now_v7();
+    diesel::insert_into(circle_invitations::table)
+        .values((
+            circle_invitations::id.eq(id),
+            circle_invitations::member_id.eq(member.0),
+            circle_invitations::person_id.eq(s.person.0),
+            circle_invitations::organisation_id.eq(s.organisation.0),
+            circle_invitations::code_hash.eq(code_hash),
+            circle_invitations::issued_by.eq(issued_by.0),
+            circle_invitations::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
+/// Marks the open invitation behind `code_hash` accepted; returns its member and person.
+pub async fn accept_invitation(
+    conn: &mut AsyncPgConnection,
+    code_hash: &[u8],
+) -> QueryResult<Option<(CircleMemberId, Uuid)>> {
+    let now = OffsetDateTime::now_utc();
+    Ok(diesel::update(
+        circle_invitations::table
+            .filter(circle_invitations::code_hash.eq(code_hash))
+            .filter(circle_invitations::accepted_at.is_null())
+            .filter(circle_invitations::expires_at.gt(now)),
+    )
+    .set(circle_invitations::accepted_at.eq(now))
+    .returning((circle_invitations::member_id, circle_invitations::person_id))
+    .get_result::<(Uuid, Uuid)>(conn)
+    .await
+    .optional()?
+    .map(|(m, p)| (CircleMemberId(m), p)))
+}
+
+/// Links a (current) member to the supporter account that accepted its invitation.
+pub async fn link_account(
+    conn: &mut AsyncPgConnection,
+    member: CircleMemberId,
+    account: AccountId,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        circle_members::table
+            .find(member.0)
+            .filter(circle_members::removed_at.is_null()),
+    )
+    .set((
+        circle_members::account_id.eq(account.0),
+        circle_members::version.eq(circle_members::version + 1),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}

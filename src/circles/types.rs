@@ -1,0 +1,243 @@
+//! Request and response bodies for circles of support.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::circles::model::{MemberFields, MemberRow};
+use crate::error::{ApiResult, Validator};
+use crate::fields::double_option;
+use crate::sessions::types::TokenResponse;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    Family,
+    Friend,
+    Professional,
+    Community,
+    Peer,
+}
+
+impl Relationship {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Family => "family",
+            Self::Friend => "friend",
+            Self::Professional => "professional",
+            Self::Community => "community",
+            Self::Peer => "peer",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "family" => Self::Family,
+            "friend" => Self::Friend,
+            "professional" => Self::Professional,
+            "community" => Self::Community,
+            _ => Self::Peer,
+        }
+    }
+}
+
+/// What a member may see and do. Everything is off unless the person turns it on.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantSet {
+    #[serde(default)]
+    pub profile: bool,
+    #[serde(default)]
+    pub goals: bool,
+    #[serde(default)]
+    pub stories: bool,
+    #[serde(default)]
+    pub reviews: bool,
+    /// React to and comment on what they can see.
+    #[serde(default)]
+    pub encourage: bool,
+    /// Suggest stories and actions, which the person accepts or not.
+    #[serde(default)]
+    pub contribute: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMember {
+    #[schema(min_length = 1, max_length = 200, example = "Mam")]
+    pub name: String,
+    pub relationship: Relationship,
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub grants: GrantSet,
+    /// For a child: this member has parental responsibility.
+    #[serde(default)]
+    pub parental_responsibility: bool,
+}
+
+fn validate_contact(v: &mut Validator, email: Option<&str>, phone: Option<&str>) {
+    if let Some(email) = email {
+        v.email("/email", email);
+    }
+    if let Some(phone) = phone {
+        v.text("/phone", phone, 3, 40);
+    }
+}
+
+impl CreateMember {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        v.text("/name", &self.name, 1, 200);
+        validate_contact(&mut v, self.email.as_deref(), self.phone.as_deref());
+        v.finish()
+    }
+
+    pub fn into_fields(self) -> MemberFields {
+        MemberFields {
+            name: Some(self.name),
+            relationship: Some(self.relationship.as_str().to_owned()),
+            email: Some(self.email),
+            phone: Some(self.phone),
+            can_see_profile: Some(self.grants.profile),
+            can_see_goals: Some(self.grants.goals),
+            can_see_stories: Some(self.grants.stories),
+            can_see_reviews: Some(self.grants.reviews),
+            can_encourage: Some(self.grants.encourage),
+            can_contribute: Some(self.grants.contribute),
+            parental_responsibility: Some(self.parental_responsibility),
+        }
+    }
+}
+
+/// Fields to change; absent fields stay. `grants` replaces all six grants.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMember {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    pub relationship: Option<Relationship>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    pub grants: Option<GrantSet>,
+    pub parental_responsibility: Option<bool>,
+}
+
+impl UpdateMember {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        if let Some(name) = &self.name {
+            v.text("/name", name, 1, 200);
+        }
+        validate_contact(
+            &mut v,
+            self.email.as_ref().and_then(|e| e.as_deref()),
+            self.phone.as_ref().and_then(|p| p.as_deref()),
+        );
+        v.finish()
+    }
+
+    pub fn into_fields(self) -> MemberFields {
+        let g = self.grants;
+        MemberFields {
+            name: self.name,
+            relationship: self.relationship.map(|r| r.as_str().to_owned()),
+            email: self.email,
+            phone: self.phone,
+            can_see_profile: g.map(|g| g.profile),
+            can_see_goals: g.map(|g| g.goals),
+            can_see_stories: g.map(|g| g.stories),
+            can_see_reviews: g.map(|g| g.reviews),
+            can_encourage: g.map(|g| g.encourage),
+            can_contribute: g.map(|g| g.contribute),
+            parental_responsibility: self.parental_responsibility,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Member {
+    pub id: Uuid,
+    pub name: String,
+    pub relationship: Relationship,
+    /// Contact details: never shown to other supporters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub grants: GrantSet,
+    pub parental_responsibility: bool,
+    /// Whether the member has accepted an invitation to sign in.
+    pub has_login: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Self {
+        Member {
+            id: row.id,
+            name: row.name,
+            relationship: Relationship::parse(&row.relationship),
+            email: row.email,
+            phone: row.phone,
+            grants: GrantSet {
+                profile: row.can_see_profile,
+                goals: row.can_see_goals,
+                stories: row.can_see_stories,
+                reviews: row.can_see_reviews,
+                encourage: row.can_encourage,
+                contribute: row.can_contribute,
+            },
+            parental_responsibility: row.parental_responsibility,
+            has_login: row.account_id.is_some(),
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Circle {
+    pub person_id: Uuid,
+    /// All current members; a supporter sees only their own membership.
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircleInvitation {
+    pub member_id: Uuid,
+    #[schema(example = "K7QD-M2XW-9RTA-HB4N")]
+    pub code: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptCircleInvitation {
+    #[schema(value_type = String)]
+    pub code: SecretString,
+    /// An existing supporter signs in with their email and password; a new one chooses them.
+    #[schema(max_length = 254)]
+    pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupporterSignedIn {
+    pub account_id: Uuid,
+    pub person_id: Uuid,
+    pub member_id: Uuid,
+    pub tokens: TokenResponse,
+}

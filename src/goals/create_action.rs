@@ -1,0 +1,85 @@
+//! `POST /v1/goals/{goal_id}/actions`: a step toward a goal, or a supporter's suggestion.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, post, web};
+
+use crate::app::AppState;
+use crate::auth::access::PersonAction;
+use crate::auth::{CurrentUser, Role};
+use crate::circles::model as circles;
+use crate::error::{ApiError, ApiResult, Problem, Validator};
+use crate::goals::authorize_goal;
+use crate::goals::model::{self, NewAction};
+use crate::goals::types::{Action, ActionState, CreateAction};
+use crate::http::etag::etag;
+use crate::ids::{CircleMemberId, GoalId};
+
+/// Add an action
+///
+/// Staff who work with the person and the person add actions to the plan. A supporter with
+/// the `contribute` grant may suggest one: it is stored as `suggested` until the person
+/// accepts or declines it.
+#[utoipa::path(
+    tag = "goals",
+    security(("bearer" = [])),
+    params(("goal_id" = uuid::Uuid, Path)),
+    request_body = CreateAction,
+    responses(
+        (status = 201, description = "Created", body = Action, headers(("ETag" = String))),
+        (status = 400, description = "Invalid fields, or an owner not in the circle", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without the contribute grant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/goals/{goal_id}/actions")]
+pub async fn create_action(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<CreateAction>,
+) -> ApiResult<HttpResponse> {
+    let goal = GoalId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let (permission, state_) = if user.role == Role::Supporter {
+        (PersonAction::SuggestAction, ActionState::Suggested)
+    } else {
+        (PersonAction::EditGoals, ActionState::Accepted)
+    };
+    let access = authorize_goal(&mut conn, &user, goal, permission).await?;
+    body.validate()?;
+    model::find(&mut conn, &access.scope, goal)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if let Some(member) = body.owner_member_id
+        && circles::find(&mut conn, &access.scope, CircleMemberId(member))
+            .await?
+            .is_none()
+    {
+        let mut v = Validator::new();
+        v.add(
+            "/owner_member_id",
+            "not_in_circle",
+            "must be a member of this person's circle",
+        );
+        v.finish()?;
+    }
+    let row = model::insert_action(
+        &mut conn,
+        &access.scope,
+        user.account_id,
+        &NewAction {
+            goal,
+            description: &body.description,
+            owner: body.owner.as_str(),
+            owner_member_id: body.owner_member_id,
+            due_on: body.due_on,
+            state: state_.as_str(),
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(Action::from(row)))
+}

@@ -1,0 +1,45 @@
+//! `GET /v1/goals/{goal_id}`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::goals::types::Goal;
+use crate::goals::{authorize_goal, model};
+use crate::http::etag::etag;
+use crate::ids::GoalId;
+
+/// Get a goal
+///
+/// With its status history.
+#[utoipa::path(
+    tag = "goals",
+    security(("bearer" = [])),
+    params(("goal_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The goal", body = Goal, headers(("ETag" = String))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without the goals grant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/goals/{goal_id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let goal = GoalId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let access = authorize_goal(&mut conn, &user, goal, PersonAction::ViewGoals).await?;
+    let row = model::find(&mut conn, &access.scope, goal)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let history = model::status_history(&mut conn, &access.scope, goal).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(Goal::from_row(row, Some(history))))
+}

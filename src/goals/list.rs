@@ -1,0 +1,52 @@
+//! `GET /v1/people/{person_id}/goals`.
+
+use actix_web::{get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiResult, Problem};
+use crate::goals::model;
+use crate::goals::types::{Goal, GoalList};
+use crate::http::pagination::PageQuery;
+use crate::ids::PersonId;
+use crate::people::authorize;
+
+/// List a person's goals
+///
+/// Staff who work with the person, the person, and supporters with the `goals` grant.
+#[utoipa::path(
+    tag = "goals",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path), PageQuery),
+    responses(
+        (status = 200, description = "A page of goals, oldest first", body = GoalList),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without the goals grant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}/goals")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<GoalList>> {
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonId(path.into_inner()),
+        PersonAction::ViewGoals,
+    )
+    .await?;
+    let page = query.page()?;
+    let rows = model::list(&mut conn, &access.scope, page).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| r.id);
+    Ok(web::Json(GoalList {
+        items: rows.into_iter().map(|r| Goal::from_row(r, None)).collect(),
+        next_cursor,
+    }))
+}

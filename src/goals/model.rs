@@ -1,0 +1,354 @@
+//! Goal, status-change and action rows and their queries.
+
+use diesel::{
+    ExpressionMethods, OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::access::PersonScope;
+use crate::db::schema::{goal_actions, goal_status_changes, goals};
+use crate::http::pagination::Page;
+use crate::ids::{AccountId, ActionId, GoalId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = goals, check_for_backend(diesel::pg::Pg))]
+pub struct GoalRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub title: String,
+    pub why_it_matters: Option<String>,
+    pub lang: String,
+    pub target_date: Option<Date>,
+    pub status: String,
+    pub scale_id: Uuid,
+    pub author_account_id: Uuid,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = goal_status_changes, check_for_backend(diesel::pg::Pg))]
+pub struct StatusChangeRow {
+    pub status: String,
+    pub changed_by: Uuid,
+    pub changed_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = goal_actions, check_for_backend(diesel::pg::Pg))]
+pub struct ActionRow {
+    pub id: Uuid,
+    pub goal_id: Uuid,
+    pub description: String,
+    pub owner: String,
+    pub owner_member_id: Option<Uuid>,
+    pub due_on: Option<Date>,
+    pub done_at: Option<OffsetDateTime>,
+    pub state: String,
+    pub author_account_id: Uuid,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// The person a goal belongs to: read before authorizing, returns no goal data.
+pub async fn person_of_goal(
+    conn: &mut AsyncPgConnection,
+    goal: GoalId,
+) -> QueryResult<Option<Uuid>> {
+    goals::table
+        .find(goal.0)
+        .select(goals::person_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The person an action belongs to: read before authorizing.
+pub async fn person_of_action(
+    conn: &mut AsyncPgConnection,
+    action: ActionId,
+) -> QueryResult<Option<Uuid>> {
+    goal_actions::table
+        .find(action.0)
+        .select(goal_actions::person_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub struct NewGoal<'a> {
+    pub title: &'a str,
+    pub why_it_matters: Option<&'a str>,
+    pub lang: &'a str,
+    pub target_date: Option<Date>,
+    pub scale_id: Uuid,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    author: AccountId,
+    new: &NewGoal<'_>,
+) -> QueryResult<GoalRow> {
+    let s = scope.id();
+    let row = diesel::insert_into(goals::table)
+        .values((
+            goals::id.eq(GoalId::new().0),
+            goals::person_id.eq(s.person.0),
+            goals::organisation_id.eq(s.organisation.0),
+            goals::title.eq(new.title),
+            goals::why_it_matters.eq(new.why_it_matters),
+            goals::lang.eq(new.lang),
+            goals::target_date.eq(new.target_date),
+            goals::status.eq("active"),
+            goals::scale_id.eq(new.scale_id),
+            goals::author_account_id.eq(author.0),
+        ))
+        .returning(GoalRow::as_returning())
+        .get_result(conn)
+        .await?;
+    record_status(conn, scope, GoalId(row.id), "active", author).await?;
+    Ok(row)
+}
+
+pub async fn record_status(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+    status: &str,
+    by: AccountId,
+) -> QueryResult<()> {
+    let s = scope.id();
+    diesel::insert_into(goal_status_changes::table)
+        .values((
+            goal_status_changes::id.eq(Uuid::now_v7()),
+            goal_status_changes::goal_id.eq(goal.0),
+            goal_status_changes::person_id.eq(s.person.0),
+            goal_status_changes::organisation_id.eq(s.organisation.0),
+            goal_status_changes::status.eq(status),
+            goal_status_changes::changed_by.eq(by.0),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+) -> QueryResult<Option<GoalRow>> {
+    let s = scope.id();
+    goals::table
+        .filter(goals::id.eq(goal.0))
+        .filter(goals::person_id.eq(s.person.0))
+        .filter(goals::organisation_id.eq(s.organisation.0))
+        .select(GoalRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    page: Page,
+) -> QueryResult<Vec<GoalRow>> {
+    let s = scope.id();
+    let mut query = goals::table
+        .filter(goals::person_id.eq(s.person.0))
+        .filter(goals::organisation_id.eq(s.organisation.0))
+        .order(goals::id.asc())
+        .limit(page.fetch_limit())
+        .select(GoalRow::as_select())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(goals::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+/// Goals of the person among `ids`, with their scale ids (for review ratings).
+pub async fn of_person(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    let s = scope.id();
+    goals::table
+        .filter(goals::id.eq_any(ids))
+        .filter(goals::person_id.eq(s.person.0))
+        .filter(goals::organisation_id.eq(s.organisation.0))
+        .select((goals::id, goals::scale_id))
+        .load(conn)
+        .await
+}
+
+pub async fn status_history(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+) -> QueryResult<Vec<StatusChangeRow>> {
+    let s = scope.id();
+    goal_status_changes::table
+        .filter(goal_status_changes::goal_id.eq(goal.0))
+        .filter(goal_status_changes::person_id.eq(s.person.0))
+        .filter(goal_status_changes::organisation_id.eq(s.organisation.0))
+        .order(goal_status_changes::id.asc())
+        .select(StatusChangeRow::as_select())
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, Default, diesel::AsChangeset)]
+#[diesel(table_name = goals)]
+pub struct GoalChanges {
+    pub title: Option<String>,
+    pub why_it_matters: Option<Option<String>>,
+    pub lang: Option<String>,
+    pub target_date: Option<Option<Date>>,
+    pub status: Option<String>,
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+    version: i32,
+    changes: &GoalChanges,
+) -> QueryResult<Option<GoalRow>> {
+    let s = scope.id();
+    diesel::update(
+        goals::table
+            .filter(goals::id.eq(goal.0))
+            .filter(goals::person_id.eq(s.person.0))
+            .filter(goals::organisation_id.eq(s.organisation.0))
+            .filter(goals::version.eq(version)),
+    )
+    .set((
+        changes,
+        goals::version.eq(version + 1),
+        goals::updated_at.eq(OffsetDateTime::now_utc()),
+    ))
+    .returning(GoalRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+// --- actions -------------------------------------------------------------------------------------
+
+pub struct NewAction<'a> {
+    pub goal: GoalId,
+    pub description: &'a str,
+    pub owner: &'a str,
+    pub owner_member_id: Option<Uuid>,
+    pub due_on: Option<Date>,
+    pub state: &'a str,
+}
+
+pub async fn insert_action(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    author: AccountId,
+    new: &NewAction<'_>,
+) -> QueryResult<ActionRow> {
+    let s = scope.id();
+    diesel::insert_into(goal_actions::table)
+        .values((
+            goal_actions::id.eq(ActionId::new().0),
+            goal_actions::goal_id.eq(new.goal.0),
+            goal_actions::person_id.eq(s.person.0),
+            goal_actions::organisation_id.eq(s.organisation.0),
+            goal_actions::description.eq(new.description),
+            goal_actions::owner.eq(new.owner),
+            goal_actions::owner_member_id.eq(new.owner_member_id),
+            goal_actions::due_on.eq(new.due_on),
+            goal_actions::state.eq(new.state),
+            goal_actions::author_account_id.eq(author.0),
+        ))
+        .returning(ActionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn actions(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+    page: Page,
+) -> QueryResult<Vec<ActionRow>> {
+    let s = scope.id();
+    let mut query = goal_actions::table
+        .filter(goal_actions::goal_id.eq(goal.0))
+        .filter(goal_actions::person_id.eq(s.person.0))
+        .filter(goal_actions::organisation_id.eq(s.organisation.0))
+        .order(goal_actions::id.asc())
+        .limit(page.fetch_limit())
+        .select(ActionRow::as_select())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(goal_actions::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+pub async fn find_action(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    action: ActionId,
+) -> QueryResult<Option<ActionRow>> {
+    let s = scope.id();
+    goal_actions::table
+        .filter(goal_actions::id.eq(action.0))
+        .filter(goal_actions::person_id.eq(s.person.0))
+        .filter(goal_actions::organisation_id.eq(s.organisation.0))
+        .select(ActionRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+#[derive(Debug, Default, diesel::AsChangeset)]
+#[diesel(table_name = goal_actions)]
+pub struct ActionChanges {
+    pub description: Option<String>,
+    pub owner: Option<String>,
+    pub owner_member_id: Option<Option<Uuid>>,
+    pub due_on: Option<Option<Date>>,
+    pub done_at: Option<Option<OffsetDateTime>>,
+    pub state: Option<String>,
+}
+
+pub async fn update_action(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    action: ActionId,
+    version: i32,
+    changes: &ActionChanges,
+) -> QueryResult<Option<ActionRow>> {
+    let s = scope.id();
+    diesel::update(
+        goal_actions::table
+            .filter(goal_actions::id.eq(action.0))
+            .filter(goal_actions::person_id.eq(s.person.0))
+            .filter(goal_actions::organisation_id.eq(s.organisation.0))
+            .filter(goal_actions::version.eq(version)),
+    )
+    .set((
+        changes,
+        goal_actions::version.eq(version + 1),
+        goal_actions::updated_at.eq(OffsetDateTime::now_utc()),
+    ))
+    .returning(ActionRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}

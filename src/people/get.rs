@@ -1,0 +1,50 @@
+//! `GET /v1/people/{person_id}`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::etag::etag;
+use crate::ids::PersonId;
+use crate::people::types::Person;
+use crate::people::{authorize, model};
+
+/// Get a person
+///
+/// Staff who may see the person and the person see the whole record; circle supporters see
+/// the preferred name only.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The person", body = Person, headers(("ETag" = String))),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonId(path.into_inner()),
+        PersonAction::ViewRecord,
+    )
+    .await?;
+    let row = model::find(&mut conn, &access.scope)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(Person::shown(row, access.relation)))
+}

@@ -1,0 +1,74 @@
+//! `POST /v1/people/{person_id}/device-codes`: a one-time code for supported sign-in.
+
+use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+use time::OffsetDateTime;
+
+use crate::app::AppState;
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::auth::codes;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::ids::PersonId;
+use crate::people::types::DeviceCode;
+use crate::people::{authorize, model};
+
+/// How long a device code lasts: long enough to hand the phone over, short enough to guess.
+pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
+
+/// Issue a device code
+///
+/// Staff who work with the person. The person types the code on their own phone at
+/// `POST /v1/device-codes/redeem` and chooses a PIN or password. Single use, 15 minutes.
+/// Issuing is audited. Issuing again for a person who has a login resets their PIN.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 201, description = "The code; shown only here", body = DeviceCode),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff working with this person", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/people/{person_id}/device-codes")]
+pub async fn issue_device_code(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonId(path.into_inner()),
+        PersonAction::IssueDeviceCode,
+    )
+    .await?;
+    let code = codes::new_code(2);
+    let expires_at = OffsetDateTime::now_utc() + DEVICE_CODE_TTL;
+    let scope = access.scope;
+    let actor = user.account_id;
+    let hash = codes::code_hash(&code);
+    conn.transaction(async move |conn| {
+        let id = model::insert_device_code(conn, &scope, hash, actor, expires_at).await?;
+        audit::record(
+            conn,
+            AuditEvent {
+                organisation: Some(scope.id().organisation),
+                actor: Some(actor),
+                action: "person.device_code_issued",
+                subject_type: "person",
+                subject_id: Some(scope.id().person.0),
+                details: serde_json::json!({ "device_code_id": id }),
+            },
+        )
+        .await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(DeviceCode { code, expires_at }))
+}

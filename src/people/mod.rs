@@ -1,0 +1,32 @@
+//! Supported people: their records, their mentors and supported sign-in (device codes). The
+//! rest of a person's plan lives in `profiles`, `circles`, `goals` and `reviews`; every one of
+//! them starts from [`authorize`].
+
+pub mod assign_mentors;
+pub mod caseload;
+pub mod create;
+pub mod get;
+pub mod issue_device_code;
+pub mod list;
+pub mod mentors;
+pub mod model;
+pub mod types;
+pub mod update;
+
+use diesel_async::AsyncPgConnection;
+
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, PersonAccess, PersonAction};
+use crate::error::ApiResult;
+use crate::ids::PersonId;
+
+/// Reads what authorization needs and asks `access::person` for a proof.
+pub async fn authorize(
+    conn: &mut AsyncPgConnection,
+    user: &CurrentUser,
+    person: PersonId,
+    action: PersonAction,
+) -> ApiResult<PersonAccess> {
+    let facts = model::facts(conn, person, user).await?;
+    access::person(user, facts, action)
+}

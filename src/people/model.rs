@@ -1,0 +1,362 @@
+//! People rows, mentor assignments and device codes, and the facts authorization needs.
+
+use diesel::dsl::exists;
+use diesel::{
+    ExpressionMethods, Insertable, JoinOnDsl, OptionalExtension, QueryDsl, Queryable, Selectable,
+    SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::auth::access::{Grants, PersonFacts, PersonScope};
+use crate::auth::{Authorized, CurrentUser, Role};
+use crate::db::schema::{accounts, circle_members, device_codes, mentor_assignments, people};
+use crate::http::pagination::Page;
+use crate::ids::{AccountId, CircleMemberId, OrganisationId, PersonId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = people, check_for_backend(diesel::pg::Pg))]
+pub struct PersonRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub preferred_name: String,
+    pub legal_name: Option<String>,
+    pub date_of_birth: Option<Date>,
+    pub pronouns: Option<String>,
+    pub preferred_language: String,
+    pub welsh_offered: bool,
+    pub welsh_accepted: Option<bool>,
+    pub communication_needs: Vec<String>,
+    pub service_type: String,
+    pub support_started_on: Date,
+    pub support_ended_on: Option<Date>,
+    pub account_id: Option<Uuid>,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = people)]
+pub struct NewPerson {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub preferred_name: String,
+    pub legal_name: Option<String>,
+    pub date_of_birth: Option<Date>,
+    pub pronouns: Option<String>,
+    pub preferred_language: String,
+    pub welsh_offered: bool,
+    pub welsh_accepted: Option<bool>,
+    pub communication_needs: Vec<String>,
+    pub service_type: String,
+    pub support_started_on: Date,
+}
+
+/// What authorization needs to know about `person` and the actor: one primary-key read, plus
+/// one index probe for a mentor or a supporter.
+pub async fn facts(
+    conn: &mut AsyncPgConnection,
+    person: PersonId,
+    actor: &CurrentUser,
+) -> QueryResult<Option<PersonFacts>> {
+    let Some((organisation, account, ended_on)) = people::table
+        .find(person.0)
+        .select((
+            people::organisation_id,
+            people::account_id,
+            people::support_ended_on,
+        ))
+        .first::<(Uuid, Option<Uuid>, Option<Date>)>(conn)
+        .await
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let actor_assigned = actor.role == Role::Mentor
+        && diesel::select(exists(
+            mentor_assignments::table
+                .filter(mentor_assignments::person_id.eq(person.0))
+                .filter(mentor_assignments::mentor_id.eq(actor.account_id.0)),
+        ))
+        .get_result::<bool>(conn)
+        .await?;
+    let actor_membership = if actor.role == Role::Supporter {
+        circle_members::table
+            .filter(circle_members::person_id.eq(person.0))
+            .filter(circle_members::account_id.eq(actor.account_id.0))
+            .filter(circle_members::removed_at.is_null())
+            .select((
+                circle_members::id,
+                circle_members::can_see_profile,
+                circle_members::can_see_goals,
+                circle_members::can_see_stories,
+                circle_members::can_see_reviews,
+                circle_members::can_encourage,
+                circle_members::can_contribute,
+            ))
+            .first::<(Uuid, bool, bool, bool, bool, bool, bool)>(conn)
+            .await
+            .optional()?
+            .map(
+                |(member, profile, goals, stories, reviews, encourage, contribute)| Grants {
+                    member: CircleMemberId(member),
+                    profile,
+                    goals,
+                    stories,
+                    reviews,
+                    encourage,
+                    contribute,
+                },
+            )
+    } else {
+        None
+    };
+    let today = OffsetDateTime::now_utc().date();
+    Ok(Some(PersonFacts {
+        scope: PersonScope {
+            person,
+            organisation: OrganisationId(organisation),
+        },
+        person_account: account.map(AccountId),
+        support_ended: ended_on.is_some_and(|d| d <= today),
+        actor_assigned,
+        actor_membership,
+    }))
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewPerson) -> QueryResult<PersonRow> {
+    diesel::insert_into(people::table)
+        .values(new)
+        .returning(PersonRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+) -> QueryResult<Option<PersonRow>> {
+    let s = scope.id();
+    people::table
+        .filter(people::id.eq(s.person.0))
+        .filter(people::organisation_id.eq(s.organisation.0))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The organisation's people; with `mentor`, only that mentor's caseload.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    mentor: Option<AccountId>,
+    page: Page,
+) -> QueryResult<Vec<PersonRow>> {
+    let mut query = people::table
+        .filter(people::organisation_id.eq(org.id().0))
+        .select(PersonRow::as_select())
+        .order(people::id.asc())
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(mentor) = mentor {
+        query = query.filter(
+            people::id.eq_any(
+                mentor_assignments::table
+                    .filter(mentor_assignments::mentor_id.eq(mentor.0))
+                    .select(mentor_assignments::person_id),
+            ),
+        );
+    }
+    if let Some(after) = page.after {
+        query = query.filter(people::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+/// Changes to a person's record; `None` leaves a field as it is.
+#[derive(Debug, Default, diesel::AsChangeset)]
+#[diesel(table_name = people)]
+pub struct PersonChanges {
+    pub preferred_name: Option<String>,
+    pub legal_name: Option<Option<String>>,
+    pub date_of_birth: Option<Option<Date>>,
+    pub pronouns: Option<Option<String>>,
+    pub preferred_language: Option<String>,
+    pub welsh_offered: Option<bool>,
+    pub welsh_accepted: Option<Option<bool>>,
+    pub communication_needs: Option<Vec<String>>,
+    pub service_type: Option<String>,
+    pub support_started_on: Option<Date>,
+    pub support_ended_on: Option<Option<Date>>,
+}
+
+/// Applies `changes` if the record is still at `version`; `None` when it moved on.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    version: i32,
+    changes: &PersonChanges,
+) -> QueryResult<Option<PersonRow>> {
+    let s = scope.id();
+    diesel::update(
+        people::table
+            .filter(people::id.eq(s.person.0))
+            .filter(people::organisation_id.eq(s.organisation.0))
+            .filter(people::version.eq(version)),
+    )
+    .set((
+        changes,
+        people::version.eq(version + 1),
+        people::updated_at.eq(OffsetDateTime::now_utc()),
+    ))
+    .returning(PersonRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+pub async fn set_account(
+    conn: &mut AsyncPgConnection,
+    person: PersonId,
+    account: AccountId,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(person.0))
+        .set(people::account_id.eq(account.0))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// --- mentors -----------------------------------------------------------------------------------
+
+/// The person's mentors as (account id, name), oldest assignment first.
+pub async fn mentors(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+) -> QueryResult<Vec<(Uuid, String)>> {
+    let s = scope.id();
+    mentor_assignments::table
+        .inner_join(accounts::table.on(accounts::id.eq(mentor_assignments::mentor_id)))
+        .filter(mentor_assignments::person_id.eq(s.person.0))
+        .filter(mentor_assignments::organisation_id.eq(s.organisation.0))
+        .order(mentor_assignments::assigned_at.asc())
+        .select((accounts::id, accounts::name))
+        .load(conn)
+        .await
+}
+
+/// Which of `ids` are active mentors (or coordinators, admins) of the organisation.
+pub async fn staff_among(
+    conn: &mut AsyncPgConnection,
+    organisation: OrganisationId,
+    ids: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
+    accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .filter(accounts::organisation_id.eq(organisation.0))
+        .filter(accounts::role.eq_any(["admin", "coordinator", "mentor"]))
+        .filter(accounts::deactivated_at.is_null())
+        .select(accounts::id)
+        .load(conn)
+        .await
+}
+
+/// Replaces the person's mentors with `mentor_ids` (already checked to be staff).
+pub async fn set_mentors(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    mentor_ids: &[Uuid],
+    by: AccountId,
+) -> QueryResult<()> {
+    let s = scope.id();
+    diesel::delete(
+        mentor_assignments::table
+            .filter(mentor_assignments::person_id.eq(s.person.0))
+            .filter(mentor_assignments::organisation_id.eq(s.organisation.0))
+            .filter(mentor_assignments::mentor_id.ne_all(mentor_ids)),
+    )
+    .execute(conn)
+    .await?;
+    let rows: Vec<_> = mentor_ids
+        .iter()
+        .map(|m| {
+            (
+                mentor_assignments::person_id.eq(s.person.0),
+                mentor_assignments::mentor_id.eq(*m),
+                mentor_assignments::organisation_id.eq(s.organisation.0),
+                mentor_assignments::assigned_by.eq(Some(by.0)),
+            )
+        })
+        .collect();
+    diesel::insert_into(mentor_assignments::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// --- device codes ------------------------------------------------------------------------------
+
+pub async fn insert_device_code(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    code_hash: Vec<u8>,
+    issued_by: AccountId,
+    expires_at: OffsetDateTime,
+) -> QueryResult<Uuid> {
+    let s = scope.id();
+    let id = Uuid::now_v7();
+    diesel::insert_into(device_codes::table)
+        .values((
+            device_codes::id.eq(id),
+            device_codes::person_id.eq(s.person.0),
+            device_codes::organisation_id.eq(s.organisation.0),
+            device_codes::code_hash.eq(code_hash),
+            device_codes::issued_by.eq(issued_by.0),
+            device_codes::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
+/// Marks the open code behind `code_hash` redeemed, returning its person and organisation.
+/// Atomic: of two concurrent redemptions one gets `None`.
+pub async fn redeem_device_code(
+    conn: &mut AsyncPgConnection,
+    code_hash: &[u8],
+) -> QueryResult<Option<(PersonId, OrganisationId)>> {
+    let now = OffsetDateTime::now_utc();
+    Ok(diesel::update(
+        device_codes::table
+            .filter(device_codes::code_hash.eq(code_hash))
+            .filter(device_codes::redeemed_at.is_null())
+            .filter(device_codes::expires_at.gt(now)),
+    )
+    .set(device_codes::redeemed_at.eq(now))
+    .returning((device_codes::person_id, device_codes::organisation_id))
+    .get_result::<(Uuid, Uuid)>(conn)
+    .await
+    .optional()?
+    .map(|(p, o)| (PersonId(p), OrganisationId(o))))
+}
+
+/// The person's record and whether their support has ended, for redemption (no proof: the
+/// code is the credential).
+pub async fn by_id_for_redemption(
+    conn: &mut AsyncPgConnection,
+    person: PersonId,
+) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .find(person.0)
+        .select(PersonRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

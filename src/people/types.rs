@@ -1,0 +1,291 @@
+//! Request and response bodies for people, mentors and device codes.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::access::Relation;
+use crate::error::{ApiResult, Validator};
+use crate::fields::{Lang, double_option, double_option_date, iso_date};
+use crate::people::model::PersonRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceType {
+    LearningDisability,
+    ChildrensServices,
+    WorkSupport,
+    MentalHealth,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunicationNeed {
+    EasyRead,
+    LargeText,
+    Symbols,
+    Audio,
+}
+
+fn to_text<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn from_text<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+}
+
+pub fn needs_to_text(needs: &[CommunicationNeed]) -> Vec<String> {
+    let mut out: Vec<String> = needs.iter().map(|n| to_text(*n)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub fn service_to_text(s: ServiceType) -> String {
+    to_text(s)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePerson {
+    /// What the person likes to be called.
+    #[schema(min_length = 1, max_length = 100, example = "Cai")]
+    pub preferred_name: String,
+    #[schema(max_length = 200)]
+    pub legal_name: Option<String>,
+    #[serde(default, with = "iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<Date>,
+    #[schema(max_length = 50, example = "he/him")]
+    pub pronouns: Option<String>,
+    #[serde(default)]
+    pub preferred_language: Lang,
+    /// Was a service in Welsh offered (the Active Offer)?
+    #[serde(default)]
+    pub welsh_offered: bool,
+    /// Did the person take it up? `null`: not known.
+    pub welsh_accepted: Option<bool>,
+    #[serde(default)]
+    pub communication_needs: Vec<CommunicationNeed>,
+    pub service_type: ServiceType,
+    #[serde(with = "iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub support_started_on: Date,
+    /// Mentors to assign at once.
+    #[serde(default)]
+    pub mentor_ids: Vec<Uuid>,
+}
+
+fn validate_person_fields(
+    v: &mut Validator,
+    preferred_name: Option<&str>,
+    legal_name: Option<&str>,
+    pronouns: Option<&str>,
+    date_of_birth: Option<Date>,
+) {
+    if let Some(name) = preferred_name {
+        v.text("/preferred_name", name, 1, 100);
+    }
+    if let Some(name) = legal_name {
+        v.text("/legal_name", name, 1, 200);
+    }
+    if let Some(p) = pronouns {
+        v.text("/pronouns", p, 1, 50);
+    }
+    if date_of_birth.is_some_and(|d| d > OffsetDateTime::now_utc().date()) {
+        v.add("/date_of_birth", "in_future", "must not be in the future");
+    }
+}
+
+impl CreatePerson {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        validate_person_fields(
+            &mut v,
+            Some(&self.preferred_name),
+            self.legal_name.as_deref(),
+            self.pronouns.as_deref(),
+            self.date_of_birth,
+        );
+        if self.welsh_accepted == Some(true) && !self.welsh_offered {
+            v.add(
+                "/welsh_accepted",
+                "not_offered",
+                "Welsh cannot be accepted unless offered",
+            );
+        }
+        if self.mentor_ids.len() > 20 {
+            v.add("/mentor_ids", "too_many", "at most 20 mentors");
+        }
+        v.finish()
+    }
+}
+
+/// Fields to change. Absent: unchanged; `null`: cleared (where a field may be empty).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePerson {
+    #[schema(min_length = 1, max_length = 100)]
+    pub preferred_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub legal_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option_date")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<Option<Date>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 50)]
+    pub pronouns: Option<Option<String>>,
+    pub preferred_language: Option<Lang>,
+    pub welsh_offered: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<bool>)]
+    pub welsh_accepted: Option<Option<bool>>,
+    pub communication_needs: Option<Vec<CommunicationNeed>>,
+    pub service_type: Option<ServiceType>,
+    #[serde(default, with = "iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub support_started_on: Option<Date>,
+    /// A date ends support: the record becomes read-only (`null` reopens it).
+    #[serde(default, deserialize_with = "double_option_date")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub support_ended_on: Option<Option<Date>>,
+}
+
+impl UpdatePerson {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        validate_person_fields(
+            &mut v,
+            self.preferred_name.as_deref(),
+            self.legal_name.as_ref().and_then(|o| o.as_deref()),
+            self.pronouns.as_ref().and_then(|o| o.as_deref()),
+            self.date_of_birth.flatten(),
+        );
+        v.finish()
+    }
+
+    /// Fields only admins and coordinators may change.
+    pub fn touches_sensitive(&self) -> bool {
+        self.legal_name.is_some()
+            || self.date_of_birth.is_some()
+            || self.service_type.is_some()
+            || self.support_started_on.is_some()
+            || self.support_ended_on.is_some()
+    }
+
+    /// Fields beyond the person's own preferences.
+    pub fn touches_more_than_preferences(&self) -> bool {
+        self.touches_sensitive() || self.welsh_offered.is_some() || self.welsh_accepted.is_some()
+    }
+}
+
+/// A supported person. Supporters see `id` and `preferred_name` only; staff and the person
+/// see everything.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Person {
+    pub id: Uuid,
+    pub preferred_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<PersonDetails>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDetails {
+    pub legal_name: Option<String>,
+    #[serde(with = "iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<Date>,
+    pub pronouns: Option<String>,
+    pub preferred_language: Lang,
+    pub welsh_offered: bool,
+    pub welsh_accepted: Option<bool>,
+    pub communication_needs: Vec<CommunicationNeed>,
+    pub service_type: Option<ServiceType>,
+    #[serde(with = "iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub support_started_on: Date,
+    #[serde(with = "iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub support_ended_on: Option<Date>,
+    /// Whether the person has their own sign-in.
+    pub has_login: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl Person {
+    pub fn shown(row: PersonRow, relation: Relation) -> Self {
+        if matches!(relation, Relation::Supporter(_)) {
+            return Person {
+                id: row.id,
+                preferred_name: row.preferred_name,
+                details: None,
+            };
+        }
+        Person {
+            id: row.id,
+            details: Some(PersonDetails {
+                legal_name: row.legal_name,
+                date_of_birth: row.date_of_birth,
+                pronouns: row.pronouns,
+                preferred_language: Lang::parse(&row.preferred_language),
+                welsh_offered: row.welsh_offered,
+                welsh_accepted: row.welsh_accepted,
+                communication_needs: row
+                    .communication_needs
+                    .iter()
+                    .filter_map(|n| from_text(n))
+                    .collect(),
+                service_type: from_text(&row.service_type),
+                support_started_on: row.support_started_on,
+                support_ended_on: row.support_ended_on,
+                has_login: row.account_id.is_some(),
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            }),
+            preferred_name: row.preferred_name,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonList {
+    pub items: Vec<Person>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Mentor {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorList {
+    pub items: Vec<Mentor>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetMentors {
+    /// The complete set of mentors: others are unassigned.
+    pub mentor_ids: Vec<Uuid>,
+}
+
+/// A one-time code for the person to enter on their own phone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeviceCode {
+    #[schema(example = "7KQ2-M9XD")]
+    pub code: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}

@@ -1,0 +1,122 @@
+//! `PATCH /v1/people/{person_id}`: change a person's record, or end their support.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use diesel_async::AsyncConnection;
+
+use crate::app::AppState;
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::access::{PersonAction, Relation};
+use crate::auth::{CurrentUser, Role};
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::http::etag::{etag, require_if_match};
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::people::model::{self, PersonChanges};
+use crate::people::types::{Person, UpdatePerson, needs_to_text, service_to_text};
+
+/// Update a person
+///
+/// Admins and coordinators change anything, including ending support (`support_ended_on`),
+/// which makes the record read-only. Assigned mentors change the basic record; the person
+/// changes their own preferences (name, pronouns, language, communication needs). Needs
+/// `If-Match`.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),
+    request_body = UpdatePerson,
+    responses(
+        (status = 200, description = "Updated", body = Person, headers(("ETag" = String))),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A field you may not change", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended (`support_ended`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/people/{person_id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<UpdatePerson>,
+) -> ApiResult<HttpResponse> {
+    let person = PersonId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let action = if user.role == Role::Person {
+        PersonAction::EditPreferences
+    } else {
+        PersonAction::EditRecord
+    };
+    let access = authorize(&mut conn, &user, person, action).await?;
+    body.validate()?;
+    let forbidden = match access.relation {
+        Relation::Staff(Role::Admin | Role::Coordinator) => false,
+        Relation::Staff(_) => body.touches_sensitive(),
+        _ => body.touches_more_than_preferences(),
+    };
+    if forbidden {
+        return Err(ApiError::forbidden().with_detail("you may not change some of these fields"));
+    }
+    let current = model::find(&mut conn, &access.scope)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    require_if_match(&req, current.version)?;
+    let body = body.into_inner();
+    let changes = PersonChanges {
+        preferred_name: body.preferred_name,
+        legal_name: body.legal_name,
+        date_of_birth: body.date_of_birth,
+        pronouns: body.pronouns,
+        preferred_language: body.preferred_language.map(|l| l.as_str().to_owned()),
+        welsh_offered: body.welsh_offered,
+        welsh_accepted: body.welsh_accepted,
+        communication_needs: body.communication_needs.as_deref().map(needs_to_text),
+        service_type: body.service_type.map(service_to_text),
+        support_started_on: body.support_started_on,
+        support_ended_on: body.support_ended_on,
+    };
+    let ending = changes.support_ended_on.is_some();
+    let scope = access.scope;
+    let actor = user.account_id;
+    let organisation = scope.id().organisation;
+    let row = conn
+        .transaction(async move |conn| {
+            let row = model::update(conn, &scope, current.version, &changes)
+                .await
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::CheckViolation,
+                        _,
+                    ) => ApiError::new(ErrorCode::ValidationFailed)
+                        .with_detail("support cannot end before it started"),
+                    e => e.into(),
+                })?
+                .ok_or_else(|| ApiError::new(ErrorCode::PreconditionFailed))?;
+            audit::record(
+                conn,
+                AuditEvent {
+                    organisation: Some(organisation),
+                    actor: Some(actor),
+                    action: if ending {
+                        "person.support_dates_changed"
+                    } else {
+                        "person.updated"
+                    },
+                    subject_type: "person",
+                    subject_id: Some(row.id),
+                    details: serde_json::json!({}),
+                },
+            )
+            .await?;
+            Ok::<_, ApiError>(row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(Person::shown(row, access.relation)))
+}

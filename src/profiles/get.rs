@@ -1,0 +1,57 @@
+//! `GET /v1/people/{person_id}/profile`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiResult, Problem};
+use crate::http::etag::etag;
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::profiles::model;
+use crate::profiles::types::{Profile, ProfileSection};
+
+/// Get the strengths profile
+///
+/// Staff who work with the person, the person, and supporters with the `profile` grant.
+#[utoipa::path(
+    tag = "profiles",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The profile", body = Profile, headers(("ETag" = String))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without the profile grant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}/profile")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonId(path.into_inner()),
+        PersonAction::ViewProfile,
+    )
+    .await?;
+    let rows = model::current(&mut conn, &access.scope).await?;
+    let version = model::version(&mut conn, &access.scope).await?;
+    let mut sections: Vec<ProfileSection> = rows
+        .into_iter()
+        .filter_map(|(row, name)| ProfileSection::from_row(row, name))
+        .collect();
+    sections.sort_by_key(|s| s.section);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(Profile {
+            person_id: access.scope.id().person.0,
+            sections,
+        }))
+}

@@ -1,0 +1,59 @@
+//! `GET /v1/people/{person_id}/profile/history`: who changed what and when.
+
+use actix_web::{get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{PersonAction, Relation};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::pagination::PageQuery;
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::profiles::model;
+use crate::profiles::types::{ProfileHistory, ProfileSection};
+
+/// Profile history
+///
+/// Every saved version of every section, newest first. Staff who work with the person and
+/// the person only.
+#[utoipa::path(
+    tag = "profiles",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path), PageQuery),
+    responses(
+        (status = 200, description = "A page of versions", body = ProfileHistory),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Supporters do not see the history", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}/profile/history")]
+pub async fn history(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ProfileHistory>> {
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonId(path.into_inner()),
+        PersonAction::ViewProfileHistory,
+    )
+    .await?;
+    if matches!(access.relation, Relation::Supporter(_)) {
+        return Err(ApiError::forbidden());
+    }
+    let page = query.page()?;
+    let rows = model::history(&mut conn, &access.scope, page).await?;
+    let (rows, next_cursor) = page.finish(rows, |(r, _)| r.id);
+    Ok(web::Json(ProfileHistory {
+        items: rows
+            .into_iter()
+            .filter_map(|(row, name)| ProfileSection::from_row(row, name))
+            .collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,44 @@
+//! `GET /v1/reviews/{review_id}`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{PersonAction, Relation};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::etag::etag;
+use crate::ids::ReviewId;
+use crate::reviews::types::Review;
+use crate::reviews::{authorize_review, model};
+
+/// Get a review
+#[utoipa::path(
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The review", body = Review, headers(("ETag" = String))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without the reviews grant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such review, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reviews/{review_id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = ReviewId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let access = authorize_review(&mut conn, &user, id, PersonAction::ViewReviews).await?;
+    let row = model::find(&mut conn, &access.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let ratings = model::ratings(&mut conn, &access.scope, &[id.0]).await?;
+    let staff = matches!(access.relation, Relation::Staff(_));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(Review::from_rows(row, &ratings, staff)))
+}

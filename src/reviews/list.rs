@@ -1,0 +1,59 @@
+//! `GET /v1/people/{person_id}/reviews`.
+
+use actix_web::{get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{PersonAction, Relation};
+use crate::error::{ApiResult, Problem};
+use crate::http::pagination::PageQuery;
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::reviews::model;
+use crate::reviews::types::{Review, ReviewList};
+
+/// List a person's reviews
+///
+/// Staff who work with the person, the person, and supporters with the `reviews` grant.
+/// Staff notes are shown to staff only.
+#[utoipa::path(
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path), PageQuery),
+    responses(
+        (status = 200, description = "A page of reviews, oldest first", body = ReviewList),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without the reviews grant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}/reviews")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ReviewList>> {
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonId(path.into_inner()),
+        PersonAction::ViewReviews,
+    )
+    .await?;
+    let page = query.page()?;
+    let rows = model::list(&mut conn, &access.scope, page).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| r.id);
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let ratings = model::ratings(&mut conn, &access.scope, &ids).await?;
+    let staff = matches!(access.relation, Relation::Staff(_));
+    Ok(web::Json(ReviewList {
+        items: rows
+            .into_iter()
+            .map(|r| Review::from_rows(r, &ratings, staff))
+            .collect(),
+        next_cursor,
+    }))
+}

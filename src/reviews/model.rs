@@ -1,0 +1,277 @@
+//! Review and rating rows and their queries.
+
+use diesel::sql_types::{Date as SqlDate, Nullable, Text, Uuid as SqlUuid};
+use diesel::{
+    ExpressionMethods, OptionalExtension, QueryDsl, Queryable, QueryableByName, Selectable,
+    SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::access::PersonScope;
+use crate::db::schema::{review_ratings, reviews};
+use crate::http::pagination::Page;
+use crate::ids::{AccountId, GoalId, OrganisationId, ReviewId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reviews, check_for_backend(diesel::pg::Pg))]
+pub struct ReviewRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub held_on: Date,
+    pub person_took_part: bool,
+    pub staff_participants: Vec<Uuid>,
+    pub circle_participants: Vec<Uuid>,
+    pub whats_working: Option<String>,
+    pub whats_not_working: Option<String>,
+    pub staff_notes: Option<String>,
+    pub lang: String,
+    pub next_review_on: Option<Date>,
+    pub author_account_id: Uuid,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = review_ratings, check_for_backend(diesel::pg::Pg))]
+pub struct RatingRow {
+    pub review_id: Uuid,
+    pub goal_id: Uuid,
+    pub value: f64,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Default, diesel::AsChangeset)]
+#[diesel(table_name = reviews)]
+pub struct ReviewFields {
+    pub held_on: Option<Date>,
+    pub person_took_part: Option<bool>,
+    pub staff_participants: Option<Vec<Uuid>>,
+    pub circle_participants: Option<Vec<Uuid>>,
+    pub whats_working: Option<Option<String>>,
+    pub whats_not_working: Option<Option<String>>,
+    pub staff_notes: Option<Option<String>>,
+    pub lang: Option<String>,
+    pub next_review_on: Option<Option<Date>>,
+}
+
+pub async fn person_of(
+    conn: &mut AsyncPgConnection,
+    review: ReviewId,
+) -> QueryResult<Option<Uuid>> {
+    reviews::table
+        .find(review.0)
+        .select(reviews::person_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    author: AccountId,
+    held_on: Date,
+    person_took_part: bool,
+    lang: &str,
+    fields: &ReviewFields,
+) -> QueryResult<ReviewRow> {
+    let s = scope.id();
+    let id = ReviewId::new().0;
+    diesel::insert_into(reviews::table)
+        .values((
+            reviews::id.eq(id),
+            reviews::person_id.eq(s.person.0),
+            reviews::organisation_id.eq(s.organisation.0),
+            reviews::held_on.eq(held_on),
+            reviews::person_took_part.eq(person_took_part),
+            reviews::lang.eq(lang),
+            reviews::author_account_id.eq(author.0),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(reviews::table.find(id))
+        .set(fields)
+        .returning(ReviewRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    review: ReviewId,
+) -> QueryResult<Option<ReviewRow>> {
+    let s = scope.id();
+    reviews::table
+        .filter(reviews::id.eq(review.0))
+        .filter(reviews::person_id.eq(s.person.0))
+        .filter(reviews::organisation_id.eq(s.organisation.0))
+        .select(ReviewRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    page: Page,
+) -> QueryResult<Vec<ReviewRow>> {
+    let s = scope.id();
+    let mut query = reviews::table
+        .filter(reviews::person_id.eq(s.person.0))
+        .filter(reviews::organisation_id.eq(s.organisation.0))
+        .order(reviews::id.asc())
+        .limit(page.fetch_limit())
+        .select(ReviewRow::as_select())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(reviews::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    review: ReviewId,
+    version: i32,
+    fields: &ReviewFields,
+) -> QueryResult<Option<ReviewRow>> {
+    let s = scope.id();
+    diesel::update(
+        reviews::table
+            .filter(reviews::id.eq(review.0))
+            .filter(reviews::person_id.eq(s.person.0))
+            .filter(reviews::organisation_id.eq(s.organisation.0))
+            .filter(reviews::version.eq(version)),
+    )
+    .set((
+        fields,
+        reviews::version.eq(version + 1),
+        reviews::updated_at.eq(OffsetDateTime::now_utc()),
+    ))
+    .returning(ReviewRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+pub async fn ratings(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    review_ids: &[Uuid],
+) -> QueryResult<Vec<RatingRow>> {
+    let s = scope.id();
+    review_ratings::table
+        .filter(review_ratings::review_id.eq_any(review_ids))
+        .filter(review_ratings::person_id.eq(s.person.0))
+        .filter(review_ratings::organisation_id.eq(s.organisation.0))
+        .order((review_ratings::review_id, review_ratings::goal_id))
+        .select(RatingRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Replaces the ratings of `review` with `ratings` (goal, value, comment).
+pub async fn replace_ratings(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    review: ReviewId,
+    ratings: &[(Uuid, f64, Option<String>)],
+) -> QueryResult<()> {
+    let s = scope.id();
+    diesel::delete(
+        review_ratings::table
+            .filter(review_ratings::review_id.eq(review.0))
+            .filter(review_ratings::person_id.eq(s.person.0)),
+    )
+    .execute(conn)
+    .await?;
+    let rows: Vec<_> = ratings
+        .iter()
+        .map(|(goal, value, comment)| {
+            (
+                review_ratings::review_id.eq(review.0),
+                review_ratings::goal_id.eq(*goal),
+                review_ratings::person_id.eq(s.person.0),
+                review_ratings::organisation_id.eq(s.organisation.0),
+                review_ratings::value.eq(*value),
+                review_ratings::comment.eq(comment.clone()),
+            )
+        })
+        .collect();
+    diesel::insert_into(review_ratings::table)
+        .values(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every rating of `goal`, oldest review first: (review, held on, value, comment).
+pub async fn ratings_for_goal(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+) -> QueryResult<Vec<(Uuid, Date, f64, Option<String>)>> {
+    let s = scope.id();
+    review_ratings::table
+        .inner_join(reviews::table)
+        .filter(review_ratings::goal_id.eq(goal.0))
+        .filter(review_ratings::person_id.eq(s.person.0))
+        .filter(review_ratings::organisation_id.eq(s.organisation.0))
+        .order((reviews::held_on.asc(), reviews::id.asc()))
+        .select((
+            reviews::id,
+            reviews::held_on,
+            review_ratings::value,
+            review_ratings::comment,
+        ))
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, QueryableByName)]
+pub struct OverdueRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub person_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub preferred_name: String,
+    #[diesel(sql_type = SqlDate)]
+    pub last_review_on: Date,
+    #[diesel(sql_type = SqlDate)]
+    pub next_review_on: Date,
+}
+
+/// People of the organisation (or of `mentor`'s caseload) whose latest review named a next
+/// review date that has passed, and whose support has not ended. Most overdue first.
+pub async fn overdue(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    mentor: Option<AccountId>,
+) -> QueryResult<Vec<OverdueRow>> {
+    diesel::sql_query(
+        "SELECT p.id AS person_id, p.preferred_name, r.held_on AS last_review_on, r.next_review_on \
+         FROM people p \
+         JOIN LATERAL (SELECT held_on, next_review_on FROM reviews \
+                       WHERE person_id = p.id AND organisation_id = p.organisation_id \
+                       ORDER BY held_on DESC, id DESC LIMIT 1) r ON true \
+         WHERE p.organisation_id = $1 \
+           AND (p.support_ended_on IS NULL OR p.support_ended_on > current_date) \
+           AND r.next_review_on < current_date \
+           AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM mentor_assignments m \
+                                            WHERE m.person_id = p.id AND m.mentor_id = $2)) \
+         ORDER BY r.next_review_on, p.id \
+         LIMIT 500",
+    )
+    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<Nullable<SqlUuid>, _>(mentor.map(|m| m.0))
+    .load(conn)
+    .await
+}

@@ -1,0 +1,40 @@
+//! `GET /v1/scales`.
+
+use actix_web::{HttpRequest, get, web};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+use crate::fields::Lang;
+use crate::scales::model;
+use crate::scales::types::{Scale, ScaleList};
+
+/// List rating scales
+///
+/// Any signed-in account. Labels follow `Accept-Language` (`cy` or `en`); each label says
+/// which language it is in, since not every Welsh text exists yet.
+#[utoipa::path(
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("Accept-Language" = Option<String>, Header, example = "cy")),
+    responses(
+        (status = 200, description = "Every scale", body = ScaleList),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/scales")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    req: HttpRequest,
+) -> ApiResult<web::Json<ScaleList>> {
+    let lang = Lang::from_request(&req);
+    let mut conn = state.conn().await?;
+    let rows = model::all(&mut conn).await?;
+    Ok(web::Json(ScaleList {
+        items: rows
+            .into_iter()
+            .map(|r| Scale::localised(r, lang))
+            .collect(),
+    }))
+}
