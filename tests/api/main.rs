@@ -7,6 +7,8 @@ mod health;
 mod invitations;
 mod openapi;
 mod organisations;
+mod people;
+mod plans;
 mod schema;
 mod sessions;
 mod staff;
