@@ -8,6 +8,7 @@ use crate::auth::access::{PersonAction, Relation};
 use crate::circles::model;
 use crate::circles::types::{Circle, Member};
 use crate::error::{ApiResult, Problem};
+use crate::http::pagination::PageQuery;
 use crate::ids::PersonId;
 use crate::people::authorize;
 
@@ -18,9 +19,10 @@ use crate::people::authorize;
 #[utoipa::path(
     tag = "circles",
     security(("bearer" = [])),
-    params(("person_id" = uuid::Uuid, Path)),
+    params(("person_id" = uuid::Uuid, Path), PageQuery),
     responses(
-        (status = 200, description = "The circle", body = Circle),
+        (status = 200, description = "A page of the circle, oldest member first", body = Circle),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -30,6 +32,7 @@ pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Circle>> {
     let mut conn = state.conn().await?;
     let access = authorize(
@@ -43,9 +46,12 @@ pub async fn list(
         Relation::Supporter(g) => Some(g.member),
         _ => None,
     };
-    let rows = model::list(&mut conn, &access.scope, only).await?;
+    let page = query.page()?;
+    let rows = model::list(&mut conn, &access.scope, only, page).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(web::Json(Circle {
         person_id: access.scope.id().person.0,
-        members: rows.into_iter().map(Member::from).collect(),
+        items: rows.into_iter().map(Member::from).collect(),
+        next_cursor,
     }))
 }

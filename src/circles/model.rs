@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{circle_invitations, circle_members};
+use crate::http::pagination::Page;
 use crate::ids::{AccountId, CircleMemberId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -90,6 +91,7 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     only: Option<CircleMemberId>,
+    page: Page,
 ) -> QueryResult<Vec<MemberRow>> {
     let s = scope.id();
     let mut query = circle_members::table
@@ -97,13 +99,31 @@ pub async fn list(
         .filter(circle_members::organisation_id.eq(s.organisation.0))
         .filter(circle_members::removed_at.is_null())
         .order(circle_members::id.asc())
-        .limit(200)
+        .limit(page.fetch_limit())
         .select(MemberRow::as_select())
         .into_boxed();
     if let Some(only) = only {
         query = query.filter(circle_members::id.eq(only.0));
     }
+    if let Some(after) = page.after {
+        query = query.filter(circle_members::id.gt(after));
+    }
     query.load(conn).await
+}
+
+/// The ids of every current member.
+pub async fn member_ids(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+) -> QueryResult<Vec<Uuid>> {
+    let s = scope.id();
+    circle_members::table
+        .filter(circle_members::person_id.eq(s.person.0))
+        .filter(circle_members::organisation_id.eq(s.organisation.0))
+        .filter(circle_members::removed_at.is_null())
+        .select(circle_members::id)
+        .load(conn)
+        .await
 }
 
 pub async fn find(
@@ -111,7 +131,11 @@ pub async fn find(
     scope: &Authorized<PersonScope>,
     member: CircleMemberId,
 ) -> QueryResult<Option<MemberRow>> {
-    Ok(list(conn, scope, Some(member)).await?.pop())
+    let one = Page {
+        limit: 1,
+        after: None,
+    };
+    Ok(list(conn, scope, Some(member), one).await?.pop())
 }
 
 pub async fn update(

@@ -207,8 +207,9 @@ impl From<MemberRow> for Member {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Circle {
     pub person_id: Uuid,
-    /// All current members; a supporter sees only their own membership.
-    pub members: Vec<Member>,
+    /// Current members; a supporter sees only their own membership.
+    pub items: Vec<Member>,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

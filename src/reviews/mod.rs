@@ -97,11 +97,7 @@ pub async fn check_references(
         }
     }
     if let Some(members) = members {
-        let current: Vec<Uuid> = circles::list(conn, scope, None)
-            .await?
-            .iter()
-            .map(|m| m.id)
-            .collect();
+        let current = circles::member_ids(conn, scope).await?;
         if members.iter().any(|m| !current.contains(m)) {
             v.add(
                 "/circle_participants",

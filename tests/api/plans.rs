@@ -147,7 +147,7 @@ async fn grant_changes_and_removal_apply_to_the_supporters_next_request() {
         .send()
         .await
         .expect(200);
-    let members = circle["members"].as_array().unwrap();
+    let members = circle["items"].as_array().unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0]["id"], member.to_string());
     assert!(!circle.to_string().contains(&other.email));
@@ -160,7 +160,7 @@ async fn grant_changes_and_removal_apply_to_the_supporters_next_request() {
         .await
         .expect(200);
     assert_eq!(
-        everyone["members"].as_array().unwrap().len(),
+        everyone["items"].as_array().unwrap().len(),
         2,
         "staff see every member"
     );
