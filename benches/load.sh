@@ -4,6 +4,8 @@
 #
 #   benches/load.sh login        sign-in (argon2-bound)
 #   benches/load.sh me           an authenticated read: JWT check + session lookup + one row
+#   benches/load.sh goals        GET /v1/people/{id}/goals: person authorization + a page of 10
+#   benches/load.sh pgbench      the database's own ceiling: pgbench -S on the same cluster
 #
 # Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2).
 set -euo pipefail
@@ -75,6 +77,30 @@ wrk.method = "GET"
 wrk.path = "/v1/me"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
+    ;;
+  goals)
+    token=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' -d "$login_body" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    person=$(curl -fsS -X POST "$api/v1/people" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+      -d '{"preferred_name":"Bench","service_type":"other","support_started_on":"2026-01-01"}' \
+      | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+    for i in $(seq 1 10); do
+      curl -fsS -X POST "$api/v1/people/$person/goals" -H "authorization: Bearer $token" \
+        -H 'content-type: application/json' -d "{\"title\":\"Goal $i in my own words\"}" >/dev/null
+    done
+    cat >"$work/scenario.lua" <<LUA
+wrk.method = "GET"
+wrk.path = "/v1/people/$person/goals"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+    ;;
+  pgbench)
+    bin=$(pg_bindir)
+    "$bin/pgbench" -q -i -s 1 "$DATABASE_URL" >/dev/null 2>&1
+    echo "pgbench -S -M prepared -c ${CONNECTIONS:-8} -j 2 for ${DURATION:-20s}:"
+    "$bin/pgbench" -n -S -M prepared -c "${CONNECTIONS:-8}" -j 2 -T "$(d=${DURATION:-20s}; echo "${d%s}")" "$DATABASE_URL" 2>/dev/null \
+      | grep -E 'latency average|tps'
+    exit 0
     ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
