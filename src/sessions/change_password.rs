@@ -57,14 +57,8 @@ pub async fn change_password(
         .await?
     {
         let mut conn = state.conn().await?;
-        let limits = &state.config.login_throttle;
-        throttle::record_failure(
-            &mut conn,
-            &key,
-            limits.max_failures_per_account,
-            limits.window,
-        )
-        .await?;
+        throttle::record_sign_in_failure(&mut conn, &state.config.login_throttle, Some(&key), None)
+            .await?;
         let mut v = Validator::new();
         v.add(
             "/current_password",

@@ -58,23 +58,13 @@ pub async fn person_login(
             ))
         }
         _ => {
-            let limits = &state.config.login_throttle;
-            throttle::record_failure(
+            throttle::record_sign_in_failure(
                 &mut conn,
-                &account_key,
-                limits.max_failures_per_account,
-                limits.window,
+                &state.config.login_throttle,
+                Some(&account_key),
+                address_key.as_deref(),
             )
             .await?;
-            if let Some(key) = &address_key {
-                throttle::record_failure(
-                    &mut conn,
-                    key,
-                    limits.max_failures_per_address,
-                    limits.window,
-                )
-                .await?;
-            }
             Err(ApiError::new(ErrorCode::InvalidCredentials))
         }
     }

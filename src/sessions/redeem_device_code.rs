@@ -103,16 +103,13 @@ pub async fn redeem_device_code(
         })
         .await?;
     let Some(account) = redeemed else {
-        if let Some(key) = &address_key {
-            let limits = &state.config.login_throttle;
-            throttle::record_failure(
-                &mut conn,
-                key,
-                limits.max_failures_per_address,
-                limits.window,
-            )
-            .await?;
-        }
+        throttle::record_sign_in_failure(
+            &mut conn,
+            &state.config.login_throttle,
+            None,
+            address_key.as_deref(),
+        )
+        .await?;
         return Err(ApiError::new(ErrorCode::DeviceCodeInvalid));
     };
     let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;

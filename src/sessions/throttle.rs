@@ -97,3 +97,20 @@ pub async fn clear(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
         .await?;
     Ok(())
 }
+
+/// Counts one failed sign-in against the account (if known) and the client address (if any),
+/// each with its own limit.
+pub async fn record_sign_in_failure(
+    conn: &mut AsyncPgConnection,
+    limits: &crate::config::LoginThrottleConfig,
+    account_key: Option<&str>,
+    address_key: Option<&str>,
+) -> QueryResult<()> {
+    if let Some(key) = account_key {
+        record_failure(conn, key, limits.max_failures_per_account, limits.window).await?;
+    }
+    if let Some(key) = address_key {
+        record_failure(conn, key, limits.max_failures_per_address, limits.window).await?;
+    }
+    Ok(())
+}
