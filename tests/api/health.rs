@@ -119,3 +119,24 @@ async fn docs_are_served_without_any_cdn() {
     let spec = app.get("/openapi.json").send().await.expect(200);
     assert_eq!(spec["info"]["title"], "Camau API");
 }
+
+#[actix_web::test]
+async fn ready_against_a_real_s3_server_and_not_when_it_refuses_or_stops() {
+    use crate::support::s3::{BUCKET, S3TestServer, SECRET_KEY};
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let body = app.get("/health/ready").send().await.expect(200);
+    assert_eq!(body["storage"], "ok");
+    // The probe really went through the S3 protocol into the bucket.
+    assert!(s3.root.join(BUCKET).join("health").join("probe").exists());
+
+    // A wrong secret fails SigV4 verification: not ready.
+    let wrong = TestApp::with_env(s3.env("not-the-secret-key")).await;
+    let body = wrong.get("/health/ready").send().await.expect(503);
+    assert_eq!(body["storage"], "unavailable");
+
+    s3.stop();
+    let body = app.get("/health/ready").send().await.expect(503);
+    assert_eq!(body["storage"], "unavailable");
+    assert_eq!(body["database"], "ok");
+}

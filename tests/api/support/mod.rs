@@ -4,6 +4,7 @@
 
 pub mod db;
 pub mod request;
+pub mod s3;
 
 use std::rc::Rc;
 
