@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
 use crate::http::extract::{self, RouteIndex};
+use crate::http::idempotency::idempotency;
 use crate::http::observe::{Metrics, observe};
 use crate::storage::Storage;
 
@@ -117,6 +118,7 @@ pub fn app(
             }),
         )
         .default_service(web::to(extract::fallback))
+        .wrap(from_fn(idempotency))
         .wrap(from_fn(observe))
 }
 

@@ -38,6 +38,9 @@ pub enum ErrorCode {
     PasswordTooWeak,
     TooManyAttempts,
     PreconditionFailed,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+    IdempotencyKeyInUse,
     PreconditionRequired,
     Conflict,
     SupportEnded,
@@ -57,6 +60,9 @@ impl ErrorCode {
             | PasswordTooLong
             | PasswordTooWeak => StatusCode::BAD_REQUEST,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
+            IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            IdempotencyKeyInUse => StatusCode::CONFLICT,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RouteNotFound | NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -97,6 +103,11 @@ impl ErrorCode {
             PasswordTooWeak => "The password is too easy to guess",
             TooManyAttempts => "Too many attempts; try again later",
             PreconditionFailed => "The record changed since you last read it",
+            IdempotencyKeyInvalid => {
+                "The Idempotency-Key header must have 1 to 255 visible characters"
+            }
+            IdempotencyKeyReused => "This Idempotency-Key was used for a different request",
+            IdempotencyKeyInUse => "A request with this Idempotency-Key is still being handled",
             PreconditionRequired => "This update needs an If-Match header",
             Conflict => "The request conflicts with the current state",
             SupportEnded => "Support has ended: this record is read-only",

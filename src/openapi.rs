@@ -14,7 +14,8 @@ use crate::error::{ErrorCode, FieldError, Problem};
     info(
         title = "Camau API",
         description = "Person-centred planning and outcomes for social care. Errors are RFC 9457 \
-                       `application/problem+json` with a stable `code`; see docs/API.md.",
+                       `application/problem+json` with a stable `code`. Every signed-in POST \
+                       accepts `Idempotency-Key` for safe retries. See docs/API.md.",
     ),
     components(schemas(Problem, ErrorCode, FieldError)),
     modifiers(&BearerScheme),

@@ -34,7 +34,7 @@ impl CurrentUser {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
@@ -43,7 +43,10 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-async fn authenticate(state: web::Data<AppState>, token: Option<String>) -> ApiResult<CurrentUser> {
+pub(crate) async fn authenticate(
+    state: web::Data<AppState>,
+    token: Option<String>,
+) -> ApiResult<CurrentUser> {
     let token = token.ok_or_else(ApiError::unauthenticated)?;
     let claims = state.tokens.verify(&token).map_err(|e| {
         tracing::debug!(reason = %e, "access token refused");

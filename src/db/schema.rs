@@ -41,6 +41,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (account_id, key) {
+        account_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        status -> Nullable<Int4>,
+        headers -> Nullable<Jsonb>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     invitations (id) {
         id -> Uuid,
         organisation_id -> Uuid,
@@ -311,6 +323,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     goal_actions,
     goal_status_changes,
     goals,
+    idempotency_keys,
     invitations,
     login_throttles,
     mentor_assignments,

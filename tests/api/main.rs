@@ -4,6 +4,7 @@
 mod access;
 mod errors;
 mod health;
+mod idempotency;
 mod invitations;
 mod openapi;
 mod organisations;
