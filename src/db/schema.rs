@@ -1,5 +1,5 @@
-// @generated shape of `diesel print-schema`; kept by hand and checked against the migrated
-// database by the `schema_drift` test.
+// The shape `diesel print-schema` writes; kept by hand and checked against the migrated
+// database by the `schema::schema_rs_matches_the_migrated_database` test.
 
 diesel::table! {
     accounts (id) {
