@@ -100,6 +100,9 @@ pub async fn organisation_of(
         .map(OrganisationId))
 }
 
+/// Roles that make an account staff (people's own logins live in the same table).
+const STAFF_ROLES: [&str; 4] = ["admin", "coordinator", "mentor", "commissioner"];
+
 pub async fn find(
     conn: &mut AsyncPgConnection,
     org: &Authorized<OrganisationId>,
@@ -107,6 +110,7 @@ pub async fn find(
 ) -> QueryResult<Option<AccountRow>> {
     accounts::table
         .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::role.eq_any(STAFF_ROLES))
         .filter(accounts::id.eq(id.0))
         .select(AccountRow::as_select())
         .first(conn)
@@ -121,6 +125,7 @@ pub async fn list(
 ) -> QueryResult<Vec<AccountRow>> {
     let mut query = accounts::table
         .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::role.eq_any(STAFF_ROLES))
         .select(AccountRow::as_select())
         .order(accounts::id.asc())
         .limit(page.fetch_limit())
@@ -149,6 +154,7 @@ pub async fn update(
 ) -> QueryResult<Option<AccountRow>> {
     let target = accounts::table
         .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::role.eq_any(STAFF_ROLES))
         .filter(accounts::id.eq(id.0))
         .filter(accounts::version.eq(version));
     let now = OffsetDateTime::now_utc();

@@ -211,3 +211,37 @@ async fn another_organisations_staff_are_not_found() {
         .await
         .expect(200);
 }
+
+#[actix_web::test]
+async fn supported_peoples_logins_are_not_staff() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let person = app.person(&org).await;
+    let list = app
+        .get(&format!("/v1/organisations/{}/staff", org.id))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(200);
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [admin.id.to_string()]);
+    let path = format!("/v1/staff/{}", person.account.id);
+    app.get(&path)
+        .bearer(&admin.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.patch(&path)
+        .bearer(&admin.token)
+        .header("if-match", "\"v1\"")
+        .json(&json!({ "role": "admin" }))
+        .send()
+        .await
+        .problem(404, "not_found");
+}
