@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::access::{PersonAction, Relation};
 use crate::auth::{CurrentUser, Role};
-use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::PersonId;
 use crate::people::authorize;
@@ -66,6 +66,17 @@ pub async fn update(
         .await?
         .ok_or_else(ApiError::not_found)?;
     require_if_match(&req, current.version)?;
+    let offered = body.welsh_offered.unwrap_or(current.welsh_offered);
+    let accepted = body.welsh_accepted.unwrap_or(current.welsh_accepted);
+    if accepted == Some(true) && !offered {
+        let mut v = Validator::new();
+        v.add(
+            "/welsh_accepted",
+            "not_offered",
+            "Welsh cannot be accepted unless offered",
+        );
+        v.finish()?;
+    }
     let body = body.into_inner();
     let changes = PersonChanges {
         preferred_name: body.preferred_name,

@@ -186,6 +186,16 @@ async fn mentors_and_the_person_change_only_what_they_may() {
         .send()
         .await
         .problem(412, "precondition_failed");
+    let tag = etag(&app, &mentor.token, &path).await;
+    let body = app
+        .patch(&path)
+        .bearer(&mentor.token)
+        .header("if-match", &tag)
+        .json(&json!({ "welsh_accepted": true }))
+        .send()
+        .await
+        .problem(400, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "/welsh_accepted");
 }
 
 async fn end_support(
