@@ -2,6 +2,7 @@
 //! own PostgreSQL database. Run through `scripts/test` (it provides the database server).
 
 mod access;
+mod bootstrap;
 mod errors;
 mod health;
 mod idempotency;
