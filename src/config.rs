@@ -22,6 +22,8 @@ pub struct Config {
     pub login_throttle: LoginThrottleConfig,
     /// Largest JSON body accepted, in bytes.
     pub max_json_bytes: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (exact addresses).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone)]
@@ -158,6 +160,24 @@ impl Config {
                 window: Duration::from_secs(env.parse("CAMAU_LOGIN_WINDOW_SECS", 900u64)?),
             },
             max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
+            trusted_proxies: env
+                .get("CAMAU_TRUSTED_PROXIES")
+                .map(|raw| {
+                    raw.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| {
+                            s.parse().map_err(|_| {
+                                err(
+                                    "CAMAU_TRUSTED_PROXIES",
+                                    format!("{s:?} is not an IP address"),
+                                )
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every slice: request ids, metrics and access logs, the extractor
 //! error handlers that keep client mistakes 4xx problem+json, pagination and ETags.
 
+pub mod client;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;

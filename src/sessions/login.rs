@@ -33,7 +33,8 @@ pub async fn login(
     let LoginRequest { email, password } = body.into_inner();
     let email = accounts::normalise_email(&email);
     let account_key = throttle::account_key(&email);
-    let address_key = req.peer_addr().map(|a| throttle::address_key(a.ip()));
+    let address_key = crate::http::client::address(&req, &state.config.trusted_proxies)
+        .map(throttle::address_key);
     let keys: Vec<String> = std::iter::once(account_key.clone())
         .chain(address_key.clone())
         .collect();

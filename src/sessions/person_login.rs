@@ -32,7 +32,8 @@ pub async fn person_login(
 ) -> ApiResult<web::Json<TokenResponse>> {
     let PersonLogin { account_id, secret } = body.into_inner();
     let account_key = throttle::account_key(&account_id.to_string());
-    let address_key = req.peer_addr().map(|a| throttle::address_key(a.ip()));
+    let address_key = crate::http::client::address(&req, &state.config.trusted_proxies)
+        .map(throttle::address_key);
     let keys: Vec<String> = std::iter::once(account_key.clone())
         .chain(address_key.clone())
         .collect();

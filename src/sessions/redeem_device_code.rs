@@ -40,7 +40,8 @@ pub async fn redeem_device_code(
     body: web::Json<RedeemDeviceCode>,
 ) -> ApiResult<HttpResponse> {
     let RedeemDeviceCode { code, secret } = body.into_inner();
-    let address_key = req.peer_addr().map(|a| throttle::address_key(a.ip()));
+    let address_key = crate::http::client::address(&req, &state.config.trusted_proxies)
+        .map(throttle::address_key);
     if let Some(key) = &address_key {
         let mut conn = state.conn().await?;
         if let Some(secs) = throttle::blocked_for(&mut conn, std::slice::from_ref(key)).await? {

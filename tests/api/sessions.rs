@@ -321,3 +321,39 @@ async fn a_successful_login_resets_the_account_counter() {
     }
     app.login(&mentor.email, PASSWORD).await.expect(200);
 }
+
+#[actix_web::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own() {
+    let app = TestApp::with_env(
+        TestEnv::default()
+            .set("CAMAU_LOGIN_MAX_FAILURES_PER_ADDRESS", "3")
+            .set("CAMAU_TRUSTED_PROXIES", "192.0.2.10"),
+    )
+    .await;
+    let org = app.provider().await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    let via_proxy = |client: &str, email: &str, password: &str| {
+        app.post("/v1/auth/login")
+            .header("x-forwarded-for", client)
+            .json(&json!({ "email": email, "password": password }))
+    };
+    for i in 0..3 {
+        via_proxy(
+            "203.0.113.5",
+            &format!("guess{i}@example.org"),
+            "Whatever-guess-1",
+        )
+        .send()
+        .await
+        .problem(401, "invalid_credentials");
+    }
+    via_proxy("203.0.113.5", &mentor.email, PASSWORD)
+        .send()
+        .await
+        .problem(429, "too_many_attempts");
+    // Another client behind the same proxy is not locked out with the attacker.
+    via_proxy("203.0.113.6", &mentor.email, PASSWORD)
+        .send()
+        .await
+        .expect(200);
+}

@@ -1,0 +1,67 @@
+//! The client's address, for per-address sign-in throttling. Behind a reverse proxy the TCP
+//! peer is the proxy, and counting it would let one attacker lock everybody out; so when the
+//! peer is a configured trusted proxy, the address comes from `X-Forwarded-For` (the right-most
+//! entry that is not itself a trusted proxy). Otherwise the header is ignored: clients cannot
+//! choose their own address.
+
+use std::net::IpAddr;
+
+use actix_web::HttpRequest;
+
+pub fn address(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    forwarded
+        .iter()
+        .rev()
+        .filter_map(|entry| entry.parse::<IpAddr>().ok())
+        .find(|ip| !trusted_proxies.contains(ip))
+        .or(Some(peer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn req(peer: &str, xff: Option<&str>) -> HttpRequest {
+        let mut r = TestRequest::default().peer_addr(peer.parse().unwrap());
+        if let Some(xff) = xff {
+            r = r.insert_header(("x-forwarded-for", xff));
+        }
+        r.to_http_request()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        assert_eq!(
+            address(&req("10.0.0.1:1", Some("203.0.113.5")), &[proxy]),
+            ip("203.0.113.5")
+        );
+        // A client-supplied first entry is not believed over what the proxy appended.
+        assert_eq!(
+            address(&req("10.0.0.1:1", Some("1.2.3.4, 203.0.113.5")), &[proxy]),
+            ip("203.0.113.5")
+        );
+        assert_eq!(
+            address(&req("198.51.100.9:1", Some("203.0.113.5")), &[proxy]),
+            ip("198.51.100.9")
+        );
+        assert_eq!(address(&req("10.0.0.1:1", None), &[proxy]), ip("10.0.0.1"));
+        assert_eq!(
+            address(&req("10.0.0.1:1", Some("garbage")), &[proxy]),
+            ip("10.0.0.1")
+        );
+    }
+}
