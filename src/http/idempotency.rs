@@ -56,7 +56,15 @@ pub async fn idempotency(
     };
     let body = match req.extract::<Bytes>().await {
         Ok(body) => body,
-        Err(e) => return Ok(req.error_response(e)),
+        // Too large or unreadable: the same problem+json the JSON extractor would give.
+        Err(e) => {
+            let code = if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                ErrorCode::PayloadTooLarge
+            } else {
+                ErrorCode::InvalidJson
+            };
+            return Ok(problem(req, ApiError::new(code)));
+        }
     };
     let mut hasher = Sha256::new();
     hasher.update(req.method().as_str());

@@ -190,7 +190,8 @@ pub async fn replace_ratings(
     diesel::delete(
         review_ratings::table
             .filter(review_ratings::review_id.eq(review.0))
-            .filter(review_ratings::person_id.eq(s.person.0)),
+            .filter(review_ratings::person_id.eq(s.person.0))
+            .filter(review_ratings::organisation_id.eq(s.organisation.0)),
     )
     .execute(conn)
     .await?;

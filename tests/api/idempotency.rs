@@ -67,3 +67,18 @@ async fn a_retried_create_replays_the_first_response() {
         .await
         .problem(400, "idempotency_key_invalid");
 }
+
+#[actix_web::test]
+async fn an_oversized_body_with_a_key_is_a_problem_not_plain_text() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let coord = app.account(Some(&org), Role::Coordinator).await;
+    let huge = json!({ "preferred_name": "x".repeat(300_000), "service_type": "other", "support_started_on": "2026-01-05" });
+    app.post("/v1/people")
+        .bearer(&coord.token)
+        .header("idempotency-key", "big-1")
+        .json(&huge)
+        .send()
+        .await
+        .problem(413, "payload_too_large");
+}
