@@ -6,15 +6,17 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::password::Passwords;
+use crate::auth::seal::Sealer;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
+use crate::http::deadline::body_deadline;
 use crate::http::extract::{self, RouteIndex};
 use crate::http::idempotency::idempotency;
 use crate::http::observe::{Metrics, observe};
@@ -27,6 +29,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub passwords: Passwords,
     pub storage: Storage,
+    /// Seals replayable responses and refresh successors (see `auth::seal`).
+    pub sealer: Sealer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,9 +52,10 @@ impl AppState {
         Ok(AppState {
             pool: db::pool(&config.database)?,
             tokens: TokenKeys::new(&config.tokens),
-            passwords: Passwords::new(config.password_hash_concurrency)
+            passwords: Passwords::new(config.password_hash_concurrency, config.password_hash_queue)
                 .map_err(|e| StartupError::Passwords(e.to_string()))?,
             storage: Storage::from_config(&config.storage)?,
+            sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
             config,
         })
     }
@@ -119,6 +124,14 @@ pub fn app(
         )
         .default_service(web::to(extract::fallback))
         .wrap(from_fn(idempotency))
+        .wrap(from_fn(body_deadline))
+        // Nothing the API answers may be cached by a shared cache or the phone's HTTP cache
+        // (personal data), nor sniffed into another type.
+        .wrap(
+            DefaultHeaders::new()
+                .add(("Cache-Control", "no-store"))
+                .add(("X-Content-Type-Options", "nosniff")),
+        )
         .wrap(from_fn(observe))
 }
 

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 
 use crate::accounts::model::{self as accounts, AccountRow, NewAccount, normalise_email};
 use crate::audit::model::{self as audit, AuditEvent};
-use crate::auth::password::{Passwords, check_policy};
+use crate::auth::password::{Passwords, Policy};
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::error::{ApiError, ApiResult, ErrorCode, Validator};
 use crate::ids::{AccountId, OrganisationId};
@@ -52,8 +52,13 @@ async fn checked_hash(passwords: &Passwords, account: &FirstAccount<'_>) -> ApiR
     v.email("email", account.email);
     v.text("name", account.name, 1, 200);
     v.finish()?;
-    check_policy(account.password, &[account.email, account.name])?;
-    passwords.hash(account.password).await
+    passwords
+        .hash(
+            account.password,
+            Policy::Password,
+            &[account.email, account.name],
+        )
+        .await
 }
 
 /// Creates an organisation with its first admin, who can sign in at once.

@@ -18,12 +18,18 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How many argon2 hashes may run at once (each uses ~19 MiB and one core).
     pub password_hash_concurrency: usize,
+    /// How many more may wait; past that, 503 with `Retry-After`.
+    pub password_hash_queue: usize,
     pub invitation_ttl: Duration,
     pub login_throttle: LoginThrottleConfig,
     /// Largest JSON body accepted, in bytes.
     pub max_json_bytes: usize,
-    /// Reverse proxies whose `X-Forwarded-For` is believed (exact addresses).
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A request body must have arrived this long after the request started, or 408.
+    pub request_body_timeout: Duration,
+    /// The bearer token `/metrics` asks for; without one `/metrics` answers 404.
+    pub metrics_token: Option<SecretString>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +38,10 @@ pub struct DatabaseConfig {
     pub pool_size: usize,
     /// How long a request waits for a connection before the service answers 503.
     pub pool_timeout: Duration,
+    /// `statement_timeout` of every pooled connection.
+    pub statement_timeout: Duration,
+    /// `idle_in_transaction_session_timeout` of every pooled connection.
+    pub idle_in_transaction_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +54,9 @@ pub struct TokenConfig {
     pub refresh_ttl: Duration,
     /// A session ends this long after sign-in, however often it is refreshed.
     pub session_max_age: Duration,
+    /// A spent refresh token presented again this soon after its use, while its successor is
+    /// unused, gets that successor back (a retry after a lost response) instead of revoking.
+    pub refresh_grace: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +138,14 @@ impl Config {
                 url: SecretString::from(url),
                 pool_size: env.parse("CAMAU_DB_POOL_SIZE", 16usize)?.max(1),
                 pool_timeout: Duration::from_millis(env.parse("CAMAU_DB_POOL_TIMEOUT_MS", 2000)?),
+                statement_timeout: Duration::from_millis(
+                    env.parse("CAMAU_DB_STATEMENT_TIMEOUT_MS", 10_000u64)?
+                        .max(1),
+                ),
+                idle_in_transaction_timeout: Duration::from_millis(
+                    env.parse("CAMAU_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000u64)?
+                        .max(1),
+                ),
             },
             tokens: TokenConfig {
                 issuer: env
@@ -141,6 +162,7 @@ impl Config {
                 session_max_age: Duration::from_secs(
                     env.parse("CAMAU_SESSION_MAX_AGE_DAYS", 90u64)? * 86_400,
                 ),
+                refresh_grace: Duration::from_secs(env.parse("CAMAU_REFRESH_GRACE_SECS", 30u64)?),
             },
             storage: storage(&env)?,
             log_format: match env.get("CAMAU_LOG_FORMAT").as_deref() {
@@ -151,6 +173,7 @@ impl Config {
             password_hash_concurrency: env
                 .parse("CAMAU_PASSWORD_HASH_CONCURRENCY", concurrency_default)?
                 .max(1),
+            password_hash_queue: env.parse("CAMAU_PASSWORD_HASH_QUEUE", 64usize)?.max(1),
             invitation_ttl: Duration::from_secs(
                 env.parse("CAMAU_INVITATION_TTL_HOURS", 72u64)? * 3600,
             ),
@@ -160,6 +183,19 @@ impl Config {
                 window: Duration::from_secs(env.parse("CAMAU_LOGIN_WINDOW_SECS", 900u64)?),
             },
             max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
+            request_body_timeout: Duration::from_millis(
+                env.parse("CAMAU_REQUEST_BODY_TIMEOUT_MS", 10_000u64)?
+                    .max(1),
+            ),
+            metrics_token: match env.get("CAMAU_METRICS_TOKEN") {
+                Some(token) if token.len() < 16 => {
+                    return Err(err(
+                        "CAMAU_METRICS_TOKEN",
+                        "must have at least 16 characters",
+                    ));
+                }
+                token => token.map(SecretString::from),
+            },
             trusted_proxies: env
                 .get("CAMAU_TRUSTED_PROXIES")
                 .map(|raw| {
@@ -167,12 +203,14 @@ impl Config {
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
                         .map(|s| {
-                            s.parse().map_err(|_| {
-                                err(
-                                    "CAMAU_TRUSTED_PROXIES",
-                                    format!("{s:?} is not an IP address"),
-                                )
-                            })
+                            s.parse::<ipnet::IpNet>()
+                                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                                .map_err(|_| {
+                                    err(
+                                        "CAMAU_TRUSTED_PROXIES",
+                                        format!("{s:?} is not an IP address or CIDR range"),
+                                    )
+                                })
                         })
                         .collect::<Result<Vec<_>, _>>()
                 })

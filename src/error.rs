@@ -21,6 +21,7 @@ pub enum ErrorCode {
     InvalidJson,
     UnsupportedMediaType,
     PayloadTooLarge,
+    RequestTimeout,
     InvalidPathParameter,
     InvalidQueryParameter,
     RouteNotFound,
@@ -43,6 +44,7 @@ pub enum ErrorCode {
     IdempotencyKeyInUse,
     PreconditionRequired,
     Conflict,
+    InvalidReference,
     SupportEnded,
     ServiceUnavailable,
     InternalError,
@@ -64,6 +66,8 @@ impl ErrorCode {
             IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             IdempotencyKeyInUse => StatusCode::CONFLICT,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            InvalidReference => StatusCode::UNPROCESSABLE_ENTITY,
             RouteNotFound | NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
@@ -86,6 +90,8 @@ impl ErrorCode {
             InvalidJson => "The request body is not valid JSON for this endpoint",
             UnsupportedMediaType => "The request body must be application/json",
             PayloadTooLarge => "The request body is too large",
+            RequestTimeout => "The request body did not arrive in time",
+            InvalidReference => "The request refers to something that does not exist here",
             InvalidPathParameter => "A path parameter is malformed",
             InvalidQueryParameter => "A query parameter is malformed",
             RouteNotFound => "No such endpoint",
@@ -203,6 +209,15 @@ impl ApiError {
         }
     }
 
+    /// Overloaded for a moment: 503 with `Retry-After`, so a client backs off and retries.
+    pub fn busy() -> Self {
+        ApiError {
+            retry_after_secs: Some(1),
+            ..Self::new(ErrorCode::ServiceUnavailable)
+        }
+        .with_detail("The service is busy; retry shortly")
+    }
+
     /// An unexpected failure: the client sees an opaque 500; the cause goes to the log.
     pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         ApiError {
@@ -241,7 +256,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if self.code == ErrorCode::InternalError {
-            tracing::error!(error = %self, "unexpected failure");
+            tracing::error!(
+                request_id = request_id::current(),
+                error = %self,
+                "unexpected failure"
+            );
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((
@@ -258,15 +277,43 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Database refusals a client can cause (a race past a check, a reference to something gone)
+/// are 4xx, and a statement cut off by `statement_timeout` is 503; anything else is a bug.
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
-        ApiError::internal(e)
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match &e {
+            Error::DatabaseError(Kind::UniqueViolation, _) => ApiError::new(ErrorCode::Conflict)
+                .with_detail("this conflicts with a record that already exists"),
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
+                ApiError::new(ErrorCode::InvalidReference)
+            }
+            Error::DatabaseError(Kind::CheckViolation | Kind::NotNullViolation, _) => {
+                ApiError::new(ErrorCode::ValidationFailed)
+                    .with_detail("a value is outside what this field accepts")
+            }
+            Error::DatabaseError(Kind::SerializationFailure, _) => ApiError::busy(),
+            Error::DatabaseError(_, info)
+                if info.message().starts_with("canceling statement due to") =>
+            {
+                tracing::warn!(
+                    request_id = request_id::current(),
+                    "database statement cancelled (timeout)"
+                );
+                ApiError::busy()
+            }
+            _ => ApiError::internal(e),
+        }
     }
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
     fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        tracing::warn!(error = %e, "no database connection available");
+        tracing::warn!(
+            request_id = request_id::current(),
+            error = %e,
+            "no database connection available"
+        );
         ApiError::new(ErrorCode::ServiceUnavailable)
             .with_detail("The database is busy or unreachable; retry shortly")
     }

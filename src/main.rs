@@ -140,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
                 Kind::Provider => OrganisationKind::Provider,
                 Kind::CommissioningBody => OrganisationKind::CommissioningBody,
             };
-            let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let passwords = Passwords::new(1, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut conn = connect(&config).await?;
             let (org, admin) = bootstrap::create_organisation(
                 &mut conn,
@@ -163,7 +163,7 @@ async fn main() -> anyhow::Result<()> {
             password_stdin,
         } => {
             let secret = password(password_stdin)?;
-            let passwords = Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let passwords = Passwords::new(1, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut conn = connect(&config).await?;
             let admin = bootstrap::create_platform_admin(
                 &mut conn,

@@ -47,6 +47,15 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The configured CAMAU_METRICS_TOKEN"))
+                    .build(),
+            ),
+        );
     }
 }
 

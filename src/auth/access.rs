@@ -5,6 +5,11 @@
 //! The rules are those of ACCESS-POLICY.md; docs/SECURITY.md records the choices made where
 //! it is silent.
 
+use std::cell::RefCell;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -23,7 +28,7 @@ impl<T: Copy> Authorized<T> {
 }
 
 /// Actions on an organisation and its accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrgAction {
     /// See the organisation's name and kind.
     View,
@@ -36,11 +41,55 @@ pub enum OrgAction {
 }
 
 /// Actions reserved to the platform operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlatformAction {
     CreateOrganisation,
     ListOrganisations,
     ManageContracts,
+}
+
+// --- checks a request passed, for replays ---------------------------------------------------
+
+/// One authorization a request passed. The idempotency layer keeps them with a response and
+/// passes them again before replaying it, so a replay shows nothing the caller may no longer
+/// see (a grant removed, a mentor unassigned). Recorded here, where every proof is made, so no
+/// handler can forget to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Check {
+    Person {
+        person: Uuid,
+        action: PersonAction,
+    },
+    Organisation {
+        organisation: Uuid,
+        action: OrgAction,
+    },
+    Platform {
+        action: PlatformAction,
+    },
+    PeopleOfOrganisation {
+        create: bool,
+    },
+}
+
+tokio::task_local! {
+    static CHECKS: RefCell<Vec<Check>>;
+}
+
+fn record(check: Check) {
+    let _ = CHECKS.try_with(|checks| checks.borrow_mut().push(check));
+}
+
+/// Runs `fut` (a request's handler) and returns what it gave with the checks it passed.
+pub async fn recording<F: Future>(fut: F) -> (F::Output, Vec<Check>) {
+    CHECKS
+        .scope(RefCell::new(Vec::new()), async move {
+            let out = fut.await;
+            let checks = CHECKS.with(|c| c.take());
+            (out, checks)
+        })
+        .await
 }
 
 pub fn organisation(
@@ -48,6 +97,10 @@ pub fn organisation(
     org: OrganisationId,
     action: OrgAction,
 ) -> ApiResult<Authorized<OrganisationId>> {
+    record(Check::Organisation {
+        organisation: org.0,
+        action,
+    });
     if actor.is_platform_admin() {
         return Ok(Authorized { id: org });
     }
@@ -67,7 +120,8 @@ pub fn organisation(
     }
 }
 
-pub fn platform(actor: &CurrentUser, _action: PlatformAction) -> ApiResult<Authorized<()>> {
+pub fn platform(actor: &CurrentUser, action: PlatformAction) -> ApiResult<Authorized<()>> {
+    record(Check::Platform { action });
     if actor.is_platform_admin() {
         Ok(Authorized { id: () })
     } else {
@@ -127,7 +181,7 @@ pub struct PersonFacts {
     pub actor_membership: Option<Grants>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PersonAction {
     ViewRecord,
     /// Basic fields (and, for admins and coordinators, sensitive ones).
@@ -232,6 +286,10 @@ pub fn person(
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
     let facts = facts.ok_or_else(ApiError::not_found)?;
+    record(Check::Person {
+        person: facts.scope.person.0,
+        action,
+    });
     let relation = relation(actor, &facts).ok_or_else(ApiError::not_found)?;
     if !permits(relation, action) {
         return Err(ApiError::forbidden());
@@ -252,6 +310,7 @@ pub fn people_of_organisation(
     actor: &CurrentUser,
     create: bool,
 ) -> ApiResult<Authorized<OrganisationId>> {
+    record(Check::PeopleOfOrganisation { create });
     let org = match actor.organisation {
         Some((org, OrganisationKind::Provider)) if actor.role.is_provider_staff() => org,
         _ if actor.role == Role::Commissioner => return Err(ApiError::not_found()),

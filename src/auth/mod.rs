@@ -6,6 +6,7 @@ pub mod codes;
 pub mod current_user;
 pub mod password;
 pub mod roles;
+pub mod seal;
 pub mod tokens;
 
 pub use access::Authorized;

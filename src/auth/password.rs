@@ -1,10 +1,13 @@
 //! Password hashing and policy. argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1), run on
 //! a fixed pool of hashing threads, so a burst of sign-ins neither starves the async workers nor
 //! grows memory: each hash needs 19 MiB, and a thread keeps what it allocated, so the number of
-//! threads (not only of hashes in flight) must stay fixed. Unknown accounts are verified against
-//! a dummy hash, so they take as long as a wrong password and do not reveal which emails exist.
+//! threads (not only of hashes in flight) must stay fixed. The strength check (zxcvbn, a few
+//! milliseconds) runs there too, never on the async workers. The queue in front of the threads
+//! is bounded: when it is full the request is shed at once with 503 and `Retry-After` rather
+//! than queued without limit. Unknown accounts are verified against a dummy hash, so they take
+//! as long as a wrong password and do not reveal which emails exist.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -22,7 +25,7 @@ type Job = Box<dyn FnOnce() + Send>;
 
 #[derive(Clone)]
 pub struct Passwords {
-    jobs: Sender<Job>,
+    jobs: SyncSender<Job>,
     dummy_hash: Arc<str>,
 }
 
@@ -103,9 +106,10 @@ fn worker(jobs: Arc<Mutex<Receiver<Job>>>) {
 }
 
 impl Passwords {
-    /// Starts `threads` hashing threads; hashes beyond that queue.
-    pub fn new(threads: usize) -> Result<Self, password_hash::Error> {
-        let (jobs, rx) = channel::<Job>();
+    /// Starts `threads` hashing threads; up to `queue` more hashes wait, and beyond that a
+    /// request is refused with 503.
+    pub fn new(threads: usize, queue: usize) -> Result<Self, password_hash::Error> {
+        let (jobs, rx) = sync_channel::<Job>(queue.max(1));
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..threads.max(1) {
             let rx = rx.clone();
@@ -130,23 +134,53 @@ impl Passwords {
         })
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    /// Queues `f` on a hashing thread at once (refusing with 503 when the queue is full) and
+    /// returns its result when it has run.
+    fn run<T: Send + 'static, F: FnOnce() -> T + Send + 'static>(
+        &self,
+        f: F,
+    ) -> impl Future<Output = ApiResult<T>> + use<T, F> {
         let (tx, rx) = oneshot::channel();
-        self.jobs
-            .send(Box::new(move || {
+        let queued = self
+            .jobs
+            .try_send(Box::new(move || {
                 let _ = tx.send(f());
             }))
-            .map_err(|_| ApiError::internal("password hashing threads are gone"))?;
-        rx.await
-            .map_err(|_| ApiError::internal("password hashing thread failed"))
+            .map_err(|e| match e {
+                TrySendError::Full(_) => {
+                    tracing::warn!("password hashing queue full: request shed");
+                    ApiError::busy()
+                }
+                TrySendError::Disconnected(_) => {
+                    ApiError::internal("password hashing threads are gone")
+                }
+            });
+        async move {
+            queued?;
+            rx.await
+                .map_err(|_| ApiError::internal("password hashing thread failed"))
+        }
     }
 
-    /// Hashes a password that already passed [`check_policy`].
-    pub async fn hash(&self, password: &SecretString) -> ApiResult<String> {
-        let password = password.clone();
-        self.run(move || hash_blocking(password.expose_secret()))
-            .await?
-            .map_err(|e| ApiError::internal(e.to_string()))
+    /// Checks a new secret against `policy` (with the account's own details as
+    /// `user_inputs`) and hashes it, both on a hashing thread.
+    pub async fn hash(
+        &self,
+        secret: &SecretString,
+        policy: Policy,
+        user_inputs: &[&str],
+    ) -> ApiResult<String> {
+        let secret = secret.clone();
+        let inputs: Vec<String> = user_inputs.iter().map(|s| (*s).to_owned()).collect();
+        self.run(move || {
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            match policy {
+                Policy::Password => check_policy(&secret, &inputs)?,
+                Policy::PinOrPassword => check_pin_or_password(&secret, &inputs)?,
+            }
+            hash_blocking(secret.expose_secret()).map_err(|e| ApiError::internal(e.to_string()))
+        })
+        .await?
     }
 
     /// Verifies `password` against `hash`; with no hash (unknown account) it verifies against a
@@ -160,6 +194,15 @@ impl Passwords {
             .await?;
         Ok(known && ok)
     }
+}
+
+/// Which rules a new secret must meet.
+#[derive(Debug, Clone, Copy)]
+pub enum Policy {
+    /// Staff and supporters: [`check_policy`].
+    Password,
+    /// Supported people: [`check_pin_or_password`].
+    PinOrPassword,
 }
 
 /// 12–128 characters, any characters, and not easy to guess (zxcvbn score 3 or more, taking
@@ -257,9 +300,9 @@ mod tests {
 
     #[actix_web::test]
     async fn hashes_verify_and_unknown_accounts_never_match() {
-        let passwords = Passwords::new(2).unwrap();
+        let passwords = Passwords::new(2, 8).unwrap();
         let p = secret("correct horse battery staple");
-        let hash = passwords.hash(&p).await.unwrap();
+        let hash = passwords.hash(&p, Policy::Password, &[]).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(passwords.verify(&p, Some(&hash)).await.unwrap());
         assert!(
@@ -270,5 +313,28 @@ mod tests {
         );
         assert!(!passwords.verify(&p, None).await.unwrap());
         assert!(!passwords.verify(&p, Some("not a hash")).await.unwrap());
+        let weak = passwords
+            .hash(&secret("123456"), Policy::PinOrPassword, &[])
+            .await;
+        assert_eq!(weak.unwrap_err().code, ErrorCode::PasswordTooWeak);
+    }
+
+    #[actix_web::test]
+    async fn a_full_queue_sheds_load_with_503() {
+        let passwords = Passwords::new(1, 1).unwrap();
+        // Hold the only thread, fill the one queue slot, then one more is refused.
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (started, running) = std::sync::mpsc::channel::<()>();
+        let busy = passwords.run(move || {
+            let _ = started.send(());
+            wait.recv().ok()
+        });
+        running.recv().unwrap();
+        let queued = passwords.run(|| ());
+        let shed = passwords.run(|| ()).await.unwrap_err();
+        assert_eq!(shed.code, ErrorCode::ServiceUnavailable);
+        assert!(shed.retry_after_secs.is_some());
+        release.send(()).unwrap();
+        assert!(busy.await.is_ok() && queued.await.is_ok());
     }
 }

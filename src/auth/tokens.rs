@@ -50,6 +50,10 @@ pub enum TokenError {
     UnknownKey,
     #[error("token rejected: {0}")]
     Invalid(jsonwebtoken::errors::Error),
+    /// Issued in the future, or living longer than this service ever issues: only a leaked
+    /// signing key makes such a token.
+    #[error("token lifetime is outside what this service issues")]
+    Lifetime,
     #[error("could not sign: {0}")]
     Signing(jsonwebtoken::errors::Error),
 }
@@ -74,7 +78,7 @@ impl TokenKeys {
         let mut validation = Validation::new(ALGORITHM);
         validation.set_issuer(&[&config.issuer]);
         validation.set_audience(&[&config.audience]);
-        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = 5;
         let (signing_kid, signing_secret) = &config.keys[0];
@@ -141,7 +145,14 @@ impl TokenKeys {
             .ok_or(TokenError::UnknownKey)?;
         let data = jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
             .map_err(TokenError::Invalid)?;
-        Ok(data.claims)
+        let claims = data.claims;
+        let now = jsonwebtoken::get_current_timestamp();
+        if claims.iat > now + self.validation.leeway
+            || claims.exp.saturating_sub(claims.iat) > self.access_ttl.as_secs()
+        {
+            return Err(TokenError::Lifetime);
+        }
+        Ok(claims)
     }
 }
 
@@ -174,6 +185,7 @@ mod tests {
             access_ttl: Duration::from_secs(600),
             refresh_ttl: Duration::from_secs(3600),
             session_max_age: Duration::from_secs(7200),
+            refresh_grace: Duration::from_secs(30),
         }
     }
 

@@ -1,6 +1,6 @@
 //! `POST /v1/circle-invitations/accept`: a circle member becomes a signed-in supporter.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 use secrecy::ExposeSecret;
 
@@ -8,31 +8,40 @@ use crate::accounts::model::{self as accounts, NewAccount, normalise_email};
 use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::codes;
-use crate::auth::password::check_policy;
+use crate::auth::password::Policy;
 use crate::auth::roles::Role;
 use crate::circles::model;
 use crate::circles::types::{AcceptCircleInvitation, SupporterSignedIn};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::ids::AccountId;
+use crate::sessions::throttle;
 
 /// Accept a circle invitation
 ///
 /// No sign-in needed: the code is the credential. Someone who already supports another person
 /// (a parent of two children) gives their existing email and password; anyone else creates a
-/// supporter login. The login sees only what each person's grants allow.
+/// supporter login. The login sees only what each person's grants allow. Every attempt counts
+/// against the address (and the email) before anything is checked; the code is checked first,
+/// and a wrong code, a wrong password for an existing supporter and an email that cannot be a
+/// supporter's all answer the same 401, so the endpoint tells nobody which emails have accounts.
 #[utoipa::path(
     tag = "circles",
     request_body = AcceptCircleInvitation,
     responses(
         (status = 201, description = "Signed in as a supporter", body = SupporterSignedIn),
         (status = 400, description = "Invalid fields, or a weak password", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An existing supporter's password is wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Unknown, used or expired code (`invitation_invalid`), or the email belongs to a staff account (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The code, email or password is not right (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already in this person's circle", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too busy to check passwords now", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/circle-invitations/accept")]
 pub async fn accept(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<AcceptCircleInvitation>,
 ) -> ApiResult<HttpResponse> {
     let AcceptCircleInvitation {
@@ -46,8 +55,23 @@ pub async fn accept(
     v.text("/name", &name, 1, 200);
     v.finish()?;
     let email = normalise_email(&email);
+    let limits = &state.config.login_throttle;
+    let account_key = throttle::account(&email, limits);
+    let address_key = throttle::caller(&req, &state.config);
+    let code_hash = codes::code_hash(code.expose_secret());
+    let refused = || {
+        ApiError::new(ErrorCode::InvalidCredentials)
+            .with_detail("the code, email or password is not right")
+    };
     let existing = {
         let mut conn = state.conn().await?;
+        let keys: Vec<_> = std::iter::once(&account_key)
+            .chain(address_key.as_ref())
+            .collect();
+        throttle::attempt(&mut conn, limits.window, &keys).await?;
+        if !model::invitation_open(&mut conn, &code_hash).await? {
+            return Err(refused());
+        }
         accounts::by_email(&mut conn, &email).await?
     };
     let new_hash = match &existing {
@@ -57,24 +81,31 @@ pub async fn accept(
                 .verify(&password, Some(&account.password_hash))
                 .await?
             {
-                return Err(ApiError::new(ErrorCode::InvalidCredentials));
+                return Err(refused());
             }
             None
         }
-        Some(_) => return Err(ApiError::new(ErrorCode::EmailTaken)),
-        None => {
-            check_policy(&password, &[&email, &name])?;
-            Some(state.passwords.hash(&password).await?)
+        // Staff and other accounts cannot join a circle with that email; saying so would
+        // tell a code holder that the email has a staff account.
+        Some(_) => {
+            state.passwords.verify(&password, None).await?;
+            return Err(refused());
         }
+        None => Some(
+            state
+                .passwords
+                .hash(&password, Policy::Password, &[&email, &name])
+                .await?,
+        ),
     };
-    let code_hash = codes::code_hash(code.expose_secret());
     let existing_id = existing.map(|a| AccountId(a.id));
     let mut conn = state.conn().await?;
     let (account, member, person) = conn
         .transaction(async move |conn| {
+            // Spent here, atomically: of two acceptances of one code only one gets a row.
             let (member, person) = model::accept_invitation(conn, &code_hash)
                 .await?
-                .ok_or_else(|| ApiError::new(ErrorCode::InvitationInvalid))?;
+                .ok_or_else(refused)?;
             let account = match (existing_id, new_hash) {
                 (Some(id), _) => id,
                 (None, Some(hash)) => {
@@ -91,8 +122,9 @@ pub async fn accept(
                     )
                     .await
                     .map_err(|e| {
+                        // The email was taken in the meantime: the same answer as above.
                         if accounts::is_email_taken(&e) {
-                            ApiError::new(ErrorCode::EmailTaken)
+                            refused()
                         } else {
                             e.into()
                         }
@@ -112,7 +144,7 @@ pub async fn accept(
                     e => e.into(),
                 })?;
             if !linked {
-                return Err(ApiError::new(ErrorCode::InvitationInvalid));
+                return Err(refused());
             }
             audit::record(
                 conn,
@@ -129,6 +161,7 @@ pub async fn accept(
             Ok::<_, ApiError>((account, member, person))
         })
         .await?;
+    throttle::succeeded(&mut conn, Some(&account_key), address_key.as_ref()).await?;
     let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
     Ok(HttpResponse::Created().json(SupporterSignedIn {
         account_id: account.0,

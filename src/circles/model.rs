@@ -215,6 +215,19 @@ pub async fn insert_invitation(
 }
 
 /// Marks the open invitation behind `code_hash` accepted; returns its member and person.
+/// Whether `code_hash` names an open circle invitation: the cheap check made before any
+/// password work.
+pub async fn invitation_open(conn: &mut AsyncPgConnection, code_hash: &[u8]) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        circle_invitations::table
+            .filter(circle_invitations::code_hash.eq(code_hash))
+            .filter(circle_invitations::accepted_at.is_null())
+            .filter(circle_invitations::expires_at.gt(OffsetDateTime::now_utc())),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn accept_invitation(
     conn: &mut AsyncPgConnection,
     code_hash: &[u8],

@@ -26,6 +26,26 @@ pub fn pool(config: &DatabaseConfig) -> Result<DbPool, deadpool::managed::BuildE
     // A failed query marks the connection broken anyway; a ping per checkout would double the
     // round trips of every request.
     manager_config.recycling_method = RecyclingMethod::Fast;
+    // Guards on every pooled connection: no statement runs, and no transaction sits idle,
+    // longer than configured, so one slow query or stuck request cannot hold rows or a
+    // connection for ever.
+    let setup = format!(
+        "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {}",
+        config.statement_timeout.as_millis(),
+        config.idle_in_transaction_timeout.as_millis()
+    );
+    manager_config.custom_setup = Box::new(move |url| {
+        let setup = setup.clone();
+        let url = url.to_owned();
+        Box::pin(async move {
+            use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.batch_execute(&setup)
+                .await
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            Ok(conn)
+        })
+    });
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
         config.url(),
         manager_config,

@@ -41,13 +41,14 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (account_id, key) {
+    idempotency_keys (account_id, key_hash) {
         account_id -> Uuid,
-        key -> Text,
+        key_hash -> Bytea,
         request_hash -> Bytea,
         status -> Nullable<Int4>,
-        headers -> Nullable<Jsonb>,
-        body -> Nullable<Bytea>,
+        sealed -> Nullable<Bytea>,
+        checks -> Jsonb,
+        lease_until -> Timestamptz,
         created_at -> Timestamptz,
     }
 }
@@ -72,7 +73,6 @@ diesel::table! {
         key -> Text,
         failures -> Int4,
         window_started_at -> Timestamptz,
-        blocked_until -> Nullable<Timestamptz>,
     }
 }
 
@@ -86,12 +86,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    person_devices (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        key_hash -> Bytea,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Bytea,
         session_id -> Uuid,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+        successor_hash -> Nullable<Bytea>,
+        successor_sealed -> Nullable<Bytea>,
     }
 }
 
@@ -310,6 +323,7 @@ diesel::joinable!(profile_entries -> accounts (author_account_id));
 diesel::joinable!(review_ratings -> reviews (review_id));
 diesel::joinable!(reviews -> people (person_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::joinable!(person_devices -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
@@ -329,6 +343,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mentor_assignments,
     organisations,
     people,
+    person_devices,
     profile_entries,
     refresh_tokens,
     review_ratings,

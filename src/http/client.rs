@@ -1,16 +1,21 @@
 //! The client's address, for per-address sign-in throttling. Behind a reverse proxy the TCP
 //! peer is the proxy, and counting it would let one attacker lock everybody out; so when the
-//! peer is a configured trusted proxy, the address comes from `X-Forwarded-For` (the right-most
-//! entry that is not itself a trusted proxy). Otherwise the header is ignored: clients cannot
-//! choose their own address.
+//! peer is in a configured trusted proxy range, the address comes from `X-Forwarded-For` (the
+//! right-most entry that is not itself a trusted proxy). Otherwise the header is ignored:
+//! clients cannot choose their own address.
 
 use std::net::IpAddr;
 
 use actix_web::HttpRequest;
+use ipnet::IpNet;
 
-pub fn address(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+fn trusted(ip: &IpAddr, proxies: &[IpNet]) -> bool {
+    proxies.iter().any(|net| net.contains(ip))
+}
+
+pub fn address(req: &HttpRequest, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
-    if !trusted_proxies.contains(&peer) {
+    if !trusted(&peer, trusted_proxies) {
         return Some(peer);
     }
     let forwarded = req
@@ -24,7 +29,7 @@ pub fn address(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> 
         .iter()
         .rev()
         .filter_map(|entry| entry.parse::<IpAddr>().ok())
-        .find(|ip| !trusted_proxies.contains(ip))
+        .find(|ip| !trusted(ip, trusted_proxies))
         .or(Some(peer))
 }
 
@@ -43,7 +48,7 @@ mod tests {
 
     #[test]
     fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
-        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let proxy: IpNet = "10.0.0.1/32".parse().unwrap();
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         assert_eq!(
             address(&req("10.0.0.1:1", Some("203.0.113.5")), &[proxy]),
@@ -62,6 +67,20 @@ mod tests {
         assert_eq!(
             address(&req("10.0.0.1:1", Some("garbage")), &[proxy]),
             ip("10.0.0.1")
+        );
+        // A range: every proxy in it is skipped, the client behind them counted.
+        let range: IpNet = "10.0.0.0/8".parse().unwrap();
+        assert_eq!(
+            address(&req("10.1.2.3:1", Some("203.0.113.5, 10.9.9.9")), &[range]),
+            ip("203.0.113.5")
+        );
+        let v6: IpNet = "2001:db8::/32".parse().unwrap();
+        assert_eq!(
+            address(
+                &req("[2001:db8::7]:1", Some("2001:db8:ffff::1, 198.51.100.1")),
+                &[v6]
+            ),
+            ip("198.51.100.1")
         );
     }
 }

@@ -22,8 +22,32 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| query_error(err).into())
 }
 
+/// The problem for a body that could not be read: too large (413), too slow (408, see
+/// `http::deadline`) or broken (400).
+pub fn payload_error(err: &actix_web::Error) -> ApiError {
+    if let Some(e) = err.as_error::<actix_web::error::PayloadError>() {
+        return payload_problem(e);
+    }
+    if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(ErrorCode::PayloadTooLarge);
+    }
+    ApiError::new(ErrorCode::InvalidJson)
+}
+
+fn payload_problem(err: &actix_web::error::PayloadError) -> ApiError {
+    use actix_web::error::PayloadError;
+    match err {
+        PayloadError::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+            ApiError::new(ErrorCode::RequestTimeout)
+        }
+        PayloadError::Overflow => ApiError::new(ErrorCode::PayloadTooLarge),
+        _ => ApiError::new(ErrorCode::InvalidJson),
+    }
+}
+
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
+        JsonPayloadError::Payload(e) => payload_problem(&e),
         JsonPayloadError::Overflow { limit }
         | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             ApiError::new(ErrorCode::PayloadTooLarge)

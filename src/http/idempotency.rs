@@ -4,6 +4,12 @@
 //! same request comes again; the same key with a different request is refused (422), and a
 //! retry while the first is still running gets 409. Only signed-in callers' requests are kept;
 //! failures are not kept, so a corrected retry can succeed.
+//!
+//! What is stored is unreadable from the database alone: the client's key only as a hash, the
+//! response sealed under a key derived from the server secret and the client's key. A claim
+//! holds a lease, so a request that crashed frees its key after a minute rather than a day.
+//! The authorization checks the first request passed are kept too and passed again before a
+//! replay: a supporter whose grant was removed does not get the goal back from the store.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,23 +18,74 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{Error, HttpResponse, ResponseError};
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
-use diesel_async::RunQueryDsl;
+use diesel::sql_types::{Bytea, Jsonb, Nullable, Uuid as SqlUuid};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, sql_query};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
 
 use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, Check};
 use crate::auth::current_user::{authenticate, bearer};
 use crate::db::schema::idempotency_keys as keys;
 use crate::error::{ApiError, ErrorCode};
+use crate::ids::{OrganisationId, PersonId};
 
 pub const HEADER: &str = "idempotency-key";
-const KEEP: time::Duration = time::Duration::hours(24);
+/// How long a response is kept for replay.
+pub const KEEP: time::Duration = time::Duration::hours(24);
+/// How long a claim holds its key while the first request runs.
+const LEASE: time::Duration = time::Duration::seconds(60);
+const SEAL_PURPOSE: &[u8] = b"idempotent response";
 /// Response headers worth replaying.
 const REPLAYED: [&str; 3] = ["content-type", "etag", "location"];
 
 fn problem(req: ServiceRequest, e: ApiError) -> ServiceResponse<BoxBody> {
     req.into_response(e.error_response())
+}
+
+/// The stored response, before sealing: headers as JSON, then the body.
+fn pack(headers: &serde_json::Value, body: &[u8]) -> Vec<u8> {
+    let head = headers.to_string().into_bytes();
+    let mut out = (head.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(&head);
+    out.extend_from_slice(body);
+    out
+}
+
+fn unpack(packed: &[u8]) -> Option<(serde_json::Value, &[u8])> {
+    let (len, rest) = packed.split_at_checked(4)?;
+    let len = u32::from_be_bytes(len.try_into().ok()?) as usize;
+    let (head, body) = rest.split_at_checked(len)?;
+    Some((serde_json::from_slice(head).ok()?, body))
+}
+
+/// Passes again every check the first request passed.
+async fn recheck(
+    conn: &mut AsyncPgConnection,
+    user: &CurrentUser,
+    checks: &[Check],
+) -> Result<(), ApiError> {
+    for check in checks {
+        match *check {
+            Check::Person { person, action } => {
+                crate::people::authorize(conn, user, PersonId(person), action).await?;
+            }
+            Check::Organisation {
+                organisation,
+                action,
+            } => {
+                access::organisation(user, OrganisationId(organisation), action)?;
+            }
+            Check::Platform { action } => {
+                access::platform(user, action)?;
+            }
+            Check::PeopleOfOrganisation { create } => {
+                access::people_of_organisation(user, create)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn idempotency(
@@ -56,17 +113,16 @@ pub async fn idempotency(
     };
     let body = match req.extract::<Bytes>().await {
         Ok(body) => body,
-        // Too large or unreadable: the same problem+json the JSON extractor would give.
+        // Too large, too slow or unreadable: the problem the JSON extractor would give.
         Err(e) => {
-            let code = if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                ErrorCode::PayloadTooLarge
-            } else {
-                ErrorCode::InvalidJson
-            };
-            return Ok(problem(req, ApiError::new(code)));
+            return Ok(problem(req, crate::http::extract::payload_error(&e)));
         }
     };
+    let key_hash = Sha256::digest(key.as_bytes()).to_vec();
+    // Keyed by the client's key, so a short body cannot be found by hashing guesses.
     let mut hasher = Sha256::new();
+    hasher.update(key.as_bytes());
+    hasher.update(b"\n");
     hasher.update(req.method().as_str());
     hasher.update(b" ");
     hasher.update(req.uri().to_string());
@@ -80,26 +136,22 @@ pub async fn idempotency(
         Ok(conn) => conn,
         Err(e) => return Ok(problem(req, e)),
     };
-    let now = OffsetDateTime::now_utc();
-    let claimed = async {
-        diesel::delete(
-            keys::table
-                .filter(keys::account_id.eq(account))
-                .filter(keys::key.eq(&key))
-                .filter(keys::created_at.lt(now - KEEP)),
-        )
-        .execute(&mut conn)
-        .await?;
-        diesel::insert_into(keys::table)
-            .values((
-                keys::account_id.eq(account),
-                keys::key.eq(&key),
-                keys::request_hash.eq(&request_hash),
-            ))
-            .on_conflict_do_nothing()
-            .execute(&mut conn)
-            .await
-    }
+    // Claims the key when it is new, its lease ran out, or its response is past keeping.
+    let claimed = sql_query(
+        "INSERT INTO idempotency_keys AS k (account_id, key_hash, request_hash, lease_until) \
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4)) \
+         ON CONFLICT (account_id, key_hash) DO UPDATE SET \
+           request_hash = excluded.request_hash, lease_until = excluded.lease_until, \
+           status = NULL, sealed = NULL, checks = '[]'::jsonb, created_at = now() \
+         WHERE (k.status IS NULL AND k.lease_until < now()) \
+            OR k.created_at < now() - make_interval(secs => $5)",
+    )
+    .bind::<SqlUuid, _>(account)
+    .bind::<Bytea, _>(&key_hash)
+    .bind::<Bytea, _>(&request_hash)
+    .bind::<diesel::sql_types::Double, _>(LEASE.as_seconds_f64())
+    .bind::<diesel::sql_types::Double, _>(KEEP.as_seconds_f64())
+    .execute(&mut conn)
     .await;
     let claimed = match claimed {
         Ok(n) => n == 1,
@@ -109,47 +161,62 @@ pub async fn idempotency(
     if !claimed {
         let stored = keys::table
             .filter(keys::account_id.eq(account))
-            .filter(keys::key.eq(&key))
-            .select((keys::request_hash, keys::status, keys::headers, keys::body))
-            .first::<(
-                Vec<u8>,
-                Option<i32>,
-                Option<serde_json::Value>,
-                Option<Vec<u8>>,
-            )>(&mut conn)
+            .filter(keys::key_hash.eq(&key_hash))
+            .select((keys::request_hash, keys::status, keys::sealed, keys::checks))
+            .first::<(Vec<u8>, Option<i32>, Option<Vec<u8>>, serde_json::Value)>(&mut conn)
             .await
             .optional();
-        return Ok(match stored {
-            Err(e) => problem(req, e.into()),
-            Ok(None) => problem(req, ApiError::new(ErrorCode::IdempotencyKeyInUse)),
-            Ok(Some((hash, _, _, _))) if hash != request_hash => {
-                problem(req, ApiError::new(ErrorCode::IdempotencyKeyReused))
+        let (hash, status, sealed, checks) = match stored {
+            Err(e) => return Ok(problem(req, e.into())),
+            Ok(None) => {
+                return Ok(problem(req, ApiError::new(ErrorCode::IdempotencyKeyInUse)));
             }
-            Ok(Some((_, None, _, _))) => {
-                problem(req, ApiError::new(ErrorCode::IdempotencyKeyInUse))
-            }
-            Ok(Some((_, Some(status), headers, body))) => {
-                let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-                let mut res = HttpResponse::build(status);
-                if let Some(headers) = headers.as_ref().and_then(|h| h.as_object()) {
-                    for (name, value) in headers {
-                        if let (Ok(name), Some(Ok(value))) = (
-                            HeaderName::try_from(name.as_str()),
-                            value.as_str().map(HeaderValue::from_str),
-                        ) {
-                            res.insert_header((name, value));
-                        }
-                    }
+            Ok(Some(row)) => row,
+        };
+        if hash != request_hash {
+            return Ok(problem(req, ApiError::new(ErrorCode::IdempotencyKeyReused)));
+        }
+        let (Some(status), Some(sealed)) = (status, sealed) else {
+            return Ok(problem(req, ApiError::new(ErrorCode::IdempotencyKeyInUse)));
+        };
+        let checks: Vec<Check> = serde_json::from_value(checks).unwrap_or_default();
+        if let Err(e) = recheck(&mut conn, &user, &checks).await {
+            return Ok(problem(req, e));
+        }
+        let Some(packed) = state.sealer.open(SEAL_PURPOSE, key.as_bytes(), &sealed) else {
+            // Sealed under a server secret no longer configured.
+            return Ok(problem(
+                req,
+                ApiError::new(ErrorCode::IdempotencyKeyInUse)
+                    .with_detail("the first response can no longer be replayed; use a new key"),
+            ));
+        };
+        let Some((headers, body)) = unpack(&packed) else {
+            return Ok(problem(
+                req,
+                ApiError::internal("unreadable stored response"),
+            ));
+        };
+        let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+        let mut res = HttpResponse::build(status);
+        if let Some(headers) = headers.as_object() {
+            for (name, value) in headers {
+                if let (Ok(name), Some(Ok(value))) = (
+                    HeaderName::try_from(name.as_str()),
+                    value.as_str().map(HeaderValue::from_str),
+                ) {
+                    res.insert_header((name, value));
                 }
-                res.insert_header(("idempotent-replayed", "true"));
-                req.into_response(res.body(body.unwrap_or_default()))
             }
-        });
+        }
+        res.insert_header(("idempotent-replayed", "true"));
+        return Ok(req.into_response(res.body(body.to_vec())));
     }
 
     // No connection is held while the handler runs: it needs its own.
     drop(conn);
-    let res = next.call(req).await?;
+    let (res, checks) = access::recording(next.call(req)).await;
+    let res = res?;
     let (http_req, res) = res.into_parts();
     let status = res.status();
     let headers: serde_json::Map<String, serde_json::Value> = REPLAYED
@@ -168,28 +235,69 @@ pub async fn idempotency(
         .map_err(|e| ApiError::internal(e.into().to_string()))?;
     let remember = async {
         let mut conn = state.conn().await.map_err(|e| e.to_string())?;
-        if status.is_success() {
-            diesel::update(keys::table.find((account, &key)))
-                .set((
-                    keys::status.eq(i32::from(status.as_u16())),
-                    keys::headers.eq(serde_json::Value::Object(headers)),
-                    keys::body.eq(bytes.to_vec()),
-                ))
+        let sealed = status
+            .is_success()
+            .then(|| {
+                let packed = pack(&serde_json::Value::Object(headers), &bytes);
+                state.sealer.seal(SEAL_PURPOSE, key.as_bytes(), &packed)
+            })
+            .flatten();
+        match sealed {
+            Some(sealed) => {
+                sql_query(
+                    "UPDATE idempotency_keys SET status = $3, sealed = $4, checks = $5 \
+                 WHERE account_id = $1 AND key_hash = $2",
+                )
+                .bind::<SqlUuid, _>(account)
+                .bind::<Bytea, _>(&key_hash)
+                .bind::<diesel::sql_types::Integer, _>(i32::from(status.as_u16()))
+                .bind::<Nullable<Bytea>, _>(Some(sealed))
+                .bind::<Jsonb, _>(serde_json::to_value(&checks).unwrap_or_default())
                 .execute(&mut conn)
                 .await
-        } else {
-            diesel::delete(keys::table.find((account, &key)))
-                .execute(&mut conn)
-                .await
+            }
+            None => {
+                diesel::delete(keys::table.find((account, &key_hash)))
+                    .execute(&mut conn)
+                    .await
+            }
         }
         .map_err(|e| e.to_string())
     }
     .await;
     if let Err(e) = remember {
-        tracing::warn!(error = %e, "could not record the idempotent response");
+        tracing::warn!(
+            request_id = crate::http::request_id::current(),
+            error = %e,
+            "could not record the idempotent response"
+        );
     }
     Ok(ServiceResponse::new(
         http_req,
         head.set_body(bytes).map_into_boxed_body(),
     ))
+}
+
+/// Removes responses past keeping.
+pub async fn purge(conn: &mut AsyncPgConnection) -> Result<usize, diesel::result::Error> {
+    sql_query("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)")
+        .bind::<diesel::sql_types::Double, _>(KEEP.as_seconds_f64())
+        .execute(conn)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_responses_unpack_and_garbage_does_not() {
+        let headers = serde_json::json!({ "content-type": "application/json" });
+        let packed = pack(&headers, b"{\"id\":1}");
+        let (h, b) = unpack(&packed).unwrap();
+        assert_eq!(h, headers);
+        assert_eq!(b, b"{\"id\":1}");
+        assert!(unpack(b"\xff\xff\xff\xff{}").is_none());
+        assert!(unpack(b"").is_none());
+    }
 }

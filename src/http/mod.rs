@@ -2,6 +2,7 @@
 //! error handlers that keep client mistakes 4xx problem+json, pagination and ETags.
 
 pub mod client;
+pub mod deadline;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;

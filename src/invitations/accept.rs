@@ -1,24 +1,26 @@
 //! `POST /v1/invitations/accept`: the invitee redeems a code, creating their account.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 use secrecy::ExposeSecret;
 
 use crate::accounts::model::{self as accounts, NewAccount};
 use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
-use crate::auth::password::check_policy;
+use crate::auth::password::Policy;
 use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::{AccountId, OrganisationId};
 use crate::invitations::model;
 use crate::invitations::types::{AcceptInvitation, AcceptedInvitation};
+use crate::sessions::throttle;
 
 /// Accept an invitation
 ///
 /// No sign-in needed: the code is the credential. Creates the account with the invited email
 /// and role and signs it in. A code works once and only until it expires; an unknown, used or
-/// expired code answers 409 `invitation_invalid`.
+/// expired code answers 409 `invitation_invalid`. Every attempt counts against the address
+/// before the code is checked, and the code is checked before any password work.
 #[utoipa::path(
     tag = "staff",
     request_body = AcceptInvitation,
@@ -26,11 +28,16 @@ use crate::invitations::types::{AcceptInvitation, AcceptedInvitation};
         (status = 201, description = "Account created and signed in", body = AcceptedInvitation),
         (status = 400, description = "Invalid name, or the password is too short, too long or too easy to guess", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Unknown, used or expired code (`invitation_invalid`), or the email has an account already (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too busy to hash passwords now", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/invitations/accept")]
 pub async fn accept(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<AcceptInvitation>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
@@ -40,14 +47,20 @@ pub async fn accept(
         password,
     } = body.into_inner();
     let code = code.expose_secret().to_owned();
+    let address_key = throttle::caller(&req, &state.config);
     let invitation = {
         let mut conn = state.conn().await?;
+        if let Some(key) = &address_key {
+            throttle::attempt(&mut conn, state.config.login_throttle.window, &[key]).await?;
+        }
         model::open_by_code(&mut conn, &code, false)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::InvitationInvalid))?
     };
-    check_policy(&password, &[&invitation.email, &name])?;
-    let hash = state.passwords.hash(&password).await?;
+    let hash = state
+        .passwords
+        .hash(&password, Policy::Password, &[&invitation.email, &name])
+        .await?;
 
     let mut conn = state.conn().await?;
     let account = conn
@@ -56,7 +69,8 @@ pub async fn accept(
                 let invitation = model::open_by_code(conn, &code, true)
                     .await?
                     .ok_or_else(|| ApiError::new(ErrorCode::InvitationInvalid))?;
-                let role = Role::parse(&invitation.role).unwrap_or(Role::Mentor);
+                let role = Role::parse(&invitation.role)
+                    .ok_or_else(|| ApiError::internal("unknown role stored on an invitation"))?;
                 let account = accounts::insert(
                     conn,
                     NewAccount {
@@ -92,6 +106,7 @@ pub async fn accept(
                 Ok::<_, ApiError>(account)
             })
         .await?;
+    throttle::succeeded(&mut conn, None, address_key.as_ref()).await?;
     let tokens = crate::sessions::sign_in(&state, &mut conn, AccountId(account.id)).await?;
     Ok(HttpResponse::Created().json(AcceptedInvitation {
         account: crate::accounts::types::StaffMember::full(account),

@@ -326,6 +326,19 @@ pub async fn insert_device_code(
     Ok(id)
 }
 
+/// Whether `code_hash` names an open (unredeemed, unexpired) device code: the cheap check
+/// made before any PIN work.
+pub async fn device_code_open(conn: &mut AsyncPgConnection, code_hash: &[u8]) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        device_codes::table
+            .filter(device_codes::code_hash.eq(code_hash))
+            .filter(device_codes::redeemed_at.is_null())
+            .filter(device_codes::expires_at.gt(OffsetDateTime::now_utc())),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Marks the open code behind `code_hash` redeemed, returning its person and organisation.
 /// Atomic: of two concurrent redemptions one gets `None`.
 pub async fn redeem_device_code(

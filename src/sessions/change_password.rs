@@ -7,7 +7,7 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
-use crate::auth::password::check_policy;
+use crate::auth::password::Policy;
 use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::sessions::model::{self, RevokeReason};
 use crate::sessions::throttle;
@@ -44,21 +44,21 @@ pub async fn change_password(
             .await?
             .ok_or_else(ApiError::unauthenticated)?
     };
-    let key = throttle::account_key(account.email.as_deref().unwrap_or(&account.id.to_string()));
+    let limits = &state.config.login_throttle;
+    // The same key as sign-in, so guesses here and there share one limit.
+    let key = match &account.email {
+        Some(email) => throttle::account(email, limits),
+        None => throttle::account(&account.id.to_string(), limits),
+    };
     {
         let mut conn = state.conn().await?;
-        if let Some(secs) = throttle::blocked_for(&mut conn, std::slice::from_ref(&key)).await? {
-            return Err(ApiError::too_many(secs));
-        }
+        throttle::attempt(&mut conn, limits.window, &[&key]).await?;
     }
     if !state
         .passwords
         .verify(&current_password, Some(&account.password_hash))
         .await?
     {
-        let mut conn = state.conn().await?;
-        throttle::record_sign_in_failure(&mut conn, &state.config.login_throttle, Some(&key), None)
-            .await?;
         let mut v = Validator::new();
         v.add(
             "/current_password",
@@ -67,11 +67,19 @@ pub async fn change_password(
         );
         return v.finish().map(|_| HttpResponse::NoContent().finish());
     }
-    check_policy(
-        &new_password,
-        &[account.email.as_deref().unwrap_or_default(), &account.name],
-    )?;
-    let hash = state.passwords.hash(&new_password).await?;
+    {
+        // The current password is proven: a weak new one is not a guess.
+        let mut conn = state.conn().await?;
+        throttle::succeeded(&mut conn, Some(&key), None).await?;
+    }
+    let hash = state
+        .passwords
+        .hash(
+            &new_password,
+            Policy::Password,
+            &[account.email.as_deref().unwrap_or_default(), &account.name],
+        )
+        .await?;
 
     let mut conn = state.conn().await?;
     conn.transaction(async move |conn| {

@@ -11,8 +11,8 @@ use crate::sessions::types::{LoginRequest, TokenResponse};
 /// Sign in
 ///
 /// Unknown emails, wrong passwords and deactivated accounts all answer the same 401 in the
-/// same time. Too many failures for one account or from one address answer 429 with
-/// `Retry-After` until the window passes.
+/// same time. Every attempt counts against the account and the address before the password is
+/// checked; past the limit the answer is 429 with `Retry-After` until the window passes.
 #[utoipa::path(
     tag = "sessions",
     request_body = LoginRequest,
@@ -20,7 +20,9 @@ use crate::sessions::types::{LoginRequest, TokenResponse};
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too busy to check passwords now", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
@@ -32,18 +34,16 @@ pub async fn login(
 ) -> ApiResult<web::Json<TokenResponse>> {
     let LoginRequest { email, password } = body.into_inner();
     let email = accounts::normalise_email(&email);
-    let account_key = throttle::account_key(&email);
-    let address_key = crate::http::client::address(&req, &state.config.trusted_proxies)
-        .map(throttle::address_key);
-    let keys: Vec<String> = std::iter::once(account_key.clone())
-        .chain(address_key.clone())
-        .collect();
+    let limits = &state.config.login_throttle;
+    let account_key = throttle::account(&email, limits);
+    let address_key = throttle::caller(&req, &state.config);
 
     let account = {
         let mut conn = state.conn().await?;
-        if let Some(secs) = throttle::blocked_for(&mut conn, &keys).await? {
-            return Err(ApiError::too_many(secs));
-        }
+        let keys: Vec<_> = std::iter::once(&account_key)
+            .chain(address_key.as_ref())
+            .collect();
+        throttle::attempt(&mut conn, limits.window, &keys).await?;
         accounts::by_email(&mut conn, &email).await?
     };
     // No connection is held while hashing.
@@ -54,26 +54,16 @@ pub async fn login(
             account.as_ref().map(|a| a.password_hash.as_str()),
         )
         .await?;
-
-    let mut conn = state.conn().await?;
     match account {
         Some(account) if verified && account.deactivated_at.is_none() => {
-            throttle::clear(&mut conn, &account_key).await?;
+            let mut conn = state.conn().await?;
+            throttle::succeeded(&mut conn, Some(&account_key), address_key.as_ref()).await?;
             let tokens =
                 crate::sessions::sign_in(&state, &mut conn, crate::ids::AccountId(account.id))
                     .await?;
             tracing::info!(account_id = %account.id, "signed in");
             Ok(web::Json(tokens))
         }
-        _ => {
-            throttle::record_sign_in_failure(
-                &mut conn,
-                &state.config.login_throttle,
-                Some(&account_key),
-                address_key.as_deref(),
-            )
-            .await?;
-            Err(ApiError::new(ErrorCode::InvalidCredentials))
-        }
+        _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
     }
 }

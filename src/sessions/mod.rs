@@ -2,6 +2,7 @@
 //! I". Sessions live in PostgreSQL (see `model`); throttling in `throttle`.
 
 pub mod change_password;
+pub mod devices;
 pub mod login;
 pub mod logout;
 pub mod logout_all;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
+use crate::auth::seal::Sealer;
 use crate::auth::tokens::{new_refresh_token, secret_hash};
 use crate::config::TokenConfig;
 use crate::db::schema::{accounts, organisations, refresh_tokens, sessions};
@@ -79,7 +80,8 @@ pub async fn start(
 }
 
 pub enum Refreshed {
-    /// The token was good: here is the session and its next refresh token.
+    /// The token was good (or is a retry inside the grace window): the session and the
+    /// refresh token to use next.
     Rotated {
         account: AccountId,
         session: SessionId,
@@ -87,18 +89,28 @@ pub enum Refreshed {
     },
     /// Unknown, expired, or its session or account has ended.
     Invalid,
-    /// Already used once: the session has now been revoked.
+    /// Already used, outside the grace window or after its successor was used: the session
+    /// has now been revoked.
     Reused,
 }
 
+const SEAL_PURPOSE: &[u8] = b"refresh successor";
+
+/// Trades `presented` for its successor. A token is spent once; presenting it again within
+/// `config.refresh_grace` of its use, while its successor is unused, hands back that same
+/// successor (the client lost the response and retried). Any other reuse means the token was
+/// copied, and the whole session is revoked.
 pub async fn refresh(
     conn: &mut AsyncPgConnection,
     presented: &str,
     config: &TokenConfig,
+    sealer: &Sealer,
 ) -> QueryResult<Refreshed> {
     let hash = secret_hash(presented);
     let next = new_refresh_token();
+    let sealed_next = sealer.seal(SEAL_PURPOSE, presented.as_bytes(), next.as_bytes());
     let refresh_ttl = offset(config.refresh_ttl);
+    let grace = offset(config.refresh_grace);
     conn.transaction(async move |conn| {
         let now = OffsetDateTime::now_utc();
         let found = refresh_tokens::table
@@ -107,6 +119,8 @@ pub async fn refresh(
             .select((
                 refresh_tokens::used_at,
                 refresh_tokens::expires_at,
+                refresh_tokens::successor_hash,
+                refresh_tokens::successor_sealed,
                 sessions::id,
                 sessions::expires_at,
                 sessions::revoked_at,
@@ -117,6 +131,8 @@ pub async fn refresh(
             .first::<(
                 Option<OffsetDateTime>,
                 OffsetDateTime,
+                Option<Vec<u8>>,
+                Option<Vec<u8>>,
                 Uuid,
                 OffsetDateTime,
                 Option<OffsetDateTime>,
@@ -125,26 +141,66 @@ pub async fn refresh(
             )>(conn)
             .await
             .optional()?;
-        let Some((used, expires, session, session_expires, revoked, account, deactivated)) = found
+        let Some((
+            used,
+            expires,
+            successor_hash,
+            successor_sealed,
+            session,
+            session_expires,
+            revoked,
+            account,
+            deactivated,
+        )) = found
         else {
             return Ok(Refreshed::Invalid);
         };
-        if used.is_some() {
+        let live = session_expires > now && revoked.is_none() && deactivated.is_none();
+        if let Some(used) = used {
+            if let (true, Some(successor_hash), Some(sealed)) =
+                (live && used > now - grace, successor_hash, successor_sealed)
+            {
+                let successor_unused = refresh_tokens::table
+                    .find(&successor_hash)
+                    .filter(refresh_tokens::used_at.is_null())
+                    .filter(refresh_tokens::expires_at.gt(now))
+                    .select(refresh_tokens::token_hash)
+                    .for_update()
+                    .first::<Vec<u8>>(conn)
+                    .await
+                    .optional()?
+                    .is_some();
+                let successor = sealer
+                    .open(SEAL_PURPOSE, presented.as_bytes(), &sealed)
+                    .and_then(|t| String::from_utf8(t).ok());
+                if let (true, Some(successor)) = (successor_unused, successor) {
+                    return Ok(Refreshed::Rotated {
+                        account: AccountId(account),
+                        session: SessionId(session),
+                        refresh_token: successor,
+                    });
+                }
+            }
             revoke(conn, SessionId(session), RevokeReason::RefreshTokenReused).await?;
             return Ok(Refreshed::Reused);
         }
-        if expires <= now || session_expires <= now || revoked.is_some() || deactivated.is_some() {
+        if expires <= now || !live {
             return Ok(Refreshed::Invalid);
         }
-        diesel::update(refresh_tokens::table.find(&hash))
-            .set(refresh_tokens::used_at.eq(now))
-            .execute(conn)
-            .await?;
+        let next_hash = secret_hash(&next);
         diesel::insert_into(refresh_tokens::table)
             .values((
-                refresh_tokens::token_hash.eq(secret_hash(&next)),
+                refresh_tokens::token_hash.eq(&next_hash),
                 refresh_tokens::session_id.eq(session),
                 refresh_tokens::expires_at.eq((now + refresh_ttl).min(session_expires)),
+            ))
+            .execute(conn)
+            .await?;
+        diesel::update(refresh_tokens::table.find(&hash))
+            .set((
+                refresh_tokens::used_at.eq(now),
+                refresh_tokens::successor_hash.eq(&next_hash),
+                refresh_tokens::successor_sealed.eq(sealed_next),
             ))
             .execute(conn)
             .await?;

@@ -1,27 +1,34 @@
-//! `POST /v1/auth/person-login`: a supported person signs in again with their PIN.
+//! `POST /v1/auth/person-login`: a supported person signs in again on their phone with their
+//! PIN (or password) and the phone's device key.
 
 use actix_web::{HttpRequest, post, web};
+use secrecy::ExposeSecret;
 
 use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::ids::AccountId;
-use crate::sessions::throttle;
 use crate::sessions::types::{PersonLogin, TokenResponse};
+use crate::sessions::{devices, throttle};
 
 /// Sign in as a supported person
 ///
-/// With the `account_id` from device-code redemption and the PIN or password chosen then.
-/// Throttled like `/v1/auth/login`; a PIN has few digits, so the limits matter.
+/// With the `device_key` the phone received when it redeemed a device code, and the PIN or
+/// password chosen then. The device key is checked first (no PIN is checked without one);
+/// an unknown key and a wrong PIN answer the same 401. Every attempt counts against the
+/// address and the account before the PIN is checked: a PIN has few digits, so the limits
+/// matter.
 #[utoipa::path(
     tag = "sessions",
     request_body = PersonLogin,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong account or secret", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown device or wrong secret", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too busy to check PINs now", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/auth/person-login")]
@@ -30,43 +37,38 @@ pub async fn person_login(
     req: HttpRequest,
     body: web::Json<PersonLogin>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let PersonLogin { account_id, secret } = body.into_inner();
-    let account_key = throttle::account_key(&account_id.to_string());
-    let address_key = crate::http::client::address(&req, &state.config.trusted_proxies)
-        .map(throttle::address_key);
-    let keys: Vec<String> = std::iter::once(account_key.clone())
-        .chain(address_key.clone())
-        .collect();
-    let account = {
+    let PersonLogin { device_key, secret } = body.into_inner();
+    let limits = &state.config.login_throttle;
+    let address_key = throttle::caller(&req, &state.config);
+    let (account, account_key) = {
         let mut conn = state.conn().await?;
-        if let Some(secs) = throttle::blocked_for(&mut conn, &keys).await? {
-            return Err(ApiError::too_many(secs));
+        if let Some(key) = &address_key {
+            throttle::attempt(&mut conn, limits.window, &[key]).await?;
         }
-        accounts::own(&mut conn, AccountId(account_id))
+        let Some(account) = devices::account_for(&mut conn, device_key.expose_secret()).await?
+        else {
+            return Err(ApiError::new(ErrorCode::InvalidCredentials));
+        };
+        let account_key = throttle::account(&account.0.to_string(), limits);
+        throttle::attempt(&mut conn, limits.window, &[&account_key]).await?;
+        let account = accounts::own(&mut conn, account)
             .await?
-            .filter(|a| a.role() == Role::Person)
+            .filter(|a| a.role() == Role::Person);
+        (account, account_key)
     };
     let verified = state
         .passwords
         .verify(&secret, account.as_ref().map(|a| a.password_hash.as_str()))
         .await?;
-    let mut conn = state.conn().await?;
     match account {
         Some(account) if verified && account.deactivated_at.is_none() => {
-            throttle::clear(&mut conn, &account_key).await?;
+            let mut conn = state.conn().await?;
+            throttle::succeeded(&mut conn, Some(&account_key), address_key.as_ref()).await?;
             Ok(web::Json(
-                crate::sessions::sign_in(&state, &mut conn, AccountId(account.id)).await?,
+                crate::sessions::sign_in(&state, &mut conn, crate::ids::AccountId(account.id))
+                    .await?,
             ))
         }
-        _ => {
-            throttle::record_sign_in_failure(
-                &mut conn,
-                &state.config.login_throttle,
-                Some(&account_key),
-                address_key.as_deref(),
-            )
-            .await?;
-            Err(ApiError::new(ErrorCode::InvalidCredentials))
-        }
+        _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
     }
 }

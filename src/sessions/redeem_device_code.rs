@@ -8,21 +8,23 @@ use crate::accounts::model::{self as accounts, NewAccount};
 use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::codes;
-use crate::auth::password::check_pin_or_password;
+use crate::auth::password::Policy;
 use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::AccountId;
 use crate::people::model as people;
 use crate::sessions::model::{self as sessions, RevokeReason};
-use crate::sessions::throttle;
 use crate::sessions::types::{PersonSignedIn, RedeemDeviceCode};
+use crate::sessions::{devices, throttle};
 
 /// Redeem a device code
 ///
 /// No sign-in needed: the code a mentor issued is the credential. The person chooses a PIN
 /// (6–12 digits, not a run or repeat) or a password. The first redemption creates the
-/// person's own login; a later one (a new phone) sets a new secret and ends the sessions on
-/// other devices. Keep `account_id`: it signs in again at `/v1/auth/person-login`.
+/// person's own login; a later one (a new phone) sets a new secret, ends the sessions on other
+/// devices and revokes their device keys. Keep `device_key` in the phone's secure storage:
+/// with the PIN it signs in again at `/v1/auth/person-login`. Every attempt counts against
+/// the address before the code is checked, and the code is checked before any PIN work.
 #[utoipa::path(
     tag = "sessions",
     request_body = RedeemDeviceCode,
@@ -30,7 +32,10 @@ use crate::sessions::types::{PersonSignedIn, RedeemDeviceCode};
         (status = 201, description = "Signed in", body = PersonSignedIn),
         (status = 400, description = "The PIN or password is too short, too long or too easy to guess", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Unknown, used or expired code (`device_code_invalid`), or support has ended", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too busy to hash PINs now", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/device-codes/redeem")]
@@ -40,22 +45,28 @@ pub async fn redeem_device_code(
     body: web::Json<RedeemDeviceCode>,
 ) -> ApiResult<HttpResponse> {
     let RedeemDeviceCode { code, secret } = body.into_inner();
-    let address_key = crate::http::client::address(&req, &state.config.trusted_proxies)
-        .map(throttle::address_key);
-    if let Some(key) = &address_key {
+    let address_key = throttle::caller(&req, &state.config);
+    let code_hash = codes::code_hash(code.expose_secret());
+    {
         let mut conn = state.conn().await?;
-        if let Some(secs) = throttle::blocked_for(&mut conn, std::slice::from_ref(key)).await? {
-            return Err(ApiError::too_many(secs));
+        if let Some(key) = &address_key {
+            throttle::attempt(&mut conn, state.config.login_throttle.window, &[key]).await?;
+        }
+        // The cheap check first: no PIN work for a wrong code.
+        if !people::device_code_open(&mut conn, &code_hash).await? {
+            return Err(ApiError::new(ErrorCode::DeviceCodeInvalid));
         }
     }
-    check_pin_or_password(&secret, &[])?;
-    let hash = state.passwords.hash(&secret).await?;
-    let code_hash = codes::code_hash(code.expose_secret());
+    let hash = state
+        .passwords
+        .hash(&secret, Policy::PinOrPassword, &[])
+        .await?;
     let mut conn = state.conn().await?;
-    let redeemed = conn
+    let (account, person, device_key) = conn
         .transaction(async move |conn| {
+            // Spent here, atomically: of two redemptions of one code only one gets a row.
             let Some((person, _org)) = people::redeem_device_code(conn, &code_hash).await? else {
-                return Ok::<_, ApiError>(None);
+                return Err(ApiError::new(ErrorCode::DeviceCodeInvalid));
             };
             let row = people::by_id_for_redemption(conn, person)
                 .await?
@@ -88,6 +99,7 @@ pub async fn redeem_device_code(
                     AccountId(created.id)
                 }
             };
+            let device_key = devices::register(conn, account).await?;
             audit::record(
                 conn,
                 AuditEvent {
@@ -100,22 +112,15 @@ pub async fn redeem_device_code(
                 },
             )
             .await?;
-            Ok(Some(account))
+            Ok((account, row.id, device_key))
         })
         .await?;
-    let Some(account) = redeemed else {
-        throttle::record_sign_in_failure(
-            &mut conn,
-            &state.config.login_throttle,
-            None,
-            address_key.as_deref(),
-        )
-        .await?;
-        return Err(ApiError::new(ErrorCode::DeviceCodeInvalid));
-    };
+    throttle::succeeded(&mut conn, None, address_key.as_ref()).await?;
     let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
     Ok(HttpResponse::Created().json(PersonSignedIn {
         account_id: account.0,
+        person_id: person,
+        device_key,
         tokens,
     }))
 }

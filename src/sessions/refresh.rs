@@ -28,7 +28,7 @@ pub async fn refresh(
 ) -> ApiResult<web::Json<TokenResponse>> {
     let mut conn = state.conn().await?;
     let presented = body.refresh_token.expose_secret();
-    match model::refresh(&mut conn, presented, &state.config.tokens).await? {
+    match model::refresh(&mut conn, presented, &state.config.tokens, &state.sealer).await? {
         Refreshed::Rotated {
             account,
             session,
@@ -40,7 +40,10 @@ pub async fn refresh(
             refresh_token,
         )?)),
         Refreshed::Reused => {
-            tracing::warn!("spent refresh token presented again; session revoked");
+            tracing::warn!(
+                request_id = crate::http::request_id::current(),
+                "spent refresh token presented again; session revoked"
+            );
             Err(ApiError::new(ErrorCode::InvalidRefreshToken))
         }
         Refreshed::Invalid => Err(ApiError::new(ErrorCode::InvalidRefreshToken)),

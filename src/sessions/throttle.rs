@@ -1,116 +1,169 @@
-//! Login throttling per account and per client address, kept in PostgreSQL so that it holds
-//! across restarts and across instances. After too many failures in the window the key is
-//! blocked for one window and sign-in answers 429 with `Retry-After` without checking the
-//! password. Account keys are hashed: attempted emails are not stored.
+//! Throttling of the anonymous credential endpoints (sign-in, PIN sign-in, device codes,
+//! invitations), kept in PostgreSQL so that it holds across restarts and instances.
+//!
+//! Every attempt is **counted before it is checked**, in one atomic upsert per request, and an
+//! attempt that takes a key over its limit is refused (429 with `Retry-After`) without checking
+//! anything: fifty parallel guesses get at most the limit of checks between them, because the
+//! row lock orders the increments. A success clears the account's key and gives the address
+//! back the attempt it used, so people behind one office address are not locked out by each
+//! other's sign-ins. Account keys are hashed: attempted emails are not stored. IPv6 addresses
+//! count per /64, since one host usually holds a whole /64.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
-use diesel::sql_types::{Array, Double, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, Double, Integer, Text, Timestamptz};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-type QueryResult<T> = Result<T, diesel::result::Error>;
+use crate::config::LoginThrottleConfig;
+use crate::error::{ApiError, ApiResult};
 
-pub fn account_key(email: &str) -> String {
-    let digest = Sha256::digest(email.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("account:{hex}")
+/// A throttle key with the most attempts it allows per window.
+#[derive(Debug, Clone)]
+pub struct Key {
+    key: String,
+    limit: i32,
 }
 
-pub fn address_key(ip: std::net::IpAddr) -> String {
-    format!("address:{ip}")
+/// The key of one account (or of one sign-in name: an email, a device).
+pub fn account(name: &str, limits: &LoginThrottleConfig) -> Key {
+    let hex: String = Sha256::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Key {
+        key: format!("account:{hex}"),
+        limit: limits.max_failures_per_account,
+    }
+}
+
+/// The key of a client address: IPv4 as is, IPv6 by its /64.
+pub fn address(ip: IpAddr, limits: &LoginThrottleConfig) -> Key {
+    let grouped = match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        IpAddr::V4(v4) => v4.to_string(),
+    };
+    Key {
+        key: format!("address:{grouped}"),
+        limit: limits.max_failures_per_address,
+    }
+}
+
+/// The address key of the caller of `req`, if it has an address.
+pub fn caller(req: &actix_web::HttpRequest, config: &crate::config::Config) -> Option<Key> {
+    crate::http::client::address(req, &config.trusted_proxies)
+        .map(|ip| address(ip, &config.login_throttle))
 }
 
 #[derive(QueryableByName)]
-struct Blocked {
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    until: Option<OffsetDateTime>,
-}
-
-#[derive(QueryableByName)]
-struct Failures {
+struct Counted {
+    #[diesel(sql_type = Text)]
+    key: String,
     #[diesel(sql_type = Integer)]
     failures: i32,
+    #[diesel(sql_type = Timestamptz)]
+    window_started_at: OffsetDateTime,
 }
 
-/// Seconds until every key is unblocked, or `None` when none is blocked.
-pub async fn blocked_for(
+/// Counts one attempt against every key, atomically, and refuses it with 429 when any key is
+/// now over its limit. Call it before checking the credential.
+pub async fn attempt(
     conn: &mut AsyncPgConnection,
-    keys: &[String],
-) -> QueryResult<Option<u64>> {
-    let row: Blocked = sql_query(
-        "SELECT max(blocked_until) AS until FROM login_throttles \
-         WHERE key = ANY($1) AND blocked_until > now()",
-    )
-    .bind::<Array<Text>, _>(keys)
-    .get_result(conn)
-    .await?;
-    Ok(row.until.map(|until| {
-        let secs = (until - OffsetDateTime::now_utc()).whole_seconds();
-        u64::try_from(secs).unwrap_or(0).max(1)
-    }))
-}
-
-/// Counts a failure against `key`, blocking it once it reaches `max` within `window`.
-pub async fn record_failure(
-    conn: &mut AsyncPgConnection,
-    key: &str,
-    max: i32,
     window: Duration,
-) -> QueryResult<()> {
-    let window = window.as_secs_f64();
-    let row: Failures = sql_query(
+    keys: &[&Key],
+) -> ApiResult<()> {
+    let mut names: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+    // One order for every request, so two requests never wait on each other's rows in turn.
+    names.sort_unstable();
+    names.dedup();
+    let rows: Vec<Counted> = sql_query(
         "INSERT INTO login_throttles AS t (key, failures, window_started_at) \
-         VALUES ($1, 1, now()) \
+         SELECT k, 1, now() FROM unnest($1::text[]) AS k ORDER BY k \
          ON CONFLICT (key) DO UPDATE SET \
-           failures = CASE WHEN t.window_started_at < now() - make_interval(secs => $2) \
+           failures = CASE WHEN t.window_started_at <= now() - make_interval(secs => $2) \
                       THEN 1 ELSE t.failures + 1 END, \
-           window_started_at = CASE WHEN t.window_started_at < now() - make_interval(secs => $2) \
+           window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => $2) \
                       THEN now() ELSE t.window_started_at END \
-         RETURNING failures",
+         RETURNING key, failures, window_started_at",
     )
-    .bind::<Text, _>(key)
-    .bind::<Double, _>(window)
-    .get_result(conn)
+    .bind::<Array<Text>, _>(&names)
+    .bind::<Double, _>(window.as_secs_f64())
+    .load(conn)
     .await?;
-    if row.failures >= max {
-        sql_query(
-            "UPDATE login_throttles \
-             SET blocked_until = now() + make_interval(secs => $2), failures = 0, \
-                 window_started_at = now() \
-             WHERE key = $1",
-        )
-        .bind::<Text, _>(key)
-        .bind::<Double, _>(window)
-        .execute(conn)
-        .await?;
+    let window = time::Duration::try_from(window).unwrap_or(time::Duration::MINUTE);
+    let now = OffsetDateTime::now_utc();
+    let wait = rows
+        .iter()
+        .filter(|row| {
+            keys.iter()
+                .any(|k| k.key == row.key && row.failures > k.limit)
+        })
+        .map(|row| (row.window_started_at + window - now).whole_seconds())
+        .max();
+    match wait {
+        Some(secs) => Err(ApiError::too_many(u64::try_from(secs).unwrap_or(1))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-pub async fn clear(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
-    sql_query("DELETE FROM login_throttles WHERE key = $1")
-        .bind::<Text, _>(key)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Counts one failed sign-in against the account (if known) and the client address (if any),
-/// each with its own limit.
-pub async fn record_sign_in_failure(
+/// After a successful check: forgets the account's failures and gives the address back the
+/// attempt it used.
+pub async fn succeeded(
     conn: &mut AsyncPgConnection,
-    limits: &crate::config::LoginThrottleConfig,
-    account_key: Option<&str>,
-    address_key: Option<&str>,
-) -> QueryResult<()> {
-    if let Some(key) = account_key {
-        record_failure(conn, key, limits.max_failures_per_account, limits.window).await?;
+    account: Option<&Key>,
+    address: Option<&Key>,
+) -> ApiResult<()> {
+    if let Some(account) = account {
+        sql_query("DELETE FROM login_throttles WHERE key = $1")
+            .bind::<Text, _>(&account.key)
+            .execute(conn)
+            .await?;
     }
-    if let Some(key) = address_key {
-        record_failure(conn, key, limits.max_failures_per_address, limits.window).await?;
+    if let Some(address) = address {
+        sql_query("UPDATE login_throttles SET failures = greatest(failures - 1, 0) WHERE key = $1")
+            .bind::<Text, _>(&address.key)
+            .execute(conn)
+            .await?;
     }
     Ok(())
+}
+
+/// Removes keys whose window ended long enough ago that they count nothing.
+pub async fn purge(conn: &mut AsyncPgConnection, window: Duration) -> QueryResult<usize> {
+    sql_query(
+        "DELETE FROM login_throttles WHERE window_started_at < now() - make_interval(secs => $1)",
+    )
+    .bind::<Double, _>(window.as_secs_f64())
+    .execute(conn)
+    .await
+}
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        let limits = LoginThrottleConfig {
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            window: Duration::from_secs(60),
+        };
+        let key = |s: &str| address(s.parse().unwrap(), &limits).key;
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+    }
 }

@@ -81,14 +81,20 @@ pub struct RedeemDeviceCode {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonLogin {
-    pub account_id: Uuid,
+    /// The key this phone received when it redeemed its device code.
+    #[schema(value_type = String, format = Password)]
+    pub device_key: SecretString,
     #[schema(value_type = String, format = Password)]
     pub secret: SecretString,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonSignedIn {
-    /// Keep this on the device: it signs in again with the PIN.
     pub account_id: Uuid,
+    /// The person this login belongs to.
+    pub person_id: Uuid,
+    /// Keep this on the device, in its secure storage: with the PIN it signs in again at
+    /// `/v1/auth/person-login`. A later redemption (a new phone) revokes it.
+    pub device_key: String,
     pub tokens: TokenResponse,
 }

@@ -60,11 +60,17 @@ impl Storage {
         Ok(Storage { store })
     }
 
-    /// Whether the store accepts a write now: the readiness probe.
+    /// Whether the store answers now, with our credentials: the readiness probe. A read of a
+    /// probe object (written only when it is missing), so probing every few seconds does not
+    /// write to storage.
     pub async fn check(&self) -> Result<(), object_store::Error> {
-        self.store
-            .put(&Path::from("health/probe"), "ok".into())
-            .await
-            .map(|_| ())
+        let probe = Path::from("health/probe");
+        match self.store.head(&probe).await {
+            Ok(_) => Ok(()),
+            Err(object_store::Error::NotFound { .. }) => {
+                self.store.put(&probe, "ok".into()).await.map(|_| ())
+            }
+            Err(e) => Err(e),
+        }
     }
 }

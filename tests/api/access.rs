@@ -204,7 +204,8 @@ fn rows() -> Vec<Row> {
         // --- operations and sign-in ---------------------------------------------------------
         row!("GET", "/health/live", "/health/live", all(200)),
         row!("GET", "/health/ready", "/health/ready", all(200)),
-        row!("GET", "/metrics", "/metrics", all(200)),
+        // Only the scraper's own token sees metrics (tests/api/health.rs).
+        row!("GET", "/metrics", "/metrics", all(404)),
         row!(
             "POST",
             "/v1/auth/login",
@@ -226,7 +227,7 @@ fn rows() -> Vec<Row> {
             "/v1/auth/person-login",
             "/v1/auth/person-login",
             all(401),
-            |_, _| Some(json!({ "account_id": Uuid::now_v7(), "secret": "480137" }))
+            |_, _| Some(json!({ "device_key": "unknown", "secret": "480137" }))
         ),
         row!(
             "POST",
@@ -248,7 +249,7 @@ fn rows() -> Vec<Row> {
             "POST",
             "/v1/circle-invitations/accept",
             "/v1/circle-invitations/accept",
-            all(409),
+            all(401),
             |_, _| Some(
                 json!({ "code": "AAAA-AAAA-AAAA-AAAA", "email": format!("{}@example.org", Uuid::now_v7()), "name": "X", "password": "Some-long-passphrase-1" })
             )

@@ -55,11 +55,22 @@ async fn not_ready_when_local_storage_is_unwritable() {
 
 #[actix_web::test]
 async fn metrics_count_requests_by_route_template() {
-    let app = TestApp::new().await;
+    let token = "scraper-token-0123456789";
+    let app = TestApp::with_env(TestEnv::default().set("CAMAU_METRICS_TOKEN", token)).await;
     let id = uuid::Uuid::now_v7();
     app.get(&format!("/v1/staff/{id}")).send().await.expect(401);
     app.get("/health/live").send().await.expect(200);
-    let res = app.get("/metrics").send().await;
+    // Not public: no token, a wrong token, or a user's access token all get 404.
+    app.get("/metrics")
+        .send()
+        .await
+        .problem(404, "route_not_found");
+    app.get("/metrics")
+        .bearer("scraper-token-9876543210")
+        .send()
+        .await
+        .problem(404, "route_not_found");
+    let res = app.get("/metrics").bearer(token).send().await;
     assert_eq!(res.status, 200);
     let text = res.text();
     assert!(

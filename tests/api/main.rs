@@ -15,4 +15,5 @@ mod schema;
 mod sessions;
 mod staff;
 mod support;
+mod throttle;
 mod tokens;

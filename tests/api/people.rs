@@ -287,7 +287,8 @@ async fn a_device_code_gives_the_person_their_own_pin_login_once() {
     let signed_in = redeem(&app, &code.to_lowercase(), "480137")
         .await
         .expect(201);
-    let account = signed_in["account_id"].as_str().unwrap().to_owned();
+    let device_key = signed_in["device_key"].as_str().unwrap().to_owned();
+    assert_eq!(signed_in["person_id"], person.to_string());
     let token = signed_in["tokens"]["access_token"].as_str().unwrap();
     let me = app.get("/v1/me").bearer(token).send().await.expect(200);
     assert_eq!(me["account"]["role"], "person");
@@ -301,15 +302,26 @@ async fn a_device_code_gives_the_person_their_own_pin_login_once() {
         .await
         .problem(409, "device_code_invalid");
 
-    let login = |secret: &str| {
+    let login = |key: &str, secret: &str| {
         app.post("/v1/auth/person-login")
-            .json(&json!({ "account_id": account, "secret": secret }))
+            .json(&json!({ "device_key": key, "secret": secret }))
     };
-    login("480137").send().await.expect(200);
-    login("999999")
+    login(&device_key, "480137").send().await.expect(200);
+    login(&device_key, "999999")
         .send()
         .await
         .problem(401, "invalid_credentials");
+    // The PIN alone, or with the account id a supporter could see, signs nobody in.
+    login("not-a-device-key", "480137")
+        .send()
+        .await
+        .problem(401, "invalid_credentials");
+    let account = signed_in["account_id"].as_str().unwrap();
+    app.post("/v1/auth/person-login")
+        .json(&json!({ "account_id": account, "secret": "480137" }))
+        .send()
+        .await
+        .problem(400, "invalid_json");
     // Issuing is audited.
     let read = app
         .get(&format!("/v1/people/{person}"))

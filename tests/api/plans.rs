@@ -246,10 +246,11 @@ async fn a_circle_invitation_makes_a_supporter_login_and_one_supporter_can_serve
         .await
         .expect(201);
     assert_eq!(signed["person_id"], person.id.to_string());
+    // A spent code answers as a wrong password does.
     accept(&code1, "Teisen-lap-a-phaned-3")
         .send()
         .await
-        .problem(409, "invitation_invalid");
+        .problem(401, "invalid_credentials");
     accept(&code2, "Wrong-password-for-mam-1")
         .send()
         .await
@@ -272,7 +273,8 @@ async fn a_circle_invitation_makes_a_supporter_login_and_one_supporter_can_serve
             .await
             .problem(403, "forbidden");
     }
-    // Staff emails cannot become supporter logins.
+    // Staff emails cannot become supporter logins, and the answer does not say the email is
+    // a staff member's.
     let third = add(&person).send().await.expect(201);
     let code3 = invite(&third).send().await.expect(201)["code"]
         .as_str()
@@ -282,7 +284,7 @@ async fn a_circle_invitation_makes_a_supporter_login_and_one_supporter_can_serve
         .json(&json!({ "code": code3, "email": mentor.email, "name": "M", "password": "Teisen-lap-a-phaned-3" }))
         .send()
         .await
-        .problem(409, "email_taken");
+        .problem(401, "invalid_credentials");
 }
 
 #[actix_web::test]

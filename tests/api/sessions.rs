@@ -102,14 +102,35 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
         .await
         .expect(200);
 
-    // The spent token again: refused, and the whole session ends.
+    // The spent token again, at once and while its successor is unused (a phone that lost the
+    // response): the same successor comes back and the session lives on.
+    let retried = app
+        .post("/v1/auth/refresh")
+        .json(&json!({ "refresh_token": first }))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(retried["refresh_token"], second_refresh.as_str());
+    app.get("/v1/me")
+        .bearer(retried["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .expect(200);
+
+    // Once the successor has been used, the spent token is a copy: the whole session ends.
+    let third = app
+        .post("/v1/auth/refresh")
+        .json(&json!({ "refresh_token": second_refresh }))
+        .send()
+        .await
+        .expect(200);
     app.post("/v1/auth/refresh")
         .json(&json!({ "refresh_token": first }))
         .send()
         .await
         .problem(401, "invalid_refresh_token");
     app.post("/v1/auth/refresh")
-        .json(&json!({ "refresh_token": second_refresh }))
+        .json(&json!({ "refresh_token": third["refresh_token"] }))
         .send()
         .await
         .problem(401, "invalid_refresh_token");
@@ -353,6 +374,55 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own() {
         .problem(429, "too_many_attempts");
     // Another client behind the same proxy is not locked out with the attacker.
     via_proxy("203.0.113.6", &mentor.email, PASSWORD)
+        .send()
+        .await
+        .expect(200);
+}
+
+#[actix_web::test]
+async fn a_spent_refresh_token_outside_the_grace_window_revokes_the_session() {
+    let app = TestApp::with_env(TestEnv::default().set("CAMAU_REFRESH_GRACE_SECS", "0")).await;
+    let org = app.provider().await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    let refresh = |token: &str| {
+        app.post("/v1/auth/refresh")
+            .json(&json!({ "refresh_token": token }))
+    };
+    let second = refresh(&mentor.refresh_token).send().await.expect(200);
+    refresh(&mentor.refresh_token)
+        .send()
+        .await
+        .problem(401, "invalid_refresh_token");
+    refresh(second["refresh_token"].as_str().unwrap())
+        .send()
+        .await
+        .problem(401, "invalid_refresh_token");
+    app.get("/v1/me")
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn parallel_refreshes_of_one_token_get_one_successor() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    let body = json!({ "refresh_token": mentor.refresh_token });
+    let results = futures_util::future::join_all(
+        (0..8).map(|_| app.post("/v1/auth/refresh").json(&body).send()),
+    )
+    .await;
+    let successors: std::collections::BTreeSet<String> = results
+        .iter()
+        .map(|r| r.expect(200)["refresh_token"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(successors.len(), 1, "{successors:?}");
+    // That one successor works, and the session is alive.
+    let next = successors.into_iter().next().unwrap();
+    app.post("/v1/auth/refresh")
+        .json(&json!({ "refresh_token": next }))
         .send()
         .await
         .expect(200);

@@ -175,7 +175,11 @@ pub async fn password_hash(passwords: &Passwords) -> String {
     PASSWORD_HASH
         .get_or_init(|| async {
             passwords
-                .hash(&super::secret(super::PASSWORD))
+                .hash(
+                    &super::secret(super::PASSWORD),
+                    camau::auth::password::Policy::Password,
+                    &[],
+                )
                 .await
                 .expect("hash")
         })
