@@ -20,6 +20,7 @@ use crate::http::deadline::body_deadline;
 use crate::http::extract::{self, RouteIndex};
 use crate::http::idempotency::idempotency;
 use crate::http::observe::{Metrics, observe};
+use crate::http::text::text_guard;
 use crate::storage::Storage;
 
 /// What every handler may reach: configuration, the pool, keys, hashing and storage.
@@ -124,6 +125,7 @@ pub fn app(
         )
         .default_service(web::to(extract::fallback))
         .wrap(from_fn(idempotency))
+        .wrap(from_fn(text_guard))
         .wrap(from_fn(body_deadline))
         // Nothing the API answers may be cached by a shared cache or the phone's HTTP cache
         // (personal data), nor sniffed into another type.

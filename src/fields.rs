@@ -48,7 +48,55 @@ impl Lang {
     }
 }
 
-time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
+time::serde::format_description!(iso_date_any, Date, "[year]-[month]-[day]");
+
+/// The dates the API accepts: none before 1900 (no one supported today was born earlier) and
+/// none after 2200 (no plan runs that long). Outside them a date is a typo or an attack on a
+/// date library, not a fact.
+pub const EARLIEST_DATE: time::Date = time::macros::date!(1900 - 01 - 01);
+pub const LATEST_DATE: time::Date = time::macros::date!(2200 - 12 - 31);
+
+fn bounded<E: serde::de::Error>(date: time::Date) -> Result<time::Date, E> {
+    if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
+        Ok(date)
+    } else {
+        Err(E::custom(format!(
+            "a date must be between {EARLIEST_DATE} and {LATEST_DATE}"
+        )))
+    }
+}
+
+/// `YYYY-MM-DD` dates within [`EARLIEST_DATE`]..=[`LATEST_DATE`], for `#[serde(with = ...)]`.
+pub mod iso_date {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &time::Date, s: S) -> Result<S::Ok, S::Error> {
+        super::iso_date_any::serialize(date, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<time::Date, D::Error> {
+        super::bounded(super::iso_date_any::deserialize(d)?)
+    }
+
+    pub mod option {
+        use serde::{Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(
+            date: &Option<time::Date>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            super::super::iso_date_any::option::serialize(date, s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<time::Date>, D::Error> {
+            super::super::iso_date_any::option::deserialize(d)?
+                .map(super::super::bounded)
+                .transpose()
+        }
+    }
+}
 
 /// For PATCH bodies: absent → `None` (leave as is), `null` → `Some(None)` (clear), a value →
 /// `Some(Some(v))`. Use with `#[serde(default, deserialize_with = "double_option")]`.

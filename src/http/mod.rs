@@ -9,3 +9,4 @@ pub mod idempotency;
 pub mod observe;
 pub mod pagination;
 pub mod request_id;
+pub mod text;

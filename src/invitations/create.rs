@@ -29,7 +29,7 @@ use crate::organisations::model as organisations;
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The email already has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is already a member of this organisation (`email_taken`); an account elsewhere is not revealed", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organisations/{organisation_id}/invitations")]

@@ -37,13 +37,17 @@ pub struct NewInvitationFor<'a> {
     pub ttl: Duration,
 }
 
-/// Creates an invitation; 409 `email_taken` when the email already has an account.
+/// Creates an invitation; 409 `email_taken` when the email is already one of this
+/// organisation's accounts (which the inviter can see anyway). An account elsewhere (another
+/// organisation, a supporter) is not revealed here: acceptance meets it instead.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     new: NewInvitationFor<'_>,
 ) -> ApiResult<Invitation> {
     let taken: bool = diesel::select(exists(
-        accounts::table.filter(accounts::email.eq(new.email)),
+        accounts::table
+            .filter(accounts::email.eq(new.email))
+            .filter(accounts::organisation_id.eq(new.organisation.0)),
     ))
     .get_result(conn)
     .await?;

@@ -6,6 +6,7 @@ mod bootstrap;
 mod errors;
 mod health;
 mod idempotency;
+mod input;
 mod invitations;
 mod openapi;
 mod organisations;
