@@ -141,6 +141,7 @@ pub fn app(
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -149,6 +150,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = config.workers;
         let shared = Shared::new(config)?;
+        let state = shared.state.clone();
         let mut server = HttpServer::new(move || app(shared.clone()))
             .listen(listener)?
             // SIGTERM/SIGINT: stop accepting, let requests in flight finish.
@@ -159,6 +161,7 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            state,
         })
     }
 
@@ -166,7 +169,12 @@ impl Application {
         self.port
     }
 
+    /// Serves, purging expired rows in the background, until SIGTERM/SIGINT.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let interval = self.state.config.housekeeping_interval;
+        let housekeeping = tokio::spawn(crate::housekeeping::run(self.state, interval));
+        let result = self.server.await;
+        housekeeping.abort();
+        result
     }
 }

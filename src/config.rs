@@ -24,6 +24,8 @@ pub struct Config {
     pub login_throttle: LoginThrottleConfig,
     /// Largest JSON body accepted, in bytes.
     pub max_json_bytes: usize,
+    /// How often `serve` purges expired rows (see `housekeeping`).
+    pub housekeeping_interval: Duration,
     /// A request body must have arrived this long after the request started, or 408.
     pub request_body_timeout: Duration,
     /// The bearer token `/metrics` asks for; without one `/metrics` answers 404.
@@ -183,6 +185,10 @@ impl Config {
                 window: Duration::from_secs(env.parse("CAMAU_LOGIN_WINDOW_SECS", 900u64)?),
             },
             max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
+            housekeeping_interval: Duration::from_secs(
+                env.parse("CAMAU_HOUSEKEEPING_INTERVAL_SECS", 3600u64)?
+                    .max(1),
+            ),
             request_body_timeout: Duration::from_millis(
                 env.parse("CAMAU_REQUEST_BODY_TIMEOUT_MS", 10_000u64)?
                     .max(1),

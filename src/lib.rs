@@ -14,6 +14,7 @@ pub mod error;
 pub mod fields;
 pub mod goals;
 pub mod health;
+pub mod housekeeping;
 pub mod http;
 pub mod ids;
 pub mod invitations;

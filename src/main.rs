@@ -32,6 +32,9 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Purge expired sessions, codes, throttle counters and stored responses once, and print
+    /// what was removed (`serve` also does this every CAMAU_HOUSEKEEPING_INTERVAL_SECS).
+    Maintenance,
     /// Create an organisation and its first admin. The password is read from
     /// CAMAU_BOOTSTRAP_PASSWORD or, with --password-stdin, from the first line of stdin.
     CreateOrganisation {
@@ -123,6 +126,11 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Openapi => {}
         Command::Migrate => migrate(&config).await?,
+        Command::Maintenance => {
+            let mut conn = connect(&config).await?;
+            let purged = camau::housekeeping::purge(&mut conn, &config).await?;
+            println!("{}", serde_json::to_string(&purged)?);
+        }
         Command::Serve => {
             let app = Application::build(config)?;
             tracing::info!(port = app.port(), "serving");

@@ -162,6 +162,25 @@ impl Passwords {
         }
     }
 
+    /// Checks a secret against `policy` on a hashing thread, without hashing it.
+    pub async fn check(
+        &self,
+        secret: &SecretString,
+        policy: Policy,
+        user_inputs: &[&str],
+    ) -> ApiResult<()> {
+        let secret = secret.clone();
+        let inputs: Vec<String> = user_inputs.iter().map(|s| (*s).to_owned()).collect();
+        self.run(move || {
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            match policy {
+                Policy::Password => check_policy(&secret, &inputs),
+                Policy::PinOrPassword => check_pin_or_password(&secret, &inputs),
+            }
+        })
+        .await?
+    }
+
     /// Checks a new secret against `policy` (with the account's own details as
     /// `user_inputs`) and hashes it, both on a hashing thread.
     pub async fn hash(

@@ -74,6 +74,13 @@ pub async fn accept(
         }
         accounts::by_email(&mut conn, &email).await?
     };
+    // The policy applies whether or not the email has an account, so a weak password's 400
+    // does not tell a code holder which emails are new.
+    let inputs = [email.as_str(), name.as_str()];
+    state
+        .passwords
+        .check(&password, Policy::Password, &inputs)
+        .await?;
     let new_hash = match &existing {
         Some(account) if account.role() == Role::Supporter => {
             if !state

@@ -165,11 +165,13 @@ pub async fn update(
     .optional()
 }
 
+/// Ends a membership and forgets the member's contact details (the row stays, so the actions
+/// they owned keep their history). Returns the relationship for the audit trail.
 pub async fn remove(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     member: CircleMemberId,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<String>> {
     let s = scope.id();
     let now = OffsetDateTime::now_utc();
     let n = diesel::update(
@@ -182,11 +184,25 @@ pub async fn remove(
     .set((
         circle_members::removed_at.eq(now),
         circle_members::updated_at.eq(now),
+        circle_members::email.eq(None::<String>),
+        circle_members::phone.eq(None::<String>),
         circle_members::version.eq(circle_members::version + 1),
     ))
-    .execute(conn)
-    .await?;
-    Ok(n == 1)
+    .returning(circle_members::relationship)
+    .get_result(conn)
+    .await
+    .optional()?;
+    if n.is_some() {
+        // Their open invitations go too: nobody can join through a removed membership.
+        diesel::delete(
+            circle_invitations::table
+                .filter(circle_invitations::member_id.eq(member.0))
+                .filter(circle_invitations::accepted_at.is_null()),
+        )
+        .execute(conn)
+        .await?;
+    }
+    Ok(n)
 }
 
 pub async fn insert_invitation(

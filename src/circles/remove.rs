@@ -39,9 +39,9 @@ pub async fn remove(
     let scope = access.scope;
     let actor = user.account_id;
     conn.transaction(async move |conn| {
-        if !model::remove(conn, &scope, member).await? {
+        let Some(relationship) = model::remove(conn, &scope, member).await? else {
             return Err(ApiError::not_found());
-        }
+        };
         audit::record(
             conn,
             AuditEvent {
@@ -50,7 +50,11 @@ pub async fn remove(
                 action: "circle.member_removed",
                 subject_type: "circle_member",
                 subject_id: Some(member.0),
-                details: serde_json::json!({ "person_id": scope.id().person }),
+                // Who they were, without their name or contact details.
+                details: serde_json::json!({
+                    "person_id": scope.id().person,
+                    "relationship": relationship,
+                }),
             },
         )
         .await?;

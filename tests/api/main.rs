@@ -5,6 +5,7 @@ mod access;
 mod bootstrap;
 mod errors;
 mod health;
+mod housekeeping;
 mod idempotency;
 mod input;
 mod invitations;

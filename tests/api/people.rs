@@ -90,7 +90,7 @@ async fn invalid_people_are_refused_with_every_field_named() {
         .bearer(&admin.token)
         .json(&json!({
             "preferred_name": "",
-            "date_of_birth": "2999-01-01",
+            "date_of_birth": "2100-01-01",
             "welsh_offered": false,
             "welsh_accepted": true,
             "service_type": "other",

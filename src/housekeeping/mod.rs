@@ -1,0 +1,97 @@
+//! Housekeeping: removes what has stopped being useful and should not be kept — ended
+//! sessions and their refresh tokens, throttle counters whose window passed, unused
+//! invitation and device codes past their expiry, revoked device keys and idempotent responses
+//! past keeping. Run every `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by
+//! `camau maintenance` (for cron, or when several instances run and one should do it).
+
+use std::time::Duration;
+
+use diesel::sql_query;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::config::Config;
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+/// Rows removed, by kind.
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: usize,
+    pub refresh_tokens: usize,
+    pub throttles: usize,
+    pub invitations: usize,
+    pub circle_invitations: usize,
+    pub device_codes: usize,
+    pub device_keys: usize,
+    pub idempotency_keys: usize,
+}
+
+async fn delete(conn: &mut AsyncPgConnection, sql: &str) -> QueryResult<usize> {
+    sql_query(sql).execute(conn).await
+}
+
+/// One pass. Each statement stands alone, so a failure leaves the others' work done.
+pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult<Purged> {
+    // A revoked session's access tokens die within the access-token lifetime; a day is ample.
+    let sessions = delete(
+        conn,
+        "DELETE FROM sessions WHERE expires_at < now() OR revoked_at < now() - interval '1 day'",
+    )
+    .await?;
+    let refresh_tokens =
+        delete(conn, "DELETE FROM refresh_tokens WHERE expires_at < now()").await?;
+    let throttles = crate::sessions::throttle::purge(conn, config.login_throttle.window).await?;
+    let invitations = delete(
+        conn,
+        "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now()",
+    )
+    .await?;
+    let circle_invitations = delete(
+        conn,
+        "DELETE FROM circle_invitations WHERE accepted_at IS NULL AND expires_at < now()",
+    )
+    .await?;
+    let device_codes = delete(
+        conn,
+        "DELETE FROM device_codes WHERE redeemed_at IS NULL AND expires_at < now()",
+    )
+    .await?;
+    let device_keys = delete(
+        conn,
+        "DELETE FROM person_devices WHERE revoked_at < now() - interval '1 day'",
+    )
+    .await?;
+    let idempotency_keys = crate::http::idempotency::purge(conn).await?;
+    Ok(Purged {
+        sessions,
+        refresh_tokens,
+        throttles,
+        invitations,
+        circle_invitations,
+        device_codes,
+        device_keys,
+        idempotency_keys,
+    })
+}
+
+/// Runs [`purge`] every `interval` for as long as the server runs. Two instances purging at
+/// once do no harm: the statements are idempotent deletes.
+pub async fn run(state: actix_web::web::Data<AppState>, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    loop {
+        ticker.tick().await;
+        let result = async {
+            let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
+            purge(&mut conn, &state.config)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        match result {
+            Ok(purged) => tracing::info!(?purged, "housekeeping done"),
+            Err(error) => tracing::warn!(error, "housekeeping failed; will try again"),
+        }
+    }
+}
