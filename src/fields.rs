@@ -112,3 +112,69 @@ pub fn double_option_date<'de, D: Deserializer<'de>>(
 ) -> Result<Option<Option<time::Date>>, D::Error> {
     iso_date::option::deserialize(d).map(Some)
 }
+
+/// Today's date where Camau's people live (Europe/London), the one "today" for every rule that
+/// depends on the date: support end dates, overdue reviews, dates of birth. Between midnight
+/// and 01:00 in summer UTC still says yesterday; this does not.
+pub fn today() -> time::Date {
+    london_date(time::OffsetDateTime::now_utc())
+}
+
+/// The Europe/London calendar date at `at`. UK summer time (since 1996, the EU rule): from
+/// 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+pub fn london_date(at: time::OffsetDateTime) -> time::Date {
+    use time::{Month, Time, Weekday};
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let last_sunday = |month: Month| {
+        let mut day = time::Date::from_calendar_date(at.year(), month, 31).unwrap_or(at.date());
+        while day.weekday() != Weekday::Sunday {
+            day = day.previous_day().unwrap_or(day);
+        }
+        day.with_time(Time::from_hms(1, 0, 0).unwrap_or(Time::MIDNIGHT))
+            .assume_utc()
+    };
+    let summer = at >= last_sunday(Month::March) && at < last_sunday(Month::October);
+    if summer {
+        (at + time::Duration::HOUR).date()
+    } else {
+        at.date()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::london_date;
+
+    #[test]
+    fn london_dates_follow_british_summer_time() {
+        // Summer: 23:30 UTC is already tomorrow in London.
+        assert_eq!(
+            london_date(datetime!(2026-07-14 23:30 UTC)),
+            date!(2026 - 07 - 15)
+        );
+        // Winter: London is on UTC.
+        assert_eq!(
+            london_date(datetime!(2026-12-31 23:30 UTC)),
+            date!(2026 - 12 - 31)
+        );
+        // BST starts 01:00 UTC on 29 March 2026 and ends 01:00 UTC on 25 October 2026.
+        assert_eq!(
+            london_date(datetime!(2026-03-28 23:30 UTC)),
+            date!(2026 - 03 - 28)
+        );
+        assert_eq!(
+            london_date(datetime!(2026-03-29 23:30 UTC)),
+            date!(2026 - 03 - 30)
+        );
+        assert_eq!(
+            london_date(datetime!(2026-10-24 23:30 UTC)),
+            date!(2026 - 10 - 25)
+        );
+        assert_eq!(
+            london_date(datetime!(2026-10-25 23:30 UTC)),
+            date!(2026 - 10 - 25)
+        );
+    }
+}

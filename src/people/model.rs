@@ -115,7 +115,7 @@ pub async fn facts(
     } else {
         None
     };
-    let today = OffsetDateTime::now_utc().date();
+    let today = crate::fields::today();
     Ok(Some(PersonFacts {
         scope: PersonScope {
             person,

@@ -98,7 +98,7 @@ fn validate_person_fields(
     if let Some(p) = pronouns {
         v.text("/pronouns", p, 1, 50);
     }
-    if date_of_birth.is_some_and(|d| d > OffsetDateTime::now_utc().date()) {
+    if date_of_birth.is_some_and(|d| d > crate::fields::today()) {
         v.add("/date_of_birth", "in_future", "must not be in the future");
     }
 }

@@ -264,8 +264,8 @@ pub async fn overdue(
                        WHERE person_id = p.id AND organisation_id = p.organisation_id \
                        ORDER BY held_on DESC, id DESC LIMIT 1) r ON true \
          WHERE p.organisation_id = $1 \
-           AND (p.support_ended_on IS NULL OR p.support_ended_on > current_date) \
-           AND r.next_review_on < current_date \
+           AND (p.support_ended_on IS NULL OR p.support_ended_on > $3) \
+           AND r.next_review_on < $3 \
            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM mentor_assignments m \
                                             WHERE m.person_id = p.id AND m.mentor_id = $2)) \
          ORDER BY r.next_review_on, p.id \
@@ -273,6 +273,7 @@ pub async fn overdue(
     )
     .bind::<SqlUuid, _>(org.id().0)
     .bind::<Nullable<SqlUuid>, _>(mentor.map(|m| m.0))
+    .bind::<diesel::sql_types::Date, _>(crate::fields::today())
     .load(conn)
     .await
 }
