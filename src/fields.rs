@@ -1,29 +1,18 @@
 //! Field types shared by several slices' request and response bodies.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::ToSchema;
+use serde::{Deserialize, Deserializer};
 
-/// The language a piece of text is written in, or a person prefers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    #[default]
-    En,
-    Cy,
+crate::text_enum! {
+    /// The language a piece of text is written in, or a person prefers.
+    #[derive(Default)]
+    pub enum Lang {
+        #[default]
+        En = "en",
+        Cy = "cy",
+    }
 }
 
 impl Lang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Cy => "cy",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        if s == "cy" { Lang::Cy } else { Lang::En }
-    }
-
     /// From `Accept-Language`: Welsh when it is preferred over English, else English.
     pub fn from_request(req: &actix_web::HttpRequest) -> Self {
         let header = req

@@ -23,7 +23,7 @@ pub struct AccountRow {
     /// `None` for supported people, who sign in with a device code and PIN.
     pub email: Option<String>,
     pub name: String,
-    pub role: String,
+    pub role: crate::auth::roles::Role,
     pub password_hash: String,
     pub deactivated_at: Option<OffsetDateTime>,
     pub version: i32,
@@ -34,7 +34,7 @@ pub struct AccountRow {
 impl AccountRow {
     pub fn role(&self) -> Role {
         // The column's CHECK constraint admits only known roles; fail towards least access.
-        Role::parse(&self.role).unwrap_or(Role::Mentor)
+        self.role
     }
 }
 

@@ -22,7 +22,7 @@ pub struct MemberRow {
     pub id: Uuid,
     pub person_id: Uuid,
     pub name: String,
-    pub relationship: String,
+    pub relationship: crate::circles::types::Relationship,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub can_see_profile: bool,
@@ -42,7 +42,7 @@ pub struct MemberRow {
 #[diesel(table_name = circle_members)]
 pub struct MemberFields {
     pub name: Option<String>,
-    pub relationship: Option<String>,
+    pub relationship: Option<crate::circles::types::Relationship>,
     pub email: Option<Option<String>>,
     pub phone: Option<Option<String>>,
     pub can_see_profile: Option<bool>,

@@ -11,35 +11,13 @@ use crate::error::{ApiResult, Validator};
 use crate::fields::double_option;
 use crate::sessions::types::TokenResponse;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Relationship {
-    Family,
-    Friend,
-    Professional,
-    Community,
-    Peer,
-}
-
-impl Relationship {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Family => "family",
-            Self::Friend => "friend",
-            Self::Professional => "professional",
-            Self::Community => "community",
-            Self::Peer => "peer",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "family" => Self::Family,
-            "friend" => Self::Friend,
-            "professional" => Self::Professional,
-            "community" => Self::Community,
-            _ => Self::Peer,
-        }
+crate::text_enum! {
+    pub enum Relationship {
+        Family = "family",
+        Friend = "friend",
+        Professional = "professional",
+        Community = "community",
+        Peer = "peer",
     }
 }
 
@@ -100,7 +78,7 @@ impl CreateMember {
     pub fn into_fields(self) -> MemberFields {
         MemberFields {
             name: Some(self.name),
-            relationship: Some(self.relationship.as_str().to_owned()),
+            relationship: Some(self.relationship),
             email: Some(self.email),
             phone: Some(self.phone),
             can_see_profile: Some(self.grants.profile),
@@ -149,7 +127,7 @@ impl UpdateMember {
         let g = self.grants;
         MemberFields {
             name: self.name,
-            relationship: self.relationship.map(|r| r.as_str().to_owned()),
+            relationship: self.relationship,
             email: self.email,
             phone: self.phone,
             can_see_profile: g.map(|g| g.profile),
@@ -186,7 +164,7 @@ impl From<MemberRow> for Member {
         Member {
             id: row.id,
             name: row.name,
-            relationship: Relationship::parse(&row.relationship),
+            relationship: row.relationship,
             email: row.email,
             phone: row.phone,
             grants: GrantSet {

@@ -3,6 +3,7 @@
 //! pool answers 503 quickly instead of hanging.
 
 pub mod schema;
+pub mod text_enum;
 
 use diesel::Connection;
 use diesel_async::AsyncPgConnection;

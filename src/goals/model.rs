@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{goal_actions, goal_status_changes, goals};
+use crate::goals::types::GoalStatus;
 use crate::http::pagination::Page;
 use crate::ids::{AccountId, ActionId, GoalId};
 
@@ -22,9 +23,9 @@ pub struct GoalRow {
     pub person_id: Uuid,
     pub title: String,
     pub why_it_matters: Option<String>,
-    pub lang: String,
+    pub lang: crate::fields::Lang,
     pub target_date: Option<Date>,
-    pub status: String,
+    pub status: crate::goals::types::GoalStatus,
     pub scale_id: Uuid,
     pub author_account_id: Uuid,
     pub version: i32,
@@ -35,7 +36,7 @@ pub struct GoalRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = goal_status_changes, check_for_backend(diesel::pg::Pg))]
 pub struct StatusChangeRow {
-    pub status: String,
+    pub status: crate::goals::types::GoalStatus,
     pub changed_by: Uuid,
     pub changed_at: OffsetDateTime,
 }
@@ -46,11 +47,11 @@ pub struct ActionRow {
     pub id: Uuid,
     pub goal_id: Uuid,
     pub description: String,
-    pub owner: String,
+    pub owner: crate::goals::types::Owner,
     pub owner_member_id: Option<Uuid>,
     pub due_on: Option<Date>,
     pub done_at: Option<OffsetDateTime>,
-    pub state: String,
+    pub state: crate::goals::types::ActionState,
     pub author_account_id: Uuid,
     pub version: i32,
     pub created_at: OffsetDateTime,
@@ -107,14 +108,14 @@ pub async fn insert(
             goals::why_it_matters.eq(new.why_it_matters),
             goals::lang.eq(new.lang),
             goals::target_date.eq(new.target_date),
-            goals::status.eq("active"),
+            goals::status.eq(GoalStatus::Active),
             goals::scale_id.eq(new.scale_id),
             goals::author_account_id.eq(author.0),
         ))
         .returning(GoalRow::as_returning())
         .get_result(conn)
         .await?;
-    record_status(conn, scope, GoalId(row.id), "active", author).await?;
+    record_status(conn, scope, GoalId(row.id), GoalStatus::Active, author).await?;
     Ok(row)
 }
 
@@ -122,7 +123,7 @@ pub async fn record_status(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     goal: GoalId,
-    status: &str,
+    status: crate::goals::types::GoalStatus,
     by: AccountId,
 ) -> QueryResult<()> {
     let s = scope.id();
@@ -212,9 +213,9 @@ pub async fn status_history(
 pub struct GoalChanges {
     pub title: Option<String>,
     pub why_it_matters: Option<Option<String>>,
-    pub lang: Option<String>,
+    pub lang: Option<crate::fields::Lang>,
     pub target_date: Option<Option<Date>>,
-    pub status: Option<String>,
+    pub status: Option<crate::goals::types::GoalStatus>,
 }
 
 pub async fn update(
@@ -320,11 +321,11 @@ pub async fn find_action(
 #[diesel(table_name = goal_actions)]
 pub struct ActionChanges {
     pub description: Option<String>,
-    pub owner: Option<String>,
+    pub owner: Option<crate::goals::types::Owner>,
     pub owner_member_id: Option<Option<Uuid>>,
     pub due_on: Option<Option<Date>>,
     pub done_at: Option<Option<OffsetDateTime>>,
-    pub state: Option<String>,
+    pub state: Option<crate::goals::types::ActionState>,
 }
 
 pub async fn update_action(

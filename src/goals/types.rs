@@ -10,32 +10,12 @@ use crate::fields::{Lang, double_option, double_option_date, iso_date};
 use crate::goals::model::{ActionRow, GoalRow, StatusChangeRow};
 use crate::scales::types::Label;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GoalStatus {
-    Active,
-    Achieved,
-    Paused,
-    Stopped,
-}
-
-impl GoalStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Achieved => "achieved",
-            Self::Paused => "paused",
-            Self::Stopped => "stopped",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "achieved" => Self::Achieved,
-            "paused" => Self::Paused,
-            "stopped" => Self::Stopped,
-            _ => Self::Active,
-        }
+crate::text_enum! {
+    pub enum GoalStatus {
+        Active = "active",
+        Achieved = "achieved",
+        Paused = "paused",
+        Stopped = "stopped",
     }
 }
 
@@ -111,7 +91,7 @@ pub struct StatusChange {
 impl From<StatusChangeRow> for StatusChange {
     fn from(row: StatusChangeRow) -> Self {
         StatusChange {
-            status: GoalStatus::parse(&row.status),
+            status: row.status,
             changed_by: row.changed_by,
             changed_at: row.changed_at,
         }
@@ -147,9 +127,9 @@ impl Goal {
             person_id: row.person_id,
             title: row.title,
             why_it_matters: row.why_it_matters,
-            lang: Lang::parse(&row.lang),
+            lang: row.lang,
             target_date: row.target_date,
-            status: GoalStatus::parse(&row.status),
+            status: row.status,
             scale_id: row.scale_id,
             author_id: row.author_account_id,
             status_history: history.map(|h| h.into_iter().map(Into::into).collect()),
@@ -165,58 +145,22 @@ pub struct GoalList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Owner {
-    Person,
-    Mentor,
-    CircleMember,
-}
-
-impl Owner {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Person => "person",
-            Self::Mentor => "mentor",
-            Self::CircleMember => "circle_member",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "mentor" => Self::Mentor,
-            "circle_member" => Self::CircleMember,
-            _ => Self::Person,
-        }
+crate::text_enum! {
+    pub enum Owner {
+        Person = "person",
+        Mentor = "mentor",
+        CircleMember = "circle_member",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionState {
-    /// Part of the plan.
-    Accepted,
-    /// Suggested by a supporter, waiting for the person.
-    Suggested,
-    /// A suggestion the person did not take up.
-    Declined,
-}
-
-impl ActionState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Accepted => "accepted",
-            Self::Suggested => "suggested",
-            Self::Declined => "declined",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "suggested" => Self::Suggested,
-            "declined" => Self::Declined,
-            _ => Self::Accepted,
-        }
+crate::text_enum! {
+    pub enum ActionState {
+        /// Part of the plan.
+        Accepted = "accepted",
+        /// Suggested by a supporter, waiting for the person.
+        Suggested = "suggested",
+        /// A suggestion the person did not take up.
+        Declined = "declined",
     }
 }
 
@@ -295,12 +239,12 @@ impl From<ActionRow> for Action {
             id: row.id,
             goal_id: row.goal_id,
             description: row.description,
-            owner: Owner::parse(&row.owner),
+            owner: row.owner,
             owner_member_id: row.owner_member_id,
             due_on: row.due_on,
             done: row.done_at.is_some(),
             done_at: row.done_at,
-            state: ActionState::parse(&row.state),
+            state: row.state,
             author_id: row.author_account_id,
             created_at: row.created_at,
         }

@@ -51,16 +51,13 @@ pub async fn update(
         .ok_or_else(ApiError::not_found)?;
     require_if_match(&req, current.version)?;
     let body = body.into_inner();
-    let new_status = body
-        .status
-        .map(|s| s.as_str())
-        .filter(|s| *s != current.status);
+    let new_status = body.status.filter(|s| *s != current.status);
     let changes = GoalChanges {
         title: body.title,
         why_it_matters: body.why_it_matters,
-        lang: body.lang.map(|l| l.as_str().to_owned()),
+        lang: body.lang,
         target_date: body.target_date,
-        status: new_status.map(str::to_owned),
+        status: new_status,
     };
     let scope = access.scope;
     let actor = user.account_id;

@@ -60,9 +60,9 @@ pub async fn update_action(
     if let Some(d) = &body.description {
         v.text("/description", d, 1, 500);
     }
-    let owner = body.owner.map(Owner::as_str).unwrap_or(&current.owner);
+    let owner = body.owner.unwrap_or(current.owner);
     let member = body.owner_member_id.unwrap_or(current.owner_member_id);
-    if (owner == "circle_member") != member.is_some() {
+    if (owner == Owner::CircleMember) != member.is_some() {
         v.add(
             "/owner_member_id",
             "owner_mismatch",
@@ -88,13 +88,13 @@ pub async fn update_action(
     }
     let changes = ActionChanges {
         description: body.description,
-        owner: body.owner.map(|o| o.as_str().to_owned()),
+        owner: body.owner,
         owner_member_id: body.owner_member_id,
         due_on: body.due_on,
         done_at: body
             .done
             .map(|done| done.then(|| current.done_at.unwrap_or_else(OffsetDateTime::now_utc))),
-        state: body.state.map(|s| s.as_str().to_owned()),
+        state: body.state,
     };
     let row = model::update_action(&mut conn, &access.scope, id, current.version, &changes)
         .await?

@@ -8,7 +8,6 @@ use crate::accounts::model::{self as accounts, NewAccount};
 use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::password::Policy;
-use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::{AccountId, OrganisationId};
 use crate::invitations::model;
@@ -69,8 +68,7 @@ pub async fn accept(
                 let invitation = model::open_by_code(conn, &code, true)
                     .await?
                     .ok_or_else(|| ApiError::new(ErrorCode::InvitationInvalid))?;
-                let role = Role::parse(&invitation.role)
-                    .ok_or_else(|| ApiError::internal("unknown role stored on an invitation"))?;
+                let role = invitation.role;
                 let account = accounts::insert(
                     conn,
                     NewAccount {

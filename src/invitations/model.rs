@@ -25,7 +25,7 @@ pub struct InvitationRow {
     pub id: Uuid,
     pub organisation_id: Uuid,
     pub email: String,
-    pub role: String,
+    pub role: crate::auth::roles::Role,
     pub expires_at: OffsetDateTime,
 }
 

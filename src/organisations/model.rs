@@ -19,13 +19,13 @@ type QueryResult<T> = Result<T, diesel::result::Error>;
 pub struct OrganisationRow {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: crate::auth::roles::OrganisationKind,
     pub created_at: OffsetDateTime,
 }
 
 impl OrganisationRow {
     pub fn kind(&self) -> OrganisationKind {
-        OrganisationKind::parse(&self.kind).unwrap_or(OrganisationKind::Provider)
+        self.kind
     }
 }
 

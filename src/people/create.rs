@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::http::etag::etag;
 use crate::ids::PersonId;
 use crate::people::model::{self, NewPerson};
-use crate::people::types::{CreatePerson, Person, needs_to_text, service_to_text};
+use crate::people::types::{CreatePerson, Person, distinct_needs};
 
 /// Create a person
 ///
@@ -58,11 +58,11 @@ pub async fn create(
         legal_name: body.legal_name,
         date_of_birth: body.date_of_birth,
         pronouns: body.pronouns,
-        preferred_language: body.preferred_language.as_str().to_owned(),
+        preferred_language: body.preferred_language,
         welsh_offered: body.welsh_offered,
         welsh_accepted: body.welsh_accepted,
-        communication_needs: needs_to_text(&body.communication_needs),
-        service_type: service_to_text(body.service_type),
+        communication_needs: distinct_needs(&body.communication_needs),
+        service_type: body.service_type,
         support_started_on: body.support_started_on,
     };
     let actor = user.clone();

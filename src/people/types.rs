@@ -10,45 +10,32 @@ use crate::error::{ApiResult, Validator};
 use crate::fields::{Lang, double_option, double_option_date, iso_date};
 use crate::people::model::PersonRow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceType {
-    LearningDisability,
-    ChildrensServices,
-    WorkSupport,
-    MentalHealth,
-    Other,
+crate::text_enum! {
+    pub enum ServiceType {
+        LearningDisability = "learning_disability",
+        ChildrensServices = "childrens_services",
+        WorkSupport = "work_support",
+        MentalHealth = "mental_health",
+        Other = "other",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CommunicationNeed {
-    EasyRead,
-    LargeText,
-    Symbols,
-    Audio,
+crate::text_enum! {
+    #[derive(PartialOrd, Ord)]
+    pub enum CommunicationNeed {
+        EasyRead = "easy_read",
+        LargeText = "large_text",
+        Symbols = "symbols",
+        Audio = "audio",
+    }
 }
 
-fn to_text<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn from_text<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
-}
-
-pub fn needs_to_text(needs: &[CommunicationNeed]) -> Vec<String> {
-    let mut out: Vec<String> = needs.iter().map(|n| to_text(*n)).collect();
-    out.sort();
+/// Each need once, in one order, as stored.
+pub fn distinct_needs(needs: &[CommunicationNeed]) -> Vec<CommunicationNeed> {
+    let mut out = needs.to_vec();
+    out.sort_by_key(|n| n.as_str());
     out.dedup();
     out
-}
-
-pub fn service_to_text(s: ServiceType) -> String {
-    to_text(s)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -207,7 +194,7 @@ pub struct PersonDetails {
     pub welsh_offered: bool,
     pub welsh_accepted: Option<bool>,
     pub communication_needs: Vec<CommunicationNeed>,
-    pub service_type: Option<ServiceType>,
+    pub service_type: ServiceType,
     #[serde(with = "iso_date")]
     #[schema(value_type = String, format = Date)]
     pub support_started_on: Date,
@@ -237,15 +224,11 @@ impl Person {
                 legal_name: row.legal_name,
                 date_of_birth: row.date_of_birth,
                 pronouns: row.pronouns,
-                preferred_language: Lang::parse(&row.preferred_language),
+                preferred_language: row.preferred_language,
                 welsh_offered: row.welsh_offered,
                 welsh_accepted: row.welsh_accepted,
-                communication_needs: row
-                    .communication_needs
-                    .iter()
-                    .filter_map(|n| from_text(n))
-                    .collect(),
-                service_type: from_text(&row.service_type),
+                communication_needs: row.communication_needs,
+                service_type: row.service_type,
                 support_started_on: row.support_started_on,
                 support_ended_on: row.support_ended_on,
                 has_login: row.account_id.is_some(),

@@ -13,7 +13,7 @@ use crate::http::etag::{etag, require_if_match};
 use crate::ids::PersonId;
 use crate::people::authorize;
 use crate::people::model::{self, PersonChanges};
-use crate::people::types::{Person, UpdatePerson, needs_to_text, service_to_text};
+use crate::people::types::{Person, UpdatePerson, distinct_needs};
 
 /// Update a person
 ///
@@ -83,11 +83,11 @@ pub async fn update(
         legal_name: body.legal_name,
         date_of_birth: body.date_of_birth,
         pronouns: body.pronouns,
-        preferred_language: body.preferred_language.map(|l| l.as_str().to_owned()),
+        preferred_language: body.preferred_language,
         welsh_offered: body.welsh_offered,
         welsh_accepted: body.welsh_accepted,
-        communication_needs: body.communication_needs.as_deref().map(needs_to_text),
-        service_type: body.service_type.map(service_to_text),
+        communication_needs: body.communication_needs.as_deref().map(distinct_needs),
+        service_type: body.service_type,
         support_started_on: body.support_started_on,
         support_ended_on: body.support_ended_on,
     };

@@ -45,7 +45,7 @@ pub async fn get(
     let version = model::version(&mut conn, &access.scope).await?;
     let mut sections: Vec<ProfileSection> = rows
         .into_iter()
-        .filter_map(|(row, name)| ProfileSection::from_row(row, name))
+        .map(|(row, name)| ProfileSection::from_row(row, name))
         .collect();
     sections.sort_by_key(|s| s.section);
     Ok(HttpResponse::Ok()

@@ -52,7 +52,7 @@ pub async fn history(
     Ok(web::Json(ProfileHistory {
         items: rows
             .into_iter()
-            .filter_map(|(row, name)| ProfileSection::from_row(row, name))
+            .map(|(row, name)| ProfileSection::from_row(row, name))
             .collect(),
         next_cursor,
     }))

@@ -17,9 +17,9 @@ type QueryResult<T> = Result<T, diesel::result::Error>;
 #[diesel(table_name = profile_entries, check_for_backend(diesel::pg::Pg))]
 pub struct EntryRow {
     pub id: Uuid,
-    pub section: String,
+    pub section: crate::profiles::types::Section,
     pub body: String,
-    pub lang: String,
+    pub lang: crate::fields::Lang,
     pub author_account_id: Uuid,
     pub author_kind: String,
     pub created_at: OffsetDateTime,
@@ -79,9 +79,9 @@ pub async fn version(
 }
 
 pub struct NewEntry<'a> {
-    pub section: &'a str,
+    pub section: crate::profiles::types::Section,
     pub body: &'a str,
-    pub lang: &'a str,
+    pub lang: crate::fields::Lang,
 }
 
 pub async fn insert(

@@ -13,33 +13,21 @@ use crate::profiles::model::EntryRow;
 
 pub const MAX_SECTION_CHARS: usize = 5000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Section {
-    /// What people like and admire about me.
-    LikedAndAdmired,
-    /// What is important TO me.
-    ImportantToMe,
-    /// What is important FOR me (health, safety).
-    ImportantForMe,
-    /// How best to support me.
-    HowToSupportMe,
-    /// My strengths and skills.
-    StrengthsAndSkills,
-    /// My hopes and dreams for the future.
-    HopesAndDreams,
-}
-
-impl Section {
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+crate::text_enum! {
+    #[derive(PartialOrd, Ord)]
+    pub enum Section {
+        /// What people like and admire about me.
+        LikedAndAdmired = "liked_and_admired",
+        /// What is important TO me.
+        ImportantToMe = "important_to_me",
+        /// What is important FOR me (health, safety).
+        ImportantForMe = "important_for_me",
+        /// How best to support me.
+        HowToSupportMe = "how_to_support_me",
+        /// My strengths and skills.
+        StrengthsAndSkills = "strengths_and_skills",
+        /// My hopes and dreams for the future.
+        HopesAndDreams = "hopes_and_dreams",
     }
 }
 
@@ -97,18 +85,18 @@ pub struct ProfileSection {
 }
 
 impl ProfileSection {
-    pub fn from_row(row: EntryRow, author_name: String) -> Option<Self> {
-        Some(ProfileSection {
-            section: Section::parse(&row.section)?,
+    pub fn from_row(row: EntryRow, author_name: String) -> Self {
+        ProfileSection {
+            section: row.section,
             text: row.body,
-            lang: Lang::parse(&row.lang),
+            lang: row.lang,
             author: Author {
                 id: row.author_account_id,
                 name: author_name,
                 kind: row.author_kind,
             },
             updated_at: row.created_at,
-        })
+        }
     }
 }
 

@@ -69,17 +69,13 @@ pub async fn update(
                 .await?;
             let version = model::version(conn, &scope).await?;
             check_if_match(if_match.as_deref(), version)?;
-            let sections: Vec<(String, &str, &str)> = body
+            let entries: Vec<NewEntry<'_>> = body
                 .sections
                 .iter()
-                .map(|(s, t)| (s.as_str(), t.text.as_str(), t.lang.as_str()))
-                .collect();
-            let entries: Vec<NewEntry<'_>> = sections
-                .iter()
-                .map(|(section, text, lang)| NewEntry {
-                    section,
-                    body: text,
-                    lang,
+                .map(|(section, text)| NewEntry {
+                    section: *section,
+                    body: &text.text,
+                    lang: text.lang,
                 })
                 .collect();
             model::insert(conn, &scope, author, author_kind, &entries).await?;
@@ -90,7 +86,7 @@ pub async fn update(
         .await?;
     let mut sections: Vec<ProfileSection> = rows
         .into_iter()
-        .filter_map(|(row, name)| ProfileSection::from_row(row, name))
+        .map(|(row, name)| ProfileSection::from_row(row, name))
         .collect();
     sections.sort_by_key(|s| s.section);
     Ok(HttpResponse::Ok()

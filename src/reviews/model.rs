@@ -29,7 +29,7 @@ pub struct ReviewRow {
     pub whats_working: Option<String>,
     pub whats_not_working: Option<String>,
     pub staff_notes: Option<String>,
-    pub lang: String,
+    pub lang: crate::fields::Lang,
     pub next_review_on: Option<Date>,
     pub author_account_id: Uuid,
     pub version: i32,
@@ -56,7 +56,7 @@ pub struct ReviewFields {
     pub whats_working: Option<Option<String>>,
     pub whats_not_working: Option<Option<String>>,
     pub staff_notes: Option<Option<String>>,
-    pub lang: Option<String>,
+    pub lang: Option<crate::fields::Lang>,
     pub next_review_on: Option<Option<Date>>,
 }
 

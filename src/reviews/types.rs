@@ -155,7 +155,7 @@ impl UpdateReview {
             whats_working: self.whats_working.clone(),
             whats_not_working: self.whats_not_working.clone(),
             staff_notes: self.staff_notes.clone(),
-            lang: self.lang.map(|l| l.as_str().to_owned()),
+            lang: self.lang,
             next_review_on: self.next_review_on,
         }
     }
@@ -216,7 +216,7 @@ impl Review {
             whats_working: row.whats_working,
             whats_not_working: row.whats_not_working,
             staff_notes: if staff { row.staff_notes } else { None },
-            lang: Lang::parse(&row.lang),
+            lang: row.lang,
             next_review_on: row.next_review_on,
             created_at: row.created_at,
             updated_at: row.updated_at,

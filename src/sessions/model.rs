@@ -278,20 +278,16 @@ pub async fn live(
             organisations::id.nullable(),
             organisations::kind.nullable(),
         ))
-        .first::<(String, Option<Uuid>, Option<String>)>(conn)
+        .first::<(Role, Option<Uuid>, Option<OrganisationKind>)>(conn)
         .await
         .optional()?;
-    Ok(row.and_then(|(role, org, kind)| {
-        let role = Role::parse(&role)?;
-        let organisation = match (org, kind) {
-            (Some(id), Some(kind)) => Some((OrganisationId(id), OrganisationKind::parse(&kind)?)),
-            _ => None,
-        };
-        Some(CurrentUser {
+    Ok(row.map(|(role, org, kind)| {
+        let organisation = org.zip(kind).map(|(id, kind)| (OrganisationId(id), kind));
+        CurrentUser {
             account_id: account,
             session_id: session,
             role,
             organisation,
-        })
+        }
     }))
 }

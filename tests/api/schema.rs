@@ -102,3 +102,31 @@ async fn schema_rs_matches_the_migrated_database() {
         "src/db/schema.rs differs from the migrations: update it (diesel print-schema form)"
     );
 }
+
+/// A value in the database that names no variant is an error, never read as a default.
+#[actix_web::test]
+async fn an_unknown_stored_enum_value_is_an_error_not_a_default() {
+    use serde_json::json;
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let person = app.person(&org).await;
+    let goal = app
+        .post(&format!("/v1/people/{}/goals", person.id))
+        .bearer(&person.account.token)
+        .json(&json!({ "title": "Learn to swim", "lang": "en" }))
+        .send()
+        .await
+        .expect(201);
+    let id = goal["id"].as_str().unwrap();
+    // As if a later release had written a status this one does not know.
+    app.sql(&format!(
+        "ALTER TABLE goals DROP CONSTRAINT IF EXISTS goals_status_check; \
+         UPDATE goals SET status = 'archived' WHERE id = '{id}'"
+    ))
+    .await;
+    app.get(&format!("/v1/goals/{id}"))
+        .bearer(&person.account.token)
+        .send()
+        .await
+        .problem(500, "internal_error");
+}
