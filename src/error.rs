@@ -293,6 +293,16 @@ impl From<diesel::result::Error> for ApiError {
                     .with_detail("a value is outside what this field accepts")
             }
             Error::DatabaseError(Kind::SerializationFailure, _) => ApiError::busy(),
+            // PostgreSQL names these only in its message (diesel maps no SQLSTATE for them).
+            Error::DatabaseError(_, info)
+                if info.message().starts_with("invalid byte sequence") =>
+            {
+                ApiError::new(ErrorCode::ValidationFailed)
+                    .with_detail("text must not contain NUL characters")
+            }
+            Error::DatabaseError(_, info) if info.message().starts_with("deadlock detected") => {
+                ApiError::busy()
+            }
             Error::DatabaseError(_, info)
                 if info.message().starts_with("canceling statement due to") =>
             {

@@ -7,6 +7,7 @@ ALTER TABLE circle_invitations DROP CONSTRAINT circle_invitations_member_fk;
 ALTER TABLE circle_members DROP CONSTRAINT circle_members_person_fk;
 ALTER TABLE profile_entries DROP CONSTRAINT profile_entries_person_fk;
 ALTER TABLE device_codes DROP CONSTRAINT device_codes_person_fk;
+ALTER TABLE people DROP CONSTRAINT people_account_fk;
 ALTER TABLE mentor_assignments DROP CONSTRAINT mentor_assignments_person_fk, DROP CONSTRAINT mentor_assignments_mentor_fk;
 ALTER TABLE circle_members DROP CONSTRAINT circle_members_scope_key;
 ALTER TABLE reviews DROP CONSTRAINT reviews_scope_key;

@@ -55,6 +55,9 @@ ALTER TABLE mentor_assignments
         REFERENCES people (id, organisation_id) ON DELETE CASCADE,
     ADD CONSTRAINT mentor_assignments_mentor_fk FOREIGN KEY (mentor_id, organisation_id)
         REFERENCES accounts (id, organisation_id);
+-- A person's own login belongs to the person's organisation.
+ALTER TABLE people ADD CONSTRAINT people_account_fk FOREIGN KEY (account_id, organisation_id)
+    REFERENCES accounts (id, organisation_id);
 ALTER TABLE device_codes ADD CONSTRAINT device_codes_person_fk FOREIGN KEY (person_id, organisation_id)
     REFERENCES people (id, organisation_id) ON DELETE CASCADE;
 ALTER TABLE profile_entries ADD CONSTRAINT profile_entries_person_fk FOREIGN KEY (person_id, organisation_id)

@@ -7,6 +7,7 @@
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use aws_lc_rs::hkdf::{HKDF_SHA256, Salt};
+use aws_lc_rs::hmac;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -44,6 +45,29 @@ impl Sealer {
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         Some(out)
+    }
+
+    /// A keyed fingerprint of `data` (HMAC-SHA256 under a key derived from the sealing secret
+    /// and `purpose`): stored where a plain hash of something short or guessable could be
+    /// reversed by someone holding only the database.
+    pub fn fingerprint(&self, purpose: &[u8], data: &[&[u8]]) -> Vec<u8> {
+        let secret = self
+            .secrets
+            .first()
+            .map_or(&b""[..], |s| s.expose_secret().as_bytes());
+        let prk = Salt::new(HKDF_SHA256, SALT).extract(secret);
+        let mut key = [0u8; 32];
+        let info = [b"fingerprint\0", purpose];
+        let _ = prk
+            .expand(&info, HKDF_SHA256)
+            .and_then(|okm| okm.fill(&mut key));
+        let key = hmac::Key::new(hmac::HMAC_SHA256, &key);
+        let mut ctx = hmac::Context::with_key(&key);
+        for part in data {
+            ctx.update(&(part.len() as u64).to_be_bytes());
+            ctx.update(part);
+        }
+        ctx.sign().as_ref().to_vec()
     }
 
     /// The plaintext, or `None` when no configured secret opens it (or it was altered).
@@ -90,6 +114,19 @@ mod tests {
             rotated
                 .open(b"idempotency", b"client-key", &sealed)
                 .is_some()
+        );
+        let f = s.fingerprint(b"key", &[b"retry-1"]);
+        assert_eq!(f, s.fingerprint(b"key", &[b"retry-1"]));
+        assert_ne!(f, s.fingerprint(b"key", &[b"retry-2"]));
+        assert_ne!(f, s.fingerprint(b"other", &[b"retry-1"]));
+        assert_ne!(
+            f,
+            sealer(&["another-server-secret"]).fingerprint(b"key", &[b"retry-1"])
+        );
+        // Parts are length-prefixed: ("ab", "c") is not ("a", "bc").
+        assert_ne!(
+            s.fingerprint(b"k", &[b"ab", b"c"]),
+            s.fingerprint(b"k", &[b"a", b"bc"])
         );
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;

@@ -56,7 +56,7 @@ pub async fn accept(
     v.finish()?;
     let email = normalise_email(&email);
     let limits = &state.config.login_throttle;
-    let account_key = throttle::account(&email, limits);
+    let account_key = throttle::email(&email, limits);
     let address_key = throttle::caller(&req, &state.config);
     let code_hash = codes::code_hash(code.expose_secret());
     let refused = || {
@@ -168,7 +168,7 @@ pub async fn accept(
             Ok::<_, ApiError>((account, member, person))
         })
         .await?;
-    throttle::succeeded(&mut conn, Some(&account_key), address_key.as_ref()).await?;
+    throttle::succeeded(&mut conn, limits.window, &account_key, address_key.as_ref()).await?;
     let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
     Ok(HttpResponse::Created().json(SupporterSignedIn {
         account_id: account.0,

@@ -25,12 +25,20 @@ pub fn address(req: &HttpRequest, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect::<Vec<_>>();
-    forwarded
-        .iter()
-        .rev()
-        .filter_map(|entry| entry.parse::<IpAddr>().ok())
-        .find(|ip| !trusted(ip, trusted_proxies))
-        .or(Some(peer))
+    // From the right: skip our own proxies; the first other entry is the client. An entry
+    // that does not parse ends the walk (what lies left of it cannot be trusted either).
+    for entry in forwarded.iter().rev() {
+        let ip = entry
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()));
+        match ip {
+            Some(ip) if trusted(&ip, trusted_proxies) => continue,
+            Some(ip) => return Some(ip),
+            None => return Some(peer),
+        }
+    }
+    Some(peer)
 }
 
 #[cfg(test)]
@@ -73,6 +81,18 @@ mod tests {
         assert_eq!(
             address(&req("10.1.2.3:1", Some("203.0.113.5, 10.9.9.9")), &[range]),
             ip("203.0.113.5")
+        );
+        // Entries with ports parse; an unparseable one stops the walk at the proxy.
+        assert_eq!(
+            address(
+                &req("10.1.2.3:1", Some("198.51.100.7, 203.0.113.5:443")),
+                &[range]
+            ),
+            ip("203.0.113.5")
+        );
+        assert_eq!(
+            address(&req("10.1.2.3:1", Some("198.51.100.7, unknown")), &[range]),
+            ip("10.1.2.3")
         );
         let v6: IpNet = "2001:db8::/32".parse().unwrap();
         assert_eq!(

@@ -21,7 +21,6 @@ use actix_web::{Error, HttpResponse, ResponseError};
 use diesel::sql_types::{Bytea, Jsonb, Nullable, Uuid as SqlUuid};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, sql_query};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -118,20 +117,25 @@ pub async fn idempotency(
             return Ok(problem(req, crate::http::extract::payload_error(&e)));
         }
     };
-    let key_hash = Sha256::digest(key.as_bytes()).to_vec();
-    // Keyed by the client's key, so a short body cannot be found by hashing guesses.
-    let mut hasher = Sha256::new();
-    hasher.update(key.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(req.method().as_str());
-    hasher.update(b" ");
-    hasher.update(req.uri().to_string());
-    hasher.update(b"\n");
-    hasher.update(&body);
-    let request_hash = hasher.finalize().to_vec();
+    let account = user.account_id.0;
+    // Keyed fingerprints: a guessable key or a short body cannot be found from the database
+    // alone by hashing guesses.
+    let key_hash = state
+        .sealer
+        .fingerprint(b"idempotency key", &[account.as_bytes(), key.as_bytes()]);
+    let request_hash = state.sealer.fingerprint(
+        b"idempotent request",
+        &[
+            key.as_bytes(),
+            req.method().as_str().as_bytes(),
+            req.uri().to_string().as_bytes(),
+            &body,
+        ],
+    );
+    // The sealed response is bound to the account as well as to the client's key.
+    let seal_secret = [account.as_bytes().as_slice(), key.as_bytes()].concat();
     req.set_payload(actix_web::dev::Payload::from(body));
 
-    let account = user.account_id.0;
     let mut conn = match state.conn().await {
         Ok(conn) => conn,
         Err(e) => return Ok(problem(req, e)),
@@ -144,21 +148,23 @@ pub async fn idempotency(
            request_hash = excluded.request_hash, lease_until = excluded.lease_until, \
            status = NULL, sealed = NULL, checks = '[]'::jsonb, created_at = now() \
          WHERE (k.status IS NULL AND k.lease_until < now()) \
-            OR k.created_at < now() - make_interval(secs => $5)",
+            OR k.created_at < now() - make_interval(secs => $5) \
+         RETURNING lease_until",
     )
     .bind::<SqlUuid, _>(account)
     .bind::<Bytea, _>(&key_hash)
     .bind::<Bytea, _>(&request_hash)
     .bind::<diesel::sql_types::Double, _>(LEASE.as_seconds_f64())
     .bind::<diesel::sql_types::Double, _>(KEEP.as_seconds_f64())
-    .execute(&mut conn)
-    .await;
-    let claimed = match claimed {
-        Ok(n) => n == 1,
+    .get_result::<Claim>(&mut conn)
+    .await
+    .optional();
+    let claim = match claimed {
+        Ok(claim) => claim,
         Err(e) => return Ok(problem(req, e.into())),
     };
 
-    if !claimed {
+    let Some(Claim { lease_until }) = claim else {
         let stored = keys::table
             .filter(keys::account_id.eq(account))
             .filter(keys::key_hash.eq(&key_hash))
@@ -179,17 +185,20 @@ pub async fn idempotency(
         let (Some(status), Some(sealed)) = (status, sealed) else {
             return Ok(problem(req, ApiError::new(ErrorCode::IdempotencyKeyInUse)));
         };
-        let checks: Vec<Check> = serde_json::from_value(checks).unwrap_or_default();
+        // Fail closed: checks that cannot be read are not skipped.
+        let Ok(checks) = serde_json::from_value::<Vec<Check>>(checks) else {
+            tracing::warn!(
+                request_id = crate::http::request_id::current(),
+                "stored authorization checks unreadable; replay refused"
+            );
+            return Ok(problem(req, cannot_replay()));
+        };
         if let Err(e) = recheck(&mut conn, &user, &checks).await {
             return Ok(problem(req, e));
         }
-        let Some(packed) = state.sealer.open(SEAL_PURPOSE, key.as_bytes(), &sealed) else {
+        let Some(packed) = state.sealer.open(SEAL_PURPOSE, &seal_secret, &sealed) else {
             // Sealed under a server secret no longer configured.
-            return Ok(problem(
-                req,
-                ApiError::new(ErrorCode::IdempotencyKeyInUse)
-                    .with_detail("the first response can no longer be replayed; use a new key"),
-            ));
+            return Ok(problem(req, cannot_replay()));
         };
         let Some((headers, body)) = unpack(&packed) else {
             return Ok(problem(
@@ -211,12 +220,57 @@ pub async fn idempotency(
         }
         res.insert_header(("idempotent-replayed", "true"));
         return Ok(req.into_response(res.body(body.to_vec())));
-    }
+    };
 
     // No connection is held while the handler runs: it needs its own.
     drop(conn);
-    let (res, checks) = access::recording(next.call(req)).await;
-    let res = res?;
+    // Spawned, so a client that disconnects mid-request cannot cancel the handler after it
+    // committed but before its response is recorded: the retry then replays it.
+    let request_id = crate::http::request_id::current().unwrap_or_default();
+    let span = tracing::Span::current();
+    let handled = actix_web::rt::spawn(tracing::Instrument::instrument(
+        crate::http::request_id::scope(request_id, async move {
+            let (res, checks) = access::recording(next.call(req)).await;
+            record(
+                res?,
+                checks,
+                &state,
+                account,
+                &key_hash,
+                lease_until,
+                &seal_secret,
+            )
+            .await
+        }),
+        span,
+    ));
+    handled
+        .await
+        .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
+}
+
+fn cannot_replay() -> ApiError {
+    ApiError::new(ErrorCode::IdempotencyKeyInUse)
+        .with_detail("the first response can no longer be replayed; use a new key")
+}
+
+#[derive(diesel::QueryableByName)]
+struct Claim {
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    lease_until: time::OffsetDateTime,
+}
+
+/// Keeps a successful response (sealed) for replay, or frees the key after a failure; only
+/// while this request still holds the claim it made.
+async fn record<B: MessageBody>(
+    res: ServiceResponse<B>,
+    checks: Vec<Check>,
+    state: &AppState,
+    account: uuid::Uuid,
+    key_hash: &[u8],
+    lease_until: time::OffsetDateTime,
+    seal_secret: &[u8],
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let (http_req, res) = res.into_parts();
     let status = res.status();
     let headers: serde_json::Map<String, serde_json::Value> = REPLAYED
@@ -235,31 +289,42 @@ pub async fn idempotency(
         .map_err(|e| ApiError::internal(e.into().to_string()))?;
     let remember = async {
         let mut conn = state.conn().await.map_err(|e| e.to_string())?;
-        let sealed = status
+        let kept = status
             .is_success()
             .then(|| {
                 let packed = pack(&serde_json::Value::Object(headers), &bytes);
-                state.sealer.seal(SEAL_PURPOSE, key.as_bytes(), &packed)
+                let sealed = state.sealer.seal(SEAL_PURPOSE, seal_secret, &packed)?;
+                let checks = serde_json::to_value(&checks).ok()?;
+                Some((sealed, checks))
             })
             .flatten();
-        match sealed {
-            Some(sealed) => {
+        match kept {
+            Some((sealed, checks)) => {
                 sql_query(
                     "UPDATE idempotency_keys SET status = $3, sealed = $4, checks = $5 \
-                 WHERE account_id = $1 AND key_hash = $2",
+                     WHERE account_id = $1 AND key_hash = $2 AND status IS NULL \
+                       AND lease_until = $6",
                 )
                 .bind::<SqlUuid, _>(account)
-                .bind::<Bytea, _>(&key_hash)
+                .bind::<Bytea, _>(key_hash)
                 .bind::<diesel::sql_types::Integer, _>(i32::from(status.as_u16()))
                 .bind::<Nullable<Bytea>, _>(Some(sealed))
-                .bind::<Jsonb, _>(serde_json::to_value(&checks).unwrap_or_default())
+                .bind::<Jsonb, _>(checks)
+                .bind::<diesel::sql_types::Timestamptz, _>(lease_until)
                 .execute(&mut conn)
                 .await
             }
             None => {
-                diesel::delete(keys::table.find((account, &key_hash)))
-                    .execute(&mut conn)
-                    .await
+                sql_query(
+                    "DELETE FROM idempotency_keys \
+                     WHERE account_id = $1 AND key_hash = $2 AND status IS NULL \
+                       AND lease_until = $3",
+                )
+                .bind::<SqlUuid, _>(account)
+                .bind::<Bytea, _>(key_hash)
+                .bind::<diesel::sql_types::Timestamptz, _>(lease_until)
+                .execute(&mut conn)
+                .await
             }
         }
         .map_err(|e| e.to_string())

@@ -46,6 +46,7 @@ pub async fn accept(
         password,
     } = body.into_inner();
     let code = code.expose_secret().to_owned();
+    let code_for_refund = code.clone();
     let address_key = throttle::caller(&req, &state.config);
     let invitation = {
         let mut conn = state.conn().await?;
@@ -104,7 +105,14 @@ pub async fn accept(
                 Ok::<_, ApiError>(account)
             })
         .await?;
-    throttle::succeeded(&mut conn, None, address_key.as_ref()).await?;
+    let limits = &state.config.login_throttle;
+    throttle::succeeded(
+        &mut conn,
+        limits.window,
+        &throttle::code(&crate::auth::codes::code_hash(&code_for_refund), limits),
+        address_key.as_ref(),
+    )
+    .await?;
     let tokens = crate::sessions::sign_in(&state, &mut conn, AccountId(account.id)).await?;
     Ok(HttpResponse::Created().json(AcceptedInvitation {
         account: crate::accounts::types::StaffMember::full(account),

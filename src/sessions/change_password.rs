@@ -47,8 +47,8 @@ pub async fn change_password(
     let limits = &state.config.login_throttle;
     // The same key as sign-in, so guesses here and there share one limit.
     let key = match &account.email {
-        Some(email) => throttle::account(email, limits),
-        None => throttle::account(&account.id.to_string(), limits),
+        Some(email) => throttle::email(email, limits),
+        None => throttle::account_id(user.account_id, limits),
     };
     {
         let mut conn = state.conn().await?;
@@ -70,7 +70,7 @@ pub async fn change_password(
     {
         // The current password is proven: a weak new one is not a guess.
         let mut conn = state.conn().await?;
-        throttle::succeeded(&mut conn, Some(&key), None).await?;
+        throttle::succeeded(&mut conn, limits.window, &key, None).await?;
     }
     let hash = state
         .passwords

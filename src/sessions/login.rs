@@ -35,7 +35,7 @@ pub async fn login(
     let LoginRequest { email, password } = body.into_inner();
     let email = accounts::normalise_email(&email);
     let limits = &state.config.login_throttle;
-    let account_key = throttle::account(&email, limits);
+    let account_key = throttle::email(&email, limits);
     let address_key = throttle::caller(&req, &state.config);
 
     let account = {
@@ -57,7 +57,8 @@ pub async fn login(
     match account {
         Some(account) if verified && account.deactivated_at.is_none() => {
             let mut conn = state.conn().await?;
-            throttle::succeeded(&mut conn, Some(&account_key), address_key.as_ref()).await?;
+            throttle::succeeded(&mut conn, limits.window, &account_key, address_key.as_ref())
+                .await?;
             let tokens =
                 crate::sessions::sign_in(&state, &mut conn, crate::ids::AccountId(account.id))
                     .await?;

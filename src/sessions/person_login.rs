@@ -49,7 +49,7 @@ pub async fn person_login(
         else {
             return Err(ApiError::new(ErrorCode::InvalidCredentials));
         };
-        let account_key = throttle::account(&account.0.to_string(), limits);
+        let account_key = throttle::account_id(account, limits);
         throttle::attempt(&mut conn, limits.window, &[&account_key]).await?;
         let account = accounts::own(&mut conn, account)
             .await?
@@ -63,7 +63,8 @@ pub async fn person_login(
     match account {
         Some(account) if verified && account.deactivated_at.is_none() => {
             let mut conn = state.conn().await?;
-            throttle::succeeded(&mut conn, Some(&account_key), address_key.as_ref()).await?;
+            throttle::succeeded(&mut conn, limits.window, &account_key, address_key.as_ref())
+                .await?;
             Ok(web::Json(
                 crate::sessions::sign_in(&state, &mut conn, crate::ids::AccountId(account.id))
                     .await?,

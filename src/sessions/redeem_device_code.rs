@@ -47,6 +47,7 @@ pub async fn redeem_device_code(
     let RedeemDeviceCode { code, secret } = body.into_inner();
     let address_key = throttle::caller(&req, &state.config);
     let code_hash = codes::code_hash(code.expose_secret());
+    let code_hash_for_refund = code_hash.clone();
     {
         let mut conn = state.conn().await?;
         if let Some(key) = &address_key {
@@ -115,7 +116,14 @@ pub async fn redeem_device_code(
             Ok((account, row.id, device_key))
         })
         .await?;
-    throttle::succeeded(&mut conn, None, address_key.as_ref()).await?;
+    let limits = &state.config.login_throttle;
+    throttle::succeeded(
+        &mut conn,
+        limits.window,
+        &throttle::code(&code_hash_for_refund, limits),
+        address_key.as_ref(),
+    )
+    .await?;
     let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
     Ok(HttpResponse::Created().json(PersonSignedIn {
         account_id: account.0,

@@ -28,16 +28,30 @@ pub struct Key {
     limit: i32,
 }
 
-/// The key of one account (or of one sign-in name: an email, a device).
-pub fn account(name: &str, limits: &LoginThrottleConfig) -> Key {
+fn hashed(kind: &str, name: &str, limit: i32) -> Key {
     let hex: String = Sha256::digest(name.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     Key {
-        key: format!("account:{hex}"),
-        limit: limits.max_failures_per_account,
+        key: format!("{kind}:{hex}"),
+        limit,
     }
+}
+
+/// The key of the account signing in with `email` (known or not).
+pub fn email(email: &str, limits: &LoginThrottleConfig) -> Key {
+    hashed("email", email, limits.max_failures_per_account)
+}
+
+/// The key of an account without an email (a supported person), by its id. Its own kind, so
+/// that nobody can fill it by "signing in" with the id as an email.
+pub fn account_id(account: crate::ids::AccountId, limits: &LoginThrottleConfig) -> Key {
+    hashed(
+        "account",
+        &account.0.to_string(),
+        limits.max_failures_per_account,
+    )
 }
 
 /// The key of a client address: IPv4 as is, IPv6 by its /64.
@@ -115,24 +129,49 @@ pub async fn attempt(
     }
 }
 
-/// After a successful check: forgets the account's failures and gives the address back the
-/// attempt it used.
+/// The key of a code (invitation, device code) that was redeemed: only used to give its
+/// address the attempt back once.
+pub fn code(code_hash: &[u8], limits: &LoginThrottleConfig) -> Key {
+    let hex: String = code_hash.iter().map(|b| format!("{b:02x}")).collect();
+    Key {
+        key: format!("code:{hex}"),
+        limit: limits.max_failures_per_account,
+    }
+}
+
+/// After a successful check: forgets the credential's failures and gives the address back the
+/// attempt it used — once per credential, address and window, so that an attacker who holds
+/// one account cannot sign in to it between guesses to keep the address's count down.
 pub async fn succeeded(
     conn: &mut AsyncPgConnection,
-    account: Option<&Key>,
+    window: Duration,
+    credential: &Key,
     address: Option<&Key>,
 ) -> ApiResult<()> {
-    if let Some(account) = account {
-        sql_query("DELETE FROM login_throttles WHERE key = $1")
-            .bind::<Text, _>(&account.key)
-            .execute(conn)
-            .await?;
-    }
+    sql_query("DELETE FROM login_throttles WHERE key = $1")
+        .bind::<Text, _>(&credential.key)
+        .execute(conn)
+        .await?;
     if let Some(address) = address {
-        sql_query("UPDATE login_throttles SET failures = greatest(failures - 1, 0) WHERE key = $1")
-            .bind::<Text, _>(&address.key)
-            .execute(conn)
-            .await?;
+        let refund = format!("refund:{}:{}", credential.key, address.key);
+        sql_query(
+            "WITH r AS ( \
+               INSERT INTO login_throttles AS t (key, failures, window_started_at) \
+               VALUES ($1, 1, now()) \
+               ON CONFLICT (key) DO UPDATE SET \
+                 failures = CASE WHEN t.window_started_at <= now() - make_interval(secs => $3) \
+                            THEN 1 ELSE t.failures + 1 END, \
+                 window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => $3) \
+                            THEN now() ELSE t.window_started_at END \
+               RETURNING failures) \
+             UPDATE login_throttles SET failures = greatest(failures - 1, 0) \
+             WHERE key = $2 AND (SELECT failures FROM r) = 1",
+        )
+        .bind::<Text, _>(&refund)
+        .bind::<Text, _>(&address.key)
+        .bind::<Double, _>(window.as_secs_f64())
+        .execute(conn)
+        .await?;
     }
     Ok(())
 }

@@ -62,6 +62,12 @@ async fn expired_rows_go_and_live_ones_stay() {
     assert_eq!(purged.invitations, 1, "{purged:?}");
     assert_eq!(purged.device_codes, 1, "{purged:?}");
     assert_eq!(purged.idempotency_keys, 1, "{purged:?}");
+    // The ended sessions' refresh tokens went with them; live ones stay.
+    assert_eq!(
+        count(&app, &format!("SELECT count(*) AS n FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE s.account_id IN ('{}', '{}')", ended.id, revoked.id)).await,
+        0
+    );
+    assert!(count(&app, "SELECT count(*) AS n FROM refresh_tokens").await >= 2);
     assert_eq!(
         count(
             &app,

@@ -116,6 +116,21 @@ async fn a_control_character_in_any_text_field_of_any_write_is_a_400() {
         }
     }
     assert!(cases > 100, "only {cases} cases were generated");
+    // Every spelling of JSON the extractor accepts is checked too, even before sign-in.
+    for content_type in [
+        "Application/JSON",
+        "text/json",
+        "application/vnd.camau+json; charset=utf-8",
+    ] {
+        app.post("/v1/auth/login")
+            .raw(
+                content_type,
+                r#"{"email":"a\u0000@example.org","password":"x"}"#,
+            )
+            .send()
+            .await
+            .problem(400, "validation_failed");
+    }
 }
 
 #[actix_web::test]

@@ -405,6 +405,30 @@ async fn a_spent_refresh_token_outside_the_grace_window_revokes_the_session() {
 }
 
 #[actix_web::test]
+async fn a_retry_after_the_grace_window_revokes_the_session() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    let refresh = |token: &str| {
+        app.post("/v1/auth/refresh")
+            .json(&json!({ "refresh_token": token }))
+    };
+    refresh(&mentor.refresh_token).send().await.expect(200);
+    // Spent 31 seconds ago, with the default 30-second grace window.
+    app.sql("UPDATE refresh_tokens SET used_at = now() - interval '31 seconds' WHERE used_at IS NOT NULL")
+        .await;
+    refresh(&mentor.refresh_token)
+        .send()
+        .await
+        .problem(401, "invalid_refresh_token");
+    app.get("/v1/me")
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[actix_web::test]
 async fn parallel_refreshes_of_one_token_get_one_successor() {
     let app = TestApp::new().await;
     let org = app.provider().await;

@@ -47,9 +47,10 @@ async fn fifty_parallel_wrong_passwords_get_at_most_the_limit_of_checks() {
             .send()
     }))
     .await;
+    // Exactly the limit: counted atomically, neither more nor fewer than allowed.
     let (checked, throttled) = tally(&results, 401);
-    assert!(checked <= LIMIT, "{checked} passwords were checked");
-    assert_eq!(throttled, 50 - checked);
+    assert_eq!(checked, LIMIT, "{checked} passwords were checked");
+    assert_eq!(throttled, 50 - LIMIT);
     // The right password is refused too until the window ends.
     app.login(&mentor.email, crate::support::PASSWORD)
         .await
@@ -68,7 +69,7 @@ async fn fifty_addresses_in_one_ipv6_64_count_as_one() {
     }))
     .await;
     let (checked, _) = tally(&results, 401);
-    assert!(checked <= LIMIT, "{checked} attempts were checked");
+    assert_eq!(checked, LIMIT, "{checked} attempts were checked");
     // Another /64 is its own address.
     app.post("/v1/auth/login")
         .peer("[2001:db8:7:a::1]:4000")
@@ -115,7 +116,7 @@ async fn fifty_parallel_wrong_pins_get_at_most_the_limit_of_checks() {
     }))
     .await;
     let (checked, _) = tally(&results, 401);
-    assert!(checked <= LIMIT, "{checked} PINs were checked");
+    assert_eq!(checked, LIMIT, "{checked} PINs were checked");
     app.post("/v1/auth/person-login")
         .peer("198.51.100.99:4000")
         .json(&json!({ "device_key": device_key, "secret": "480137" }))
@@ -154,7 +155,7 @@ async fn fifty_parallel_wrong_codes_get_at_most_the_limit_of_lookups() {
         }))
         .await;
         let (checked, _) = tally(&results, refused);
-        assert!(checked <= LIMIT, "{path}: {checked} codes were checked");
+        assert_eq!(checked, LIMIT, "{path}: {checked} codes were checked");
     }
 }
 
@@ -220,8 +221,15 @@ async fn circle_invitation_acceptance_answers_every_failure_alike() {
     )
     .await
     .problem(401, "invalid_credentials");
+    // A staff member's email with a valid code: the same again, so a code holder cannot
+    // learn that the email is staff.
+    let staff = app.admin(&org).await;
+    let staff_email = attempt(&code, &staff.email, "Some-long-passphrase-1", "192.0.2.4:1")
+        .await
+        .problem(401, "invalid_credentials");
     assert_eq!(strip(wrong_code.clone()), strip(wrong_password));
-    assert_eq!(strip(wrong_code), strip(unknown_email));
+    assert_eq!(strip(wrong_code.clone()), strip(unknown_email));
+    assert_eq!(strip(wrong_code), strip(staff_email));
 
     // Password guesses against one supporter are counted like sign-in, from any address: two
     // were made above.
@@ -271,4 +279,69 @@ async fn two_parallel_acceptances_of_one_invitation_make_one_account() {
     for r in results.iter().filter(|r| r.status.as_u16() != 201) {
         r.problem(409, "invitation_invalid");
     }
+}
+
+#[actix_web::test]
+async fn a_persons_account_id_used_as_an_email_does_not_lock_their_pin() {
+    let app = strict_app().await;
+    let (person, device_key) = person_with_pin(&app).await;
+    let account: String = {
+        let res = app
+            .post("/v1/auth/person-login")
+            .peer("203.0.113.201:4000")
+            .json(&json!({ "device_key": device_key, "secret": "480137" }))
+            .send()
+            .await
+            .expect(200);
+        let token = res["access_token"].as_str().unwrap().to_owned();
+        let me = app.get("/v1/me").bearer(&token).send().await.expect(200);
+        assert_eq!(me["account"]["role"], "person", "{person}");
+        me["account"]["id"].as_str().unwrap().to_owned()
+    };
+    // Someone who saw the account id "signs in" with it as an email, from many addresses.
+    for i in 0..(LIMIT * 2) {
+        let res = app
+            .post("/v1/auth/login")
+            .peer(&format!("198.51.100.{}:4000", i + 1))
+            .json(&json!({ "email": account, "password": "Wrong-guess-xyzzy-1" }))
+            .send()
+            .await;
+        assert!(matches!(res.status.as_u16(), 401 | 429));
+    }
+    // The person's own sign-in is untouched.
+    app.post("/v1/auth/person-login")
+        .peer("203.0.113.202:4000")
+        .json(&json!({ "device_key": device_key, "secret": "480137" }))
+        .send()
+        .await
+        .expect(200);
+}
+
+#[actix_web::test]
+async fn signing_in_to_ones_own_account_refunds_the_address_once_per_window() {
+    let app = strict_app().await;
+    let org = app.provider().await;
+    let own = app.account(Some(&org), Role::Mentor).await;
+    let from = "198.51.100.77:4000";
+    let guess = |i: usize| {
+        app.post("/v1/auth/login")
+            .peer(from)
+            .json(&json!({ "email": format!("victim-{i}@example.org"), "password": "Wrong-guess-xyzzy-1" }))
+            .send()
+    };
+    let own_login = || {
+        app.post("/v1/auth/login")
+            .peer(from)
+            .json(&json!({ "email": own.email, "password": crate::support::PASSWORD }))
+            .send()
+    };
+    // guess, own, guess, own: only the first own sign-in gives an attempt back.
+    guess(0).await.problem(401, "invalid_credentials");
+    own_login().await.expect(200);
+    guess(1).await.problem(401, "invalid_credentials");
+    own_login().await.expect(200);
+    guess(2).await.problem(401, "invalid_credentials");
+    // Counted so far: 5 attempts, 1 refunded = 4; one more reaches the limit, then refused.
+    guess(3).await.problem(401, "invalid_credentials");
+    guess(4).await.problem(429, "too_many_attempts");
 }
