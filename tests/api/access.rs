@@ -707,3 +707,130 @@ fn every_endpoint_of_the_api_has_a_row() {
         rows.len() * ACTORS.len()
     );
 }
+
+/// A signed-in supporter in P's circle holding exactly `grants` (column names of
+/// circle_members).
+async fn supporter_with(app: &TestApp, w: &World, grants: &[&str]) -> Actor {
+    let (member, actor) = app.supporter(&w.p, &w.o, false).await;
+    for grant in grants {
+        app.sql(&format!(
+            "UPDATE circle_members SET {grant} = true WHERE id = '{member}'"
+        ))
+        .await;
+    }
+    actor
+}
+
+/// Supporters holding exactly one grant each (and the pairs suggestions and progress need): an endpoint
+/// checking the wrong grant fails here, and a 2xx answer must hold nothing the grant does not
+/// cover.
+#[actix_web::test]
+async fn each_grant_opens_exactly_its_own_part_of_the_record() {
+    const GRANTS: [&[&str]; 8] = [
+        &["can_see_profile"],
+        &["can_see_goals"],
+        &["can_see_stories"],
+        &["can_see_reviews"],
+        &["can_encourage"],
+        &["can_contribute"],
+        &["can_see_goals", "can_contribute"],
+        &["can_see_goals", "can_see_reviews"],
+    ];
+    // What a supporter may do on each person-scoped endpoint: which grants open it (all of
+    // them needed), and "member" for anything every circle member may read.
+    let needs = |method: &str, template: &str| -> Option<&'static [&'static str]> {
+        match (method, template) {
+            ("GET", "/v1/people/{person_id}") | ("GET", "/v1/people/{person_id}/circle") => {
+                Some(&[])
+            }
+            ("GET", "/v1/people/{person_id}/profile") => Some(&["can_see_profile"]),
+            (
+                "GET",
+                "/v1/people/{person_id}/goals"
+                | "/v1/goals/{goal_id}"
+                | "/v1/goals/{goal_id}/actions",
+            ) => Some(&["can_see_goals"]),
+            // Progress is the review ratings of a goal: both grants.
+            ("GET", "/v1/goals/{goal_id}/progress") => Some(&["can_see_goals", "can_see_reviews"]),
+            ("POST", "/v1/goals/{goal_id}/actions") => Some(&["can_see_goals", "can_contribute"]),
+            ("GET", "/v1/people/{person_id}/reviews" | "/v1/reviews/{review_id}") => {
+                Some(&["can_see_reviews"])
+            }
+            _ => None, // never for a supporter
+        }
+    };
+    let app = TestApp::new().await;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (r, row) in rows().iter().enumerate() {
+        let scoped = [":P", ":G", ":A", ":R", ":C"]
+            .iter()
+            .any(|m| row.path.contains(m));
+        if !scoped {
+            continue;
+        }
+        let w = world(&app).await;
+        for (i, grants) in GRANTS.iter().enumerate() {
+            let actor = supporter_with(&app, &w, grants).await;
+            let t = targets(&app, &w).await;
+            let res = request(
+                &app,
+                &w,
+                &t,
+                row,
+                Some(&actor),
+                &format!("198.19.{r}.{i}:4000"),
+            )
+            .await;
+            let allowed = needs(row.method, row.template)
+                .is_some_and(|need| need.iter().all(|g| grants.contains(g)));
+            let ok = res.status.is_success();
+            checked += 1;
+            if ok != allowed || (!ok && res.status.as_u16() != 403) {
+                failures.push(format!(
+                    "{} {} with {grants:?}: got {}, want {}",
+                    row.method,
+                    row.template,
+                    res.status,
+                    if allowed { "2xx" } else { "403" }
+                ));
+                continue;
+            }
+            let text = res.text();
+            // Never to a supporter, whatever the grant: sensitive fields, staff notes, other
+            // members' contact details, profile history.
+            for never in [
+                "legal_name",
+                "Legal ",
+                "date_of_birth",
+                "service_type",
+                "support_started_on",
+                "Staff-only secret note",
+                "staff_notes",
+                // Another member's contact details (their own membership they may see).
+                "member-secret@example.org",
+            ] {
+                if text.contains(never) {
+                    failures.push(format!(
+                        "{} {} with {grants:?} shows {never}: {text}",
+                        row.method, row.template
+                    ));
+                }
+            }
+            // What a grant covers appears only with it.
+            if ok && !grants.contains(&"can_see_goals") && text.contains("Goal secret title") {
+                failures.push(format!(
+                    "{} {} shows a goal without the goals grant",
+                    row.method, row.template
+                ));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} cases");
+    assert!(
+        failures.is_empty(),
+        "{} grant violations:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
