@@ -55,7 +55,9 @@ pub fn check(body: &[u8]) -> Result<(), ApiError> {
         return Err(ApiError::validation(vec![FieldError {
             field: path,
             code: "control_character",
-            message: "must not contain control characters other than newline and tab".into(),
+            message:
+                "must not contain control characters other than newline, carriage return and tab"
+                    .into(),
         }]));
     }
     Ok(())

@@ -4,10 +4,12 @@
 //! Every attempt is **counted before it is checked**, in one atomic upsert per request, and an
 //! attempt that takes a key over its limit is refused (429 with `Retry-After`) without checking
 //! anything: fifty parallel guesses get at most the limit of checks between them, because the
-//! row lock orders the increments. A success clears the account's key and gives the address
-//! back the attempt it used, so people behind one office address are not locked out by each
-//! other's sign-ins. Account keys are hashed: attempted emails are not stored. IPv6 addresses
-//! count per /64, since one host usually holds a whole /64.
+//! row lock orders the increments. A success clears the credential's key and gives the address
+//! back the attempt it used, once per credential and window, so people behind one office
+//! address are not locked out by each other's sign-ins while repeated sign-ins to one account
+//! still count. Keys name their kind (`email:`, `account:`, `code:`, `address:`) and hash the
+//! name: attempted emails are not stored. IPv6 addresses count per /64, since one host usually
+//! holds a whole /64.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -140,8 +142,8 @@ pub fn code(code_hash: &[u8], limits: &LoginThrottleConfig) -> Key {
 }
 
 /// After a successful check: forgets the credential's failures and gives the address back the
-/// attempt it used — once per credential, address and window, so that an attacker who holds
-/// one account cannot sign in to it between guesses to keep the address's count down.
+/// attempt it used, once per credential, address and window: a colleague's sign-in does not
+/// use up an office's attempts, and signing in to one account again and again still counts.
 pub async fn succeeded(
     conn: &mut AsyncPgConnection,
     window: Duration,

@@ -130,3 +130,53 @@ async fn an_unknown_stored_enum_value_is_an_error_not_a_default() {
         .await
         .problem(500, "internal_error");
 }
+
+/// The database itself refuses a child row whose person belongs to another organisation, and
+/// the API maps such a refusal to 422, not 500.
+#[actix_web::test]
+async fn a_row_crossing_organisations_is_impossible_in_the_database() {
+    use camau::error::{ApiError, ErrorCode};
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let other = app.provider().await;
+    let person = app.person(&org).await;
+    let author = app.admin(&other).await;
+    let mut conn = app.shared.state.conn().await.unwrap();
+    let refused = diesel::sql_query(format!(
+        "INSERT INTO goals (id, person_id, organisation_id, title, lang, status, scale_id, author_account_id) \
+         VALUES (gen_random_uuid(), '{}', '{}', 'Crossing', 'en', 'active', \
+                 '01937a00-0000-7000-8000-000000000001', '{}')",
+        person.id, other.id, author.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap_err();
+    assert_eq!(ApiError::from(refused).code, ErrorCode::InvalidReference);
+    // A mentor of another organisation cannot be assigned, even by SQL.
+    let refused = diesel::sql_query(format!(
+        "INSERT INTO mentor_assignments (person_id, mentor_id, organisation_id) VALUES ('{}', '{}', '{}')",
+        person.id, author.id, org.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap_err();
+    assert_eq!(ApiError::from(refused).code, ErrorCode::InvalidReference);
+}
+
+/// Pooled connections carry the configured guards.
+#[actix_web::test]
+async fn pooled_connections_time_out_long_statements() {
+    use camau::error::{ApiError, ErrorCode};
+    let app = TestApp::with_env(
+        crate::support::TestEnv::default().set("CAMAU_DB_STATEMENT_TIMEOUT_MS", "200"),
+    )
+    .await;
+    let mut conn = app.shared.state.conn().await.unwrap();
+    let cancelled = diesel::sql_query("SELECT pg_sleep(2)")
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    let e = ApiError::from(cancelled);
+    assert_eq!(e.code, ErrorCode::ServiceUnavailable);
+    assert!(e.retry_after_secs.is_some());
+}
