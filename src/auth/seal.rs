@@ -47,27 +47,21 @@ impl Sealer {
         Some(out)
     }
 
-    /// A keyed fingerprint of `data` (HMAC-SHA256 under a key derived from the sealing secret
-    /// and `purpose`): stored where a plain hash of something short or guessable could be
-    /// reversed by someone holding only the database.
-    pub fn fingerprint(&self, purpose: &[u8], data: &[&[u8]]) -> Vec<u8> {
-        let secret = self
+    /// Keyed fingerprints of `data` (HMAC-SHA256 under a key derived from a server secret and
+    /// `purpose`), stored where a plain hash of something short or guessable could be
+    /// reversed by someone holding only the database. One per configured secret, the current
+    /// one first: what was stored before a rotation is still found while the old secret is
+    /// listed.
+    pub fn fingerprints(&self, purpose: &[u8], data: &[&[u8]]) -> Vec<Vec<u8>> {
+        let mut all: Vec<Vec<u8>> = self
             .secrets
-            .first()
-            .map_or(&b""[..], |s| s.expose_secret().as_bytes());
-        let prk = Salt::new(HKDF_SHA256, SALT).extract(secret);
-        let mut key = [0u8; 32];
-        let info = [b"fingerprint\0", purpose];
-        let _ = prk
-            .expand(&info, HKDF_SHA256)
-            .and_then(|okm| okm.fill(&mut key));
-        let key = hmac::Key::new(hmac::HMAC_SHA256, &key);
-        let mut ctx = hmac::Context::with_key(&key);
-        for part in data {
-            ctx.update(&(part.len() as u64).to_be_bytes());
-            ctx.update(part);
+            .iter()
+            .map(|s| fingerprint_with(s.expose_secret().as_bytes(), purpose, data))
+            .collect();
+        if all.is_empty() {
+            all.push(fingerprint_with(b"", purpose, data));
         }
-        ctx.sign().as_ref().to_vec()
+        all
     }
 
     /// The plaintext, or `None` when no configured secret opens it (or it was altered).
@@ -83,6 +77,22 @@ impl Sealer {
             Some(plain.to_vec())
         })
     }
+}
+
+fn fingerprint_with(secret: &[u8], purpose: &[u8], data: &[&[u8]]) -> Vec<u8> {
+    let prk = Salt::new(HKDF_SHA256, SALT).extract(secret);
+    let mut key = [0u8; 32];
+    let info = [b"fingerprint\0", purpose];
+    let _ = prk
+        .expand(&info, HKDF_SHA256)
+        .and_then(|okm| okm.fill(&mut key));
+    let key = hmac::Key::new(hmac::HMAC_SHA256, &key);
+    let mut ctx = hmac::Context::with_key(&key);
+    for part in data {
+        ctx.update(&(part.len() as u64).to_be_bytes());
+        ctx.update(part);
+    }
+    ctx.sign().as_ref().to_vec()
 }
 
 #[cfg(test)]
@@ -115,19 +125,22 @@ mod tests {
                 .open(b"idempotency", b"client-key", &sealed)
                 .is_some()
         );
-        let f = s.fingerprint(b"key", &[b"retry-1"]);
-        assert_eq!(f, s.fingerprint(b"key", &[b"retry-1"]));
-        assert_ne!(f, s.fingerprint(b"key", &[b"retry-2"]));
-        assert_ne!(f, s.fingerprint(b"other", &[b"retry-1"]));
+        let f =
+            |s: &Sealer, purpose: &[u8], data: &[&[u8]]| s.fingerprints(purpose, data)[0].clone();
+        let one = f(&s, b"key", &[b"retry-1"]);
+        assert_eq!(one, f(&s, b"key", &[b"retry-1"]));
+        assert_ne!(one, f(&s, b"key", &[b"retry-2"]));
+        assert_ne!(one, f(&s, b"other", &[b"retry-1"]));
         assert_ne!(
-            f,
-            sealer(&["another-server-secret"]).fingerprint(b"key", &[b"retry-1"])
+            one,
+            f(&sealer(&["another-server-secret"]), b"key", &[b"retry-1"])
         );
         // Parts are length-prefixed: ("ab", "c") is not ("a", "bc").
-        assert_ne!(
-            s.fingerprint(b"k", &[b"ab", b"c"]),
-            s.fingerprint(b"k", &[b"a", b"bc"])
-        );
+        assert_ne!(f(&s, b"k", &[b"ab", b"c"]), f(&s, b"k", &[b"a", b"bc"]));
+        // After rotation the old fingerprint is still among them, second.
+        let all = rotated.fingerprints(b"key", &[b"retry-1"]);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1], one);
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
         assert_eq!(s.open(b"idempotency", b"client-key", &tampered), None);

@@ -14,14 +14,20 @@ fn trusted(ip: &IpAddr, proxies: &[IpNet]) -> bool {
 }
 
 pub fn address(req: &HttpRequest, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
+    // IPv4 peers of a dual-stack listener arrive as ::ffff:a.b.c.d.
+    let peer = req.peer_addr()?.ip().to_canonical();
     if !trusted(&peer, trusted_proxies) {
         return Some(peer);
     }
+    // Read leniently: a proxy appends the real address to whatever the client sent, so a
+    // header value with a stray non-ASCII byte must still yield the entries on its right.
     let forwarded = req
         .headers()
         .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect::<Vec<_>>();
+    let forwarded = forwarded
+        .iter()
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect::<Vec<_>>();
@@ -32,7 +38,7 @@ pub fn address(req: &HttpRequest, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
             .parse::<IpAddr>()
             .ok()
             .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()));
-        match ip {
+        match ip.map(|ip| ip.to_canonical()) {
             Some(ip) if trusted(&ip, trusted_proxies) => continue,
             Some(ip) => return Some(ip),
             None => return Some(peer),
@@ -93,6 +99,18 @@ mod tests {
         assert_eq!(
             address(&req("10.1.2.3:1", Some("198.51.100.7, unknown")), &[range]),
             ip("10.1.2.3")
+        );
+        // A client's junk bytes do not hide the address the proxy appended after them.
+        let mut r = TestRequest::default().peer_addr("10.1.2.3:1".parse().unwrap());
+        r = r.insert_header((
+            "x-forwarded-for",
+            actix_web::http::header::HeaderValue::from_bytes(b"\xff\xfe, 203.0.113.9").unwrap(),
+        ));
+        assert_eq!(address(&r.to_http_request(), &[range]), ip("203.0.113.9"));
+        // A dual-stack peer address matches an IPv4 range.
+        assert_eq!(
+            address(&req("[::ffff:10.1.2.3]:1", Some("203.0.113.5")), &[range]),
+            ip("203.0.113.5")
         );
         let v6: IpNet = "2001:db8::/32".parse().unwrap();
         assert_eq!(

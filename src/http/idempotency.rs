@@ -119,11 +119,13 @@ pub async fn idempotency(
     };
     let account = user.account_id.0;
     // Keyed fingerprints: a guessable key or a short body cannot be found from the database
-    // alone by hashing guesses.
-    let key_hash = state
+    // alone by hashing guesses. One per configured server secret, the current one first, so
+    // a retry across a key rotation still finds its first response.
+    let key_hashes = state
         .sealer
-        .fingerprint(b"idempotency key", &[account.as_bytes(), key.as_bytes()]);
-    let request_hash = state.sealer.fingerprint(
+        .fingerprints(b"idempotency key", &[account.as_bytes(), key.as_bytes()]);
+    let key_hash = key_hashes[0].clone();
+    let request_hashes = state.sealer.fingerprints(
         b"idempotent request",
         &[
             key.as_bytes(),
@@ -140,10 +142,14 @@ pub async fn idempotency(
         Ok(conn) => conn,
         Err(e) => return Ok(problem(req, e)),
     };
-    // Claims the key when it is new, its lease ran out, or its response is past keeping.
+    // Claims the key when it is new (also under the older secrets' fingerprints), its lease
+    // ran out, or its response is past keeping.
     let claimed = sql_query(
         "INSERT INTO idempotency_keys AS k (account_id, key_hash, request_hash, lease_until) \
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4)) \
+         SELECT $1, $2, $3, now() + make_interval(secs => $4) \
+         WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys o WHERE o.account_id = $1 \
+                           AND o.key_hash = ANY($6) \
+                           AND o.created_at >= now() - make_interval(secs => $5)) \
          ON CONFLICT (account_id, key_hash) DO UPDATE SET \
            request_hash = excluded.request_hash, lease_until = excluded.lease_until, \
            status = NULL, sealed = NULL, checks = '[]'::jsonb, created_at = now() \
@@ -153,9 +159,10 @@ pub async fn idempotency(
     )
     .bind::<SqlUuid, _>(account)
     .bind::<Bytea, _>(&key_hash)
-    .bind::<Bytea, _>(&request_hash)
+    .bind::<Bytea, _>(&request_hashes[0])
     .bind::<diesel::sql_types::Double, _>(LEASE.as_seconds_f64())
     .bind::<diesel::sql_types::Double, _>(KEEP.as_seconds_f64())
+    .bind::<diesel::sql_types::Array<Bytea>, _>(&key_hashes[1..])
     .get_result::<Claim>(&mut conn)
     .await
     .optional();
@@ -167,7 +174,8 @@ pub async fn idempotency(
     let Some(Claim { lease_until }) = claim else {
         let stored = keys::table
             .filter(keys::account_id.eq(account))
-            .filter(keys::key_hash.eq(&key_hash))
+            .filter(keys::key_hash.eq_any(&key_hashes))
+            .order(keys::created_at.desc())
             .select((keys::request_hash, keys::status, keys::sealed, keys::checks))
             .first::<(Vec<u8>, Option<i32>, Option<Vec<u8>>, serde_json::Value)>(&mut conn)
             .await
@@ -179,7 +187,7 @@ pub async fn idempotency(
             }
             Ok(Some(row)) => row,
         };
-        if hash != request_hash {
+        if !request_hashes.contains(&hash) {
             return Ok(problem(req, ApiError::new(ErrorCode::IdempotencyKeyReused)));
         }
         let (Some(status), Some(sealed)) = (status, sealed) else {
@@ -229,24 +237,34 @@ pub async fn idempotency(
     let request_id = crate::http::request_id::current().unwrap_or_default();
     let span = tracing::Span::current();
     let handled = actix_web::rt::spawn(tracing::Instrument::instrument(
-        crate::http::request_id::scope(request_id, async move {
+        crate::http::request_id::scope(request_id.clone(), async move {
             let (res, checks) = access::recording(next.call(req)).await;
-            record(
-                res?,
-                checks,
-                &state,
-                account,
-                &key_hash,
-                lease_until,
-                &seal_secret,
+            let res = res?.map_into_boxed_body();
+            Ok::<_, Error>(
+                record(
+                    res,
+                    checks,
+                    &state,
+                    account,
+                    &key_hash,
+                    lease_until,
+                    &seal_secret,
+                )
+                .await,
             )
-            .await
         }),
         span,
     ));
-    handled
-        .await
-        .map_err(|e| ApiError::internal(format!("request task failed: {e}")))?
+    match handled.await {
+        Ok(res) => res,
+        // The handler panicked. The request was moved into the task, so no response can be
+        // built here; the log line at least carries the request id. The claim is left to its
+        // lease: the handler may have committed before it failed.
+        Err(e) => {
+            tracing::error!(request_id, error = %e, "request task failed");
+            Err(ApiError::internal(format!("request task failed: {e}")).into())
+        }
+    }
 }
 
 fn cannot_replay() -> ApiError {
@@ -262,15 +280,15 @@ struct Claim {
 
 /// Keeps a successful response (sealed) for replay, or frees the key after a failure; only
 /// while this request still holds the claim it made.
-async fn record<B: MessageBody>(
-    res: ServiceResponse<B>,
+async fn record(
+    res: ServiceResponse<BoxBody>,
     checks: Vec<Check>,
     state: &AppState,
     account: uuid::Uuid,
     key_hash: &[u8],
     lease_until: time::OffsetDateTime,
     seal_secret: &[u8],
-) -> Result<ServiceResponse<BoxBody>, Error> {
+) -> ServiceResponse<BoxBody> {
     let (http_req, res) = res.into_parts();
     let status = res.status();
     let headers: serde_json::Map<String, serde_json::Value> = REPLAYED
@@ -284,13 +302,13 @@ async fn record<B: MessageBody>(
         })
         .collect();
     let (head, body) = res.into_parts();
-    let bytes = actix_web::body::to_bytes(body)
-        .await
-        .map_err(|e| ApiError::internal(e.into().to_string()))?;
+    let (bytes, failed) = match actix_web::body::to_bytes(body).await {
+        Ok(bytes) => (bytes, None),
+        Err(e) => (Bytes::new(), Some(ApiError::internal(e.to_string()))),
+    };
     let remember = async {
         let mut conn = state.conn().await.map_err(|e| e.to_string())?;
-        let kept = status
-            .is_success()
+        let kept = (status.is_success() && failed.is_none())
             .then(|| {
                 let packed = pack(&serde_json::Value::Object(headers), &bytes);
                 let sealed = state.sealer.seal(SEAL_PURPOSE, seal_secret, &packed)?;
@@ -337,10 +355,10 @@ async fn record<B: MessageBody>(
             "could not record the idempotent response"
         );
     }
-    Ok(ServiceResponse::new(
-        http_req,
-        head.set_body(bytes).map_into_boxed_body(),
-    ))
+    match failed {
+        Some(e) => ServiceResponse::new(http_req, e.error_response()),
+        None => ServiceResponse::new(http_req, head.set_body(bytes).map_into_boxed_body()),
+    }
 }
 
 /// Removes responses past keeping.
