@@ -33,7 +33,7 @@ async fn insert_account(
             organisation_id: organisation.map(|o| o.0),
             email: Some(&email),
             name: account.name,
-            role: role.as_str(),
+            role,
             password_hash: hash,
         },
     )
@@ -79,7 +79,7 @@ pub async fn create_organisation(
             NewOrganisation {
                 id: OrganisationId::new().0,
                 name,
-                kind: kind.as_str(),
+                kind,
             },
         )
         .await?;

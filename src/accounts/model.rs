@@ -45,7 +45,7 @@ pub struct NewAccount<'a> {
     pub organisation_id: Option<Uuid>,
     pub email: Option<&'a str>,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
 }
 

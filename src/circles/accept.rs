@@ -123,7 +123,7 @@ pub async fn accept(
                             organisation_id: None,
                             email: Some(&email),
                             name: &name,
-                            role: Role::Supporter.as_str(),
+                            role: Role::Supporter,
                             password_hash: &hash,
                         },
                     )

@@ -77,7 +77,7 @@ pub async fn accept(
                         organisation_id: Some(invitation.organisation_id),
                         email: Some(&invitation.email),
                         name: &name,
-                        role: role.as_str(),
+                        role,
                         password_hash: &hash,
                     },
                 )

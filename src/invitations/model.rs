@@ -63,7 +63,7 @@ pub async fn create(
             invitations::id.eq(id.0),
             invitations::organisation_id.eq(new.organisation.0),
             invitations::email.eq(new.email),
-            invitations::role.eq(new.role.as_str()),
+            invitations::role.eq(new.role),
             invitations::code_hash.eq(codes::code_hash(&code)),
             invitations::invited_by.eq(new.invited_by.map(|a| a.0)),
             invitations::expires_at.eq(expires_at),

@@ -50,7 +50,7 @@ pub async fn create(
                 NewOrganisation {
                     id: OrganisationId::new().0,
                     name: &body.name,
-                    kind: body.kind.as_str(),
+                    kind: body.kind,
                 },
             )
             .await?;

@@ -34,7 +34,7 @@ impl OrganisationRow {
 pub struct NewOrganisation<'a> {
     pub id: Uuid,
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: crate::auth::roles::OrganisationKind,
 }
 
 pub async fn insert(

@@ -91,7 +91,7 @@ pub async fn redeem_device_code(
                             organisation_id: Some(row.organisation_id),
                             email: None,
                             name: &row.preferred_name,
-                            role: Role::Person.as_str(),
+                            role: Role::Person,
                             password_hash: &hash,
                         },
                     )

@@ -122,7 +122,7 @@ impl TestApp {
             camau::organisations::model::NewOrganisation {
                 id: id.0,
                 name: &format!("Org {}", &id.0.simple().to_string()[20..]),
-                kind: kind.as_str(),
+                kind,
             },
         )
         .await
@@ -144,7 +144,7 @@ impl TestApp {
                 organisation_id: org.map(|o| o.id),
                 email: Some(&email),
                 name: &name,
-                role: role.as_str(),
+                role,
                 password_hash: &hash,
             },
         )
