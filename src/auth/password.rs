@@ -27,6 +27,8 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct Passwords {
     jobs: SyncSender<Job>,
     dummy_hash: Arc<str>,
+    /// Jobs accepted onto the hashing threads (hashes, verifications, strength checks).
+    accepted: Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn params() -> Params {
@@ -131,7 +133,14 @@ impl Passwords {
         Ok(Passwords {
             jobs,
             dummy_hash: dummy.into(),
+            accepted: Arc::default(),
         })
+    }
+
+    /// How many jobs the hashing threads have accepted since start: for `/metrics`, and for
+    /// tests that prove an endpoint did no password work.
+    pub fn jobs_accepted(&self) -> u64 {
+        self.accepted.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Queues `f` on a hashing thread at once (refusing with 503 when the queue is full) and
@@ -146,6 +155,10 @@ impl Passwords {
             .try_send(Box::new(move || {
                 let _ = tx.send(f());
             }))
+            .inspect(|()| {
+                self.accepted
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
             .map_err(|e| match e {
                 TrySendError::Full(_) => {
                     tracing::warn!("password hashing queue full: request shed");

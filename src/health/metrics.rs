@@ -50,6 +50,9 @@ pub async fn metrics(
     gauges
         .with_label_values(&["waiting"])
         .set(status.waiting as i64);
+    metrics
+        .password_jobs
+        .set(i64::try_from(state.passwords.jobs_accepted()).unwrap_or(i64::MAX));
     let mut body = Vec::new();
     TextEncoder::new()
         .encode(&metrics.registry.gather(), &mut body)

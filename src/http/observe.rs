@@ -20,6 +20,8 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pub db_pool: IntGaugeVec,
+    /// Jobs the password-hashing threads accepted since start (set when scraped).
+    pub password_jobs: prometheus::IntGauge,
 }
 
 impl Metrics {
@@ -44,11 +46,17 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(db_pool.clone()))?;
+        let password_jobs = prometheus::IntGauge::new(
+            "password_jobs_accepted",
+            "Password hashing, verification and strength-check jobs accepted since start",
+        )?;
+        registry.register(Box::new(password_jobs.clone()))?;
         Ok(Metrics {
             registry,
             requests,
             latency,
             db_pool,
+            password_jobs,
         })
     }
 }

@@ -79,6 +79,7 @@ async fn metrics_count_requests_by_route_template() {
     );
     assert!(text.contains(r#"route="/health/live",status="200""#));
     assert!(text.contains("camau_http_request_duration_seconds_bucket"));
+    assert!(text.contains("camau_password_jobs_accepted "));
     assert!(text.contains(r#"camau_db_pool_connections{state="max"} 4"#));
     assert!(
         !text.contains(&id.to_string()),

@@ -35,7 +35,7 @@ fn tally(results: &[Res], refused: u16) -> (usize, usize) {
 }
 
 #[actix_web::test]
-async fn fifty_parallel_wrong_passwords_get_at_most_the_limit_of_checks() {
+async fn fifty_parallel_wrong_passwords_get_exactly_the_limit_of_checks() {
     let app = strict_app().await;
     let org = app.provider().await;
     let mentor = app.account(Some(&org), Role::Mentor).await;
@@ -105,7 +105,7 @@ async fn person_with_pin(app: &TestApp) -> (uuid::Uuid, String) {
 }
 
 #[actix_web::test]
-async fn fifty_parallel_wrong_pins_get_at_most_the_limit_of_checks() {
+async fn fifty_parallel_wrong_pins_get_exactly_the_limit_of_checks() {
     let app = strict_app().await;
     let (_, device_key) = person_with_pin(&app).await;
     let results = join_all((0..50).map(|i| {
@@ -126,8 +126,9 @@ async fn fifty_parallel_wrong_pins_get_at_most_the_limit_of_checks() {
 }
 
 #[actix_web::test]
-async fn fifty_parallel_wrong_codes_get_at_most_the_limit_of_lookups() {
+async fn fifty_parallel_wrong_codes_get_the_limit_of_lookups_and_no_password_work() {
     let app = strict_app().await;
+    let jobs_before = app.shared.state.passwords.jobs_accepted();
     for (path, body, refused) in [
         (
             "/v1/device-codes/redeem",
@@ -157,6 +158,24 @@ async fn fifty_parallel_wrong_codes_get_at_most_the_limit_of_lookups() {
         let (checked, _) = tally(&results, refused);
         assert_eq!(checked, LIMIT, "{path}: {checked} codes were checked");
     }
+    // A wrong code costs a hash lookup, never password work (no argon2, no zxcvbn).
+    assert_eq!(app.shared.state.passwords.jobs_accepted(), jobs_before);
+    // Nor does an unknown device key at PIN sign-in.
+    app.post("/v1/auth/person-login")
+        .peer("203.0.113.250:4000")
+        .json(&json!({ "device_key": "unknown", "secret": "480137" }))
+        .send()
+        .await
+        .problem(401, "invalid_credentials");
+    assert_eq!(app.shared.state.passwords.jobs_accepted(), jobs_before);
+    // The counter does count: a password checked at sign-in is one job.
+    app.post("/v1/auth/login")
+        .peer("203.0.113.251:4000")
+        .json(&json!({ "email": "nobody@example.org", "password": "Wrong-guess-xyzzy-1" }))
+        .send()
+        .await
+        .problem(401, "invalid_credentials");
+    assert_eq!(app.shared.state.passwords.jobs_accepted(), jobs_before + 1);
 }
 
 #[actix_web::test]
