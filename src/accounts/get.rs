@@ -16,6 +16,7 @@ use crate::ids::AccountId;
 ///
 /// Sends an `ETag` to quote in `If-Match` when updating.
 #[utoipa::path(
+    operation_id = "getStaffMember",
     tag = "staff",
     security(("bearer" = [])),
     params(("account_id" = uuid::Uuid, Path)),

@@ -15,6 +15,7 @@ use crate::ids::OrganisationId;
 ///
 /// Every member of the organisation may list it; mentors and commissioners see names only.
 #[utoipa::path(
+    operation_id = "listStaff",
     tag = "staff",
     security(("bearer" = [])),
     params(("organisation_id" = uuid::Uuid, Path), PageQuery),

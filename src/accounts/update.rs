@@ -24,6 +24,7 @@ use crate::sessions::model::{self as sessions, RevokeReason};
 /// ends every session of the account at once. Admins cannot change or deactivate themselves,
 /// so an organisation is never left without an admin by accident.
 #[utoipa::path(
+    operation_id = "updateStaffMember",
     tag = "staff",
     security(("bearer" = [])),
     params(

@@ -25,6 +25,7 @@ use crate::sessions::throttle;
 /// and a wrong code, a wrong password for an existing supporter and an email that cannot be a
 /// supporter's all answer the same 401, so the endpoint tells nobody which emails have accounts.
 #[utoipa::path(
+    operation_id = "acceptCircleInvitation",
     tag = "circles",
     request_body = AcceptCircleInvitation,
     responses(

@@ -19,6 +19,7 @@ use crate::people::authorize;
 /// The person, or staff who work with them (recorded as acting on the person's behalf in the
 /// audit trail). Grants default to nothing.
 #[utoipa::path(
+    operation_id = "addCircleMember",
     tag = "circles",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

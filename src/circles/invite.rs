@@ -18,6 +18,7 @@ use crate::ids::CircleMemberId;
 /// configured invitation time, to hand to the member. Accepting links a supporter login to
 /// this membership only.
 #[utoipa::path(
+    operation_id = "inviteCircleMember",
     tag = "circles",
     security(("bearer" = [])),
     params(("member_id" = uuid::Uuid, Path)),

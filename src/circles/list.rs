@@ -17,6 +17,7 @@ use crate::people::authorize;
 /// Staff who work with the person and the person see every member; a supporter sees their
 /// own membership only.
 #[utoipa::path(
+    operation_id = "listCircleMembers",
     tag = "circles",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path), PageQuery),

@@ -16,6 +16,7 @@ use crate::ids::CircleMemberId;
 /// The person, or staff who work with them. The supporter loses all access on their very
 /// next request, even with a token that has not expired.
 #[utoipa::path(
+    operation_id = "removeCircleMember",
     tag = "circles",
     security(("bearer" = [])),
     params(("member_id" = uuid::Uuid, Path)),

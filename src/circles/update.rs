@@ -19,6 +19,7 @@ use crate::ids::CircleMemberId;
 /// The person, or staff who work with them. A grant taken away applies to the supporter's
 /// very next request. Needs `If-Match`.
 #[utoipa::path(
+    operation_id = "updateCircleMember",
     tag = "circles",
     security(("bearer" = [])),
     params(("member_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),

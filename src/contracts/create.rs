@@ -16,6 +16,7 @@ use crate::organisations::model as organisations;
 ///
 /// Platform administrators only. `organisation_id` is the commissioning body.
 #[utoipa::path(
+    operation_id = "createContract",
     tag = "organisations",
     security(("bearer" = [])),
     params(("organisation_id" = uuid::Uuid, Path, description = "The commissioning body")),

@@ -15,6 +15,7 @@ use crate::ids::OrganisationId;
 ///
 /// The organisation's admins and platform administrators; contracts where it is either party.
 #[utoipa::path(
+    operation_id = "listContracts",
     tag = "organisations",
     security(("bearer" = [])),
     params(("organisation_id" = uuid::Uuid, Path), PageQuery),

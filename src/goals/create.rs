@@ -19,6 +19,7 @@ use crate::scales::model as scales;
 ///
 /// Staff who work with the person, and the person. The goal starts `active`.
 #[utoipa::path(
+    operation_id = "createGoal",
     tag = "goals",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

@@ -20,6 +20,7 @@ use crate::ids::{CircleMemberId, GoalId};
 /// the `contribute` grant may suggest one: it is stored as `suggested` until the person
 /// accepts or declines it.
 #[utoipa::path(
+    operation_id = "createAction",
     tag = "goals",
     security(("bearer" = [])),
     params(("goal_id" = uuid::Uuid, Path)),

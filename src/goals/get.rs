@@ -16,6 +16,7 @@ use crate::ids::GoalId;
 ///
 /// With its status history.
 #[utoipa::path(
+    operation_id = "getGoal",
     tag = "goals",
     security(("bearer" = [])),
     params(("goal_id" = uuid::Uuid, Path)),

@@ -16,6 +16,7 @@ use crate::people::authorize;
 ///
 /// Staff who work with the person, the person, and supporters with the `goals` grant.
 #[utoipa::path(
+    operation_id = "listGoals",
     tag = "goals",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path), PageQuery),

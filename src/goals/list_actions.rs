@@ -13,6 +13,7 @@ use crate::ids::GoalId;
 
 /// List a goal's actions
 #[utoipa::path(
+    operation_id = "listActions",
     tag = "goals",
     security(("bearer" = [])),
     params(("goal_id" = uuid::Uuid, Path), PageQuery),

@@ -20,6 +20,7 @@ use crate::scales::types::Scale;
 /// the baseline, with labels from its scale in the requested language. Supporters need both
 /// the `goals` and `reviews` grants.
 #[utoipa::path(
+    operation_id = "getGoalProgress",
     tag = "goals",
     security(("bearer" = [])),
     params(("goal_id" = uuid::Uuid, Path)),

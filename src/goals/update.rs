@@ -19,6 +19,7 @@ use crate::ids::GoalId;
 /// Staff who work with the person, and the person. A status change is recorded with its
 /// date. The scale cannot change. Needs `If-Match`.
 #[utoipa::path(
+    operation_id = "updateGoal",
     tag = "goals",
     security(("bearer" = [])),
     params(("goal_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),

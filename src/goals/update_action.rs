@@ -20,6 +20,7 @@ use crate::ids::{ActionId, CircleMemberId};
 /// Staff who work with the person, and the person. Only the person accepts or declines a
 /// supporter's suggestion (`state`). Needs `If-Match`.
 #[utoipa::path(
+    operation_id = "updateAction",
     tag = "goals",
     security(("bearer" = [])),
     params(("action_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),

@@ -3,7 +3,8 @@
 use actix_web::{HttpResponse, get};
 
 /// Liveness
-#[utoipa::path(tag = "operations", responses((status = 200, description = "Alive")))]
+#[utoipa::path(
+    operation_id = "getLiveness",tag = "operations", responses((status = 200, description = "Alive")))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))

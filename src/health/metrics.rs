@@ -12,6 +12,7 @@ use crate::http::observe::Metrics;
 
 /// Prometheus metrics
 #[utoipa::path(
+    operation_id = "getMetrics",
     tag = "operations",
     security(("metrics" = [])),
     responses(

@@ -45,6 +45,7 @@ async fn storage_ok(state: &AppState) -> bool {
 
 /// Readiness
 #[utoipa::path(
+    operation_id = "getReadiness",
     tag = "operations",
     responses(
         (status = 200, description = "Database and storage reachable", body = Readiness),

@@ -21,6 +21,7 @@ use crate::sessions::throttle;
 /// expired code answers 409 `invitation_invalid`. Every attempt counts against the address
 /// before the code is checked, and the code is checked before any password work.
 #[utoipa::path(
+    operation_id = "acceptStaffInvitation",
     tag = "staff",
     request_body = AcceptInvitation,
     responses(

@@ -19,6 +19,7 @@ use crate::organisations::model as organisations;
 /// The organisation's admins (and platform administrators). The role must exist in this kind
 /// of organisation. The code in the response is the only copy: hand it to the invitee.
 #[utoipa::path(
+    operation_id = "inviteStaff",
     tag = "staff",
     security(("bearer" = [])),
     params(("organisation_id" = uuid::Uuid, Path)),

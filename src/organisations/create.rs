@@ -20,6 +20,7 @@ use crate::organisations::types::{CreateOrganisation, CreatedOrganisation};
 /// Platform administrators only. Returns the organisation and a single-use invitation code for
 /// its first admin, valid for the configured time (72 hours by default).
 #[utoipa::path(
+    operation_id = "createOrganisation",
     tag = "organisations",
     security(("bearer" = [])),
     request_body = CreateOrganisation,

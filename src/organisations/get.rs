@@ -14,6 +14,7 @@ use crate::organisations::types::Organisation;
 ///
 /// Its own members and platform administrators; anyone else gets 404.
 #[utoipa::path(
+    operation_id = "getOrganisation",
     tag = "organisations",
     security(("bearer" = [])),
     params(("organisation_id" = uuid::Uuid, Path)),

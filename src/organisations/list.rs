@@ -14,6 +14,7 @@ use crate::organisations::types::OrganisationList;
 ///
 /// Platform administrators only.
 #[utoipa::path(
+    operation_id = "listOrganisations",
     tag = "organisations",
     security(("bearer" = [])),
     params(PageQuery),

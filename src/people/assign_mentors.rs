@@ -17,6 +17,7 @@ use crate::people::{authorize, model};
 /// Admins and coordinators. Replaces the whole set; a mentor taken off loses access to the
 /// person on their very next request.
 #[utoipa::path(
+    operation_id = "assignMentors",
     tag = "people",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

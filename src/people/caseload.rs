@@ -14,6 +14,7 @@ use crate::people::types::{Person, PersonList};
 ///
 /// The people the caller is assigned to as mentor (for any staff role).
 #[utoipa::path(
+    operation_id = "listCaseload",
     tag = "people",
     security(("bearer" = [])),
     params(PageQuery),

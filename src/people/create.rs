@@ -17,6 +17,7 @@ use crate::people::types::{CreatePerson, Person, distinct_needs};
 ///
 /// Admins and coordinators of a provider. The person belongs to the caller's organisation.
 #[utoipa::path(
+    operation_id = "createPerson",
     tag = "people",
     security(("bearer" = [])),
     request_body = CreatePerson,

@@ -17,6 +17,7 @@ use crate::people::{authorize, model};
 /// Staff who may see the person and the person see the whole record; circle supporters see
 /// the preferred name only.
 #[utoipa::path(
+    operation_id = "getPerson",
     tag = "people",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

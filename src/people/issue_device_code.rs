@@ -23,6 +23,7 @@ pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
 /// `POST /v1/device-codes/redeem` and chooses a PIN or password. Single use, 15 minutes.
 /// Issuing is audited. Issuing again for a person who has a login resets their PIN.
 #[utoipa::path(
+    operation_id = "issueDeviceCode",
     tag = "people",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

@@ -14,6 +14,7 @@ use crate::people::types::{Person, PersonList};
 ///
 /// Admins and coordinators: everyone in their organisation. Mentors: their caseload.
 #[utoipa::path(
+    operation_id = "listPeople",
     tag = "people",
     security(("bearer" = [])),
     params(PageQuery),

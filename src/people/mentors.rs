@@ -12,6 +12,7 @@ use crate::people::{authorize, model};
 
 /// A person's mentors
 #[utoipa::path(
+    operation_id = "listMentors",
     tag = "people",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

@@ -22,6 +22,7 @@ use crate::people::types::{Person, UpdatePerson, distinct_needs};
 /// changes their own preferences (name, pronouns, language, communication needs). Needs
 /// `If-Match`.
 #[utoipa::path(
+    operation_id = "updatePerson",
     tag = "people",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),

@@ -17,6 +17,7 @@ use crate::profiles::types::{Profile, ProfileSection};
 ///
 /// Staff who work with the person, the person, and supporters with the `profile` grant.
 #[utoipa::path(
+    operation_id = "getProfile",
     tag = "profiles",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

@@ -17,6 +17,7 @@ use crate::profiles::types::{ProfileHistory, ProfileSection};
 /// Every saved version of every section, newest first. Staff who work with the person and
 /// the person only.
 #[utoipa::path(
+    operation_id = "listProfileHistory",
     tag = "profiles",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path), PageQuery),

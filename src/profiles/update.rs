@@ -20,6 +20,7 @@ use crate::profiles::types::{Profile, ProfileSection, SaveProfile};
 /// (the old one stays in the history); sections not named are unchanged. Needs `If-Match`
 /// with the profile's ETag, so a mentor and the person cannot overwrite each other unseen.
 #[utoipa::path(
+    operation_id = "saveProfile",
     tag = "profiles",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),

@@ -19,6 +19,7 @@ use crate::reviews::{check_references, model};
 /// Staff who work with the person. Each rating must be on its goal's scale; a goal's first
 /// rating becomes its baseline.
 #[utoipa::path(
+    operation_id = "createReview",
     tag = "reviews",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path)),

@@ -14,6 +14,7 @@ use crate::reviews::{authorize_review, model};
 
 /// Get a review
 #[utoipa::path(
+    operation_id = "getReview",
     tag = "reviews",
     security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path)),

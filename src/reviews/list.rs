@@ -17,6 +17,7 @@ use crate::reviews::types::{Review, ReviewList};
 /// Staff who work with the person, the person, and supporters with the `reviews` grant.
 /// Staff notes are shown to staff only.
 #[utoipa::path(
+    operation_id = "listReviews",
     tag = "reviews",
     security(("bearer" = [])),
     params(("person_id" = uuid::Uuid, Path), PageQuery),

@@ -15,6 +15,7 @@ use crate::reviews::types::{OverdueList, OverdueReview};
 /// People whose next review date has passed. Admins and coordinators see the whole
 /// organisation; mentors their own caseload.
 #[utoipa::path(
+    operation_id = "listOverdueReviews",
     tag = "reviews",
     security(("bearer" = [])),
     params(("organisation_id" = uuid::Uuid, Path)),

@@ -18,6 +18,7 @@ use crate::reviews::{authorize_review, check_references, model};
 /// Staff who work with the person. `ratings`, when given, replaces all ratings. Needs
 /// `If-Match`.
 #[utoipa::path(
+    operation_id = "updateReview",
     tag = "reviews",
     security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path), ("If-Match" = String, Header)),

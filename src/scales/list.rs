@@ -14,6 +14,7 @@ use crate::scales::types::{Scale, ScaleList};
 /// Any signed-in account. Labels follow `Accept-Language` (`cy` or `en`); each label says
 /// which language it is in, since not every Welsh text exists yet.
 #[utoipa::path(
+    operation_id = "listScales",
     tag = "reviews",
     security(("bearer" = [])),
     params(("Accept-Language" = Option<String>, Header, example = "cy")),

@@ -18,6 +18,7 @@ use crate::sessions::types::ChangePasswordRequest;
 /// Needs the current password. On success every other session of the account ends; this one
 /// stays signed in. Wrong current passwords count towards the sign-in throttle.
 #[utoipa::path(
+    operation_id = "changePassword",
     tag = "sessions",
     security(("bearer" = [])),
     request_body = ChangePasswordRequest,

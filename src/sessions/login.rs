@@ -14,6 +14,7 @@ use crate::sessions::types::{LoginRequest, TokenResponse};
 /// same time. Every attempt counts against the account and the address before the password is
 /// checked; past the limit the answer is 429 with `Retry-After` until the window passes.
 #[utoipa::path(
+    operation_id = "signIn",
     tag = "sessions",
     request_body = LoginRequest,
     responses(

@@ -11,6 +11,7 @@ use crate::sessions::model::{self, RevokeReason};
 ///
 /// Ends this session: its access token stops working at once and its refresh token is void.
 #[utoipa::path(
+    operation_id = "signOut",
     tag = "sessions",
     security(("bearer" = [])),
     responses(

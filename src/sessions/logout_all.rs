@@ -11,6 +11,7 @@ use crate::sessions::model::{self, RevokeReason};
 ///
 /// Ends every session of this account, this one included (for a lost phone).
 #[utoipa::path(
+    operation_id = "signOutEverywhere",
     tag = "sessions",
     security(("bearer" = [])),
     responses(

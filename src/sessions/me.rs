@@ -11,6 +11,7 @@ use crate::sessions::types::{Me, MeAccount, MeOrganisation};
 
 /// Who am I
 #[utoipa::path(
+    operation_id = "getMe",
     tag = "sessions",
     security(("bearer" = [])),
     responses(

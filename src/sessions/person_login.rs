@@ -19,6 +19,7 @@ use crate::sessions::{devices, throttle};
 /// address and the account before the PIN is checked: a PIN has few digits, so the limits
 /// matter.
 #[utoipa::path(
+    operation_id = "signInPerson",
     tag = "sessions",
     request_body = PersonLogin,
     responses(

@@ -26,6 +26,7 @@ use crate::sessions::{devices, throttle};
 /// with the PIN it signs in again at `/v1/auth/person-login`. Every attempt counts against
 /// the address before the code is checked, and the code is checked before any PIN work.
 #[utoipa::path(
+    operation_id = "redeemDeviceCode",
     tag = "sessions",
     request_body = RedeemDeviceCode,
     responses(

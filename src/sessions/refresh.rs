@@ -13,6 +13,7 @@ use crate::sessions::types::{RefreshRequest, TokenResponse};
 /// Each refresh token works once and is replaced by the one returned. Presenting a spent token
 /// again revokes the whole session: whoever holds either copy must sign in again.
 #[utoipa::path(
+    operation_id = "refreshTokens",
     tag = "sessions",
     request_body = RefreshRequest,
     responses(

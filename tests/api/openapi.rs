@@ -53,3 +53,25 @@ fn every_operation_documents_its_errors_and_security() {
         }
     }
 }
+
+/// Generated clients name their methods by operationId: every one present, unique and
+/// lowerCamelCase (`listGoals`, `createReview`).
+#[test]
+fn operation_ids_are_unique_and_meaningful() {
+    let spec: serde_json::Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(
+                id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && id.chars().all(|c| c.is_ascii_alphanumeric())
+                    && id.chars().any(|c| c.is_ascii_uppercase()),
+                "{method} {path}: operationId {id:?} is not lowerCamelCase verb + noun"
+            );
+            assert!(seen.insert(id.to_owned()), "operationId {id} is used twice");
+        }
+    }
+}
