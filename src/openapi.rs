@@ -66,6 +66,47 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    declare_idempotency_keys(api)
+}
+
+/// Every signed-in POST passes through the idempotency layer (`http::idempotency`), so every
+/// one declares the header: decided here, by the same rule, not handler by handler.
+fn declare_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for item in api.paths.paths.values_mut() {
+        let Some(op) = item.post.as_mut() else {
+            continue;
+        };
+        let signed_in = serde_json::to_value(&op.security)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()));
+        if !signed_in {
+            continue;
+        }
+        let header = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "A client-chosen key (1–255 visible characters) that makes a retry safe: the \
+                 same request with the same key within 24 hours replays the first response \
+                 (`Idempotent-Replayed: true`); while the first is still running a retry gets 409 \
+                 `idempotency_key_in_use`; the key with a different request gets 422 \
+                 `idempotency_key_reused`.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255)),
+            ))
+            .build();
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(utoipa::openapi::RefOr::T(header));
+    }
     api
 }
 

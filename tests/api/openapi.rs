@@ -75,3 +75,25 @@ fn operation_ids_are_unique_and_meaningful() {
         }
     }
 }
+
+/// Every signed-in POST declares `Idempotency-Key`, and no other operation does.
+#[test]
+fn signed_in_posts_declare_idempotency_keys() {
+    let spec: serde_json::Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let mut declared = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let has = op["parameters"].as_array().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+            });
+            let signed_in_post = method == "post" && op["security"][0].get("bearer").is_some();
+            assert_eq!(has, signed_in_post, "{method} {path}");
+            declared += usize::from(has);
+        }
+    }
+    assert!(
+        declared >= 10,
+        "only {declared} operations declare Idempotency-Key"
+    );
+}
