@@ -138,32 +138,16 @@ mod tests {
 
     #[test]
     fn london_dates_follow_british_summer_time() {
-        // Summer: 23:30 UTC is already tomorrow in London.
-        assert_eq!(
-            london_date(datetime!(2026-07-14 23:30 UTC)),
-            date!(2026 - 07 - 15)
-        );
-        // Winter: London is on UTC.
-        assert_eq!(
-            london_date(datetime!(2026-12-31 23:30 UTC)),
-            date!(2026 - 12 - 31)
-        );
-        // BST starts 01:00 UTC on 29 March 2026 and ends 01:00 UTC on 25 October 2026.
-        assert_eq!(
-            london_date(datetime!(2026-03-28 23:30 UTC)),
-            date!(2026 - 03 - 28)
-        );
-        assert_eq!(
-            london_date(datetime!(2026-03-29 23:30 UTC)),
-            date!(2026 - 03 - 30)
-        );
-        assert_eq!(
-            london_date(datetime!(2026-10-24 23:30 UTC)),
-            date!(2026 - 10 - 25)
-        );
-        assert_eq!(
-            london_date(datetime!(2026-10-25 23:30 UTC)),
-            date!(2026 - 10 - 25)
-        );
+        // BST 2026 starts 01:00 UTC on 29 March and ends 01:00 UTC on 25 October.
+        for (utc, london) in [
+            (datetime!(2026-07-14 23:30 UTC), date!(2026 - 07 - 15)), // summer: already tomorrow
+            (datetime!(2026-12-31 23:30 UTC), date!(2026 - 12 - 31)), // winter: UTC
+            (datetime!(2026-03-28 23:30 UTC), date!(2026 - 03 - 28)),
+            (datetime!(2026-03-29 23:30 UTC), date!(2026 - 03 - 30)),
+            (datetime!(2026-10-24 23:30 UTC), date!(2026 - 10 - 25)),
+            (datetime!(2026-10-25 23:30 UTC), date!(2026 - 10 - 25)),
+        ] {
+            assert_eq!(london_date(utc), london, "{utc}");
+        }
     }
 }

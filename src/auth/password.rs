@@ -161,7 +161,10 @@ impl Passwords {
             })
             .map_err(|e| match e {
                 TrySendError::Full(_) => {
-                    tracing::warn!("password hashing queue full: request shed");
+                    tracing::warn!(
+                        request_id = crate::http::request_id::current(),
+                        "password hashing queue full: request shed"
+                    );
                     ApiError::busy()
                 }
                 TrySendError::Disconnected(_) => {

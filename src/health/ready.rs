@@ -56,7 +56,12 @@ async fn storage_ok(state: &AppState) -> bool {
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let (database, storage) = futures_util::join!(database_ok(&state), storage_ok(&state));
     if !database || !storage {
-        tracing::warn!(database, storage, "not ready");
+        tracing::warn!(
+            request_id = crate::http::request_id::current(),
+            database,
+            storage,
+            "not ready"
+        );
     }
     let body = Readiness {
         status: verdict(database && storage),
