@@ -10,62 +10,13 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::password::Passwords;
-use crate::auth::seal::Sealer;
-use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
-use crate::db::{self, DbConn, DbPool};
-use crate::error::ApiResult;
 use crate::http::deadline::body_deadline;
 use crate::http::extract::{self, RouteIndex};
 use crate::http::idempotency::idempotency;
 use crate::http::observe::{Metrics, observe};
 use crate::http::text::text_guard;
-use crate::storage::Storage;
-
-/// What every handler may reach: configuration, the pool, keys, hashing and storage.
-pub struct AppState {
-    pub config: Config,
-    pub pool: DbPool,
-    pub tokens: TokenKeys,
-    pub passwords: Passwords,
-    pub storage: Storage,
-    /// Seals replayable responses and refresh successors (see `auth::seal`).
-    pub sealer: Sealer,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error("database pool: {0}")]
-    Pool(#[from] deadpool::managed::BuildError),
-    #[error("password hasher: {0}")]
-    Passwords(String),
-    #[error("object storage: {0}")]
-    Storage(#[from] object_store::Error),
-    #[error("metrics: {0}")]
-    Metrics(#[from] prometheus::Error),
-    #[error("listening socket: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-impl AppState {
-    pub fn new(config: Config) -> Result<Self, StartupError> {
-        Ok(AppState {
-            pool: db::pool(&config.database)?,
-            tokens: TokenKeys::new(&config.tokens),
-            passwords: Passwords::new(config.password_hash_concurrency, config.password_hash_queue)
-                .map_err(|e| StartupError::Passwords(e.to_string()))?,
-            storage: Storage::from_config(&config.storage)?,
-            sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
-            config,
-        })
-    }
-
-    /// A pooled connection; 503 when none frees up within the pool timeout.
-    pub async fn conn(&self) -> ApiResult<DbConn> {
-        Ok(self.pool.get().await?)
-    }
-}
+use crate::state::{AppState, StartupError};
 
 /// Everything the workers share; cheap to clone.
 #[derive(Clone)]
@@ -78,7 +29,7 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(config: Config) -> Result<Self, StartupError> {
-        let spec = crate::openapi::spec();
+        let spec = crate::routes::spec();
         Ok(Shared {
             state: web::Data::new(AppState::new(config)?),
             metrics: web::Data::new(Metrics::new()?),
@@ -104,6 +55,7 @@ pub fn app(
     let max_json = shared.state.config.max_json_bytes;
     App::new()
         .app_data(shared.state.clone())
+        .app_data(shared.state.tokens.clone())
         .app_data(shared.metrics.clone())
         .app_data(shared.routes.clone())
         .app_data(extract::json_config(max_json))

@@ -26,5 +26,6 @@ pub mod reviews;
 pub mod routes;
 pub mod scales;
 pub mod sessions;
+pub mod state;
 pub mod storage;
 pub mod telemetry;

@@ -118,7 +118,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Command::Openapi = cli.command {
         // Needs no configuration: CI and developers regenerate the spec without a database.
-        print!("{}", camau::openapi::spec_json());
+        print!("{}", camau::routes::spec_json());
         return Ok(());
     }
     let config = Config::from_env()?;

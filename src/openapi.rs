@@ -59,12 +59,15 @@ impl Modify for BearerScheme {
     }
 }
 
-/// The whole document, as served at `/openapi.json` and committed in `openapi/openapi.json`.
-pub fn spec() -> utoipa::openapi::OpenApi {
+/// The whole document for the routes `configure` registers (`routes::spec` passes the route
+/// table): served at `/openapi.json` and committed in `openapi/openapi.json`.
+pub fn document(
+    configure: impl FnOnce(&mut utoipa_actix_web::service_config::ServiceConfig),
+) -> utoipa::openapi::OpenApi {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure)
+        .configure(configure)
         .split_for_parts();
     declare_idempotency_keys(api)
 }
@@ -110,9 +113,9 @@ fn declare_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openap
     api
 }
 
-/// The document as pretty JSON with a trailing newline, the committed form.
-pub fn spec_json() -> String {
-    let mut json = spec().to_pretty_json().unwrap_or_default();
+/// `api` as pretty JSON with a trailing newline, the committed form.
+pub fn to_json(api: &utoipa::openapi::OpenApi) -> String {
+    let mut json = api.to_pretty_json().unwrap_or_default();
     json.push('\n');
     json
 }

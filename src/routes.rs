@@ -74,3 +74,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reviews::overdue::overdue),
         );
 }
+
+/// The OpenAPI document of this route table.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    crate::openapi::document(configure)
+}
+
+/// The committed form of [`spec`] (`openapi/openapi.json`).
+pub fn spec_json() -> String {
+    crate::openapi::to_json(&spec())
+}

@@ -5,12 +5,12 @@ use actix_web::{HttpResponse, get, web};
 
 use crate::accounts::types::StaffMember;
 use crate::accounts::{authorize_for_account, model};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::etag;
 use crate::ids::AccountId;
+use crate::state::AppState;
 
 /// Get a member of staff
 ///
@@ -36,6 +36,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let id = AccountId(path.into_inner());
     let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let org = authorize_for_account(&mut conn, &user, id, OrgAction::ViewStaff).await?;
     let row = model::find(&mut conn, &org, id)
         .await?

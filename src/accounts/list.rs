@@ -4,12 +4,12 @@ use actix_web::{get, web};
 
 use crate::accounts::model;
 use crate::accounts::types::{StaffList, StaffMember};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
 use crate::error::{ApiResult, Problem};
 use crate::http::pagination::PageQuery;
 use crate::ids::OrganisationId;
+use crate::state::AppState;
 
 /// List staff
 ///
@@ -33,13 +33,14 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<StaffList>> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let org = access::organisation(
         &user,
         OrganisationId(path.into_inner()),
         OrgAction::ViewStaff,
     )?;
     let page = query.page()?;
-    let mut conn = state.conn().await?;
     let rows = model::list(&mut conn, &org, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     let full = access::sees_staff_details(&user);

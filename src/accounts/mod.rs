@@ -10,7 +10,7 @@ pub mod update;
 use diesel_async::AsyncPgConnection;
 
 use crate::auth::access::{self, OrgAction};
-use crate::auth::{Authorized, CurrentUser};
+use crate::auth::{Actor, Authorized};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{AccountId, OrganisationId};
 
@@ -18,7 +18,7 @@ use crate::ids::{AccountId, OrganisationId};
 /// may not see answers 404, like one that does not exist.
 pub async fn authorize_for_account(
     conn: &mut AsyncPgConnection,
-    user: &CurrentUser,
+    user: &Actor,
     account: AccountId,
     action: OrgAction,
 ) -> ApiResult<Authorized<OrganisationId>> {

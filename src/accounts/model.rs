@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::auth::Authorized;
-use crate::auth::roles::Role;
-use crate::db::schema::accounts;
+use crate::auth::roles::{OrganisationKind, Role};
+use crate::db::schema::{accounts, organisations};
 use crate::http::pagination::Page;
 use crate::ids::{AccountId, OrganisationId};
 
@@ -80,6 +80,19 @@ pub async fn own(conn: &mut AsyncPgConnection, id: AccountId) -> QueryResult<Opt
     accounts::table
         .find(id.0)
         .select(AccountRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The kind of the organisation, which decides the roles its staff may have.
+pub async fn organisation_kind(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+) -> QueryResult<Option<OrganisationKind>> {
+    organisations::table
+        .find(org.id().0)
+        .select(organisations::kind)
         .first(conn)
         .await
         .optional()

@@ -8,15 +8,14 @@ use time::OffsetDateTime;
 use crate::accounts::authorize_for_account;
 use crate::accounts::model::{self, AccountChanges};
 use crate::accounts::types::{StaffMember, UpdateStaff};
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::OrgAction;
+use crate::auth::session::{self as sessions, RevokeReason};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::AccountId;
-use crate::organisations::model as organisations;
-use crate::sessions::model::{self as sessions, RevokeReason};
+use crate::state::AppState;
 
 /// Update a member of staff
 ///
@@ -54,6 +53,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let id = AccountId(path.into_inner());
     let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let org = authorize_for_account(&mut conn, &user, id, OrgAction::ManageStaff).await?;
     let current = model::find(&mut conn, &org, id)
         .await?
@@ -64,10 +64,9 @@ pub async fn update(
             .with_detail("ask another admin to change your own role or status"));
     }
     if let Some(role) = body.role {
-        let kind = organisations::find(&mut conn, &org)
+        let kind = model::organisation_kind(&mut conn, &org)
             .await?
-            .ok_or_else(ApiError::not_found)?
-            .kind();
+            .ok_or_else(ApiError::not_found)?;
         if !role.fits(kind) {
             let mut v = Validator::new();
             v.add(

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
+use crate::auth::session::Actor;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::ids::{AccountId, CircleMemberId, OrganisationId, PersonId};
 
@@ -93,7 +93,7 @@ pub async fn recording<F: Future>(fut: F) -> (F::Output, Vec<Check>) {
 }
 
 pub fn organisation(
-    actor: &CurrentUser,
+    actor: &Actor,
     org: OrganisationId,
     action: OrgAction,
 ) -> ApiResult<Authorized<OrganisationId>> {
@@ -120,7 +120,7 @@ pub fn organisation(
     }
 }
 
-pub fn platform(actor: &CurrentUser, action: PlatformAction) -> ApiResult<Authorized<()>> {
+pub fn platform(actor: &Actor, action: PlatformAction) -> ApiResult<Authorized<()>> {
     record(Check::Platform { action });
     if actor.is_platform_admin() {
         Ok(Authorized { id: () })
@@ -130,7 +130,7 @@ pub fn platform(actor: &CurrentUser, action: PlatformAction) -> ApiResult<Author
 }
 
 /// Whether the actor sees staff contact details and roles, or names only.
-pub fn sees_staff_details(actor: &CurrentUser) -> bool {
+pub fn sees_staff_details(actor: &Actor) -> bool {
     matches!(
         actor.role,
         Role::PlatformAdmin | Role::Admin | Role::Coordinator
@@ -223,14 +223,16 @@ impl PersonAction {
 
 /// Proof of access to one person's data, with how the actor stands to them (responses are
 /// shaped by it: supporters see less than staff).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PersonAccess {
     pub scope: Authorized<PersonScope>,
     pub relation: Relation,
+    /// Who asked (their session checked in the same query as the facts).
+    pub actor: Actor,
 }
 
 /// The relation, or `None` when the actor may not know the person exists.
-fn relation(actor: &CurrentUser, facts: &PersonFacts) -> Option<Relation> {
+fn relation(actor: &Actor, facts: &PersonFacts) -> Option<Relation> {
     match actor.role {
         Role::Admin | Role::Coordinator
             if actor.organisation_id() == Some(facts.scope.organisation) =>
@@ -281,7 +283,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
 
 /// Authorizes `action` on the person described by `facts` (`None`: no such person).
 pub fn person(
-    actor: &CurrentUser,
+    actor: Actor,
     facts: Option<PersonFacts>,
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
@@ -290,7 +292,7 @@ pub fn person(
         person: facts.scope.person.0,
         action,
     });
-    let relation = relation(actor, &facts).ok_or_else(ApiError::not_found)?;
+    let relation = relation(&actor, &facts).ok_or_else(ApiError::not_found)?;
     if !permits(relation, action) {
         return Err(ApiError::forbidden());
     }
@@ -302,12 +304,13 @@ pub fn person(
     Ok(PersonAccess {
         scope: Authorized { id: facts.scope },
         relation,
+        actor,
     })
 }
 
 /// Actions on the people of an organisation as a whole.
 pub fn people_of_organisation(
-    actor: &CurrentUser,
+    actor: &Actor,
     create: bool,
 ) -> ApiResult<Authorized<OrganisationId>> {
     record(Check::PeopleOfOrganisation { create });
@@ -327,8 +330,8 @@ mod tests {
     use super::*;
     use crate::ids::SessionId;
 
-    fn actor(role: Role, org: Option<OrganisationId>) -> CurrentUser {
-        CurrentUser {
+    fn actor(role: Role, org: Option<OrganisationId>) -> Actor {
+        Actor {
             account_id: AccountId::new(),
             session_id: SessionId::new(),
             role,
@@ -353,8 +356,8 @@ mod tests {
     fn unassigned_mentors_and_other_organisations_cannot_see_the_person() {
         let org = OrganisationId::new();
         let f = facts(org);
-        let code = |a: &CurrentUser, f| {
-            person(a, Some(f), PersonAction::ViewRecord)
+        let code = |a: &Actor, f| {
+            person(a.clone(), Some(f), PersonAction::ViewRecord)
                 .err()
                 .map(|e| e.code)
         };
@@ -388,9 +391,9 @@ mod tests {
         };
         let mentor = actor(Role::Mentor, Some(org));
         let admin = actor(Role::Admin, Some(org));
-        assert!(person(&mentor, Some(f), PersonAction::ViewGoals).is_ok());
-        let e = person(&mentor, Some(f), PersonAction::EditGoals).unwrap_err();
+        assert!(person(mentor.clone(), Some(f), PersonAction::ViewGoals).is_ok());
+        let e = person(mentor.clone(), Some(f), PersonAction::EditGoals).unwrap_err();
         assert_eq!(e.code, ErrorCode::SupportEnded);
-        assert!(person(&admin, Some(f), PersonAction::EditRecord).is_ok());
+        assert!(person(admin.clone(), Some(f), PersonAction::EditRecord).is_ok());
     }
 }

@@ -1,36 +1,53 @@
-//! `CurrentUser`: the authenticated caller, as an extractor named in the handler's signature.
-//! It fails closed: no token, a bad token, or a token whose session was revoked, expired or
-//! belongs to a deactivated account all answer 401. The session and the account's role are
-//! read from the database on every request, so revocation and role changes apply at once.
+//! `CurrentUser`: the caller's access token, verified, as an extractor named in the handler's
+//! signature. It fails closed (no token, a forged or expired one: 401) and touches no database.
+//! It says nothing about who the caller is until its session is checked: the only ways to an
+//! [`Actor`] are [`CurrentUser::check`] and the person-scoped authorization, which fold the
+//! session check into the request's one authorization query (`auth::session`), so revocation,
+//! deactivation and role changes apply to the very next request.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use diesel_async::AsyncPgConnection;
 
-use crate::app::AppState;
-use crate::auth::roles::{OrganisationKind, Role};
+use crate::auth::session::{self, Actor};
+use crate::auth::tokens::TokenKeys;
 use crate::error::{ApiError, ApiResult};
-use crate::ids::{AccountId, OrganisationId, SessionId};
-use crate::sessions::model as sessions;
+use crate::ids::{AccountId, SessionId};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct CurrentUser {
-    pub account_id: AccountId,
-    pub session_id: SessionId,
-    pub role: Role,
-    pub organisation: Option<(OrganisationId, OrganisationKind)>,
+    account: AccountId,
+    session: SessionId,
 }
 
 impl CurrentUser {
-    pub fn organisation_id(&self) -> Option<OrganisationId> {
-        self.organisation.map(|(id, _)| id)
+    /// The caller as the database knows them now: 401 when the session has been revoked or has
+    /// expired, or the account deactivated.
+    pub async fn check(&self, conn: &mut AsyncPgConnection) -> ApiResult<Actor> {
+        session::check(conn, self).await
     }
 
-    pub fn is_platform_admin(&self) -> bool {
-        self.role == Role::PlatformAdmin
+    /// The account and session the token names (signed by us, not yet checked against the
+    /// session table). For `auth::session`'s queries, and for keying data that is checked
+    /// before it is used (the idempotency layer).
+    pub(crate) fn claims(&self) -> (AccountId, SessionId) {
+        (self.account, self.session)
+    }
+
+    /// Verifies `token` (signature, algorithm, issuer, audience, times, type).
+    pub(crate) fn from_token(keys: &TokenKeys, token: Option<String>) -> ApiResult<Self> {
+        let token = token.ok_or_else(ApiError::unauthenticated)?;
+        let claims = keys.verify(&token).map_err(|e| {
+            tracing::debug!(reason = %e, "access token refused");
+            ApiError::unauthenticated()
+        })?;
+        Ok(CurrentUser {
+            account: AccountId(claims.sub),
+            session: SessionId(claims.sid),
+        })
     }
 }
 
@@ -43,34 +60,14 @@ pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-pub(crate) async fn authenticate(
-    state: web::Data<AppState>,
-    token: Option<String>,
-) -> ApiResult<CurrentUser> {
-    let token = token.ok_or_else(ApiError::unauthenticated)?;
-    let claims = state.tokens.verify(&token).map_err(|e| {
-        tracing::debug!(reason = %e, "access token refused");
-        ApiError::unauthenticated()
-    })?;
-    let mut conn = state.conn().await?;
-    sessions::live(&mut conn, AccountId(claims.sub), SessionId(claims.sid))
-        .await?
-        .ok_or_else(|| {
-            tracing::debug!(session_id = %claims.sid, "session not live");
-            ApiError::unauthenticated()
-        })
-}
-
 impl FromRequest for CurrentUser {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = ApiResult<Self>>>>;
+    type Future = Ready<ApiResult<Self>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            authenticate(state, token).await
+        ready(match req.app_data::<web::Data<TokenKeys>>() {
+            Some(keys) => CurrentUser::from_token(keys, bearer(req)),
+            None => Err(ApiError::internal("token keys missing")),
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Authentication and authorization: passwords, tokens, the fail-closed `CurrentUser`
-//! extractor and the `access` policy whose `Authorized<...>` proofs every scoped query takes.
+//! extractor, the session check (`session`) and the `access` policy whose `Authorized<...>`
+//! proofs every scoped query takes.
 
 pub mod access;
 pub mod codes;
@@ -7,8 +8,10 @@ pub mod current_user;
 pub mod password;
 pub mod roles;
 pub mod seal;
+pub mod session;
 pub mod tokens;
 
 pub use access::Authorized;
 pub use current_user::CurrentUser;
 pub use roles::{OrganisationKind, Role};
+pub use session::Actor;

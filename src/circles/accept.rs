@@ -5,7 +5,6 @@ use diesel_async::AsyncConnection;
 use secrecy::ExposeSecret;
 
 use crate::accounts::model::{self as accounts, NewAccount, normalise_email};
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::codes;
 use crate::auth::password::Policy;
@@ -15,6 +14,7 @@ use crate::circles::types::{AcceptCircleInvitation, SupporterSignedIn};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::ids::AccountId;
 use crate::sessions::throttle;
+use crate::state::AppState;
 
 /// Accept a circle invitation
 ///

@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
@@ -13,6 +12,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::etag;
 use crate::ids::PersonId;
 use crate::people::authorize;
+use crate::state::AppState;
 
 /// Add a circle member
 ///
@@ -51,7 +51,7 @@ pub async fn create(
     body.validate()?;
     let fields = body.into_inner().into_fields();
     let scope = access.scope;
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     let row = conn
         .transaction(async move |conn| {
             let row = model::insert(conn, &scope, &fields).await?;

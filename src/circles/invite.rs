@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, post, web};
 use time::OffsetDateTime;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::auth::codes;
@@ -11,6 +10,7 @@ use crate::circles::types::CircleInvitation;
 use crate::circles::{authorize_member, model};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::CircleMemberId;
+use crate::state::AppState;
 
 /// Invite a member to sign in
 ///
@@ -50,7 +50,7 @@ pub async fn invite(
         &access.scope,
         member,
         codes::code_hash(&code),
-        user.account_id,
+        access.actor.account_id,
         expires_at,
     )
     .await?;

@@ -2,7 +2,6 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::circles::model;
@@ -11,6 +10,7 @@ use crate::error::{ApiResult, Problem};
 use crate::http::pagination::PageQuery;
 use crate::ids::PersonId;
 use crate::people::authorize;
+use crate::state::AppState;
 
 /// The circle of support
 ///

@@ -16,8 +16,9 @@ use diesel_async::AsyncPgConnection;
 
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAccess, PersonAction};
-use crate::error::{ApiError, ApiResult};
-use crate::ids::{CircleMemberId, PersonId};
+use crate::auth::session::PersonOf;
+use crate::error::ApiResult;
+use crate::ids::CircleMemberId;
 
 /// Authorizes `action` on the person whose circle `member` belongs to.
 pub async fn authorize_member(
@@ -26,8 +27,5 @@ pub async fn authorize_member(
     member: CircleMemberId,
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
-    let person = model::person_of(conn, member)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    crate::people::authorize(conn, user, PersonId(person), action).await
+    crate::auth::session::authorize(conn, user, PersonOf::Member(member), action).await
 }

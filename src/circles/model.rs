@@ -54,20 +54,6 @@ pub struct MemberFields {
     pub parental_responsibility: Option<bool>,
 }
 
-/// The person a member belongs to: read before authorizing, returns no member data.
-pub async fn person_of(
-    conn: &mut AsyncPgConnection,
-    member: CircleMemberId,
-) -> QueryResult<Option<Uuid>> {
-    circle_members::table
-        .find(member.0)
-        .filter(circle_members::removed_at.is_null())
-        .select(circle_members::person_id)
-        .first(conn)
-        .await
-        .optional()
-}
-
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,

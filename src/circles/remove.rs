@@ -3,13 +3,13 @@
 use actix_web::{HttpResponse, delete, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::circles::{authorize_member, model};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::CircleMemberId;
+use crate::state::AppState;
 
 /// Remove a circle member
 ///
@@ -38,7 +38,7 @@ pub async fn remove(
     let mut conn = state.conn().await?;
     let access = authorize_member(&mut conn, &user, member, PersonAction::EditCircle).await?;
     let scope = access.scope;
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     conn.transaction(async move |conn| {
         let Some(relationship) = model::remove(conn, &scope, member).await? else {
             return Err(ApiError::not_found());

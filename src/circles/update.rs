@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
@@ -13,6 +12,7 @@ use crate::circles::{authorize_member, model};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::CircleMemberId;
+use crate::state::AppState;
 
 /// Update a circle member
 ///
@@ -53,7 +53,7 @@ pub async fn update(
     require_if_match(&req, current.version)?;
     let fields = body.into_inner().into_fields();
     let scope = access.scope;
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     let row = conn
         .transaction(async move |conn| {
             let row = model::update(conn, &scope, member, current.version, &fields)

@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, post, web};
 
-use crate::app::AppState;
 use crate::auth::access::{self, PlatformAction};
 use crate::auth::{CurrentUser, OrganisationKind};
 use crate::contracts::model;
@@ -11,6 +10,7 @@ use crate::contracts::types::{Contract, CreateContract};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::ids::OrganisationId;
 use crate::organisations::model as organisations;
+use crate::state::AppState;
 
 /// Create a contract
 ///
@@ -37,9 +37,10 @@ pub async fn create(
     path: web::Path<uuid::Uuid>,
     body: web::Json<CreateContract>,
 ) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let platform = access::platform(&user, PlatformAction::ManageContracts)?;
     let body = body.into_inner();
-    let mut conn = state.conn().await?;
     let body_id = OrganisationId(path.into_inner());
     let commissioner = organisations::own(&mut conn, body_id)
         .await?

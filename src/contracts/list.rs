@@ -2,7 +2,6 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
 use crate::contracts::model;
@@ -10,6 +9,7 @@ use crate::contracts::types::ContractList;
 use crate::error::{ApiResult, Problem};
 use crate::http::pagination::PageQuery;
 use crate::ids::OrganisationId;
+use crate::state::AppState;
 
 /// List an organisation's contracts
 ///
@@ -34,13 +34,14 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ContractList>> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let org = access::organisation(
         &user,
         OrganisationId(path.into_inner()),
         OrgAction::ViewContracts,
     )?;
     let page = query.page()?;
-    let mut conn = state.conn().await?;
     let rows = model::list(&mut conn, &org, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(web::Json(ContractList {

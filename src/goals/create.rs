@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem, Validator};
@@ -14,6 +13,7 @@ use crate::http::etag::etag;
 use crate::ids::{GoalId, PersonId};
 use crate::people::authorize;
 use crate::scales::model as scales;
+use crate::state::AppState;
 
 /// Create a goal
 ///
@@ -55,7 +55,7 @@ pub async fn create(
         return v.finish().map(|()| HttpResponse::BadRequest().finish());
     };
     let scope = access.scope;
-    let author = user.account_id;
+    let author = access.actor.account_id;
     let (row, history) = conn
         .transaction(async move |conn| {
             let row = model::insert(

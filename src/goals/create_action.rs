@@ -3,16 +3,16 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
-use crate::app::AppState;
-use crate::auth::access::PersonAction;
+use crate::auth::access::{self, PersonAction};
+use crate::auth::session::{self, PersonOf};
 use crate::auth::{CurrentUser, Role};
 use crate::circles::model as circles;
 use crate::error::{ApiError, ApiResult, Problem, Validator};
-use crate::goals::authorize_goal;
 use crate::goals::model::{self, NewAction};
 use crate::goals::types::{Action, ActionState, CreateAction};
 use crate::http::etag::etag;
 use crate::ids::{CircleMemberId, GoalId};
+use crate::state::AppState;
 
 /// Add an action
 ///
@@ -43,12 +43,13 @@ pub async fn create_action(
 ) -> ApiResult<HttpResponse> {
     let goal = GoalId(path.into_inner());
     let mut conn = state.conn().await?;
-    let (permission, state_) = if user.role == Role::Supporter {
+    let (actor, facts) = session::facts(&mut conn, &user, PersonOf::Goal(goal)).await?;
+    let (permission, state_) = if actor.role == Role::Supporter {
         (PersonAction::SuggestAction, ActionState::Suggested)
     } else {
         (PersonAction::EditGoals, ActionState::Accepted)
     };
-    let access = authorize_goal(&mut conn, &user, goal, permission).await?;
+    let access = access::person(actor, facts, permission)?;
     body.validate()?;
     model::find(&mut conn, &access.scope, goal)
         .await?
@@ -69,7 +70,7 @@ pub async fn create_action(
     let row = model::insert_action(
         &mut conn,
         &access.scope,
-        user.account_id,
+        access.actor.account_id,
         &NewAction {
             goal,
             description: &body.description,

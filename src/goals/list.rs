@@ -2,7 +2,6 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiResult, Problem};
@@ -11,6 +10,7 @@ use crate::goals::types::{Goal, GoalList};
 use crate::http::pagination::PageQuery;
 use crate::ids::PersonId;
 use crate::people::authorize;
+use crate::state::AppState;
 
 /// List a person's goals
 ///

@@ -2,7 +2,6 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiResult, Problem};
@@ -10,6 +9,7 @@ use crate::goals::types::{Action, ActionList};
 use crate::goals::{authorize_goal, model};
 use crate::http::pagination::PageQuery;
 use crate::ids::GoalId;
+use crate::state::AppState;
 
 /// List a goal's actions
 #[utoipa::path(

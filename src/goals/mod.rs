@@ -17,8 +17,9 @@ use diesel_async::AsyncPgConnection;
 
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAccess, PersonAction};
-use crate::error::{ApiError, ApiResult};
-use crate::ids::{ActionId, GoalId, PersonId};
+use crate::auth::session::PersonOf;
+use crate::error::ApiResult;
+use crate::ids::{ActionId, GoalId};
 
 /// Authorizes `action` on the person `goal` belongs to.
 pub async fn authorize_goal(
@@ -27,10 +28,7 @@ pub async fn authorize_goal(
     goal: GoalId,
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
-    let person = model::person_of_goal(conn, goal)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    crate::people::authorize(conn, user, PersonId(person), action).await
+    crate::auth::session::authorize(conn, user, PersonOf::Goal(goal), action).await
 }
 
 /// Authorizes `action` on the person a goal action belongs to.
@@ -40,8 +38,5 @@ pub async fn authorize_action(
     id: ActionId,
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
-    let person = model::person_of_action(conn, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    crate::people::authorize(conn, user, PersonId(person), action).await
+    crate::auth::session::authorize(conn, user, PersonOf::Action(id), action).await
 }

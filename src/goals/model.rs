@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
-use crate::db::schema::{goal_actions, goal_status_changes, goals};
+use crate::db::schema::{goal_actions, goal_status_changes, goals, review_ratings, reviews};
 use crate::goals::types::GoalStatus;
 use crate::http::pagination::Page;
 use crate::ids::{AccountId, ActionId, GoalId};
@@ -56,32 +56,6 @@ pub struct ActionRow {
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
-}
-
-/// The person a goal belongs to: read before authorizing, returns no goal data.
-pub async fn person_of_goal(
-    conn: &mut AsyncPgConnection,
-    goal: GoalId,
-) -> QueryResult<Option<Uuid>> {
-    goals::table
-        .find(goal.0)
-        .select(goals::person_id)
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The person an action belongs to: read before authorizing.
-pub async fn person_of_action(
-    conn: &mut AsyncPgConnection,
-    action: ActionId,
-) -> QueryResult<Option<Uuid>> {
-    goal_actions::table
-        .find(action.0)
-        .select(goal_actions::person_id)
-        .first(conn)
-        .await
-        .optional()
 }
 
 pub struct NewGoal<'a> {
@@ -352,4 +326,27 @@ pub async fn update_action(
     .get_result(conn)
     .await
     .optional()
+}
+
+/// Every review rating of `goal`, oldest review first: (review, held on, value, comment).
+pub async fn ratings_for_goal(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    goal: GoalId,
+) -> QueryResult<Vec<(Uuid, Date, f64, Option<String>)>> {
+    let s = scope.id();
+    review_ratings::table
+        .inner_join(reviews::table)
+        .filter(review_ratings::goal_id.eq(goal.0))
+        .filter(review_ratings::person_id.eq(s.person.0))
+        .filter(review_ratings::organisation_id.eq(s.organisation.0))
+        .order((reviews::held_on.asc(), reviews::id.asc()))
+        .select((
+            reviews::id,
+            reviews::held_on,
+            review_ratings::value,
+            review_ratings::comment,
+        ))
+        .load(conn)
+        .await
 }

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -10,9 +9,9 @@ use crate::fields::Lang;
 use crate::goals::types::{Progress, ProgressPoint};
 use crate::goals::{authorize_goal, model};
 use crate::ids::GoalId;
-use crate::reviews::model as reviews;
 use crate::scales::model as scales;
 use crate::scales::types::Scale;
+use crate::state::AppState;
 
 /// Goal progress
 ///
@@ -53,7 +52,7 @@ pub async fn progress(
         .await?
         .pop()
         .map(|s| Scale::localised(s, Lang::from_request(&req)));
-    let ratings: Vec<ProgressPoint> = reviews::ratings_for_goal(&mut conn, &access.scope, goal)
+    let ratings: Vec<ProgressPoint> = model::ratings_for_goal(&mut conn, &access.scope, goal)
         .await?
         .into_iter()
         .map(|(review_id, held_on, value, comment)| ProgressPoint {

@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -13,6 +12,7 @@ use crate::goals::model::{self, GoalChanges};
 use crate::goals::types::{Goal, UpdateGoal};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::GoalId;
+use crate::state::AppState;
 
 /// Update a goal
 ///
@@ -61,7 +61,7 @@ pub async fn update(
         status: new_status,
     };
     let scope = access.scope;
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     let (row, history) = conn
         .transaction(async move |conn| {
             let row = model::update(conn, &scope, goal, current.version, &changes)

@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use time::OffsetDateTime;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::circles::model as circles;
@@ -14,6 +13,7 @@ use crate::goals::model::{self, ActionChanges};
 use crate::goals::types::{Action, ActionState, Owner, UpdateAction};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::{ActionId, CircleMemberId};
+use crate::state::AppState;
 
 /// Update an action
 ///

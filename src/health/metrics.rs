@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use prometheus::{Encoder, TextEncoder};
 use secrecy::ExposeSecret;
 
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::http::observe::Metrics;
+use crate::state::AppState;
 
 /// Prometheus metrics
 #[utoipa::path(

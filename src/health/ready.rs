@@ -9,7 +9,7 @@ use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -57,7 +57,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let (database, storage) = futures_util::join!(database_ok(&state), storage_ok(&state));
     if !database || !storage {
         tracing::warn!(
-            request_id = crate::http::request_id::current(),
+            request_id = crate::telemetry::request_id::current(),
             database,
             storage,
             "not ready"

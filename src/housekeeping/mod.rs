@@ -10,8 +10,8 @@ use diesel::sql_query;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::config::Config;
+use crate::state::AppState;
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 

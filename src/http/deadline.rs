@@ -14,7 +14,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use futures_util::Stream;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 struct Deadline<S> {
     inner: S,

@@ -22,13 +22,14 @@ use diesel::sql_types::{Bytea, Jsonb, Nullable, Uuid as SqlUuid};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, sql_query};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, Check};
-use crate::auth::current_user::{authenticate, bearer};
+use crate::auth::current_user::bearer;
+use crate::auth::session::{self, PersonOf};
 use crate::db::schema::idempotency_keys as keys;
 use crate::error::{ApiError, ErrorCode};
 use crate::ids::{OrganisationId, PersonId};
+use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 /// How long a response is kept for replay.
@@ -59,16 +60,21 @@ fn unpack(packed: &[u8]) -> Option<(serde_json::Value, &[u8])> {
     Some((serde_json::from_slice(head).ok()?, body))
 }
 
-/// Passes again every check the first request passed.
+/// Checks the caller's session (as any request would) and passes again every check the first
+/// request passed.
 async fn recheck(
     conn: &mut AsyncPgConnection,
     user: &CurrentUser,
     checks: &[Check],
 ) -> Result<(), ApiError> {
+    let actor = user.check(conn).await?;
+    let user_token = user;
+    let user = &actor;
     for check in checks {
         match *check {
             Check::Person { person, action } => {
-                crate::people::authorize(conn, user, PersonId(person), action).await?;
+                session::authorize(conn, user_token, PersonOf::Person(PersonId(person)), action)
+                    .await?;
             }
             Check::Organisation {
                 organisation,
@@ -106,8 +112,10 @@ pub async fn idempotency(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    // Anonymous or invalid callers: the handler answers as it would anyway.
-    let Ok(user) = authenticate(state.clone(), bearer(req.request())).await else {
+    // Anonymous or invalid callers: the handler answers as it would anyway. The session is
+    // not checked here (the handler checks it, and so does a replay, in `recheck`): the token's
+    // signed claims are enough to key the response to its account.
+    let Ok(user) = CurrentUser::from_token(&state.tokens, bearer(req.request())) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let body = match req.extract::<Bytes>().await {
@@ -117,7 +125,7 @@ pub async fn idempotency(
             return Ok(problem(req, crate::http::extract::payload_error(&e)));
         }
     };
-    let account = user.account_id.0;
+    let account = user.claims().0.0;
     // Keyed fingerprints: a guessable key or a short body cannot be found from the database
     // alone by hashing guesses. One per configured server secret, the current one first, so
     // a retry across a key rotation still finds its first response.
@@ -196,7 +204,7 @@ pub async fn idempotency(
         // Fail closed: checks that cannot be read are not skipped.
         let Ok(checks) = serde_json::from_value::<Vec<Check>>(checks) else {
             tracing::warn!(
-                request_id = crate::http::request_id::current(),
+                request_id = crate::telemetry::request_id::current(),
                 "stored authorization checks unreadable; replay refused"
             );
             return Ok(problem(req, cannot_replay()));
@@ -234,10 +242,10 @@ pub async fn idempotency(
     drop(conn);
     // Spawned, so a client that disconnects mid-request cannot cancel the handler after it
     // committed but before its response is recorded: the retry then replays it.
-    let request_id = crate::http::request_id::current().unwrap_or_default();
+    let request_id = crate::telemetry::request_id::current().unwrap_or_default();
     let span = tracing::Span::current();
     let handled = actix_web::rt::spawn(tracing::Instrument::instrument(
-        crate::http::request_id::scope(request_id.clone(), async move {
+        crate::telemetry::request_id::scope(request_id.clone(), async move {
             let (res, checks) = access::recording(next.call(req)).await;
             let res = res?.map_into_boxed_body();
             Ok::<_, Error>(
@@ -350,7 +358,7 @@ async fn record(
     .await;
     if let Err(e) = remember {
         tracing::warn!(
-            request_id = crate::http::request_id::current(),
+            request_id = crate::telemetry::request_id::current(),
             error = %e,
             "could not record the idempotent response"
         );

@@ -1,5 +1,5 @@
-//! HTTP plumbing shared by every slice: request ids, metrics and access logs, the extractor
-//! error handlers that keep client mistakes 4xx problem+json, pagination and ETags.
+//! HTTP plumbing shared by every slice: metrics and access logs, the extractor error handlers
+//! that keep client mistakes 4xx problem+json, pagination, ETags and idempotent retries.
 
 pub mod client;
 pub mod deadline;
@@ -8,5 +8,4 @@ pub mod extract;
 pub mod idempotency;
 pub mod observe;
 pub mod pagination;
-pub mod request_id;
 pub mod text;

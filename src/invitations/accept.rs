@@ -5,7 +5,6 @@ use diesel_async::AsyncConnection;
 use secrecy::ExposeSecret;
 
 use crate::accounts::model::{self as accounts, NewAccount};
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::password::Policy;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -13,6 +12,7 @@ use crate::ids::{AccountId, OrganisationId};
 use crate::invitations::model;
 use crate::invitations::types::{AcceptInvitation, AcceptedInvitation};
 use crate::sessions::throttle;
+use crate::state::AppState;
 
 /// Accept an invitation
 ///

@@ -3,8 +3,7 @@
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
-use crate::accounts::model::normalise_email;
-use crate::app::AppState;
+use crate::accounts::model::{self as accounts, normalise_email};
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
@@ -12,7 +11,7 @@ use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::ids::OrganisationId;
 use crate::invitations::model::{self, NewInvitationFor};
 use crate::invitations::types::{CreateInvitation, Invitation};
-use crate::organisations::model as organisations;
+use crate::state::AppState;
 
 /// Invite a colleague
 ///
@@ -40,17 +39,18 @@ pub async fn create(
     path: web::Path<uuid::Uuid>,
     body: web::Json<CreateInvitation>,
 ) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let org = access::organisation(
         &user,
         OrganisationId(path.into_inner()),
         OrgAction::ManageStaff,
     )?;
     body.validate()?;
-    let mut conn = state.conn().await?;
-    let organisation = organisations::find(&mut conn, &org)
+    let kind = accounts::organisation_kind(&mut conn, &org)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if !body.role.fits(organisation.kind()) {
+    if !body.role.fits(kind) {
         let mut v = Validator::new();
         v.add(
             "/role",

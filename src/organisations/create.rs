@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
 use crate::accounts::model::normalise_email;
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, PlatformAction};
@@ -14,6 +13,7 @@ use crate::ids::OrganisationId;
 use crate::invitations::model as invitations;
 use crate::organisations::model::{self, NewOrganisation};
 use crate::organisations::types::{CreateOrganisation, CreatedOrganisation};
+use crate::state::AppState;
 
 /// Create an organisation
 ///
@@ -38,12 +38,13 @@ pub async fn create(
     user: CurrentUser,
     body: web::Json<CreateOrganisation>,
 ) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     access::platform(&user, PlatformAction::CreateOrganisation)?;
     body.validate()?;
     let body = body.into_inner();
     let email = normalise_email(&body.first_admin_email);
     let ttl = state.config.invitation_ttl;
-    let mut conn = state.conn().await?;
     let created = conn
         .transaction(async move |conn| {
             let org = model::insert(

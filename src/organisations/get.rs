@@ -2,13 +2,13 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::OrganisationId;
 use crate::organisations::model;
 use crate::organisations::types::Organisation;
+use crate::state::AppState;
 
 /// Get an organisation
 ///
@@ -31,8 +31,9 @@ pub async fn get(
     user: CurrentUser,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<web::Json<Organisation>> {
-    let org = access::organisation(&user, OrganisationId(path.into_inner()), OrgAction::View)?;
     let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
+    let org = access::organisation(&user, OrganisationId(path.into_inner()), OrgAction::View)?;
     let row = model::find(&mut conn, &org)
         .await?
         .ok_or_else(ApiError::not_found)?;

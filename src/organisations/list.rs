@@ -2,13 +2,13 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, PlatformAction};
 use crate::error::{ApiResult, Problem};
 use crate::http::pagination::PageQuery;
 use crate::organisations::model;
 use crate::organisations::types::OrganisationList;
+use crate::state::AppState;
 
 /// List organisations
 ///
@@ -31,9 +31,10 @@ pub async fn list(
     user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<OrganisationList>> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let platform = access::platform(&user, PlatformAction::ListOrganisations)?;
     let page = query.page()?;
-    let mut conn = state.conn().await?;
     let rows = model::list(&mut conn, &platform, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(web::Json(OrganisationList {

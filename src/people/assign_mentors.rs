@@ -3,7 +3,6 @@
 use actix_web::{put, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
@@ -11,6 +10,7 @@ use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::ids::PersonId;
 use crate::people::types::{Mentor, MentorList, SetMentors};
 use crate::people::{authorize, model};
+use crate::state::AppState;
 
 /// Assign mentors
 ///
@@ -60,7 +60,7 @@ pub async fn assign_mentors(
         );
         v.finish()?;
     }
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     let rows = conn
         .transaction(async move |conn| {
             model::set_mentors(conn, &scope, &ids, actor).await?;

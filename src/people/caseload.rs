@@ -2,13 +2,13 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, Relation};
 use crate::error::{ApiResult, Problem};
 use crate::http::pagination::PageQuery;
 use crate::people::model;
 use crate::people::types::{Person, PersonList};
+use crate::state::AppState;
 
 /// My caseload
 ///
@@ -32,9 +32,10 @@ pub async fn caseload(
     user: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PersonList>> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let org = access::people_of_organisation(&user, false)?;
     let page = query.page()?;
-    let mut conn = state.conn().await?;
     let rows = model::list(&mut conn, &org, Some(user.account_id), page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(web::Json(PersonList {

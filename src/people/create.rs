@@ -3,15 +3,16 @@
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, PersonAction, Relation};
+use crate::auth::session::{self, PersonOf};
 use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::http::etag::etag;
 use crate::ids::PersonId;
 use crate::people::model::{self, NewPerson};
 use crate::people::types::{CreatePerson, Person, distinct_needs};
+use crate::state::AppState;
 
 /// Create a person
 ///
@@ -35,10 +36,12 @@ pub async fn create(
     user: CurrentUser,
     body: web::Json<CreatePerson>,
 ) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let token = user;
+    let user = token.check(&mut conn).await?;
     let org = access::people_of_organisation(&user, true)?;
     body.validate()?;
     let body = body.into_inner();
-    let mut conn = state.conn().await?;
     let mut mentor_ids = body.mentor_ids.clone();
     mentor_ids.sort();
     mentor_ids.dedup();
@@ -71,8 +74,13 @@ pub async fn create(
         .transaction(async move |conn| {
             let row = model::insert(conn, &new).await?;
             let person = PersonId(row.id);
-            let facts = model::facts(conn, person, &actor).await?;
-            let access = access::person(&actor, facts, PersonAction::AssignMentors)?;
+            let access = session::authorize(
+                conn,
+                &token,
+                PersonOf::Person(person),
+                PersonAction::AssignMentors,
+            )
+            .await?;
             model::set_mentors(conn, &access.scope, &mentor_ids, actor.account_id).await?;
             audit::record(
                 conn,

@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -11,6 +10,7 @@ use crate::http::etag::etag;
 use crate::ids::PersonId;
 use crate::people::types::Person;
 use crate::people::{authorize, model};
+use crate::state::AppState;
 
 /// Get a person
 ///

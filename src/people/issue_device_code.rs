@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 use time::OffsetDateTime;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
@@ -13,6 +12,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::PersonId;
 use crate::people::types::DeviceCode;
 use crate::people::{authorize, model};
+use crate::state::AppState;
 
 /// How long a device code lasts: long enough to hand the phone over, short enough to guess.
 pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
@@ -52,7 +52,7 @@ pub async fn issue_device_code(
     let code = codes::new_code(2);
     let expires_at = OffsetDateTime::now_utc() + DEVICE_CODE_TTL;
     let scope = access.scope;
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     let hash = codes::code_hash(&code);
     conn.transaction(async move |conn| {
         let id = model::insert_device_code(conn, &scope, hash, actor, expires_at).await?;

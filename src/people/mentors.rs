@@ -2,13 +2,13 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiResult, Problem};
 use crate::ids::PersonId;
 use crate::people::types::{Mentor, MentorList};
 use crate::people::{authorize, model};
+use crate::state::AppState;
 
 /// A person's mentors
 #[utoipa::path(

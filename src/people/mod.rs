@@ -16,17 +16,17 @@ pub mod update;
 use diesel_async::AsyncPgConnection;
 
 use crate::auth::CurrentUser;
-use crate::auth::access::{self, PersonAccess, PersonAction};
+use crate::auth::access::{PersonAccess, PersonAction};
+use crate::auth::session::PersonOf;
 use crate::error::ApiResult;
 use crate::ids::PersonId;
 
-/// Reads what authorization needs and asks `access::person` for a proof.
+/// Checks the caller's session and authorizes `action` on `person`, in one query.
 pub async fn authorize(
     conn: &mut AsyncPgConnection,
     user: &CurrentUser,
     person: PersonId,
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
-    let facts = model::facts(conn, person, user).await?;
-    access::person(user, facts, action)
+    crate::auth::session::authorize(conn, user, PersonOf::Person(person), action).await
 }

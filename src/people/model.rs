@@ -1,6 +1,5 @@
 //! People rows, mentor assignments and device codes, and the facts authorization needs.
 
-use diesel::dsl::exists;
 use diesel::{
     ExpressionMethods, Insertable, JoinOnDsl, OptionalExtension, QueryDsl, Queryable, Selectable,
     SelectableHelper,
@@ -9,11 +8,11 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::auth::access::{Grants, PersonFacts, PersonScope};
-use crate::auth::{Authorized, CurrentUser, Role};
-use crate::db::schema::{accounts, circle_members, device_codes, mentor_assignments, people};
+use crate::auth::Authorized;
+use crate::auth::access::PersonScope;
+use crate::db::schema::{accounts, device_codes, mentor_assignments, people};
 use crate::http::pagination::Page;
-use crate::ids::{AccountId, CircleMemberId, OrganisationId, PersonId};
+use crate::ids::{AccountId, OrganisationId, PersonId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
@@ -54,78 +53,6 @@ pub struct NewPerson {
     pub communication_needs: Vec<crate::people::types::CommunicationNeed>,
     pub service_type: crate::people::types::ServiceType,
     pub support_started_on: Date,
-}
-
-/// What authorization needs to know about `person` and the actor: one primary-key read, plus
-/// one index probe for a mentor or a supporter.
-pub async fn facts(
-    conn: &mut AsyncPgConnection,
-    person: PersonId,
-    actor: &CurrentUser,
-) -> QueryResult<Option<PersonFacts>> {
-    let Some((organisation, account, ended_on)) = people::table
-        .find(person.0)
-        .select((
-            people::organisation_id,
-            people::account_id,
-            people::support_ended_on,
-        ))
-        .first::<(Uuid, Option<Uuid>, Option<Date>)>(conn)
-        .await
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let actor_assigned = actor.role == Role::Mentor
-        && diesel::select(exists(
-            mentor_assignments::table
-                .filter(mentor_assignments::person_id.eq(person.0))
-                .filter(mentor_assignments::mentor_id.eq(actor.account_id.0)),
-        ))
-        .get_result::<bool>(conn)
-        .await?;
-    let actor_membership = if actor.role == Role::Supporter {
-        circle_members::table
-            .filter(circle_members::person_id.eq(person.0))
-            .filter(circle_members::account_id.eq(actor.account_id.0))
-            .filter(circle_members::removed_at.is_null())
-            .select((
-                circle_members::id,
-                circle_members::can_see_profile,
-                circle_members::can_see_goals,
-                circle_members::can_see_stories,
-                circle_members::can_see_reviews,
-                circle_members::can_encourage,
-                circle_members::can_contribute,
-            ))
-            .first::<(Uuid, bool, bool, bool, bool, bool, bool)>(conn)
-            .await
-            .optional()?
-            .map(
-                |(member, profile, goals, stories, reviews, encourage, contribute)| Grants {
-                    member: CircleMemberId(member),
-                    profile,
-                    goals,
-                    stories,
-                    reviews,
-                    encourage,
-                    contribute,
-                },
-            )
-    } else {
-        None
-    };
-    let today = crate::fields::today();
-    Ok(Some(PersonFacts {
-        scope: PersonScope {
-            person,
-            organisation: OrganisationId(organisation),
-        },
-        person_account: account.map(AccountId),
-        support_ended: ended_on.is_some_and(|d| d <= today),
-        actor_assigned,
-        actor_membership,
-    }))
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewPerson) -> QueryResult<PersonRow> {

@@ -4,16 +4,16 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
-use crate::auth::access::{PersonAction, Relation};
+use crate::auth::access::{self, PersonAction, Relation};
+use crate::auth::session::{self, PersonOf};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::PersonId;
-use crate::people::authorize;
 use crate::people::model::{self, PersonChanges};
 use crate::people::types::{Person, UpdatePerson, distinct_needs};
+use crate::state::AppState;
 
 /// Update a person
 ///
@@ -48,12 +48,13 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let person = PersonId(path.into_inner());
     let mut conn = state.conn().await?;
-    let action = if user.role == Role::Person {
+    let (actor, facts) = session::facts(&mut conn, &user, PersonOf::Person(person)).await?;
+    let action = if actor.role == Role::Person {
         PersonAction::EditPreferences
     } else {
         PersonAction::EditRecord
     };
-    let access = authorize(&mut conn, &user, person, action).await?;
+    let access = access::person(actor, facts, action)?;
     body.validate()?;
     let forbidden = match access.relation {
         Relation::Staff(Role::Admin | Role::Coordinator) => false,
@@ -94,7 +95,7 @@ pub async fn update(
     };
     let ending = changes.support_ended_on.is_some();
     let scope = access.scope;
-    let actor = user.account_id;
+    let actor = access.actor.account_id;
     let organisation = scope.id().organisation;
     let row = conn
         .transaction(async move |conn| {

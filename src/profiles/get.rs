@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiResult, Problem};
@@ -12,6 +11,7 @@ use crate::ids::PersonId;
 use crate::people::authorize;
 use crate::profiles::model;
 use crate::profiles::types::{Profile, ProfileSection};
+use crate::state::AppState;
 
 /// Get the strengths profile
 ///

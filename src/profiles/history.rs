@@ -2,7 +2,6 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -11,6 +10,7 @@ use crate::ids::PersonId;
 use crate::people::authorize;
 use crate::profiles::model;
 use crate::profiles::types::{ProfileHistory, ProfileSection};
+use crate::state::AppState;
 
 /// Profile history
 ///

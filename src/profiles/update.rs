@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -13,6 +12,7 @@ use crate::ids::PersonId;
 use crate::people::authorize;
 use crate::profiles::model::{self, NewEntry};
 use crate::profiles::types::{Profile, ProfileSection, SaveProfile};
+use crate::state::AppState;
 
 /// Save profile sections
 ///
@@ -59,7 +59,7 @@ pub async fn update(
         Relation::Supporter(_) => "supporter",
     };
     let scope = access.scope;
-    let author = user.account_id;
+    let author = access.actor.account_id;
     let if_match = if_match(&req);
     let (rows, version) = conn
         .transaction(async move |conn| {

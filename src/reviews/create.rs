@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -13,6 +12,7 @@ use crate::ids::{PersonId, ReviewId};
 use crate::people::authorize;
 use crate::reviews::types::{CreateReview, Review};
 use crate::reviews::{check_references, model};
+use crate::state::AppState;
 
 /// Record a review
 ///
@@ -58,7 +58,7 @@ pub async fn create(
         Some(&body.circle_participants),
     )
     .await?;
-    let author = user.account_id;
+    let author = access.actor.account_id;
     let (row, ratings) = conn
         .transaction(async move |conn| {
             let row = model::insert(

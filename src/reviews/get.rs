@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -11,6 +10,7 @@ use crate::http::etag::etag;
 use crate::ids::ReviewId;
 use crate::reviews::types::Review;
 use crate::reviews::{authorize_review, model};
+use crate::state::AppState;
 
 /// Get a review
 #[utoipa::path(

@@ -2,7 +2,6 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::error::{ApiResult, Problem};
@@ -11,6 +10,7 @@ use crate::ids::PersonId;
 use crate::people::authorize;
 use crate::reviews::model;
 use crate::reviews::types::{Review, ReviewList};
+use crate::state::AppState;
 
 /// List a person's reviews
 ///

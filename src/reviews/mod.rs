@@ -15,10 +15,11 @@ use diesel_async::AsyncPgConnection;
 use crate::auth::Authorized;
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAccess, PersonAction, PersonScope};
+use crate::auth::session::PersonOf;
 use crate::circles::model as circles;
-use crate::error::{ApiError, ApiResult, Validator};
+use crate::error::{ApiResult, Validator};
 use crate::goals::model as goals;
-use crate::ids::{PersonId, ReviewId};
+use crate::ids::ReviewId;
 use crate::people::model as people;
 use crate::scales::model as scales;
 use types::RatingInput;
@@ -31,10 +32,7 @@ pub async fn authorize_review(
     review: ReviewId,
     action: PersonAction,
 ) -> ApiResult<PersonAccess> {
-    let person = model::person_of(conn, review)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    crate::people::authorize(conn, user, PersonId(person), action).await
+    crate::auth::session::authorize(conn, user, PersonOf::Review(review), action).await
 }
 
 /// Checks ratings (goals of this person, values on each goal's scale) and participants

@@ -13,7 +13,7 @@ use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{review_ratings, reviews};
 use crate::http::pagination::Page;
-use crate::ids::{AccountId, GoalId, OrganisationId, ReviewId};
+use crate::ids::{AccountId, OrganisationId, ReviewId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
@@ -58,18 +58,6 @@ pub struct ReviewFields {
     pub staff_notes: Option<Option<String>>,
     pub lang: Option<crate::fields::Lang>,
     pub next_review_on: Option<Option<Date>>,
-}
-
-pub async fn person_of(
-    conn: &mut AsyncPgConnection,
-    review: ReviewId,
-) -> QueryResult<Option<Uuid>> {
-    reviews::table
-        .find(review.0)
-        .select(reviews::person_id)
-        .first(conn)
-        .await
-        .optional()
 }
 
 pub async fn insert(
@@ -213,29 +201,6 @@ pub async fn replace_ratings(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Every rating of `goal`, oldest review first: (review, held on, value, comment).
-pub async fn ratings_for_goal(
-    conn: &mut AsyncPgConnection,
-    scope: &Authorized<PersonScope>,
-    goal: GoalId,
-) -> QueryResult<Vec<(Uuid, Date, f64, Option<String>)>> {
-    let s = scope.id();
-    review_ratings::table
-        .inner_join(reviews::table)
-        .filter(review_ratings::goal_id.eq(goal.0))
-        .filter(review_ratings::person_id.eq(s.person.0))
-        .filter(review_ratings::organisation_id.eq(s.organisation.0))
-        .order((reviews::held_on.asc(), reviews::id.asc()))
-        .select((
-            reviews::id,
-            reviews::held_on,
-            review_ratings::value,
-            review_ratings::comment,
-        ))
-        .load(conn)
-        .await
 }
 
 #[derive(Debug, QueryableByName)]

@@ -2,13 +2,13 @@
 
 use actix_web::{get, web};
 
-use crate::app::AppState;
 use crate::auth::access::{self, OrgAction};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::OrganisationId;
 use crate::reviews::model;
 use crate::reviews::types::{OverdueList, OverdueReview};
+use crate::state::AppState;
 
 /// Overdue reviews
 ///
@@ -32,6 +32,8 @@ pub async fn overdue(
     user: CurrentUser,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<web::Json<OverdueList>> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     let requested = OrganisationId(path.into_inner());
     if user.organisation_id() != Some(requested) {
         return Err(ApiError::not_found());
@@ -39,7 +41,6 @@ pub async fn overdue(
     let org = access::people_of_organisation(&user, false)?;
     access::organisation(&user, requested, OrgAction::View)?;
     let mentor = (user.role == Role::Mentor).then_some(user.account_id);
-    let mut conn = state.conn().await?;
     let rows = model::overdue(&mut conn, &org, mentor).await?;
     Ok(web::Json(OverdueList {
         items: rows

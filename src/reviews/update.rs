@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use diesel_async::AsyncConnection;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
@@ -12,6 +11,7 @@ use crate::http::etag::{etag, require_if_match};
 use crate::ids::ReviewId;
 use crate::reviews::types::{Review, UpdateReview};
 use crate::reviews::{authorize_review, check_references, model};
+use crate::state::AppState;
 
 /// Update a review
 ///

@@ -2,12 +2,12 @@
 
 use actix_web::{HttpRequest, get, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, Problem};
 use crate::fields::Lang;
 use crate::scales::model;
 use crate::scales::types::{Scale, ScaleList};
+use crate::state::AppState;
 
 /// List rating scales
 ///
@@ -26,11 +26,12 @@ use crate::scales::types::{Scale, ScaleList};
 #[get("/scales")]
 pub async fn list(
     state: web::Data<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     req: HttpRequest,
 ) -> ApiResult<web::Json<ScaleList>> {
     let lang = Lang::from_request(&req);
     let mut conn = state.conn().await?;
+    user.check(&mut conn).await?;
     let rows = model::all(&mut conn).await?;
     Ok(web::Json(ScaleList {
         items: rows

@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
 use crate::accounts::model as accounts;
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::password::Policy;
@@ -12,6 +11,7 @@ use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::sessions::model::{self, RevokeReason};
 use crate::sessions::throttle;
 use crate::sessions::types::ChangePasswordRequest;
+use crate::state::AppState;
 
 /// Change password
 ///
@@ -39,22 +39,22 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
-    let account = {
-        let mut conn = state.conn().await?;
-        accounts::own(&mut conn, user.account_id)
-            .await?
-            .ok_or_else(ApiError::unauthenticated)?
-    };
     let limits = &state.config.login_throttle;
-    // The same key as sign-in, so guesses here and there share one limit.
-    let key = match &account.email {
-        Some(email) => throttle::email(email, limits),
-        None => throttle::account_id(user.account_id, limits),
-    };
-    {
+    // The connection goes back to the pool before the password work.
+    let (user, account, key) = {
         let mut conn = state.conn().await?;
+        let user = user.check(&mut conn).await?;
+        let account = accounts::own(&mut conn, user.account_id)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        // The same key as sign-in, so guesses here and there share one limit.
+        let key = match &account.email {
+            Some(email) => throttle::email(email, limits),
+            None => throttle::account_id(user.account_id, limits),
+        };
         throttle::attempt(&mut conn, limits.window, &[&key]).await?;
-    }
+        (user, account, key)
+    };
     if !state
         .passwords
         .verify(&current_password, Some(&account.password_hash))

@@ -3,10 +3,10 @@
 use actix_web::{HttpRequest, post, web};
 
 use crate::accounts::model as accounts;
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::sessions::throttle;
 use crate::sessions::types::{LoginRequest, TokenResponse};
+use crate::state::AppState;
 
 /// Sign in
 ///

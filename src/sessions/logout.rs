@@ -2,10 +2,10 @@
 
 use actix_web::{HttpResponse, post, web};
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, Problem};
 use crate::sessions::model::{self, RevokeReason};
+use crate::state::AppState;
 
 /// Sign out
 ///
@@ -22,6 +22,7 @@ use crate::sessions::model::{self, RevokeReason};
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
     model::revoke(&mut conn, user.session_id, RevokeReason::Logout).await?;
     Ok(HttpResponse::NoContent().finish())
 }

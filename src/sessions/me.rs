@@ -1,15 +1,19 @@
-//! `GET /v1/me`: who the caller is, their organisation and role.
+//! `GET /v1/me`: who the caller is. A person learns their own person id here (the start of
+//! everything they can see), staff their organisation and role; supporters list the circles
+//! they belong to at `/v1/me/circles`. One statement, the session check included.
 
 use actix_web::{get, web};
 
-use crate::accounts::model as accounts;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::organisations::model as organisations;
-use crate::sessions::types::{Me, MeAccount, MeOrganisation};
+use crate::sessions::model;
+use crate::sessions::types::{Me, MeAccount, MeOrganisation, MePerson};
+use crate::state::AppState;
 
 /// Who am I
+///
+/// The signed-in account; its organisation (staff, people); and, for a person's own login, the
+/// person it belongs to.
 #[utoipa::path(
     operation_id = "getMe",
     tag = "sessions",
@@ -22,24 +26,21 @@ use crate::sessions::types::{Me, MeAccount, MeOrganisation};
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<web::Json<Me>> {
     let mut conn = state.conn().await?;
-    let account = accounts::own(&mut conn, user.account_id)
+    let ((id, email, name, role), organisation, person) = model::me(&mut conn, &user)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
-    let organisation = match user.organisation_id() {
-        Some(id) => organisations::own(&mut conn, id).await?,
-        None => None,
-    };
     Ok(web::Json(Me {
         account: MeAccount {
-            id: account.id,
-            role: account.role(),
-            email: account.email,
-            name: account.name,
+            id,
+            role,
+            email,
+            name,
         },
-        organisation: organisation.map(|o| MeOrganisation {
-            id: o.id,
-            kind: o.kind(),
-            name: o.name,
+        organisation: organisation.map(|(id, name, kind)| MeOrganisation { id, name, kind }),
+        person: person.map(|(id, preferred_name, preferred_language)| MePerson {
+            id,
+            preferred_name,
+            preferred_language,
         }),
     }))
 }

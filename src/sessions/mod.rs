@@ -16,9 +16,9 @@ pub mod types;
 
 use diesel_async::AsyncPgConnection;
 
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::AccountId;
+use crate::state::AppState;
 use types::TokenResponse;
 
 /// Starts a session for `account` and returns its first token pair.

@@ -3,8 +3,7 @@
 //! presented a second time means it was copied, so the whole session is revoked.
 
 use diesel::{
-    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
-    OptionalExtension, QueryDsl,
+    ExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension, QueryDsl,
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
@@ -13,34 +12,14 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::auth::seal::Sealer;
+pub use crate::auth::session::{RevokeReason, revoke, revoke_all};
 use crate::auth::tokens::{new_refresh_token, secret_hash};
 use crate::config::TokenConfig;
-use crate::db::schema::{accounts, organisations, refresh_tokens, sessions};
-use crate::ids::{AccountId, OrganisationId, SessionId};
+use crate::db::schema::{accounts, organisations, people, refresh_tokens, sessions};
+use crate::fields::Lang;
+use crate::ids::{AccountId, SessionId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
-
-/// Why a session ended; stored for the audit trail.
-#[derive(Debug, Clone, Copy)]
-pub enum RevokeReason {
-    Logout,
-    LogoutAll,
-    PasswordChanged,
-    Deactivated,
-    RefreshTokenReused,
-}
-
-impl RevokeReason {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Logout => "logout",
-            Self::LogoutAll => "logout_all",
-            Self::PasswordChanged => "password_changed",
-            Self::Deactivated => "deactivated",
-            Self::RefreshTokenReused => "refresh_token_reused",
-        }
-    }
-}
 
 fn offset(d: std::time::Duration) -> time::Duration {
     time::Duration::try_from(d).unwrap_or(time::Duration::DAY)
@@ -213,81 +192,36 @@ pub async fn refresh(
     .await
 }
 
-pub async fn revoke(
-    conn: &mut AsyncPgConnection,
-    session: SessionId,
-    reason: RevokeReason,
-) -> QueryResult<()> {
-    diesel::update(
-        sessions::table
-            .find(session.0)
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set((
-        sessions::revoked_at.eq(OffsetDateTime::now_utc()),
-        sessions::revoked_reason.eq(reason.as_str()),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
+/// What `/v1/me` shows: the account, its organisation, and the person it belongs to (for a
+/// person's own login).
+pub type MeRow = (
+    (Uuid, Option<String>, String, Role),
+    Option<(Uuid, String, OrganisationKind)>,
+    Option<(Uuid, String, Lang)>,
+);
 
-/// Revokes every live session of `account`, except `keep` if given.
-pub async fn revoke_all(
-    conn: &mut AsyncPgConnection,
-    account: AccountId,
-    keep: Option<SessionId>,
-    reason: RevokeReason,
-) -> QueryResult<usize> {
-    let keep = keep.map_or(Uuid::nil(), |s| s.0);
-    diesel::update(
-        sessions::table.filter(
-            sessions::account_id
-                .eq(account.0)
-                .and(sessions::revoked_at.is_null())
-                .and(sessions::id.ne(keep)),
-        ),
-    )
-    .set((
-        sessions::revoked_at.eq(OffsetDateTime::now_utc()),
-        sessions::revoked_reason.eq(reason.as_str()),
-    ))
-    .execute(conn)
-    .await
-}
-
-/// The caller behind a live session: not revoked, not expired, account active. One indexed
-/// join per request.
-pub async fn live(
-    conn: &mut AsyncPgConnection,
-    account: AccountId,
-    session: SessionId,
-) -> QueryResult<Option<CurrentUser>> {
-    let row = sessions::table
-        .inner_join(accounts::table)
-        .left_join(
-            organisations::table.on(accounts::organisation_id.eq(organisations::id.nullable())),
-        )
-        .filter(sessions::id.eq(session.0))
-        .filter(sessions::account_id.eq(account.0))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(OffsetDateTime::now_utc()))
-        .filter(accounts::deactivated_at.is_null())
+/// The caller's own account, organisation and person, checking the session in the same
+/// statement (`None`: the session is not live).
+pub async fn me(conn: &mut AsyncPgConnection, user: &CurrentUser) -> QueryResult<Option<MeRow>> {
+    let (account, session) = user.claims();
+    crate::auth::session::live_session!(account, session)
+        .left_join(people::table.on(people::account_id.eq(accounts::id.nullable())))
         .select((
-            accounts::role,
-            organisations::id.nullable(),
-            organisations::kind.nullable(),
+            (
+                accounts::id,
+                accounts::email,
+                accounts::name,
+                accounts::role,
+            ),
+            (organisations::id, organisations::name, organisations::kind).nullable(),
+            (
+                people::id,
+                people::preferred_name,
+                people::preferred_language,
+            )
+                .nullable(),
         ))
-        .first::<(Role, Option<Uuid>, Option<OrganisationKind>)>(conn)
+        .first(conn)
         .await
-        .optional()?;
-    Ok(row.map(|(role, org, kind)| {
-        let organisation = org.zip(kind).map(|(id, kind)| (OrganisationId(id), kind));
-        CurrentUser {
-            account_id: account,
-            session_id: session,
-            role,
-            organisation,
-        }
-    }))
+        .optional()
 }

@@ -5,11 +5,11 @@ use actix_web::{HttpRequest, post, web};
 use secrecy::ExposeSecret;
 
 use crate::accounts::model as accounts;
-use crate::app::AppState;
 use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::sessions::types::{PersonLogin, TokenResponse};
 use crate::sessions::{devices, throttle};
+use crate::state::AppState;
 
 /// Sign in as a supported person
 ///

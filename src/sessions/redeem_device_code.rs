@@ -5,7 +5,6 @@ use diesel_async::AsyncConnection;
 use secrecy::ExposeSecret;
 
 use crate::accounts::model::{self as accounts, NewAccount};
-use crate::app::AppState;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::codes;
 use crate::auth::password::Policy;
@@ -16,6 +15,7 @@ use crate::people::model as people;
 use crate::sessions::model::{self as sessions, RevokeReason};
 use crate::sessions::types::{PersonSignedIn, RedeemDeviceCode};
 use crate::sessions::{devices, throttle};
+use crate::state::AppState;
 
 /// Redeem a device code
 ///

@@ -3,10 +3,10 @@
 use actix_web::{post, web};
 use secrecy::ExposeSecret;
 
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::sessions::model::{self, Refreshed};
 use crate::sessions::types::{RefreshRequest, TokenResponse};
+use crate::state::AppState;
 
 /// Refresh tokens
 ///
@@ -42,7 +42,7 @@ pub async fn refresh(
         )?)),
         Refreshed::Reused => {
             tracing::warn!(
-                request_id = crate::http::request_id::current(),
+                request_id = crate::telemetry::request_id::current(),
                 "spent refresh token presented again; session revoked"
             );
             Err(ApiError::new(ErrorCode::InvalidRefreshToken))

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::roles::{OrganisationKind, Role};
+use crate::fields::Lang;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +51,18 @@ pub struct TokenResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     pub account: MeAccount,
+    /// The organisation of staff and of people; `null` for supporters and the platform operator.
     pub organisation: Option<MeOrganisation>,
+    /// For a person's own login: the person it belongs to. Start here for their goals,
+    /// profile and circle.
+    pub person: Option<MePerson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MePerson {
+    pub id: Uuid,
+    pub preferred_name: String,
+    pub preferred_language: Lang,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

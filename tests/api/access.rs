@@ -677,9 +677,52 @@ async fn every_endpoint_answers_every_actor_as_the_policy_says() {
     );
 }
 
+/// The token extractor touches no database; the session check rides on each request's one
+/// authorization query. A handler that forgot it would let a revoked session through for the
+/// token's remaining minutes: every signed-in endpoint, with the token of an actor it would
+/// otherwise serve, answers 401 once that actor's session is revoked.
+#[actix_web::test]
+async fn every_signed_in_endpoint_refuses_a_revoked_session() {
+    let app = TestApp::new().await;
+    let mut failures = Vec::new();
+    for (r, row) in rows()
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.expect[0] == 401)
+    {
+        let w = world(&app).await;
+        let Some(i) = (1..ACTORS.len()).find(|&i| row.expect[i] < 400) else {
+            continue;
+        };
+        let actor = w.actors[i].as_ref().unwrap();
+        app.sql(&format!(
+            "UPDATE sessions SET revoked_at = now() WHERE account_id = '{}'",
+            actor.id
+        ))
+        .await;
+        let t = targets(&app, &w).await;
+        let res = request(
+            &app,
+            &w,
+            &t,
+            row,
+            Some(actor),
+            &format!("198.19.{r}.1:4000"),
+        )
+        .await;
+        if res.status.as_u16() != 401 {
+            failures.push(format!(
+                "{} {} as {} with a revoked session: got {}",
+                row.method, row.template, ACTORS[i], res.status
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn every_endpoint_of_the_api_has_a_row() {
-    let spec: Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let spec: Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
     let mut endpoints = BTreeSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {

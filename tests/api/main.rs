@@ -16,6 +16,7 @@ mod plans;
 mod schema;
 mod sessions;
 mod staff;
+mod structure;
 mod support;
 mod throttle;
 mod tokens;

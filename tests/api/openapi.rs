@@ -4,7 +4,7 @@
 fn committed_spec_matches_the_code() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let generated = camau::openapi::spec_json();
+    let generated = camau::routes::spec_json();
     assert!(
         committed == generated,
         "openapi/openapi.json is out of date. Regenerate it with:\n\n    \
@@ -14,7 +14,7 @@ fn committed_spec_matches_the_code() {
 
 #[test]
 fn every_operation_documents_its_errors_and_security() {
-    let spec: serde_json::Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
     let public = [
         "/health/live",
         "/health/ready",
@@ -58,7 +58,7 @@ fn every_operation_documents_its_errors_and_security() {
 /// lowerCamelCase (`listGoals`, `createReview`).
 #[test]
 fn operation_ids_are_unique_and_meaningful() {
-    let spec: serde_json::Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -79,7 +79,7 @@ fn operation_ids_are_unique_and_meaningful() {
 /// Every signed-in POST declares `Idempotency-Key`, and no other operation does.
 #[test]
 fn signed_in_posts_declare_idempotency_keys() {
-    let spec: serde_json::Value = serde_json::from_str(&camau::openapi::spec_json()).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
     let mut declared = 0;
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

@@ -1,6 +1,8 @@
 //! Logging set-up: JSON lines in production, readable lines in development, filtered by
 //! `RUST_LOG`. What may and may not be logged is in docs/LOGGING.md.
 
+pub mod request_id;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;

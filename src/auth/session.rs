@@ -1,0 +1,311 @@
+//! The session check, and the authorization facts beside it, in one statement. Every request
+//! by a signed-in caller runs exactly one of these before it reads anything else, so the
+//! session's liveness and the caller's relation to a person are read together, on the
+//! request's one pool checkout, and decided in `auth::access`. Nothing is cached: a revoked
+//! session, a removed grant or an ended assignment applies to the very next request.
+
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
+    OptionalExtension, QueryDsl,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::auth::access::{self, Grants, PersonAccess, PersonAction, PersonFacts, PersonScope};
+use crate::auth::current_user::CurrentUser;
+use crate::auth::roles::{OrganisationKind, Role};
+use crate::db::schema::{
+    accounts, circle_members, goal_actions, goals, mentor_assignments, organisations, people,
+    reviews, sessions,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{
+    AccountId, ActionId, CircleMemberId, GoalId, OrganisationId, PersonId, ReviewId, SessionId,
+};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+/// The signed-in caller, as their live session and account say now.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: AccountId,
+    pub session_id: SessionId,
+    pub role: Role,
+    pub organisation: Option<(OrganisationId, OrganisationKind)>,
+}
+
+impl Actor {
+    pub fn organisation_id(&self) -> Option<OrganisationId> {
+        self.organisation.map(|(id, _)| id)
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.role == Role::PlatformAdmin
+    }
+}
+
+/// The caller's live session, account and organisation. Other queries join this one to read
+/// more in the same statement (see [`facts`]).
+macro_rules! live_session {
+    ($account:expr, $session:expr) => {{
+        use diesel::{ExpressionMethods, JoinOnDsl, NullableExpressionMethods, QueryDsl};
+        use $crate::db::schema::{accounts, organisations, sessions};
+        sessions::table
+            .inner_join(accounts::table)
+            .left_join(
+                organisations::table.on(accounts::organisation_id.eq(organisations::id.nullable())),
+            )
+            .filter(sessions::id.eq($session.0))
+            .filter(sessions::account_id.eq($account.0))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(time::OffsetDateTime::now_utc()))
+            .filter(accounts::deactivated_at.is_null())
+    }};
+}
+pub(crate) use live_session;
+
+fn actor(
+    account: AccountId,
+    session: SessionId,
+    role: Role,
+    org: Option<Uuid>,
+    kind: Option<OrganisationKind>,
+) -> Actor {
+    Actor {
+        account_id: account,
+        session_id: session,
+        role,
+        organisation: org.zip(kind).map(|(id, kind)| (OrganisationId(id), kind)),
+    }
+}
+
+fn not_live(session: SessionId) -> ApiError {
+    tracing::debug!(session_id = %session.0, "session not live");
+    ApiError::unauthenticated()
+}
+
+/// The caller, or 401 when their session or account has ended.
+pub async fn check(conn: &mut AsyncPgConnection, user: &CurrentUser) -> ApiResult<Actor> {
+    let (account, session) = user.claims();
+    let (role, org, kind) = live_session!(account, session)
+        .select((
+            accounts::role,
+            organisations::id.nullable(),
+            organisations::kind.nullable(),
+        ))
+        .first::<(Role, Option<Uuid>, Option<OrganisationKind>)>(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| not_live(session))?;
+    Ok(actor(account, session, role, org, kind))
+}
+
+type FactsRow = (
+    (Role, Option<Uuid>, Option<OrganisationKind>),
+    (Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<Date>),
+    Option<Uuid>,
+    Option<(Uuid, bool, bool, bool, bool, bool, bool)>,
+);
+
+/// Whose data a request is about: the person, or a record of theirs reached by its own id
+/// (`/v1/goals/{goal_id}`), resolved to its person inside the one query.
+#[derive(Debug, Clone, Copy)]
+pub enum PersonOf {
+    Person(PersonId),
+    Goal(GoalId),
+    Action(ActionId),
+    Review(ReviewId),
+    Member(CircleMemberId),
+}
+
+/// The facts query, with the person chosen by `$person` (an expression of type
+/// `Nullable<Uuid>`).
+macro_rules! facts_of {
+    ($conn:expr, $account:expr, $session:expr, $person:expr) => {
+        live_session!($account, $session)
+            .left_join(people::table.on(people::id.nullable().eq($person)))
+            .left_join(
+                mentor_assignments::table.on(mentor_assignments::person_id
+                    .eq(people::id)
+                    .and(mentor_assignments::mentor_id.eq(accounts::id))),
+            )
+            .left_join(
+                circle_members::table.on(circle_members::person_id
+                    .eq(people::id)
+                    .and(circle_members::account_id.eq(accounts::id.nullable()))
+                    .and(circle_members::removed_at.is_null())),
+            )
+            .select((
+                (
+                    accounts::role,
+                    organisations::id.nullable(),
+                    organisations::kind.nullable(),
+                ),
+                (
+                    people::id.nullable(),
+                    people::organisation_id.nullable(),
+                    people::account_id.nullable(),
+                    people::support_ended_on.nullable(),
+                ),
+                mentor_assignments::mentor_id.nullable(),
+                (
+                    circle_members::id,
+                    circle_members::can_see_profile,
+                    circle_members::can_see_goals,
+                    circle_members::can_see_stories,
+                    circle_members::can_see_reviews,
+                    circle_members::can_encourage,
+                    circle_members::can_contribute,
+                )
+                    .nullable(),
+            ))
+            .first::<FactsRow>($conn)
+    };
+}
+
+/// The caller and what authorization needs to know about the person (`None`: no such person
+/// or record), in one statement: session ⋈ account ⋈ organisation ⋈ person ⋈ the caller's
+/// mentor assignment ⋈ the caller's live circle membership.
+pub async fn facts(
+    conn: &mut AsyncPgConnection,
+    user: &CurrentUser,
+    of: PersonOf,
+) -> ApiResult<(Actor, Option<PersonFacts>)> {
+    let (account, session) = user.claims();
+    let row = match of {
+        PersonOf::Person(id) => facts_of!(conn, account, session, Some(id.0)).await,
+        PersonOf::Goal(id) => {
+            let person = goals::table
+                .filter(goals::id.eq(id.0))
+                .select(goals::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Action(id) => {
+            let person = goal_actions::table
+                .filter(goal_actions::id.eq(id.0))
+                .select(goal_actions::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Review(id) => {
+            let person = reviews::table
+                .filter(reviews::id.eq(id.0))
+                .select(reviews::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Member(id) => {
+            // The inner `circle_members` is its own scope in SQL, apart from the joined one.
+            let person = circle_members::table
+                .filter(circle_members::id.eq(id.0))
+                .select(circle_members::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+    };
+    let ((role, org, kind), (found, organisation, person_account, ended_on), assigned, member) =
+        row.optional()?.ok_or_else(|| not_live(session))?;
+    let actor = actor(account, session, role, org, kind);
+    let facts = found.zip(organisation).map(|(person, organisation)| {
+        let today = crate::fields::today();
+        PersonFacts {
+            scope: PersonScope {
+                person: PersonId(person),
+                organisation: OrganisationId(organisation),
+            },
+            person_account: person_account.map(AccountId),
+            support_ended: ended_on.is_some_and(|d| d <= today),
+            actor_assigned: assigned.is_some(),
+            actor_membership: member.map(
+                |(member, profile, goals, stories, reviews, encourage, contribute)| Grants {
+                    member: CircleMemberId(member),
+                    profile,
+                    goals,
+                    stories,
+                    reviews,
+                    encourage,
+                    contribute,
+                },
+            ),
+        }
+    });
+    Ok((actor, facts))
+}
+
+/// Checks the caller's session and authorizes `action` on `person`, in one query.
+pub async fn authorize(
+    conn: &mut AsyncPgConnection,
+    user: &CurrentUser,
+    of: PersonOf,
+    action: PersonAction,
+) -> ApiResult<PersonAccess> {
+    let (actor, facts) = facts(conn, user, of).await?;
+    access::person(actor, facts, action)
+}
+
+/// Why a session ended; stored for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub enum RevokeReason {
+    Logout,
+    LogoutAll,
+    PasswordChanged,
+    Deactivated,
+    RefreshTokenReused,
+}
+
+impl RevokeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Logout => "logout",
+            Self::LogoutAll => "logout_all",
+            Self::PasswordChanged => "password_changed",
+            Self::Deactivated => "deactivated",
+            Self::RefreshTokenReused => "refresh_token_reused",
+        }
+    }
+}
+
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    session: SessionId,
+    reason: RevokeReason,
+) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .find(session.0)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(OffsetDateTime::now_utc()),
+        sessions::revoked_reason.eq(reason.as_str()),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Revokes every live session of `account`, except `keep` if given.
+pub async fn revoke_all(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    keep: Option<SessionId>,
+    reason: RevokeReason,
+) -> QueryResult<usize> {
+    let keep = keep.map_or(Uuid::nil(), |s| s.0);
+    diesel::update(
+        sessions::table.filter(
+            sessions::account_id
+                .eq(account.0)
+                .and(sessions::revoked_at.is_null())
+                .and(sessions::id.ne(keep)),
+        ),
+    )
+    .set((
+        sessions::revoked_at.eq(OffsetDateTime::now_utc()),
+        sessions::revoked_reason.eq(reason.as_str()),
+    ))
+    .execute(conn)
+    .await
+}

@@ -1,0 +1,58 @@
+//! `AppState`: what every handler may reach (configuration, the pool, keys, hashing, storage).
+//! It sits below every slice, so slices import it and never `app` or `routes`, which only
+//! `main`, `lib` and the tests import.
+
+use actix_web::web;
+
+use crate::auth::password::Passwords;
+use crate::auth::seal::Sealer;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::db::{self, DbConn, DbPool};
+use crate::error::ApiResult;
+use crate::storage::Storage;
+
+/// What every handler may reach: configuration, the pool, keys, hashing and storage.
+pub struct AppState {
+    pub config: Config,
+    pub pool: DbPool,
+    /// Also registered on its own, for the `CurrentUser` extractor (which needs nothing else).
+    pub tokens: web::Data<TokenKeys>,
+    pub passwords: Passwords,
+    pub storage: Storage,
+    /// Seals replayable responses and refresh successors (see `auth::seal`).
+    pub sealer: Sealer,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database pool: {0}")]
+    Pool(#[from] deadpool::managed::BuildError),
+    #[error("password hasher: {0}")]
+    Passwords(String),
+    #[error("object storage: {0}")]
+    Storage(#[from] object_store::Error),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    #[error("listening socket: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Result<Self, StartupError> {
+        Ok(AppState {
+            pool: db::pool(&config.database)?,
+            tokens: web::Data::new(TokenKeys::new(&config.tokens)),
+            passwords: Passwords::new(config.password_hash_concurrency, config.password_hash_queue)
+                .map_err(|e| StartupError::Passwords(e.to_string()))?,
+            storage: Storage::from_config(&config.storage)?,
+            sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
+            config,
+        })
+    }
+
+    /// A pooled connection; 503 when none frees up within the pool timeout.
+    pub async fn conn(&self) -> ApiResult<DbConn> {
+        Ok(self.pool.get().await?)
+    }
+}
