@@ -6,6 +6,9 @@
 #   benches/load.sh me           an authenticated read: JWT check + session lookup + one row
 #   benches/load.sh goals        GET /v1/people/{id}/goals: person authorization + a page of 10
 #   benches/load.sh pgbench      the database's own ceiling: pgbench -S on the same cluster
+#   benches/load.sh readpath     the read path against the ceiling, in one sitting: for each of
+#                                CONNECTIONS_LIST (default "8 32"), /v1/me, the goals of a random
+#                                person of a mentor's caseload of 250, and pgbench -S -M prepared
 #
 # Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2).
 set -euo pipefail
@@ -96,6 +99,61 @@ wrk.method = "GET"
 wrk.path = "/v1/people/$person/goals"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
+    ;;
+  readpath)
+    admin=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' -d "$login_body" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    org=$(curl -fsS "$api/v1/me" -H "authorization: Bearer $admin" | sed -n 's/.*"organisation":{"id":"\([^"]*\)".*/\1/p')
+    code=$(curl -fsS -X POST "$api/v1/organisations/$org/invitations" -H "authorization: Bearer $admin" \
+      -H 'content-type: application/json' -d '{"email":"mentor@example.org","role":"mentor"}' \
+      | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')
+    mentor=$(curl -fsS -X POST "$api/v1/invitations/accept" -H 'content-type: application/json' \
+      -d "{\"code\":\"$code\",\"name\":\"Bench Mentor\",\"password\":\"$password\"}" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    mentor_id=$(curl -fsS "$api/v1/me" -H "authorization: Bearer $mentor" | sed -n 's/.*"account":{"id":"\([^"]*\)".*/\1/p')
+    echo "seeding a caseload of 250 people with 4 goals each..." >&2
+    seq 1 250 | xargs -P 4 -I{} curl -fsS -X POST "$api/v1/people" -H "authorization: Bearer $admin" \
+      -H 'content-type: application/json' -o "$work/person-{}.json" \
+      -d "{\"preferred_name\":\"Person {}\",\"service_type\":\"other\",\"support_started_on\":\"2026-01-01\",\"mentor_ids\":[\"$mentor_id\"]}"
+    for f in "$work"/person-*.json; do grep -o '^{"id":"[^"]*"' "$f" | cut -d'"' -f4; done >"$work/people.txt"
+    [ "$(wc -l <"$work/people.txt")" -eq 250 ] || { echo "seeding failed" >&2; exit 1; }
+    for g in 1 2 3 4; do
+      xargs -P 4 -I{} curl -fsS -o /dev/null -X POST "$api/v1/people/{}/goals" -H "authorization: Bearer $mentor" \
+        -H 'content-type: application/json' -d "{\"title\":\"Goal $g in my own words\"}" <"$work/people.txt"
+    done
+    cat >"$work/me.lua" <<LUA
+wrk.method = "GET"
+wrk.path = "/v1/me"
+wrk.headers["Authorization"] = "Bearer $mentor"
+LUA
+    cat >"$work/caseload.lua" <<LUA
+local ids = {}
+for line in io.lines("$work/people.txt") do ids[#ids + 1] = line end
+local headers = { ["Authorization"] = "Bearer $mentor" }
+request = function()
+  return wrk.format("GET", "/v1/people/" .. ids[math.random(#ids)] .. "/goals", headers)
+end
+LUA
+    bin=$(pg_bindir)
+    "$bin/pgbench" -q -i -s 1 "$DATABASE_URL" >/dev/null 2>&1
+    secs=$(d=${DURATION:-20s}; echo "${d%s}")
+    row() { # name, connections, wrk output file
+      awk -v name="$1" -v c="$2" '
+        /Requests\/sec/ { rps = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Non-2xx/ { bad = 1 }
+        END { printf "| %s | %s | %.0f | %s | %s |%s\n", name, c, rps, p50, p99, bad ? " ERRORS" : "" }' "$3"
+    }
+    echo "| scenario | connections | req/s | p50 | p99 |"
+    echo "|---|---|---|---|---|"
+    for c in ${CONNECTIONS_LIST:-8 32}; do
+      for s in me caseload; do
+        wrk -t"${THREADS:-2}" -c"$c" -d"${DURATION:-20s}" --latency -s "$work/$s.lua" "$api" >"$work/$s-$c.txt"
+        row "$s" "$c" "$work/$s-$c.txt"
+      done
+      tps=$("$bin/pgbench" -n -S -M prepared -c "$c" -j 2 -T "$secs" "$DATABASE_URL" 2>/dev/null \
+        | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+      printf "| pgbench -S -M prepared | %s | %.0f | | |\n" "$c" "$tps"
+    done
+    exit 0
     ;;
   pgbench)
     bin=$(pg_bindir)

@@ -69,7 +69,47 @@ pub fn document(
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts();
-    declare_idempotency_keys(api)
+    declare_conditional_reads(declare_idempotency_keys(api))
+}
+
+/// Every GET whose 200 carries an `ETag` answers `If-None-Match` with 304 (`http::etag::read`):
+/// declared here, by the same rule, not handler by handler.
+fn declare_conditional_reads(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, RefOr, Required, ResponseBuilder, Type};
+    for item in api.paths.paths.values_mut() {
+        let Some(op) = item.get.as_mut() else {
+            continue;
+        };
+        let tagged = match op.responses.responses.get("200") {
+            Some(RefOr::T(ok)) => ok.headers.contains_key("ETag"),
+            _ => false,
+        };
+        if !tagged {
+            continue;
+        }
+        op.responses.responses.insert(
+            "304".into(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("Not modified: `If-None-Match` names the current version")
+                    .build(),
+            ),
+        );
+        let header = ParameterBuilder::new()
+            .name("If-None-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "The `ETag` of the copy the client holds: 304 with no body when it is current.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build();
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(RefOr::T(header));
+    }
+    api
 }
 
 /// Every signed-in POST passes through the idempotency layer (`http::idempotency`), so every

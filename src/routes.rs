@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sessions::logout_all::logout_all)
                 .service(sessions::change_password::change_password)
                 .service(sessions::me::me)
+                .service(sessions::change_pin::change_pin)
                 // organisations and contracts
                 .service(organisations::create::create)
                 .service(organisations::list::list)
@@ -56,6 +57,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(circles::remove::remove)
                 .service(circles::invite::invite)
                 .service(circles::accept::accept)
+                .service(circles::mine::mine)
+                .service(circles::leave::leave)
                 // goals and actions
                 .service(goals::list::list)
                 .service(goals::create::create)

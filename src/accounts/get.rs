@@ -1,14 +1,13 @@
 //! `GET /v1/staff/{account_id}`.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::accounts::types::StaffMember;
 use crate::accounts::{authorize_for_account, model};
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::etag::etag;
+use crate::http::etag::read;
 use crate::ids::AccountId;
 use crate::state::AppState;
 
@@ -32,6 +31,7 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = AccountId(path.into_inner());
@@ -41,8 +41,6 @@ pub async fn get(
     let row = model::find(&mut conn, &org, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let tag = etag(row.version);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, tag))
-        .json(StaffMember::shown(row, access::sees_staff_details(&user))))
+    let full = access::sees_staff_details(&user);
+    Ok(read(&req, row.version, || StaffMember::shown(row, full)))
 }

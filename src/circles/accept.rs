@@ -10,10 +10,11 @@ use crate::auth::codes;
 use crate::auth::password::Policy;
 use crate::auth::roles::Role;
 use crate::circles::model;
-use crate::circles::types::{AcceptCircleInvitation, SupporterSignedIn};
+use crate::circles::types::AcceptCircleInvitation;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::ids::AccountId;
 use crate::sessions::throttle;
+use crate::sessions::types::SignedIn;
 use crate::state::AppState;
 
 /// Accept a circle invitation
@@ -29,7 +30,7 @@ use crate::state::AppState;
     tag = "circles",
     request_body = AcceptCircleInvitation,
     responses(
-        (status = 201, description = "Signed in as a supporter", body = SupporterSignedIn),
+        (status = 201, description = "Signed in as a supporter", body = SignedIn),
         (status = 400, description = "Invalid fields, or a weak password", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The code, email or password is not right (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already in this person's circle", body = Problem, content_type = "application/problem+json"),
@@ -170,11 +171,7 @@ pub async fn accept(
         })
         .await?;
     throttle::succeeded(&mut conn, limits.window, &account_key, address_key.as_ref()).await?;
-    let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
-    Ok(HttpResponse::Created().json(SupporterSignedIn {
-        account_id: account.0,
-        person_id: person,
-        member_id: member.0,
-        tokens,
-    }))
+    let signed_in = crate::sessions::sign_in(&state, &mut conn, account).await?;
+    tracing::debug!(member_id = %member.0, person_id = %person, "joined a circle");
+    Ok(HttpResponse::Created().json(signed_in))
 }

@@ -6,7 +6,9 @@
 pub mod accept;
 pub mod create;
 pub mod invite;
+pub mod leave;
 pub mod list;
+pub mod mine;
 pub mod model;
 pub mod remove;
 pub mod types;

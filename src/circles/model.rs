@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
-use crate::db::schema::{circle_invitations, circle_members};
+use crate::circles::types::Relationship;
+use crate::db::schema::{circle_invitations, circle_members, people};
 use crate::http::pagination::Page;
 use crate::ids::{AccountId, CircleMemberId};
 
@@ -267,4 +268,80 @@ pub async fn link_account(
     .execute(conn)
     .await?;
     Ok(n == 1)
+}
+
+/// A circle the signed-in supporter belongs to: (member id, person id, the person's preferred
+/// name, relationship, grants).
+#[derive(Debug, Queryable)]
+pub struct MyCircleRow {
+    pub member_id: Uuid,
+    pub person_id: Uuid,
+    pub preferred_name: String,
+    pub relationship: Relationship,
+    pub grants: (bool, bool, bool, bool, bool, bool),
+}
+
+/// The circles `account` is a current member of, by member id.
+pub async fn of_account(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    page: Page,
+) -> QueryResult<Vec<MyCircleRow>> {
+    let mut q = circle_members::table
+        .inner_join(people::table)
+        .filter(circle_members::account_id.eq(account.0))
+        .filter(circle_members::removed_at.is_null())
+        .order(circle_members::id.asc())
+        .limit(page.fetch_limit())
+        .select((
+            circle_members::id,
+            people::id,
+            people::preferred_name,
+            circle_members::relationship,
+            (
+                circle_members::can_see_profile,
+                circle_members::can_see_goals,
+                circle_members::can_see_stories,
+                circle_members::can_see_reviews,
+                circle_members::can_encourage,
+                circle_members::can_contribute,
+            ),
+        ))
+        .into_boxed();
+    if let Some(after) = page.after {
+        q = q.filter(circle_members::id.gt(after));
+    }
+    q.load(conn).await
+}
+
+/// Ends `account`'s own membership `member` (a supporter leaving): as a removal by the person,
+/// contact details and open invitations go. Returns the person and organisation it was in.
+pub async fn leave(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    member: CircleMemberId,
+) -> QueryResult<Option<(Uuid, Uuid, Relationship)>> {
+    let now = OffsetDateTime::now_utc();
+    let left = diesel::update(
+        circle_members::table
+            .filter(circle_members::id.eq(member.0))
+            .filter(circle_members::account_id.eq(account.0))
+            .filter(circle_members::removed_at.is_null()),
+    )
+    .set((
+        circle_members::removed_at.eq(now),
+        circle_members::updated_at.eq(now),
+        circle_members::email.eq(None::<String>),
+        circle_members::phone.eq(None::<String>),
+        circle_members::version.eq(circle_members::version + 1),
+    ))
+    .returning((
+        circle_members::person_id,
+        circle_members::organisation_id,
+        circle_members::relationship,
+    ))
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(left)
 }

@@ -9,7 +9,6 @@ use uuid::Uuid;
 use crate::circles::model::{MemberFields, MemberRow};
 use crate::error::{ApiResult, Validator};
 use crate::fields::double_option;
-use crate::sessions::types::TokenResponse;
 
 crate::text_enum! {
     pub enum Relationship {
@@ -213,10 +212,41 @@ pub struct AcceptCircleInvitation {
     pub password: SecretString,
 }
 
+/// A circle the signed-in supporter belongs to.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SupporterSignedIn {
-    pub account_id: Uuid,
-    pub person_id: Uuid,
+pub struct MyCircle {
+    /// Their membership (leave with `DELETE /v1/me/circles/{member_id}`).
     pub member_id: Uuid,
-    pub tokens: TokenResponse,
+    /// Whose circle it is: the path to what the grants open (`/v1/people/{person_id}/goals`).
+    pub person_id: Uuid,
+    pub person_preferred_name: String,
+    pub relationship: Relationship,
+    /// What the person lets them see and do.
+    pub grants: GrantSet,
+}
+
+impl From<crate::circles::model::MyCircleRow> for MyCircle {
+    fn from(row: crate::circles::model::MyCircleRow) -> Self {
+        let (profile, goals, stories, reviews, encourage, contribute) = row.grants;
+        MyCircle {
+            member_id: row.member_id,
+            person_id: row.person_id,
+            person_preferred_name: row.preferred_name,
+            relationship: row.relationship,
+            grants: GrantSet {
+                profile,
+                goals,
+                stories,
+                reviews,
+                encourage,
+                contribute,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyCircleList {
+    pub items: Vec<MyCircle>,
+    pub next_cursor: Option<String>,
 }

@@ -1,14 +1,13 @@
 //! `GET /v1/goals/{goal_id}`.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::goals::types::Goal;
 use crate::goals::{authorize_goal, model};
-use crate::http::etag::etag;
+use crate::http::etag::read;
 use crate::ids::GoalId;
 use crate::state::AppState;
 
@@ -31,6 +30,7 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
     let goal = GoalId(path.into_inner());
@@ -40,7 +40,7 @@ pub async fn get(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let history = model::status_history(&mut conn, &access.scope, goal).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(Goal::from_row(row, Some(history))))
+    Ok(read(&req, row.version, || {
+        Goal::from_row(row, Some(history))
+    }))
 }

@@ -2,8 +2,9 @@
 //! in `If-Match` (412 when stale, 428 when missing), so two coordinators cannot silently
 //! overwrite each other.
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
@@ -38,5 +39,39 @@ pub fn check_if_match(value: Option<&str>, version: i32) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::new(ErrorCode::PreconditionFailed))
+    }
+}
+
+/// Answers a read of a record at `version`: 304 Not Modified when `If-None-Match` already
+/// names it, so a phone on a metered connection downloads nothing that has not changed; else
+/// 200 with the body (built only then) and the `ETag`. The tag names the record's version;
+/// what a caller is shown of it also depends on who they are and their language (`Vary`), so
+/// a client keeps its cache per account and language.
+pub fn read<T: Serialize>(
+    req: &HttpRequest,
+    version: i32,
+    body: impl FnOnce() -> T,
+) -> HttpResponse {
+    let tag = etag(version);
+    let unchanged = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+        });
+    let mut res = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, tag))
+        .insert_header((header::VARY, "Authorization, Accept-Language"));
+    if unchanged {
+        res.finish()
+    } else {
+        res.json(body())
     }
 }

@@ -10,8 +10,9 @@ use crate::auth::password::Policy;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::{AccountId, OrganisationId};
 use crate::invitations::model;
-use crate::invitations::types::{AcceptInvitation, AcceptedInvitation};
+use crate::invitations::types::AcceptInvitation;
 use crate::sessions::throttle;
+use crate::sessions::types::SignedIn;
 use crate::state::AppState;
 
 /// Accept an invitation
@@ -25,7 +26,7 @@ use crate::state::AppState;
     tag = "staff",
     request_body = AcceptInvitation,
     responses(
-        (status = 201, description = "Account created and signed in", body = AcceptedInvitation),
+        (status = 201, description = "Account created and signed in", body = SignedIn),
         (status = 400, description = "Invalid name, or the password is too short, too long or too easy to guess", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Unknown, used or expired code (`invitation_invalid`), or the email has an account already (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json",
@@ -114,9 +115,6 @@ pub async fn accept(
         address_key.as_ref(),
     )
     .await?;
-    let tokens = crate::sessions::sign_in(&state, &mut conn, AccountId(account.id)).await?;
-    Ok(HttpResponse::Created().json(AcceptedInvitation {
-        account: crate::accounts::types::StaffMember::full(account),
-        tokens,
-    }))
+    let signed_in = crate::sessions::sign_in(&state, &mut conn, AccountId(account.id)).await?;
+    Ok(HttpResponse::Created().json(signed_in))
 }

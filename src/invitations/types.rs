@@ -6,10 +6,8 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::accounts::types::StaffMember;
 use crate::auth::roles::Role;
 use crate::error::{ApiResult, Validator};
-use crate::sessions::types::TokenResponse;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,11 +58,4 @@ impl AcceptInvitation {
         v.text("/name", &self.name, 1, 200);
         v.finish()
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AcceptedInvitation {
-    pub account: StaffMember,
-    /// The new account is signed in at once.
-    pub tokens: TokenResponse,
 }

@@ -1,12 +1,11 @@
 //! `GET /v1/people/{person_id}`.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::etag::etag;
+use crate::http::etag::read;
 use crate::ids::PersonId;
 use crate::people::types::Person;
 use crate::people::{authorize, model};
@@ -32,6 +31,7 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
@@ -45,7 +45,7 @@ pub async fn get(
     let row = model::find(&mut conn, &access.scope)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(Person::shown(row, access.relation)))
+    Ok(read(&req, row.version, || {
+        Person::shown(row, access.relation)
+    }))
 }

@@ -1,12 +1,11 @@
 //! `GET /v1/people/{person_id}/profile`.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiResult, Problem};
-use crate::http::etag::etag;
+use crate::http::etag::read;
 use crate::ids::PersonId;
 use crate::people::authorize;
 use crate::profiles::model;
@@ -32,6 +31,7 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
@@ -49,10 +49,8 @@ pub async fn get(
         .map(|(row, name)| ProfileSection::from_row(row, name))
         .collect();
     sections.sort_by_key(|s| s.section);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(version)))
-        .json(Profile {
-            person_id: access.scope.id().person.0,
-            sections,
-        }))
+    Ok(read(&req, version, || Profile {
+        person_id: access.scope.id().person.0,
+        sections,
+    }))
 }

@@ -1,12 +1,11 @@
 //! `GET /v1/reviews/{review_id}`.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::etag::etag;
+use crate::http::etag::read;
 use crate::ids::ReviewId;
 use crate::reviews::types::Review;
 use crate::reviews::{authorize_review, model};
@@ -29,6 +28,7 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = ReviewId(path.into_inner());
@@ -39,7 +39,7 @@ pub async fn get(
         .ok_or_else(ApiError::not_found)?;
     let ratings = model::ratings(&mut conn, &access.scope, &[id.0]).await?;
     let staff = matches!(access.relation, Relation::Staff(_));
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(Review::from_rows(row, &ratings, staff)))
+    Ok(read(&req, row.version, || {
+        Review::from_rows(row, &ratings, staff)
+    }))
 }

@@ -2,11 +2,12 @@
 
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
+use secrecy::SecretString;
 
 use crate::accounts::model as accounts;
 use crate::audit::model::{self as audit, AuditEvent};
-use crate::auth::CurrentUser;
 use crate::auth::password::Policy;
+use crate::auth::{CurrentUser, Role};
 use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::sessions::model::{self, RevokeReason};
 use crate::sessions::throttle;
@@ -39,11 +40,51 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
+    change_secret(
+        &state,
+        user,
+        current_password,
+        new_password,
+        Secret::Password,
+    )
+    .await
+}
+
+/// Which secret is changed: the field names, the rules for the new one and the audit name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Secret {
+    Password,
+    /// A person's PIN (or password): only a person's own login has one.
+    Pin,
+}
+
+impl Secret {
+    fn field(self) -> &'static str {
+        match self {
+            Secret::Password => "/current_password",
+            Secret::Pin => "/current_pin",
+        }
+    }
+}
+
+/// Proves the current secret (counted like a sign-in attempt: a stolen phone with an open
+/// session cannot guess the PIN faster than at the sign-in screen), sets the new one and ends
+/// every other session of the account.
+pub(crate) async fn change_secret(
+    state: &AppState,
+    user: CurrentUser,
+    current: SecretString,
+    new: SecretString,
+    secret: Secret,
+) -> ApiResult<HttpResponse> {
     let limits = &state.config.login_throttle;
     // The connection goes back to the pool before the password work.
     let (user, account, key) = {
         let mut conn = state.conn().await?;
         let user = user.check(&mut conn).await?;
+        if secret == Secret::Pin && user.role != Role::Person {
+            return Err(ApiError::forbidden().with_detail("only a person's own login has a PIN"));
+        }
         let account = accounts::own(&mut conn, user.account_id)
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
@@ -57,27 +98,27 @@ pub async fn change_password(
     };
     if !state
         .passwords
-        .verify(&current_password, Some(&account.password_hash))
+        .verify(&current, Some(&account.password_hash))
         .await?
     {
         let mut v = Validator::new();
-        v.add(
-            "/current_password",
-            "incorrect",
-            "is not the current password",
-        );
+        v.add(secret.field(), "incorrect", "is not the current one");
         return v.finish().map(|_| HttpResponse::NoContent().finish());
     }
     {
-        // The current password is proven: a weak new one is not a guess.
+        // The current secret is proven: a weak new one is not a guess.
         let mut conn = state.conn().await?;
         throttle::succeeded(&mut conn, limits.window, &key, None).await?;
     }
+    let (policy, action) = match secret {
+        Secret::Password => (Policy::Password, "account.password_changed"),
+        Secret::Pin => (Policy::PinOrPassword, "account.pin_changed"),
+    };
     let hash = state
         .passwords
         .hash(
-            &new_password,
-            Policy::Password,
+            &new,
+            policy,
             &[account.email.as_deref().unwrap_or_default(), &account.name],
         )
         .await?;
@@ -97,7 +138,7 @@ pub async fn change_password(
             AuditEvent {
                 organisation: user.organisation_id(),
                 actor: Some(user.account_id),
-                action: "account.password_changed",
+                action,
                 subject_type: "account",
                 subject_id: Some(user.account_id.0),
                 details: serde_json::json!({}),

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, post, web};
 use crate::accounts::model as accounts;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::sessions::throttle;
-use crate::sessions::types::{LoginRequest, TokenResponse};
+use crate::sessions::types::{LoginRequest, SignedIn};
 use crate::state::AppState;
 
 /// Sign in
@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "sessions",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 200, description = "Signed in", body = SignedIn),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
@@ -32,7 +32,7 @@ pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<LoginRequest>,
-) -> ApiResult<web::Json<TokenResponse>> {
+) -> ApiResult<web::Json<SignedIn>> {
     let LoginRequest { email, password } = body.into_inner();
     let email = accounts::normalise_email(&email);
     let limits = &state.config.login_throttle;

@@ -7,7 +7,7 @@ use secrecy::ExposeSecret;
 use crate::accounts::model as accounts;
 use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::sessions::types::{PersonLogin, TokenResponse};
+use crate::sessions::types::{PersonLogin, SignedIn};
 use crate::sessions::{devices, throttle};
 use crate::state::AppState;
 
@@ -23,7 +23,7 @@ use crate::state::AppState;
     tag = "sessions",
     request_body = PersonLogin,
     responses(
-        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 200, description = "Signed in", body = SignedIn),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown device or wrong secret", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
@@ -37,7 +37,7 @@ pub async fn person_login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<PersonLogin>,
-) -> ApiResult<web::Json<TokenResponse>> {
+) -> ApiResult<web::Json<SignedIn>> {
     let PersonLogin { device_key, secret } = body.into_inner();
     let limits = &state.config.login_throttle;
     let address_key = throttle::caller(&req, &state.config);

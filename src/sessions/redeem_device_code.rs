@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::AccountId;
 use crate::people::model as people;
 use crate::sessions::model::{self as sessions, RevokeReason};
-use crate::sessions::types::{PersonSignedIn, RedeemDeviceCode};
+use crate::sessions::types::{RedeemDeviceCode, SignedIn};
 use crate::sessions::{devices, throttle};
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ use crate::state::AppState;
     tag = "sessions",
     request_body = RedeemDeviceCode,
     responses(
-        (status = 201, description = "Signed in", body = PersonSignedIn),
+        (status = 201, description = "Signed in", body = SignedIn),
         (status = 400, description = "The PIN or password is too short, too long or too easy to guess", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Unknown, used or expired code (`device_code_invalid`), or support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json",
@@ -125,11 +125,10 @@ pub async fn redeem_device_code(
         address_key.as_ref(),
     )
     .await?;
-    let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
-    Ok(HttpResponse::Created().json(PersonSignedIn {
-        account_id: account.0,
-        person_id: person,
-        device_key,
-        tokens,
+    let signed_in = crate::sessions::sign_in(&state, &mut conn, account).await?;
+    debug_assert_eq!(signed_in.person_id, Some(person));
+    Ok(HttpResponse::Created().json(SignedIn {
+        device_key: Some(device_key),
+        ..signed_in
     }))
 }

@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::sessions::model::{self, Refreshed};
-use crate::sessions::types::{RefreshRequest, TokenResponse};
+use crate::sessions::types::{RefreshRequest, SignedIn};
 use crate::state::AppState;
 
 /// Refresh tokens
@@ -17,7 +17,7 @@ use crate::state::AppState;
     tag = "sessions",
     request_body = RefreshRequest,
     responses(
-        (status = 200, description = "A new token pair", body = TokenResponse),
+        (status = 200, description = "A new token pair", body = SignedIn),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, expired, spent or revoked refresh token", body = Problem, content_type = "application/problem+json"),
     )
@@ -26,7 +26,7 @@ use crate::state::AppState;
 pub async fn refresh(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
-) -> ApiResult<web::Json<TokenResponse>> {
+) -> ApiResult<web::Json<SignedIn>> {
     let mut conn = state.conn().await?;
     let presented = body.refresh_token.expose_secret();
     match model::refresh(&mut conn, presented, &state.config.tokens, &state.sealer).await? {
@@ -34,12 +34,9 @@ pub async fn refresh(
             account,
             session,
             refresh_token,
-        } => Ok(web::Json(super::tokens_for(
-            &state,
-            account,
-            session,
-            refresh_token,
-        )?)),
+        } => Ok(web::Json(
+            super::signed_in(&state, &mut conn, account, session, refresh_token).await?,
+        )),
         Refreshed::Reused => {
             tracing::warn!(
                 request_id = crate::telemetry::request_id::current(),

@@ -34,10 +34,20 @@ pub struct ChangePasswordRequest {
     pub new_password: SecretString,
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePinRequest {
+    #[schema(value_type = String, format = Password, example = "480137")]
+    pub current_pin: SecretString,
+    /// 6 to 12 digits, not easy to guess (or a password of 12 to 128 characters).
+    #[schema(value_type = String, format = Password, example = "725904")]
+    pub new_pin: SecretString,
+}
+
 /// A token pair. Send `access_token` as `Authorization: Bearer ...`; when it expires, trade
 /// `refresh_token` at `/v1/auth/refresh` for a new pair (the old refresh token is then spent).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TokenResponse {
+pub struct TokenPair {
     pub access_token: String,
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
@@ -100,13 +110,18 @@ pub struct PersonLogin {
     pub secret: SecretString,
 }
 
+/// What every sign-in answers (password, PIN, device code, invitation acceptance, refresh):
+/// the token pair, and who signed in.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PersonSignedIn {
+pub struct SignedIn {
     pub account_id: Uuid,
-    /// The person this login belongs to.
-    pub person_id: Uuid,
-    /// Keep this on the device, in its secure storage: with the PIN it signs in again at
-    /// `/v1/auth/person-login`. A later redemption (a new phone) revokes it.
-    pub device_key: String,
-    pub tokens: TokenResponse,
+    pub role: Role,
+    /// For a person's own login, the person it belongs to (else `null`).
+    pub person_id: Option<Uuid>,
+    /// Only from redeeming a device code: keep it in the device's secure storage; with the PIN
+    /// it signs in again at `/v1/auth/person-login`. A later redemption (a new phone) revokes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Password)]
+    pub device_key: Option<String>,
+    pub tokens: TokenPair,
 }

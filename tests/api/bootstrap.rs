@@ -29,7 +29,7 @@ async fn the_first_admin_made_from_the_shell_can_sign_in_and_invite() {
         .login("admin@gwent.example", "Croeso-i-Camau-2026!")
         .await
         .expect(200);
-    let token = tokens["access_token"].as_str().unwrap();
+    let token = tokens["tokens"]["access_token"].as_str().unwrap();
     app.post(&format!("/v1/organisations/{}/invitations", org.id))
         .bearer(token)
         .json(&serde_json::json!({ "email": "mentor@gwent.example", "role": "mentor" }))

@@ -9,6 +9,7 @@ mod housekeeping;
 mod idempotency;
 mod input;
 mod invitations;
+mod me;
 mod openapi;
 mod organisations;
 mod people;

@@ -293,6 +293,9 @@ async fn a_device_code_gives_the_person_their_own_pin_login_once() {
     let me = app.get("/v1/me").bearer(token).send().await.expect(200);
     assert_eq!(me["account"]["role"], "person");
     assert!(me["account"]["email"].is_null());
+    // Everything the phone needs next comes from the answers: its person id is in both.
+    assert_eq!(me["person"]["id"], person.to_string());
+    assert_eq!(signed_in["role"], "person");
     app.get(&format!("/v1/people/{person}"))
         .bearer(token)
         .send()

@@ -245,7 +245,14 @@ async fn a_circle_invitation_makes_a_supporter_login_and_one_supporter_can_serve
         .send()
         .await
         .expect(201);
-    assert_eq!(signed["person_id"], person.id.to_string());
+    assert_eq!(signed["role"], "supporter");
+    let circles = app
+        .get("/v1/me/circles")
+        .bearer(signed["tokens"]["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(circles["items"][0]["person_id"], person.id.to_string());
     // A spent code answers as a wrong password does.
     accept(&code1, "Teisen-lap-a-phaned-3")
         .send()

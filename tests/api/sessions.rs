@@ -15,12 +15,19 @@ async fn login_gives_a_token_pair_that_works_for_me() {
         .login(&format!("  {} ", mentor.email.to_uppercase()), PASSWORD)
         .await
         .expect(200);
-    assert_eq!(tokens["token_type"], "Bearer");
-    assert_eq!(tokens["expires_in"], 600);
-    assert_eq!(tokens["refresh_token"].as_str().unwrap().len(), 43);
+    assert_eq!(tokens["account_id"], mentor.id.to_string());
+    assert_eq!(tokens["role"], "mentor");
+    assert!(tokens["person_id"].is_null());
+    assert!(tokens.get("device_key").is_none());
+    assert_eq!(tokens["tokens"]["token_type"], "Bearer");
+    assert_eq!(tokens["tokens"]["expires_in"], 600);
+    assert_eq!(
+        tokens["tokens"]["refresh_token"].as_str().unwrap().len(),
+        43
+    );
     let me = app
         .get("/v1/me")
-        .bearer(tokens["access_token"].as_str().unwrap())
+        .bearer(tokens["tokens"]["access_token"].as_str().unwrap())
         .send()
         .await
         .expect(200);
@@ -93,8 +100,14 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
         .send()
         .await
         .expect(200);
-    let second_refresh = second["refresh_token"].as_str().unwrap().to_owned();
-    let second_access = second["access_token"].as_str().unwrap().to_owned();
+    let second_refresh = second["tokens"]["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second_access = second["tokens"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_ne!(second_refresh, first);
     app.get("/v1/me")
         .bearer(&second_access)
@@ -110,9 +123,9 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
         .send()
         .await
         .expect(200);
-    assert_eq!(retried["refresh_token"], second_refresh.as_str());
+    assert_eq!(retried["tokens"]["refresh_token"], second_refresh.as_str());
     app.get("/v1/me")
-        .bearer(retried["access_token"].as_str().unwrap())
+        .bearer(retried["tokens"]["access_token"].as_str().unwrap())
         .send()
         .await
         .expect(200);
@@ -130,7 +143,7 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
         .await
         .problem(401, "invalid_refresh_token");
     app.post("/v1/auth/refresh")
-        .json(&json!({ "refresh_token": third["refresh_token"] }))
+        .json(&json!({ "refresh_token": third["tokens"]["refresh_token"] }))
         .send()
         .await
         .problem(401, "invalid_refresh_token");
@@ -162,7 +175,7 @@ async fn logout_ends_only_this_session_and_logout_all_ends_every_one() {
     let org = app.provider().await;
     let mentor = app.account(Some(&org), Role::Mentor).await;
     let phone = app.login(&mentor.email, PASSWORD).await.expect(200);
-    let phone_token = phone["access_token"].as_str().unwrap();
+    let phone_token = phone["tokens"]["access_token"].as_str().unwrap();
 
     app.post("/v1/auth/logout")
         .bearer(&mentor.token)
@@ -186,7 +199,7 @@ async fn logout_ends_only_this_session_and_logout_all_ends_every_one() {
         .expect(200);
 
     let laptop = app.login(&mentor.email, PASSWORD).await.expect(200);
-    let laptop_token = laptop["access_token"].as_str().unwrap();
+    let laptop_token = laptop["tokens"]["access_token"].as_str().unwrap();
     app.post("/v1/auth/logout-all")
         .bearer(laptop_token)
         .send()
@@ -203,7 +216,7 @@ async fn logout_ends_only_this_session_and_logout_all_ends_every_one() {
         .await
         .problem(401, "unauthenticated");
     app.post("/v1/auth/refresh")
-        .json(&json!({ "refresh_token": phone["refresh_token"] }))
+        .json(&json!({ "refresh_token": phone["tokens"]["refresh_token"] }))
         .send()
         .await
         .problem(401, "invalid_refresh_token");
@@ -228,7 +241,7 @@ async fn password_change_keeps_this_session_and_ends_the_others() {
         .await
         .expect(200);
     app.get("/v1/me")
-        .bearer(other["access_token"].as_str().unwrap())
+        .bearer(other["tokens"]["access_token"].as_str().unwrap())
         .send()
         .await
         .problem(401, "unauthenticated");
@@ -415,7 +428,12 @@ async fn parallel_refreshes_of_one_token_get_one_successor() {
     .await;
     let successors: std::collections::BTreeSet<String> = results
         .iter()
-        .map(|r| r.expect(200)["refresh_token"].as_str().unwrap().to_owned())
+        .map(|r| {
+            r.expect(200)["tokens"]["refresh_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(successors.len(), 1, "{successors:?}");
     // That one successor works, and the session is alive.

@@ -79,35 +79,10 @@ async fn fifty_addresses_in_one_ipv6_64_count_as_one() {
         .problem(401, "invalid_credentials");
 }
 
-/// A person with a PIN login on a phone: (person id, device key).
-async fn person_with_pin(app: &TestApp) -> (uuid::Uuid, String) {
-    let org = app.provider().await;
-    let mentor = app.account(Some(&org), Role::Mentor).await;
-    let person = app.person(&org).await;
-    app.assign(&person, &mentor, &org).await;
-    let code = app
-        .post(&format!("/v1/people/{}/device-codes", person.id))
-        .bearer(&mentor.token)
-        .send()
-        .await
-        .expect(201)["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let signed = app
-        .post("/v1/device-codes/redeem")
-        .peer("203.0.113.200:4000")
-        .json(&json!({ "code": code, "secret": "480137" }))
-        .send()
-        .await
-        .expect(201);
-    (person.id, signed["device_key"].as_str().unwrap().to_owned())
-}
-
 #[actix_web::test]
 async fn fifty_parallel_wrong_pins_get_exactly_the_limit_of_checks() {
     let app = strict_app().await;
-    let (_, device_key) = person_with_pin(&app).await;
+    let (_, device_key, _) = app.person_with_pin().await;
     let results = join_all((0..50).map(|i| {
         app.post("/v1/auth/person-login")
             .peer(&format!("198.51.100.{}:4000", i + 1))
@@ -303,7 +278,7 @@ async fn two_parallel_acceptances_of_one_invitation_make_one_account() {
 #[actix_web::test]
 async fn a_persons_account_id_used_as_an_email_does_not_lock_their_pin() {
     let app = strict_app().await;
-    let (person, device_key) = person_with_pin(&app).await;
+    let (person, device_key, _) = app.person_with_pin().await;
     let account: String = {
         let res = app
             .post("/v1/auth/person-login")
@@ -312,7 +287,7 @@ async fn a_persons_account_id_used_as_an_email_does_not_lock_their_pin() {
             .send()
             .await
             .expect(200);
-        let token = res["access_token"].as_str().unwrap().to_owned();
+        let token = res["tokens"]["access_token"].as_str().unwrap().to_owned();
         let me = app.get("/v1/me").bearer(&token).send().await.expect(200);
         assert_eq!(me["account"]["role"], "person", "{person}");
         me["account"]["id"].as_str().unwrap().to_owned()

@@ -16,6 +16,7 @@ use camau::config::Config;
 use camau::ids::{AccountId, OrganisationId};
 use futures_util::future::LocalBoxFuture;
 use secrecy::SecretString;
+use serde_json::Value;
 use uuid::Uuid;
 
 pub use request::{Req, Res};
@@ -157,8 +158,8 @@ impl TestApp {
             id: id.0,
             email,
             name,
-            token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
+            token: tokens.tokens.access_token,
+            refresh_token: tokens.tokens.refresh_token,
         }
     }
 
@@ -198,6 +199,33 @@ impl TestApp {
     }
 
     /// A signed-in supporter in `person`'s circle with the given grants (all or nothing).
+    /// A person with a PIN (`480137`) login on a phone: (person id, device key, the token
+    /// pair the redemption answered).
+    pub async fn person_with_pin(&self) -> (Uuid, String, Value) {
+        let org = self.provider().await;
+        let mentor = self.account(Some(&org), Role::Mentor).await;
+        let person = self.person(&org).await;
+        self.assign(&person, &mentor, &org).await;
+        let code = self
+            .post(&format!("/v1/people/{}/device-codes", person.id))
+            .bearer(&mentor.token)
+            .send()
+            .await
+            .expect(201)["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let signed = self
+            .post("/v1/device-codes/redeem")
+            .peer("203.0.113.200:4000")
+            .json(&serde_json::json!({ "code": code, "secret": "480137" }))
+            .send()
+            .await
+            .expect(201);
+        let key = signed["device_key"].as_str().unwrap().to_owned();
+        (person.id, key, signed)
+    }
+
     pub async fn supporter(&self, person: &Person, org: &Org, grants: bool) -> (Uuid, Actor) {
         let account = self.account(None, Role::Supporter).await;
         let member = Uuid::now_v7();
