@@ -121,12 +121,18 @@ impl Application {
         self.port
     }
 
-    /// Serves, purging expired rows in the background, until SIGTERM/SIGINT.
+    /// Serves, delivering mail and purging expired rows in the background, until SIGTERM/SIGINT.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let interval = self.state.config.housekeeping_interval;
+        let mail = tokio::spawn(crate::mail::worker::run(
+            self.state.clone().into_inner(),
+            self.state.config.mail.poll_interval,
+            AppState::outbox,
+        ));
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.state, interval));
         let result = self.server.await;
         housekeeping.abort();
+        mail.abort();
         result
     }
 }

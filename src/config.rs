@@ -32,6 +32,29 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub mail: MailConfig,
+    /// How long a password-reset token works.
+    pub password_reset_ttl: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    /// The `From` of every mail.
+    pub from: String,
+    /// How often `serve` delivers the outbox.
+    pub poll_interval: Duration,
+    /// Attempts before a mail is given up.
+    pub max_attempts: i32,
+}
+
+#[derive(Debug, Clone)]
+pub enum MailTransport {
+    /// Development: mails are logged (their id only), not sent.
+    Log,
+    /// `smtp://host:port` (plain), `smtp://host:587?tls=required` (STARTTLS) or `smtps://...`,
+    /// with `user:password@` when the server asks; a secret, since it may hold a password.
+    Smtp(SecretString),
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +245,32 @@ impl Config {
                 })
                 .transpose()?
                 .unwrap_or_default(),
+            mail: MailConfig {
+                transport: match env.get("CAMAU_MAIL_TRANSPORT").as_deref() {
+                    None | Some("log") => MailTransport::Log,
+                    Some("smtp") => MailTransport::Smtp(SecretString::from(
+                        env.get("CAMAU_SMTP_URL").ok_or_else(|| {
+                            err(
+                                "CAMAU_SMTP_URL",
+                                "is required when CAMAU_MAIL_TRANSPORT=smtp",
+                            )
+                        })?,
+                    )),
+                    Some(_) => return Err(err("CAMAU_MAIL_TRANSPORT", "must be log or smtp")),
+                },
+                from: env
+                    .get("CAMAU_MAIL_FROM")
+                    .unwrap_or_else(|| "Camau <no-reply@camau.localhost>".into()),
+                poll_interval: Duration::from_millis(
+                    env.parse("CAMAU_MAIL_POLL_INTERVAL_MS", 2000u64)?.max(10),
+                ),
+                max_attempts: env.parse("CAMAU_MAIL_MAX_ATTEMPTS", 10i32)?.max(1),
+            },
+            password_reset_ttl: Duration::from_secs(
+                env.parse("CAMAU_PASSWORD_RESET_TTL_MINUTES", 30u64)?
+                    .clamp(1, 24 * 60)
+                    * 60,
+            ),
         })
     }
 }

@@ -34,6 +34,7 @@ pub enum ErrorCode {
     EmailTaken,
     InvitationInvalid,
     DeviceCodeInvalid,
+    ResetTokenInvalid,
     PasswordTooShort,
     PasswordTooLong,
     PasswordTooWeak,
@@ -72,9 +73,8 @@ impl ErrorCode {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
-            EmailTaken | Conflict | InvitationInvalid | DeviceCodeInvalid | SupportEnded => {
-                StatusCode::CONFLICT
-            }
+            EmailTaken | Conflict | InvitationInvalid | DeviceCodeInvalid | ResetTokenInvalid
+            | SupportEnded => StatusCode::CONFLICT,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -104,6 +104,7 @@ impl ErrorCode {
             EmailTaken => "An account with this email already exists",
             InvitationInvalid => "The invitation code is not valid",
             DeviceCodeInvalid => "The device code is not valid",
+            ResetTokenInvalid => "The reset code is not valid: it is wrong, used or expired",
             PasswordTooShort => "The password is too short",
             PasswordTooLong => "The password is too long",
             PasswordTooWeak => "The password is too easy to guess",

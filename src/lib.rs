@@ -18,6 +18,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod ids;
 pub mod invitations;
+pub mod mail;
 pub mod openapi;
 pub mod organisations;
 pub mod people;

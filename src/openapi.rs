@@ -69,7 +69,27 @@ pub fn document(
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts();
-    declare_conditional_reads(declare_idempotency_keys(api))
+    declare_public(declare_conditional_reads(declare_idempotency_keys(api)))
+}
+
+/// An operation that names no security scheme is public, and says so with `security: []`
+/// (there is no document-wide default to inherit).
+fn declare_public(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.security.get_or_insert_with(Vec::new);
+        }
+    }
+    api
 }
 
 /// Every GET whose 200 carries an `ETag` answers `If-None-Match` with 304 (`http::etag::read`):

@@ -21,6 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sessions::logout::logout)
                 .service(sessions::logout_all::logout_all)
                 .service(sessions::change_password::change_password)
+                .service(sessions::request_password_reset::request_password_reset)
+                .service(sessions::confirm_password_reset::confirm_password_reset)
                 .service(sessions::me::me)
                 .service(sessions::change_pin::change_pin)
                 // organisations and contracts
@@ -32,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // staff
                 .service(invitations::create::create)
                 .service(invitations::accept::accept)
+                .service(invitations::list::list)
+                .service(invitations::revoke::revoke)
                 .service(accounts::list::list)
                 .service(accounts::get::get)
                 .service(accounts::update::update)
@@ -44,6 +48,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(people::mentors::mentors)
                 .service(people::assign_mentors::assign_mentors)
                 .service(people::issue_device_code::issue_device_code)
+                .service(people::list_device_codes::list_device_codes)
+                .service(people::revoke_device_code::revoke_device_code)
                 .service(sessions::redeem_device_code::redeem_device_code)
                 .service(sessions::person_login::person_login)
                 // strengths profiles
@@ -56,6 +62,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(circles::update::update)
                 .service(circles::remove::remove)
                 .service(circles::invite::invite)
+                .service(circles::list_invitations::list_invitations)
+                .service(circles::revoke_invitation::revoke_invitation)
                 .service(circles::accept::accept)
                 .service(circles::mine::mine)
                 .service(circles::leave::leave)

@@ -10,6 +10,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
+use crate::mail::worker::{Mailer, Outbox};
 use crate::storage::Storage;
 
 /// What every handler may reach: configuration, the pool, keys, hashing and storage.
@@ -20,14 +21,18 @@ pub struct AppState {
     pub tokens: web::Data<TokenKeys>,
     pub passwords: Passwords,
     pub storage: Storage,
-    /// Seals replayable responses and refresh successors (see `auth::seal`).
+    /// Seals replayable responses, refresh successors and queued mail (see `auth::seal`).
     pub sealer: Sealer,
+    /// Delivers the mail outbox (see `mail::worker`).
+    pub mailer: Mailer,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("database pool: {0}")]
     Pool(#[from] deadpool::managed::BuildError),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("password hasher: {0}")]
     Passwords(String),
     #[error("object storage: {0}")]
@@ -46,9 +51,20 @@ impl AppState {
             passwords: Passwords::new(config.password_hash_concurrency, config.password_hash_queue)
                 .map_err(|e| StartupError::Passwords(e.to_string()))?,
             storage: Storage::from_config(&config.storage)?,
+            mailer: Mailer::new(&config.mail).map_err(StartupError::Mail)?,
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
             config,
         })
+    }
+
+    /// What the mail worker needs.
+    pub fn outbox(&self) -> Outbox<'_> {
+        Outbox {
+            pool: &self.pool,
+            sealer: &self.sealer,
+            mailer: &self.mailer,
+            config: &self.config.mail,
+        }
     }
 
     /// A pooled connection; 503 when none frees up within the pool timeout.

@@ -85,14 +85,14 @@ pub async fn own(conn: &mut AsyncPgConnection, id: AccountId) -> QueryResult<Opt
         .optional()
 }
 
-/// The kind of the organisation, which decides the roles its staff may have.
+/// The kind of the organisation (which decides the roles its staff may have) and its name.
 pub async fn organisation_kind(
     conn: &mut AsyncPgConnection,
     org: &Authorized<OrganisationId>,
-) -> QueryResult<Option<OrganisationKind>> {
+) -> QueryResult<Option<(OrganisationKind, String)>> {
     organisations::table
         .find(org.id().0)
-        .select(organisations::kind)
+        .select((organisations::kind, organisations::name))
         .first(conn)
         .await
         .optional()

@@ -64,7 +64,7 @@ pub async fn update(
             .with_detail("ask another admin to change your own role or status"));
     }
     if let Some(role) = body.role {
-        let kind = model::organisation_kind(&mut conn, &org)
+        let (kind, _) = model::organisation_kind(&mut conn, &org)
             .await?
             .ok_or_else(ApiError::not_found)?;
         if !role.fits(kind) {

@@ -201,6 +201,8 @@ pub enum PersonAction {
     SuggestAction,
     ViewReviews,
     EditReviews,
+    /// See the open one-time codes issued for the person (device codes, circle invitations).
+    ViewCodes,
 }
 
 impl PersonAction {
@@ -269,6 +271,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | ViewGoals
                 | EditGoals
                 | ViewReviews
+                | ViewCodes
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,

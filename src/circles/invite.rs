@@ -1,6 +1,7 @@
 //! `POST /v1/circle-members/{member_id}/invitations`: invite a member to sign in.
 
 use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
 use time::OffsetDateTime;
 
 use crate::auth::CurrentUser;
@@ -10,6 +11,8 @@ use crate::circles::types::CircleInvitation;
 use crate::circles::{authorize_member, model};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::CircleMemberId;
+use crate::mail::{self, MailKind, templates};
+use crate::people::model as people;
 use crate::state::AppState;
 
 /// Invite a member to sign in
@@ -39,24 +42,45 @@ pub async fn invite(
     let member = CircleMemberId(path.into_inner());
     let mut conn = state.conn().await?;
     let access = authorize_member(&mut conn, &user, member, PersonAction::EditCircle).await?;
-    model::find(&mut conn, &access.scope, member)
+    let found = model::find(&mut conn, &access.scope, member)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let person = people::find(&mut conn, &access.scope)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let code = codes::new_code(4);
     let ttl = time::Duration::try_from(state.config.invitation_ttl).unwrap_or(time::Duration::DAY);
     let expires_at = OffsetDateTime::now_utc() + ttl;
-    model::insert_invitation(
-        &mut conn,
-        &access.scope,
-        member,
-        codes::code_hash(&code),
-        access.actor.account_id,
-        expires_at,
-    )
+    let (scope, issuer, sealer) = (access.scope, access.actor.account_id, &state.sealer);
+    let code_for_mail = code.clone();
+    let emailed = found.email.is_some();
+    conn.transaction(async move |conn| {
+        model::insert_invitation(
+            conn,
+            &scope,
+            member,
+            codes::code_hash(&code_for_mail),
+            issuer,
+            expires_at,
+        )
+        .await?;
+        if let Some(to) = &found.email {
+            let mail = templates::circle_invitation(
+                to,
+                person.preferred_language,
+                &person.preferred_name,
+                &code_for_mail,
+                expires_at,
+            );
+            mail::enqueue(conn, sealer, MailKind::CircleInvitation, &mail).await?;
+        }
+        Ok::<_, ApiError>(())
+    })
     .await?;
     Ok(HttpResponse::Created().json(CircleInvitation {
         member_id: member.0,
         code,
         expires_at,
+        emailed,
     }))
 }

@@ -8,9 +8,11 @@ pub mod create;
 pub mod invite;
 pub mod leave;
 pub mod list;
+pub mod list_invitations;
 pub mod mine;
 pub mod model;
 pub mod remove;
+pub mod revoke_invitation;
 pub mod types;
 pub mod update;
 

@@ -345,3 +345,51 @@ pub async fn leave(
     .optional()?;
     Ok(left)
 }
+
+/// Open circle invitations of the person, oldest first: (id, member, issued by, expires at,
+/// created at).
+pub async fn pending_invitations(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    page: Page,
+) -> QueryResult<Vec<(Uuid, Uuid, Uuid, OffsetDateTime, OffsetDateTime)>> {
+    let s = scope.id();
+    let mut q = circle_invitations::table
+        .filter(circle_invitations::person_id.eq(s.person.0))
+        .filter(circle_invitations::organisation_id.eq(s.organisation.0))
+        .filter(circle_invitations::accepted_at.is_null())
+        .filter(circle_invitations::expires_at.gt(OffsetDateTime::now_utc()))
+        .order(circle_invitations::id.asc())
+        .limit(page.fetch_limit())
+        .select((
+            circle_invitations::id,
+            circle_invitations::member_id,
+            circle_invitations::issued_by,
+            circle_invitations::expires_at,
+            circle_invitations::created_at,
+        ))
+        .into_boxed();
+    if let Some(after) = page.after {
+        q = q.filter(circle_invitations::id.gt(after));
+    }
+    q.load(conn).await
+}
+
+/// Withdraws an unaccepted circle invitation of the person.
+pub async fn revoke_invitation(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    id: Uuid,
+) -> QueryResult<bool> {
+    let s = scope.id();
+    let n = diesel::delete(
+        circle_invitations::table
+            .filter(circle_invitations::id.eq(id))
+            .filter(circle_invitations::person_id.eq(s.person.0))
+            .filter(circle_invitations::organisation_id.eq(s.organisation.0))
+            .filter(circle_invitations::accepted_at.is_null()),
+    )
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}

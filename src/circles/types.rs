@@ -196,6 +196,9 @@ pub struct CircleInvitation {
     pub code: String,
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+    /// Whether the code was also emailed to the member (they have an email address); when
+    /// not, hand it to them.
+    pub emailed: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

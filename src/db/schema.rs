@@ -230,6 +230,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    outbox_emails (id) {
+        id -> Uuid,
+        kind -> Text,
+        sealed -> Nullable<Bytea>,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Bytea,
+        account_id -> Uuid,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     people (id) {
         id -> Uuid,
         organisation_id -> Uuid,
@@ -318,6 +342,7 @@ diesel::joinable!(goal_actions -> goals (goal_id));
 diesel::joinable!(goals -> people (person_id));
 diesel::joinable!(goals -> scales (scale_id));
 diesel::joinable!(mentor_assignments -> people (person_id));
+diesel::joinable!(password_resets -> accounts (account_id));
 diesel::joinable!(people -> organisations (organisation_id));
 diesel::joinable!(profile_entries -> accounts (author_account_id));
 diesel::joinable!(review_ratings -> reviews (review_id));
@@ -342,6 +367,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     mentor_assignments,
     organisations,
+    outbox_emails,
+    password_resets,
     people,
     person_devices,
     profile_entries,

@@ -47,7 +47,7 @@ pub async fn create(
         OrgAction::ManageStaff,
     )?;
     body.validate()?;
-    let kind = accounts::organisation_kind(&mut conn, &org)
+    let (kind, organisation_name) = accounts::organisation_kind(&mut conn, &org)
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !body.role.fits(kind) {
@@ -62,16 +62,21 @@ pub async fn create(
     let email = normalise_email(&body.email);
     let role = body.role;
     let ttl = state.config.invitation_ttl;
+    let language = body.language;
+    let sealer = &state.sealer;
     let invitation = conn
         .transaction(async move |conn| {
             let invitation = model::create(
                 conn,
                 NewInvitationFor {
                     organisation: org.id(),
+                    organisation_name: &organisation_name,
                     email: &email,
                     role,
                     invited_by: Some(user.account_id),
                     ttl,
+                    language,
+                    sealer,
                 },
             )
             .await?;

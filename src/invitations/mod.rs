@@ -5,5 +5,7 @@
 
 pub mod accept;
 pub mod create;
+pub mod list;
 pub mod model;
+pub mod revoke;
 pub mod types;

@@ -12,10 +12,13 @@ use uuid::Uuid;
 
 use crate::auth::codes;
 use crate::auth::roles::Role;
+use crate::auth::seal::Sealer;
 use crate::db::schema::{accounts, invitations};
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::fields::Lang;
 use crate::ids::{AccountId, InvitationId, OrganisationId};
 use crate::invitations::types::Invitation;
+use crate::mail::{self, MailKind, templates};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
@@ -31,13 +34,18 @@ pub struct InvitationRow {
 
 pub struct NewInvitationFor<'a> {
     pub organisation: OrganisationId,
+    /// For the mail: the organisation's name.
+    pub organisation_name: &'a str,
     pub email: &'a str,
     pub role: Role,
     pub invited_by: Option<AccountId>,
     pub ttl: Duration,
+    /// The invitee's language: their mail puts it first.
+    pub language: Lang,
+    pub sealer: &'a Sealer,
 }
 
-/// Creates an invitation; 409 `email_taken` when the email is already one of this
+/// Creates an invitation and queues its mail to the invitee; 409 `email_taken` when the email is already one of this
 /// organisation's accounts (which the inviter can see anyway). An account elsewhere (another
 /// organisation, a supporter) is not revealed here: acceptance meets it instead.
 pub async fn create(
@@ -70,6 +78,15 @@ pub async fn create(
         ))
         .execute(conn)
         .await?;
+    let mail = templates::staff_invitation(
+        new.email,
+        new.language,
+        new.organisation_name,
+        new.role.as_str(),
+        &code,
+        expires_at,
+    );
+    mail::enqueue(conn, new.sealer, MailKind::StaffInvitation, &mail).await?;
     Ok(Invitation {
         id: id.0,
         organisation_id: new.organisation.0,
@@ -111,4 +128,62 @@ pub async fn mark_accepted(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Open staff invitations of `org`, oldest first: (id, email, role, expires at, created at).
+pub async fn pending(
+    conn: &mut AsyncPgConnection,
+    org: &crate::auth::Authorized<OrganisationId>,
+    page: crate::http::pagination::Page,
+) -> QueryResult<Vec<(Uuid, String, Role, OffsetDateTime, OffsetDateTime)>> {
+    let mut q = invitations::table
+        .filter(invitations::organisation_id.eq(org.id().0))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(OffsetDateTime::now_utc()))
+        .order(invitations::id.asc())
+        .limit(page.fetch_limit())
+        .select((
+            invitations::id,
+            invitations::email,
+            invitations::role,
+            invitations::expires_at,
+            invitations::created_at,
+        ))
+        .into_boxed();
+    if let Some(after) = page.after {
+        q = q.filter(invitations::id.gt(after));
+    }
+    q.load(conn).await
+}
+
+/// The organisation of an open invitation (read before authorizing; returns nothing else).
+pub async fn organisation_of_open(
+    conn: &mut AsyncPgConnection,
+    id: InvitationId,
+) -> QueryResult<Option<OrganisationId>> {
+    Ok(invitations::table
+        .find(id.0)
+        .filter(invitations::accepted_at.is_null())
+        .select(invitations::organisation_id)
+        .first::<Uuid>(conn)
+        .await
+        .optional()?
+        .map(OrganisationId))
+}
+
+/// Withdraws an open invitation: its code stops working at once.
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    org: &crate::auth::Authorized<OrganisationId>,
+    id: InvitationId,
+) -> QueryResult<bool> {
+    let n = diesel::delete(
+        invitations::table
+            .filter(invitations::id.eq(id.0))
+            .filter(invitations::organisation_id.eq(org.id().0))
+            .filter(invitations::accepted_at.is_null()),
+    )
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
 }

@@ -17,6 +17,9 @@ pub struct CreateInvitation {
     /// `admin`, `coordinator` or `mentor` in a provider; `admin` or `commissioner` in a
     /// commissioning body.
     pub role: Role,
+    /// The language the invitation mail puts first (both are always there).
+    #[serde(default)]
+    pub language: crate::fields::Lang,
 }
 
 impl CreateInvitation {
@@ -58,4 +61,22 @@ impl AcceptInvitation {
         v.text("/name", &self.name, 1, 200);
         v.finish()
     }
+}
+
+/// An open staff invitation (its code is never shown again).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingInvitation {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingInvitationList {
+    pub items: Vec<PendingInvitation>,
+    pub next_cursor: Option<String>,
 }

@@ -45,6 +45,7 @@ pub async fn create(
     let body = body.into_inner();
     let email = normalise_email(&body.first_admin_email);
     let ttl = state.config.invitation_ttl;
+    let sealer = &state.sealer;
     let created = conn
         .transaction(async move |conn| {
             let org = model::insert(
@@ -61,10 +62,13 @@ pub async fn create(
                 conn,
                 invitations::NewInvitationFor {
                     organisation: org_id,
+                    organisation_name: &org.name,
                     email: &email,
                     role: body.kind.first_role(),
                     invited_by: Some(user.account_id),
                     ttl,
+                    language: body.first_admin_language,
+                    sealer,
                 },
             )
             .await?;

@@ -16,8 +16,11 @@ pub struct CreateOrganisation {
     #[schema(min_length = 1, max_length = 200, example = "Camau Cymru Support")]
     pub name: String,
     pub kind: OrganisationKind,
-    /// Who is invited as the organisation's first admin.
+    /// Who is invited as the organisation's first admin; the code is emailed to them.
     pub first_admin_email: String,
+    /// The language their invitation mail puts first (both are always there).
+    #[serde(default)]
+    pub first_admin_language: crate::fields::Lang,
 }
 
 impl CreateOrganisation {

@@ -21,7 +21,10 @@ pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
 ///
 /// Staff who work with the person. The person types the code on their own phone at
 /// `POST /v1/device-codes/redeem` and chooses a PIN or password. Single use, 15 minutes.
-/// Issuing is audited. Issuing again for a person who has a login resets their PIN.
+/// Issuing is audited. Issuing changes nothing by itself: for a person who already has a login,
+/// their PIN and phones keep working until the code is redeemed, which sets the new PIN and
+/// signs out every other device. Withdraw an unused code with
+/// `DELETE /v1/people/{person_id}/device-codes/{device_code_id}`.
 #[utoipa::path(
     operation_id = "issueDeviceCode",
     tag = "people",

@@ -8,8 +8,10 @@ pub mod create;
 pub mod get;
 pub mod issue_device_code;
 pub mod list;
+pub mod list_device_codes;
 pub mod mentors;
 pub mod model;
+pub mod revoke_device_code;
 pub mod types;
 pub mod update;
 

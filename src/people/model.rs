@@ -300,3 +300,49 @@ pub async fn by_id_for_redemption(
         .await
         .optional()
 }
+
+/// Open device codes of the person, oldest first: (id, issued by, expires at, created at).
+pub async fn pending_device_codes(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    page: Page,
+) -> QueryResult<Vec<(Uuid, Uuid, OffsetDateTime, OffsetDateTime)>> {
+    let s = scope.id();
+    let mut q = device_codes::table
+        .filter(device_codes::person_id.eq(s.person.0))
+        .filter(device_codes::organisation_id.eq(s.organisation.0))
+        .filter(device_codes::redeemed_at.is_null())
+        .filter(device_codes::expires_at.gt(OffsetDateTime::now_utc()))
+        .order(device_codes::id.asc())
+        .limit(page.fetch_limit())
+        .select((
+            device_codes::id,
+            device_codes::issued_by,
+            device_codes::expires_at,
+            device_codes::created_at,
+        ))
+        .into_boxed();
+    if let Some(after) = page.after {
+        q = q.filter(device_codes::id.gt(after));
+    }
+    q.load(conn).await
+}
+
+/// Withdraws an unredeemed device code of the person.
+pub async fn revoke_device_code(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    id: Uuid,
+) -> QueryResult<bool> {
+    let s = scope.id();
+    let n = diesel::delete(
+        device_codes::table
+            .filter(device_codes::id.eq(id))
+            .filter(device_codes::person_id.eq(s.person.0))
+            .filter(device_codes::organisation_id.eq(s.organisation.0))
+            .filter(device_codes::redeemed_at.is_null()),
+    )
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}

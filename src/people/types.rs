@@ -272,3 +272,24 @@ pub struct DeviceCode {
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
 }
+
+/// An open one-time code (a device code, a circle invitation): when it was issued and until
+/// when it works. The code itself is never shown again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingCode {
+    pub id: Uuid,
+    /// For a circle invitation: the member it is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<Uuid>,
+    pub issued_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingCodeList {
+    pub items: Vec<PendingCode>,
+    pub next_cursor: Option<String>,
+}

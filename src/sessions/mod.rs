@@ -3,6 +3,7 @@
 
 pub mod change_password;
 pub mod change_pin;
+pub mod confirm_password_reset;
 pub mod devices;
 pub mod login;
 pub mod logout;
@@ -12,6 +13,8 @@ pub mod model;
 pub mod person_login;
 pub mod redeem_device_code;
 pub mod refresh;
+pub mod request_password_reset;
+pub mod resets;
 pub mod throttle;
 pub mod types;
 

@@ -41,6 +41,12 @@ fn hashed(kind: &str, name: &str, limit: i32) -> Key {
     }
 }
 
+/// Password-reset requests for `email` (known or not): apart from sign-in, so asking for
+/// resets cannot lock anyone out.
+pub fn reset_email(email: &str, limits: &LoginThrottleConfig) -> Key {
+    hashed("reset", email, limits.max_failures_per_account)
+}
+
 /// The key of the account signing in with `email` (known or not).
 pub fn email(email: &str, limits: &LoginThrottleConfig) -> Key {
     hashed("email", email, limits.max_failures_per_account)

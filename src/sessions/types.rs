@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::roles::{OrganisationKind, Role};
+use crate::error::{ApiResult, Validator};
 use crate::fields::Lang;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -29,6 +30,33 @@ pub struct RefreshRequest {
 pub struct ChangePasswordRequest {
     #[schema(value_type = String, format = Password)]
     pub current_password: SecretString,
+    /// 12 to 128 characters, not easy to guess.
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
+    pub new_password: SecretString,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({ "email": "ceri@example.org" }))]
+pub struct PasswordResetRequest {
+    #[schema(example = "ceri@example.org", max_length = 254)]
+    pub email: String,
+}
+
+impl PasswordResetRequest {
+    pub fn validate(&self) -> ApiResult<()> {
+        let mut v = Validator::new();
+        v.email("/email", &self.email);
+        v.finish()
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmPasswordReset {
+    /// The code from the email. Case, spaces and dashes do not matter.
+    #[schema(value_type = String, example = "K7QD-M2XW-9RTA-HB4N")]
+    pub code: SecretString,
     /// 12 to 128 characters, not easy to guess.
     #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
     pub new_password: SecretString,

@@ -270,6 +270,23 @@ fn rows() -> Vec<Row> {
                 json!({ "current_password": PASSWORD, "new_password": "Brand-new-passphrase-77" })
             )
         ),
+        row!(
+            "POST",
+            "/v1/auth/password-reset",
+            "/v1/auth/password-reset",
+            all(202),
+            |_, _| Some(json!({ "email": format!("{}@example.org", Uuid::now_v7()) }))
+        ),
+        row!(
+            "POST",
+            "/v1/auth/password-reset/confirm",
+            "/v1/auth/password-reset/confirm",
+            all(409),
+            // A different wrong code each time: one code's attempts are limited.
+            |_, _| Some(
+                json!({ "code": Uuid::now_v7().simple().to_string()[16..].to_uppercase(), "new_password": "Some-long-passphrase-1" })
+            )
+        ),
         row!("GET", "/v1/me", "/v1/me", signed_in(200)),
         row!("GET", "/v1/me/circles", "/v1/me/circles", signed_in(200)),
         // A membership that is nobody's login: nobody can leave it for them (tests/api/me.rs).
@@ -345,6 +362,21 @@ fn rows() -> Vec<Row> {
             |_, _| Some(
                 json!({ "email": format!("{}@example.org", Uuid::now_v7()), "role": "mentor" })
             )
+        ),
+        row!(
+            "GET",
+            "/v1/organisations/{organisation_id}/invitations",
+            "/v1/organisations/:O/invitations",
+            [
+                401, 200, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ]
+        ),
+        // No such open invitation for anyone (withdrawing a real one: tests/api/invitations.rs).
+        row!(
+            "DELETE",
+            "/v1/invitations/{invitation_id}",
+            "/v1/invitations/01a22bd0-0000-7000-8000-000000000000",
+            signed_in(404)
         ),
         row!(
             "GET",
@@ -441,6 +473,19 @@ fn rows() -> Vec<Row> {
             "/v1/people/:P/device-codes",
             staff_person(201, 403, 403, 403)
         ),
+        row!(
+            "GET",
+            "/v1/people/{person_id}/device-codes",
+            "/v1/people/:P/device-codes",
+            staff_person(200, 200, 403, 403)
+        ),
+        // Allowed callers find no such code (a real one: tests/api/invitations.rs).
+        row!(
+            "DELETE",
+            "/v1/people/{person_id}/device-codes/{device_code_id}",
+            "/v1/people/:P/device-codes/01a22bd0-0000-7000-8000-000000000000",
+            staff_person(404, 403, 403, 403)
+        ),
         // --- strengths profile -------------------------------------------------------------------
         row!(
             "GET",
@@ -495,6 +540,18 @@ fn rows() -> Vec<Row> {
             "/v1/circle-members/{member_id}/invitations",
             "/v1/circle-members/:C/invitations",
             staff_person(201, 201, 403, 403)
+        ),
+        row!(
+            "GET",
+            "/v1/people/{person_id}/circle-invitations",
+            "/v1/people/:P/circle-invitations",
+            staff_person(200, 200, 403, 403)
+        ),
+        row!(
+            "DELETE",
+            "/v1/people/{person_id}/circle-invitations/{invitation_id}",
+            "/v1/people/:P/circle-invitations/01a22bd0-0000-7000-8000-000000000000",
+            staff_person(404, 404, 403, 403)
         ),
         // --- goals and actions -------------------------------------------------------------------
         row!(

@@ -2,26 +2,8 @@
 //! responses, and keeps everything still in use.
 
 use camau::auth::roles::Role;
-use diesel::sql_types::BigInt;
-use diesel::{QueryableByName, sql_query};
-use diesel_async::RunQueryDsl;
 
 use crate::support::TestApp;
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let mut conn = app.shared.state.conn().await.unwrap();
-    sql_query(sql)
-        .get_result::<Count>(&mut conn)
-        .await
-        .unwrap()
-        .n
-}
 
 #[actix_web::test]
 async fn expired_rows_go_and_live_ones_stay() {
@@ -64,28 +46,23 @@ async fn expired_rows_go_and_live_ones_stay() {
     assert_eq!(purged.idempotency_keys, 1, "{purged:?}");
     // The ended sessions' refresh tokens went with them; live ones stay.
     assert_eq!(
-        count(&app, &format!("SELECT count(*) AS n FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE s.account_id IN ('{}', '{}')", ended.id, revoked.id)).await,
+        app.scalar(&format!("SELECT count(*) AS n FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE s.account_id IN ('{}', '{}')", ended.id, revoked.id)).await,
         0
     );
-    assert!(count(&app, "SELECT count(*) AS n FROM refresh_tokens").await >= 2);
+    assert!(app.scalar("SELECT count(*) AS n FROM refresh_tokens").await >= 2);
     assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM login_throttles WHERE key = 'address:new'"
-        )
-        .await,
+        app.scalar("SELECT count(*) AS n FROM login_throttles WHERE key = 'address:new'")
+            .await,
+        1
+    );
+    assert_eq!(app.scalar("SELECT count(*) AS n FROM invitations").await, 1);
+    assert_eq!(
+        app.scalar("SELECT count(*) AS n FROM device_codes").await,
         1
     );
     assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM invitations").await,
-        1
-    );
-    assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM device_codes").await,
-        1
-    );
-    assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM idempotency_keys").await,
+        app.scalar("SELECT count(*) AS n FROM idempotency_keys")
+            .await,
         1
     );
     // The admin's and the person's sessions are untouched: they still work.
@@ -119,16 +96,16 @@ async fn a_removed_circle_member_leaves_no_contact_details() {
         .await
         .expect(204);
     assert_eq!(
-        count(&app, &format!("SELECT count(*) AS n FROM circle_members WHERE id = '{member}' AND email IS NULL AND phone IS NULL")).await,
+        app.scalar(&format!("SELECT count(*) AS n FROM circle_members WHERE id = '{member}' AND email IS NULL AND phone IS NULL")).await,
         1
     );
     // The audit trail says who they were without naming them.
     assert_eq!(
-        count(&app, &format!("SELECT count(*) AS n FROM audit_events WHERE action = 'circle.member_removed' AND subject_id = '{member}' AND details->>'relationship' = 'family'")).await,
+        app.scalar(&format!("SELECT count(*) AS n FROM audit_events WHERE action = 'circle.member_removed' AND subject_id = '{member}' AND details->>'relationship' = 'family'")).await,
         1
     );
     assert_eq!(
-        count(&app, &format!("SELECT count(*) AS n FROM audit_events WHERE details::text LIKE '%{}%' OR details::text LIKE '%{}%'", supporter.email, supporter.name)).await,
+        app.scalar(&format!("SELECT count(*) AS n FROM audit_events WHERE details::text LIKE '%{}%' OR details::text LIKE '%{}%'", supporter.email, supporter.name)).await,
         0
     );
 }

@@ -186,3 +186,126 @@ async fn only_admins_of_the_organisation_invite() {
         .await
         .problem(401, "unauthenticated");
 }
+
+/// Codes handed out by mistake can be listed and withdrawn, and then stop working at once.
+#[actix_web::test]
+async fn open_codes_are_listed_and_withdrawn_codes_stop_working() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+
+    // A staff invitation.
+    let invited = app
+        .post(&format!("/v1/organisations/{}/invitations", org.id))
+        .bearer(&admin.token)
+        .json(&json!({ "email": "wrong@example.org", "role": "mentor" }))
+        .send()
+        .await
+        .expect(201);
+    let list = format!("/v1/organisations/{}/invitations", org.id);
+    let open = app.get(&list).bearer(&admin.token).send().await.expect(200);
+    assert_eq!(open["items"][0]["id"], invited["id"]);
+    assert_eq!(open["items"][0]["email"], "wrong@example.org");
+    assert!(
+        open["items"][0].get("code").is_none(),
+        "codes are shown once only"
+    );
+    let revoke = format!("/v1/invitations/{}", invited["id"].as_str().unwrap());
+    app.delete(&revoke)
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(204);
+    app.delete(&revoke)
+        .bearer(&admin.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    assert_eq!(
+        app.get(&list).bearer(&admin.token).send().await.expect(200)["items"],
+        json!([])
+    );
+    app.post("/v1/invitations/accept")
+        .json(&json!({ "code": invited["code"], "name": "X", "password": GOOD_PASSWORD }))
+        .send()
+        .await
+        .problem(409, "invitation_invalid");
+
+    // A device code.
+    let person = app.person(&org).await;
+    let codes = format!("/v1/people/{}/device-codes", person.id);
+    let issued = app
+        .post(&codes)
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(201);
+    let open = app
+        .get(&codes)
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(open["items"].as_array().unwrap().len(), 1);
+    assert_eq!(open["items"][0]["issued_by"], admin.id.to_string());
+    let id = open["items"][0]["id"].as_str().unwrap();
+    app.delete(&format!("{codes}/{id}"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(204);
+    assert_eq!(
+        app.get(&codes)
+            .bearer(&admin.token)
+            .send()
+            .await
+            .expect(200)["items"],
+        json!([])
+    );
+    app.post("/v1/device-codes/redeem")
+        .json(&json!({ "code": issued["code"], "secret": "480137" }))
+        .send()
+        .await
+        .problem(409, "device_code_invalid");
+
+    // A circle invitation: the person's own withdrawal, like staff's.
+    let member = app
+        .post(&format!("/v1/people/{}/circle", person.id))
+        .bearer(&admin.token)
+        .json(&json!({ "name": "Taid", "relationship": "family" }))
+        .send()
+        .await
+        .expect(201);
+    let invite = app
+        .post(&format!(
+            "/v1/circle-members/{}/invitations",
+            member["id"].as_str().unwrap()
+        ))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(
+        invite["emailed"], false,
+        "no email: the code is handed over"
+    );
+    let circle_codes = format!("/v1/people/{}/circle-invitations", person.id);
+    let open = app
+        .get(&circle_codes)
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(open["items"][0]["member_id"], member["id"]);
+    let id = open["items"][0]["id"].as_str().unwrap();
+    app.delete(&format!("{circle_codes}/{id}"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(204);
+    app.post("/v1/circle-invitations/accept")
+        .json(&json!({ "code": invite["code"], "email": "taid@example.org", "name": "Taid", "password": GOOD_PASSWORD }))
+        .send()
+        .await
+        .problem(401, "invalid_credentials");
+}

@@ -9,6 +9,7 @@ mod housekeeping;
 mod idempotency;
 mod input;
 mod invitations;
+mod mail;
 mod me;
 mod openapi;
 mod organisations;

@@ -5,6 +5,7 @@
 pub mod db;
 pub mod request;
 pub mod s3;
+pub mod smtp;
 
 use std::rc::Rc;
 
@@ -244,6 +245,23 @@ impl TestApp {
         use diesel_async::SimpleAsyncConnection;
         let mut conn = self.shared.state.conn().await.expect("connection");
         conn.batch_execute(sql).await.expect("test set-up SQL");
+    }
+
+    /// The one number `sql` (a query of one row and one column) gives.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.shared.state.conn().await.expect("connection");
+        diesel_async::RunQueryDsl::get_result::<N>(
+            diesel::sql_query(format!("SELECT ({sql})::bigint AS n")),
+            &mut conn,
+        )
+        .await
+        .expect("test query")
+        .n
     }
 
     /// Signs `actor` in again through the API and returns the token pair.

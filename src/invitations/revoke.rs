@@ -1,0 +1,64 @@
+//! `DELETE /v1/invitations/{invitation_id}`: withdraw a staff invitation sent by mistake or to
+//! the wrong address. Its code stops working at once.
+
+use actix_web::{HttpResponse, delete, web};
+use diesel_async::AsyncConnection;
+
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, OrgAction};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::ids::InvitationId;
+use crate::invitations::model;
+use crate::state::AppState;
+
+/// Withdraw a staff invitation
+///
+/// Admins of its organisation; open invitations only.
+#[utoipa::path(
+    operation_id = "revokeInvitation",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("invitation_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin of its organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such open invitation, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/invitations/{invitation_id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = InvitationId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
+    let org = model::organisation_of_open(&mut conn, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let org = access::organisation(&user, org, OrgAction::ManageStaff)?;
+    let actor = user.account_id;
+    conn.transaction(async move |conn| {
+        if !model::revoke(conn, &org, id).await? {
+            return Err(ApiError::not_found());
+        }
+        audit::record(
+            conn,
+            AuditEvent {
+                organisation: Some(org.id()),
+                actor: Some(actor),
+                action: "invitation.revoked",
+                subject_type: "invitation",
+                subject_id: Some(id.0),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

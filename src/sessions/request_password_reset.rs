@@ -1,0 +1,67 @@
+//! `POST /v1/auth/password-reset`: a forgotten password. The answer is the same whether or not
+//! the email has an account, so it tells an anonymous caller nothing; when it has, a code goes
+//! to that address by email.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+
+use crate::accounts::model as accounts;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::fields::Lang;
+use crate::ids::AccountId;
+use crate::mail::{self, MailKind, templates};
+use crate::sessions::types::PasswordResetRequest;
+use crate::sessions::{resets, throttle};
+use crate::state::AppState;
+
+/// Ask for a password reset
+///
+/// Always 202. If the email belongs to an active account, a single-use code (valid for
+/// `CAMAU_PASSWORD_RESET_TTL_MINUTES`, 30 by default) is emailed to it, in Welsh and English
+/// (the `Accept-Language` of this request first); asking again replaces the earlier code.
+/// Trade the code at `/v1/auth/password-reset/confirm`.
+#[utoipa::path(
+    operation_id = "requestPasswordReset",
+    tag = "sessions",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "If the email has an account, a code is on its way"),
+        (status = 400, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this email or from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let email = accounts::normalise_email(&body.email);
+    let lang = Lang::from_request(&req);
+    let limits = &state.config.login_throttle;
+    let email_key = throttle::reset_email(&email, limits);
+    let address_key = throttle::caller(&req, &state.config);
+    let mut conn = state.conn().await?;
+    let keys: Vec<_> = std::iter::once(&email_key)
+        .chain(address_key.as_ref())
+        .collect();
+    throttle::attempt(&mut conn, limits.window, &keys).await?;
+    let account = accounts::by_email(&mut conn, &email)
+        .await?
+        .filter(|a| a.deactivated_at.is_none());
+    if let Some(account) = account {
+        let ttl = state.config.password_reset_ttl;
+        let sealer = &state.sealer;
+        conn.transaction(async move |conn| {
+            let code = resets::open(conn, AccountId(account.id), ttl).await?;
+            let mail = templates::password_reset(&email, lang, &code, ttl.as_secs() / 60);
+            mail::enqueue(conn, sealer, MailKind::PasswordReset, &mail).await?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+        tracing::info!(account_id = %account.id, "password reset mailed");
+    }
+    Ok(HttpResponse::Accepted().finish())
+}

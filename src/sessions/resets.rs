@@ -1,0 +1,68 @@
+//! Password resets by email: a single-use, short-lived code, stored as its hash, one open per
+//! account (asking again replaces it).
+
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::codes;
+use crate::db::schema::{accounts, password_resets};
+use crate::ids::AccountId;
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+/// Opens a reset for `account` (closing any earlier one) and returns its code.
+pub async fn open(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    ttl: std::time::Duration,
+) -> QueryResult<String> {
+    let code = codes::new_code(4);
+    diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account.0)))
+        .execute(conn)
+        .await?;
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::token_hash.eq(codes::code_hash(&code)),
+            password_resets::account_id.eq(account.0),
+            password_resets::expires_at.eq(OffsetDateTime::now_utc()
+                + time::Duration::try_from(ttl).unwrap_or(time::Duration::HOUR)),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(code)
+}
+
+/// The active account an open reset belongs to, with its email and name (for the password
+/// rules). Read before the password work; [`spend`] decides.
+pub async fn account_of(
+    conn: &mut AsyncPgConnection,
+    code_hash: &[u8],
+) -> QueryResult<Option<(Uuid, Option<String>, String)>> {
+    password_resets::table
+        .inner_join(accounts::table)
+        .filter(password_resets::token_hash.eq(code_hash))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(OffsetDateTime::now_utc()))
+        .filter(accounts::deactivated_at.is_null())
+        .select((accounts::id, accounts::email, accounts::name))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Spends the reset atomically: of two requests with one code, one gets the account.
+pub async fn spend(conn: &mut AsyncPgConnection, code_hash: &[u8]) -> QueryResult<Option<Uuid>> {
+    diesel::update(
+        password_resets::table
+            .filter(password_resets::token_hash.eq(code_hash))
+            .filter(password_resets::used_at.is_null())
+            .filter(password_resets::expires_at.gt(OffsetDateTime::now_utc())),
+    )
+    .set(password_resets::used_at.eq(OffsetDateTime::now_utc()))
+    .returning(password_resets::account_id)
+    .get_result(conn)
+    .await
+    .optional()
+}

@@ -1,0 +1,270 @@
+//! Mail through a real SMTP server (aiosmtpd, started by scripts/test): password resets,
+//! invitations, and what happens when the server is away.
+
+use camau::auth::roles::Role;
+use camau::mail::worker::{Pass, deliver_due};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::support::smtp::{code_in, mail_to, smtp_env, the_mail_to};
+use crate::support::{PASSWORD, TestApp, TestEnv};
+
+const NEW_PASSWORD: &str = "Cwtch-and-a-cuppa-by-the-fire";
+
+async fn deliver(app: &TestApp) -> Pass {
+    deliver_due(app.shared.state.outbox())
+        .await
+        .expect("delivery pass")
+}
+
+async fn ask_reset(app: &TestApp, email: &str) -> crate::support::Res {
+    app.post("/v1/auth/password-reset")
+        .header("accept-language", "cy")
+        .json(&json!({ "email": email }))
+        .send()
+        .await
+}
+
+async fn confirm(app: &TestApp, code: &str, password: &str) -> crate::support::Res {
+    app.post("/v1/auth/password-reset/confirm")
+        .json(&json!({ "code": code, "new_password": password }))
+        .send()
+        .await
+}
+
+#[actix_web::test]
+async fn a_staff_member_resets_a_forgotten_password_from_the_email() {
+    let app = TestApp::with_env(smtp_env()).await;
+    let org = app.provider().await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+
+    // Known and unknown emails get the same answer; only the known one gets mail.
+    let known = ask_reset(&app, &mentor.email.to_uppercase()).await;
+    let unknown = ask_reset(&app, &format!("{}@example.org", Uuid::now_v7())).await;
+    assert_eq!(known.status.as_u16(), 202);
+    assert_eq!(unknown.status.as_u16(), 202);
+    assert_eq!(known.text(), unknown.text());
+    assert_eq!(known.header("content-type"), unknown.header("content-type"));
+    assert_eq!(
+        deliver(&app).await,
+        Pass {
+            sent: 1,
+            ..Pass::default()
+        }
+    );
+
+    let mail = the_mail_to(&mentor.email).await;
+    assert!(
+        mail.subject.starts_with("Ailosod"),
+        "Welsh first: {}",
+        mail.subject
+    );
+    assert!(mail.text.contains("Reset") || mail.text.contains("reset"));
+    let code = code_in(&mail.text);
+    // Nothing readable stays in the outbox once sent.
+    let sealed = app
+        .scalar("SELECT count(*) FROM outbox_emails WHERE sealed IS NOT NULL")
+        .await;
+    assert_eq!(sealed, 0);
+
+    confirm(&app, "AAAA-BBBB-CCCC-DDDD", NEW_PASSWORD)
+        .await
+        .problem(409, "reset_token_invalid");
+    // A weak password is refused and leaves the code usable.
+    confirm(&app, &code, "password1234")
+        .await
+        .problem(400, "password_too_weak");
+    confirm(&app, &code.to_lowercase().replace('-', " "), NEW_PASSWORD)
+        .await
+        .expect(204);
+    // Spent, and every session ended.
+    confirm(&app, &code, "Another-long-passphrase-9")
+        .await
+        .problem(409, "reset_token_invalid");
+    app.get("/v1/me")
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+    app.login(&mentor.email, PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+    app.login(&mentor.email, NEW_PASSWORD).await.expect(200);
+}
+
+#[actix_web::test]
+async fn parallel_confirmations_of_one_code_set_one_password() {
+    let app = TestApp::with_env(smtp_env()).await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    ask_reset(&app, &admin.email).await.expect(202);
+    deliver(&app).await;
+    let code = code_in(&the_mail_to(&admin.email).await.text);
+    let passwords: Vec<String> = (0..6).map(|i| format!("{NEW_PASSWORD}-{i}")).collect();
+    let answers =
+        futures_util::future::join_all(passwords.iter().map(|p| confirm(&app, &code, p))).await;
+    let won: Vec<usize> = (0..answers.len())
+        .filter(|&i| answers[i].status.as_u16() == 204)
+        .collect();
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    // The others: the code is spent, or (past the attempt limit for one code) throttled.
+    for (i, a) in answers.iter().enumerate() {
+        if i != won[0] {
+            assert!([409, 429].contains(&a.status.as_u16()), "{}", a.text());
+        }
+    }
+    app.login(&admin.email, &passwords[won[0]])
+        .await
+        .expect(200);
+}
+
+#[actix_web::test]
+async fn asking_again_replaces_the_code_and_requests_are_throttled_per_email() {
+    let app = TestApp::with_env(smtp_env()).await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let limit = app
+        .shared
+        .state
+        .config
+        .login_throttle
+        .max_failures_per_account;
+    for _ in 0..limit {
+        ask_reset(&app, &admin.email).await.expect(202);
+    }
+    ask_reset(&app, &admin.email)
+        .await
+        .problem(429, "too_many_attempts");
+    // Sign-in is not locked by someone asking for resets.
+    app.login(&admin.email, PASSWORD).await.expect(200);
+    assert_eq!(deliver(&app).await.sent, limit as usize);
+    let codes: Vec<String> = mail_to(&admin.email)
+        .iter()
+        .map(|m| code_in(&m.text))
+        .collect();
+    let open = codes.len() - 1;
+    let mut accepted = 0;
+    for code in &codes {
+        if confirm(&app, code, NEW_PASSWORD).await.status.as_u16() == 204 {
+            accepted += 1;
+        }
+    }
+    assert_eq!(
+        (accepted, open),
+        (1, limit as usize - 1),
+        "only the last code works"
+    );
+}
+
+#[actix_web::test]
+async fn invitations_are_emailed_welsh_first_when_asked_and_the_mailed_code_works() {
+    let app = TestApp::with_env(smtp_env()).await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let email = format!("{}@example.org", Uuid::now_v7());
+    app.post(&format!("/v1/organisations/{}/invitations", org.id))
+        .bearer(&admin.token)
+        .json(&json!({ "email": email, "role": "mentor", "language": "cy" }))
+        .send()
+        .await
+        .expect(201);
+    deliver(&app).await;
+    let mail = the_mail_to(&email).await;
+    assert!(mail.subject.starts_with("Gwahoddiad"), "{}", mail.subject);
+    let (welsh, english) = mail.text.split_once("----------").unwrap();
+    assert!(welsh.contains("ymuno"), "{welsh}");
+    assert!(english.contains("mentor"), "{english}");
+    app.post("/v1/invitations/accept")
+        .json(&json!({ "code": code_in(&mail.text), "name": "Gwen", "password": NEW_PASSWORD }))
+        .send()
+        .await
+        .expect(201);
+
+    // A circle member with an email gets theirs in the person's language.
+    let person = app.person(&org).await;
+    app.sql(&format!(
+        "UPDATE people SET preferred_language = 'cy' WHERE id = '{}'",
+        person.id
+    ))
+    .await;
+    let mam = format!("{}@example.org", Uuid::now_v7());
+    let member = app
+        .post(&format!("/v1/people/{}/circle", person.id))
+        .bearer(&admin.token)
+        .json(&json!({ "name": "Mam", "relationship": "family", "email": mam, "grants": { "goals": true } }))
+        .send()
+        .await
+        .expect(201);
+    let invited = app
+        .post(&format!(
+            "/v1/circle-members/{}/invitations",
+            member["id"].as_str().unwrap()
+        ))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(invited["emailed"], true);
+    deliver(&app).await;
+    let mail = the_mail_to(&mam).await;
+    assert!(
+        mail.subject.starts_with(&format!("Mae {}", person.name)),
+        "{}",
+        mail.subject
+    );
+    assert_eq!(code_in(&mail.text), invited["code"].as_str().unwrap());
+}
+
+#[actix_web::test]
+async fn an_unreachable_server_means_retries_with_backoff_then_giving_up() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::with_env(
+        TestEnv::default()
+            .set("CAMAU_MAIL_TRANSPORT", "smtp")
+            .set("CAMAU_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+            .set("CAMAU_MAIL_MAX_ATTEMPTS", "2"),
+    )
+    .await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    ask_reset(&app, &admin.email).await.expect(202);
+    assert_eq!(
+        deliver(&app).await,
+        Pass {
+            retrying: 1,
+            ..Pass::default()
+        }
+    );
+    let waiting = app
+        .scalar(
+            "SELECT count(*) FROM outbox_emails WHERE attempts = 1 AND sealed IS NOT NULL \
+             AND last_error = 'smtp connection' AND next_attempt_at > now() + interval '20 seconds'",
+        )
+        .await;
+    assert_eq!(waiting, 1);
+    // Not due yet: nothing is tried.
+    assert_eq!(deliver(&app).await, Pass::default());
+    app.sql("UPDATE outbox_emails SET next_attempt_at = now()")
+        .await;
+    assert_eq!(
+        deliver(&app).await,
+        Pass {
+            given_up: 1,
+            ..Pass::default()
+        }
+    );
+    let dropped = app
+        .scalar("SELECT count(*) FROM outbox_emails WHERE failed_at IS NOT NULL AND sealed IS NULL")
+        .await;
+    assert_eq!(dropped, 1);
+}
