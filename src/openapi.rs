@@ -17,6 +17,7 @@ use crate::error::{ErrorCode, FieldError, Problem};
                        `application/problem+json` with a stable `code`. Every signed-in POST \
                        accepts `Idempotency-Key` for safe retries. See docs/API.md.",
     ),
+    servers((url = "/", description = "This server (scripts/run: http://127.0.0.1:8080)")),
     components(schemas(Problem, ErrorCode, FieldError)),
     modifiers(&BearerScheme),
     tags(

@@ -68,6 +68,7 @@ pub struct StaffList {
 /// Fields to change; absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "role": "coordinator" }))]
 pub struct UpdateStaff {
     pub role: Option<Role>,
     /// `false` deactivates the account and ends all its sessions at once; `true` reactivates.

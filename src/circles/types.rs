@@ -42,6 +42,21 @@ pub struct GrantSet {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Mam",
+    "relationship": "family",
+    "email": "sian.morgan@example.org",
+    "phone": "07700 900461",
+    "grants": {
+        "profile": true,
+        "goals": true,
+        "stories": true,
+        "reviews": false,
+        "encourage": true,
+        "contribute": true
+    },
+    "parental_responsibility": false
+}))]
 pub struct CreateMember {
     #[schema(min_length = 1, max_length = 200, example = "Mam")]
     pub name: String,
@@ -94,6 +109,10 @@ impl CreateMember {
 /// Fields to change; absent fields stay. `grants` replaces all six grants.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "phone": "07700 900872",
+    "grants": { "profile": true, "goals": true, "encourage": true }
+}))]
 pub struct UpdateMember {
     #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
@@ -203,6 +222,12 @@ pub struct CircleInvitation {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "K7QD-M2XW-9RTA-HB4N",
+    "email": "sian.morgan@example.org",
+    "name": "Siân Morgan",
+    "password": "Paned-o-de-a-bara-brith"
+}))]
 pub struct AcceptCircleInvitation {
     #[schema(value_type = String)]
     pub code: SecretString,

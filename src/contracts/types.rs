@@ -11,6 +11,11 @@ use crate::fields::iso_date;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "provider_id": "019cade2-4a17-7269-bef2-a74de452e6b4",
+    "starts_on": "2026-04-01",
+    "ends_on": "2027-03-31"
+}))]
 pub struct CreateContract {
     pub provider_id: Uuid,
     #[serde(with = "iso_date")]

@@ -21,6 +21,13 @@ crate::text_enum! {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Get the bus to college on my own",
+    "why_it_matters": "So I can see my mates at college without waiting for Mam to give me a lift",
+    "lang": "en",
+    "target_date": "2027-03-31",
+    "scale": "distance_travelled"
+}))]
 pub struct CreateGoal {
     /// The goal as the person said it.
     #[schema(
@@ -53,6 +60,7 @@ impl CreateGoal {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "target_date": "2027-06-30", "status": "active" }))]
 pub struct UpdateGoal {
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
@@ -166,6 +174,12 @@ crate::text_enum! {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "description": "Practise the route with Mam on Saturday",
+    "owner": "circle_member",
+    "owner_member_id": "01a0805a-e5b9-7173-b83d-9c172411e20b",
+    "due_on": "2026-10-17"
+}))]
 pub struct CreateAction {
     #[schema(
         min_length = 1,
@@ -198,6 +212,7 @@ impl CreateAction {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "done": true }))]
 pub struct UpdateAction {
     #[schema(min_length = 1, max_length = 500)]
     pub description: Option<String>,

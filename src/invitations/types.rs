@@ -11,6 +11,11 @@ use crate::error::{ApiResult, Validator};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "gethin.price@example.org",
+    "role": "mentor",
+    "language": "cy"
+}))]
 pub struct CreateInvitation {
     #[schema(example = "mentor@example.org", max_length = 254)]
     pub email: String,
@@ -45,6 +50,11 @@ pub struct Invitation {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "K7QD-M2XW-9RTA-HB4N",
+    "name": "Ceri Jones",
+    "password": "Llwybr-yr-arfordir-yn-Sir-Benfro"
+}))]
 pub struct AcceptInvitation {
     /// Case, spaces and dashes do not matter.
     #[schema(value_type = String, example = "K7QD-M2XW-9RTA-HB4N")]

@@ -12,6 +12,12 @@ use crate::organisations::model::OrganisationRow;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Camau Cymru Support",
+    "kind": "provider",
+    "first_admin_email": "rhian.evans@example.org",
+    "first_admin_language": "cy"
+}))]
 pub struct CreateOrganisation {
     #[schema(min_length = 1, max_length = 200, example = "Camau Cymru Support")]
     pub name: String,

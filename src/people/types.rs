@@ -40,6 +40,19 @@ pub fn distinct_needs(needs: &[CommunicationNeed]) -> Vec<CommunicationNeed> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "preferred_name": "Cai",
+    "legal_name": "Caio Rhys Morgan",
+    "date_of_birth": "2008-09-14",
+    "pronouns": "he/him",
+    "preferred_language": "cy",
+    "welsh_offered": true,
+    "welsh_accepted": true,
+    "communication_needs": ["easy_read"],
+    "service_type": "learning_disability",
+    "support_started_on": "2026-09-01",
+    "mentor_ids": ["019e165f-83d2-7128-8b0c-5c7fd0a6a3a4"]
+}))]
 pub struct CreatePerson {
     /// What the person likes to be called.
     #[schema(min_length = 1, max_length = 100, example = "Cai")]
@@ -117,6 +130,7 @@ impl CreatePerson {
 /// Fields to change. Absent: unchanged; `null`: cleared (where a field may be empty).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "communication_needs": ["easy_read", "audio"] }))]
 pub struct UpdatePerson {
     #[schema(min_length = 1, max_length = 100)]
     pub preferred_name: Option<String>,
@@ -259,6 +273,9 @@ pub struct MentorList {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "mentor_ids": ["019e165f-83d2-7128-8b0c-5c7fd0a6a3a4", "019e8cd1-b06e-70ed-9995-31985d5d9dc9"]
+}))]
 pub struct SetMentors {
     /// The complete set of mentors: others are unassigned.
     pub mentor_ids: Vec<Uuid>,

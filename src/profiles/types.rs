@@ -44,6 +44,18 @@ pub struct SectionText {
 /// Sections to save; sections not named stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "sections": {
+        "important_to_me": {
+            "text": "Seeing Nain on Sundays. Playing darts with my mates at the club.",
+            "lang": "en"
+        },
+        "hopes_and_dreams": {
+            "text": "Dw i eisiau gweithio mewn garej a thrwsio ceir.",
+            "lang": "cy"
+        }
+    }
+}))]
 pub struct SaveProfile {
     pub sections: BTreeMap<Section, SectionText>,
 }

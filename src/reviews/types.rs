@@ -23,6 +23,24 @@ pub struct RatingInput {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_on": "2026-10-14",
+    "person_took_part": true,
+    "staff_participants": ["019e165f-83d2-7128-8b0c-5c7fd0a6a3a4"],
+    "circle_participants": ["01a0805a-e5b9-7173-b83d-9c172411e20b"],
+    "whats_working": "I got the bus to college on my own twice this week.",
+    "whats_not_working": "The bus station is too busy in the mornings.",
+    "staff_notes": "Cai was proud of himself. Agreed to try the quieter 8:40 bus.",
+    "lang": "en",
+    "next_review_on": "2027-01-13",
+    "ratings": [
+        {
+            "goal_id": "01a0a466-2f4b-790c-81d3-ac94af0f21dd",
+            "value": 6,
+            "comment": "Nearly there, just the busy mornings to sort out"
+        }
+    ]
+}))]
 pub struct CreateReview {
     #[serde(with = "iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -100,6 +118,10 @@ impl CreateReview {
 /// Fields to change; absent fields stay. `ratings`, when present, replaces them all.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "whats_working": "I got the bus on my own every day this week, even on Monday.",
+    "next_review_on": "2027-02-10"
+}))]
 pub struct UpdateReview {
     #[serde(default, with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]

@@ -11,6 +11,7 @@ use crate::fields::Lang;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "email": "ceri@example.org", "password": "Bore-da-o-Gaerdydd-2026" }))]
 pub struct LoginRequest {
     #[schema(example = "ceri@example.org", max_length = 254)]
     pub email: String,
@@ -20,6 +21,7 @@ pub struct LoginRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "refresh_token": "joGXPgvs17A4mNGQ-evazAyx4pxljNoUleYK9ZO9BM8" }))]
 pub struct RefreshRequest {
     #[schema(value_type = String)]
     pub refresh_token: SecretString,
@@ -27,6 +29,10 @@ pub struct RefreshRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "current_password": "Bore-da-o-Gaerdydd-2026",
+    "new_password": "Paned-o-de-a-bara-brith"
+}))]
 pub struct ChangePasswordRequest {
     #[schema(value_type = String, format = Password)]
     pub current_password: SecretString,
@@ -53,6 +59,10 @@ impl PasswordResetRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "K7QD-M2XW-9RTA-HB4N",
+    "new_password": "Niwl-dros-Fannau-Brycheiniog"
+}))]
 pub struct ConfirmPasswordReset {
     /// The code from the email. Case, spaces and dashes do not matter.
     #[schema(value_type = String, example = "K7QD-M2XW-9RTA-HB4N")]
@@ -64,6 +74,7 @@ pub struct ConfirmPasswordReset {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "current_pin": "480137", "new_pin": "725904" }))]
 pub struct ChangePinRequest {
     #[schema(value_type = String, format = Password, example = "480137")]
     pub current_pin: SecretString,
@@ -120,6 +131,7 @@ pub struct MeOrganisation {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "code": "7KQ2-M9XD", "secret": "480137" }))]
 pub struct RedeemDeviceCode {
     #[schema(value_type = String, example = "7KQ2-M9XD")]
     pub code: SecretString,
@@ -130,6 +142,10 @@ pub struct RedeemDeviceCode {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "device_key": "kidmWB4nocCKamPsJO3mpGtMskJKI9WWIhe-rdvElss",
+    "secret": "480137"
+}))]
 pub struct PersonLogin {
     /// The key this phone received when it redeemed its device code.
     #[schema(value_type = String, format = Password)]

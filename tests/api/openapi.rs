@@ -100,3 +100,25 @@ fn signed_in_posts_declare_idempotency_keys() {
         "only {declared} operations declare Idempotency-Key"
     );
 }
+
+/// Every request body shows a body the endpoint accepts (the linter checks it against the
+/// schema), so a client developer can start from it.
+#[test]
+fn every_request_body_has_an_example() {
+    let spec: serde_json::Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(body) = op.get("requestBody") else {
+                continue;
+            };
+            let json = &body["content"]["application/json"];
+            let name = json["schema"]["$ref"].as_str().unwrap_or_default();
+            let schema = &schemas[name.rsplit('/').next().unwrap_or_default()];
+            assert!(
+                json.get("example").is_some() || schema.get("example").is_some(),
+                "{method} {path}: no example for {name}"
+            );
+        }
+    }
+}

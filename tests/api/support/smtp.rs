@@ -27,7 +27,9 @@ fn decode_quoted_printable(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = joined.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = joined
+            .get(i + 1..i + 3)
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         if let (b'=', Some(b)) = (bytes[i], hex) {
             out.push(b);
             i += 3;
