@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::accounts::model::AccountRow;
-use crate::auth::roles::Role;
+use crate::auth::roles::{Role, StaffRole};
 
 /// A member of staff. Mentors and commissioners see `id` and `name` only; admins, coordinators
 /// and platform administrators see everything.
@@ -70,7 +70,7 @@ pub struct StaffList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "role": "coordinator" }))]
 pub struct UpdateStaff {
-    pub role: Option<Role>,
+    pub role: Option<StaffRole>,
     /// `false` deactivates the account and ends all its sessions at once; `true` reactivates.
     pub active: Option<bool>,
 }

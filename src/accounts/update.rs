@@ -9,9 +9,9 @@ use crate::accounts::authorize_for_account;
 use crate::accounts::model::{self, AccountChanges};
 use crate::accounts::types::{StaffMember, UpdateStaff};
 use crate::audit::model::{self as audit, AuditEvent};
-use crate::auth::CurrentUser;
 use crate::auth::access::OrgAction;
 use crate::auth::session::{self as sessions, RevokeReason};
+use crate::auth::{CurrentUser, Role};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem, Validator};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::AccountId;
@@ -63,7 +63,7 @@ pub async fn update(
         return Err(ApiError::new(ErrorCode::Conflict)
             .with_detail("ask another admin to change your own role or status"));
     }
-    if let Some(role) = body.role {
+    if let Some(role) = body.role.map(Role::from) {
         let (kind, _) = model::organisation_kind(&mut conn, &org)
             .await?
             .ok_or_else(ApiError::not_found)?;
@@ -78,7 +78,7 @@ pub async fn update(
         }
     }
     let changes = AccountChanges {
-        role: body.role,
+        role: body.role.map(Role::from),
         deactivated_at: body.active.map(|active| {
             if active {
                 None

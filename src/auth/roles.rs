@@ -50,3 +50,26 @@ impl Role {
         }
     }
 }
+
+crate::text_enum! {
+    /// The roles staff can be invited to or given: `admin`, `coordinator` or `mentor` in a
+    /// provider; `admin` or `commissioner` in a commissioning body (anything else there is
+    /// refused with `role_not_in_organisation`).
+    pub enum StaffRole {
+        Admin = "admin",
+        Coordinator = "coordinator",
+        Mentor = "mentor",
+        Commissioner = "commissioner",
+    }
+}
+
+impl From<StaffRole> for Role {
+    fn from(role: StaffRole) -> Role {
+        match role {
+            StaffRole::Admin => Role::Admin,
+            StaffRole::Coordinator => Role::Coordinator,
+            StaffRole::Mentor => Role::Mentor,
+            StaffRole::Commissioner => Role::Commissioner,
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Housekeeping: removes what has stopped being useful and should not be kept — ended
 //! sessions and their refresh tokens, throttle counters whose window passed, unused
-//! invitation and device codes past their expiry, revoked device keys and idempotent responses
-//! past keeping. Run every `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by
+//! invitation, device and password-reset codes past their expiry, revoked device keys,
+//! idempotent responses past keeping and the record of mail sent or given up a week ago. Run every `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by
 //! `camau maintenance` (for cron, or when several instances run and one should do it).
 
 use std::time::Duration;
@@ -26,6 +26,8 @@ pub struct Purged {
     pub device_codes: usize,
     pub device_keys: usize,
     pub idempotency_keys: usize,
+    pub mails: usize,
+    pub password_resets: usize,
 }
 
 async fn delete(conn: &mut AsyncPgConnection, sql: &str) -> QueryResult<usize> {
@@ -64,6 +66,19 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
     )
     .await?;
     let idempotency_keys = crate::http::idempotency::purge(conn).await?;
+    // Sent or given-up mail holds nothing personal (its sealed copy is gone); a week of it
+    // answers "was it sent?".
+    let mails = delete(
+        conn,
+        "DELETE FROM outbox_emails WHERE sent_at < now() - interval '7 days' \
+         OR failed_at < now() - interval '7 days'",
+    )
+    .await?;
+    let password_resets = delete(
+        conn,
+        "DELETE FROM password_resets WHERE expires_at < now() OR used_at IS NOT NULL",
+    )
+    .await?;
     Ok(Purged {
         sessions,
         refresh_tokens,
@@ -73,6 +88,8 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         device_codes,
         device_keys,
         idempotency_keys,
+        mails,
+        password_resets,
     })
 }
 

@@ -5,8 +5,8 @@ use diesel_async::AsyncConnection;
 
 use crate::accounts::model::{self as accounts, normalise_email};
 use crate::audit::model::{self as audit, AuditEvent};
-use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
+use crate::auth::{CurrentUser, Role};
 use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::ids::OrganisationId;
 use crate::invitations::model::{self, NewInvitationFor};
@@ -50,7 +50,7 @@ pub async fn create(
     let (kind, organisation_name) = accounts::organisation_kind(&mut conn, &org)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if !body.role.fits(kind) {
+    if !Role::from(body.role).fits(kind) {
         let mut v = Validator::new();
         v.add(
             "/role",
@@ -60,7 +60,7 @@ pub async fn create(
         v.finish()?;
     }
     let email = normalise_email(&body.email);
-    let role = body.role;
+    let role = Role::from(body.role);
     let ttl = state.config.invitation_ttl;
     let language = body.language;
     let sealer = &state.sealer;

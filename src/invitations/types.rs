@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::roles::Role;
+use crate::auth::roles::{Role, StaffRole};
 use crate::error::{ApiResult, Validator};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -19,9 +19,7 @@ use crate::error::{ApiResult, Validator};
 pub struct CreateInvitation {
     #[schema(example = "mentor@example.org", max_length = 254)]
     pub email: String,
-    /// `admin`, `coordinator` or `mentor` in a provider; `admin` or `commissioner` in a
-    /// commissioning body.
-    pub role: Role,
+    pub role: StaffRole,
     /// The language the invitation mail puts first (both are always there).
     #[serde(default)]
     pub language: crate::fields::Lang,

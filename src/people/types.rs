@@ -181,9 +181,10 @@ impl UpdatePerson {
             || self.support_ended_on.is_some()
     }
 
-    /// Fields beyond the person's own preferences.
+    /// Fields beyond the person's own preferences. Answering the Welsh Active Offer is the
+    /// person's own; making it is staff's.
     pub fn touches_more_than_preferences(&self) -> bool {
-        self.touches_sensitive() || self.welsh_offered.is_some() || self.welsh_accepted.is_some()
+        self.touches_sensitive() || self.welsh_offered.is_some()
     }
 }
 

@@ -26,7 +26,15 @@ async fn expired_rows_go_and_live_ones_stay() {
            (gen_random_uuid(), '{person}', '{org}', '\\x04', '{admin}', now() + interval '1 hour');
          INSERT INTO idempotency_keys (account_id, key_hash, request_hash, status, sealed, lease_until, created_at) VALUES
            ('{admin}', '\\x05', '\\x00', 201, '\\x00', now(), now() - interval '25 hours'),
-           ('{admin}', '\\x06', '\\x00', 201, '\\x00', now(), now());",
+           ('{admin}', '\\x06', '\\x00', 201, '\\x00', now(), now());
+         INSERT INTO outbox_emails (id, kind, sent_at) VALUES
+           (gen_random_uuid(), 'password_reset', now() - interval '8 days'),
+           (gen_random_uuid(), 'password_reset', now());
+         INSERT INTO outbox_emails (id, kind, sealed) VALUES (gen_random_uuid(), 'password_reset', '\\x00');
+         INSERT INTO password_resets (token_hash, account_id, expires_at, used_at) VALUES
+           ('\\x01', '{admin}', now() - interval '1 minute', NULL),
+           ('\\x02', '{admin}', now() + interval '1 hour', now()),
+           ('\\x03', '{admin}', now() + interval '1 hour', NULL);",
         ended.id,
         revoked.id,
         org = org.id,
@@ -44,6 +52,8 @@ async fn expired_rows_go_and_live_ones_stay() {
     assert_eq!(purged.invitations, 1, "{purged:?}");
     assert_eq!(purged.device_codes, 1, "{purged:?}");
     assert_eq!(purged.idempotency_keys, 1, "{purged:?}");
+    assert_eq!(purged.mails, 1, "{purged:?}");
+    assert_eq!(purged.password_resets, 2, "{purged:?}");
     // The ended sessions' refresh tokens went with them; live ones stay.
     assert_eq!(
         app.scalar(&format!("SELECT count(*) AS n FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE s.account_id IN ('{}', '{}')", ended.id, revoked.id)).await,

@@ -248,3 +248,42 @@ async fn a_read_with_the_current_etag_answers_304_with_no_body() {
         .await
         .problem(404, "not_found");
 }
+
+#[actix_web::test]
+async fn a_person_answers_the_welsh_active_offer_themselves() {
+    let app = TestApp::new().await;
+    let (person, _, signed_in) = app.person_with_pin().await;
+    let token = signed_in["tokens"]["access_token"].as_str().unwrap();
+    app.sql(&format!(
+        "UPDATE people SET welsh_offered = true WHERE id = '{person}'"
+    ))
+    .await;
+    let path = format!("/v1/people/{person}");
+    let read = app.get(&path).bearer(token).send().await;
+    let tag = read.header("etag").unwrap().to_owned();
+    let answered = app
+        .patch(&path)
+        .bearer(token)
+        .header("if-match", &tag)
+        .json(&json!({ "welsh_accepted": true, "preferred_language": "cy" }))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(answered["details"]["welsh_accepted"], true);
+    // Making the offer is staff's.
+    let tag = app
+        .get(&path)
+        .bearer(token)
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    app.patch(&path)
+        .bearer(token)
+        .header("if-match", &tag)
+        .json(&json!({ "welsh_offered": false }))
+        .send()
+        .await
+        .problem(403, "forbidden");
+}
