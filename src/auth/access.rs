@@ -201,8 +201,10 @@ pub enum PersonAction {
     SuggestAction,
     ViewReviews,
     EditReviews,
-    /// See the open one-time codes issued for the person (device codes, circle invitations).
+    /// See the open circle invitations of the person.
     ViewCodes,
+    /// See the open device codes of the person (staff only, as issuing them).
+    ViewDeviceCodes,
 }
 
 impl PersonAction {

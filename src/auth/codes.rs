@@ -39,6 +39,27 @@ pub fn code_hash(code: &str) -> Vec<u8> {
     super::tokens::secret_hash(&normalise(code))
 }
 
+/// What withdrawing a one-time code found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawn {
+    Done,
+    /// Already accepted or redeemed: someone is in, which a 404 would hide.
+    AlreadyUsed,
+    NotFound,
+}
+
+impl Withdrawn {
+    /// 204-worthy, or 409 saying the code was used (`used` says how), or 404.
+    pub fn into_result(self, used: &'static str) -> crate::error::ApiResult<()> {
+        use crate::error::{ApiError, ErrorCode};
+        match self {
+            Withdrawn::Done => Ok(()),
+            Withdrawn::AlreadyUsed => Err(ApiError::new(ErrorCode::Conflict).with_detail(used)),
+            Withdrawn::NotFound => Err(ApiError::not_found()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
+use crate::auth::codes::Withdrawn;
 use crate::circles::types::Relationship;
 use crate::db::schema::{circle_invitations, circle_members, people};
 use crate::http::pagination::Page;
@@ -202,6 +203,15 @@ pub async fn insert_invitation(
 ) -> QueryResult<Uuid> {
     let s = scope.id();
     let id = Uuid::now_v7();
+    // One open invitation per member: inviting again replaces the code (and its mail), so a
+    // member's inbox cannot be filled with working codes.
+    diesel::delete(
+        circle_invitations::table
+            .filter(circle_invitations::member_id.eq(member.0))
+            .filter(circle_invitations::accepted_at.is_null()),
+    )
+    .execute(conn)
+    .await?;
     diesel::insert_into(circle_invitations::table)
         .values((
             circle_invitations::id.eq(id),
@@ -343,6 +353,15 @@ pub async fn leave(
     .get_result(conn)
     .await
     .optional()?;
+    if left.is_some() {
+        diesel::delete(
+            circle_invitations::table
+                .filter(circle_invitations::member_id.eq(member.0))
+                .filter(circle_invitations::accepted_at.is_null()),
+        )
+        .execute(conn)
+        .await?;
+    }
     Ok(left)
 }
 
@@ -380,7 +399,7 @@ pub async fn revoke_invitation(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     id: Uuid,
-) -> QueryResult<bool> {
+) -> QueryResult<Withdrawn> {
     let s = scope.id();
     let n = diesel::delete(
         circle_invitations::table
@@ -391,5 +410,20 @@ pub async fn revoke_invitation(
     )
     .execute(conn)
     .await?;
-    Ok(n == 1)
+    if n == 1 {
+        return Ok(Withdrawn::Done);
+    }
+    let used: bool = diesel::select(diesel::dsl::exists(
+        circle_invitations::table
+            .filter(circle_invitations::id.eq(id))
+            .filter(circle_invitations::person_id.eq(s.person.0))
+            .filter(circle_invitations::organisation_id.eq(s.organisation.0)),
+    ))
+    .get_result(conn)
+    .await?;
+    Ok(if used {
+        Withdrawn::AlreadyUsed
+    } else {
+        Withdrawn::NotFound
+    })
 }

@@ -26,7 +26,7 @@ use crate::state::AppState;
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot change the circle", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person or open invitation, or not one you may see", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended, or the invitation was already accepted (`conflict`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/people/{person_id}/circle-invitations/{invitation_id}")]
@@ -40,9 +40,9 @@ pub async fn revoke_invitation(
     let access = authorize(&mut conn, &user, PersonId(person), PersonAction::EditCircle).await?;
     let (scope, actor) = (access.scope, access.actor.account_id);
     conn.transaction(async move |conn| {
-        if !model::revoke_invitation(conn, &scope, invitation).await? {
-            return Err(ApiError::not_found());
-        }
+        model::revoke_invitation(conn, &scope, invitation)
+            .await?
+            .into_result("already accepted: remove the member instead")?;
         audit::record(
             conn,
             AuditEvent {

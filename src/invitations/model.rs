@@ -156,19 +156,22 @@ pub async fn pending(
     q.load(conn).await
 }
 
-/// The organisation of an open invitation (read before authorizing; returns nothing else).
-pub async fn organisation_of_open(
+/// The organisation of an invitation, and whether it was accepted (read before authorizing;
+/// returns nothing else).
+pub async fn organisation_of(
     conn: &mut AsyncPgConnection,
     id: InvitationId,
-) -> QueryResult<Option<OrganisationId>> {
+) -> QueryResult<Option<(OrganisationId, bool)>> {
     Ok(invitations::table
         .find(id.0)
-        .filter(invitations::accepted_at.is_null())
-        .select(invitations::organisation_id)
-        .first::<Uuid>(conn)
+        .select((
+            invitations::organisation_id,
+            invitations::accepted_at.is_not_null(),
+        ))
+        .first::<(Uuid, bool)>(conn)
         .await
         .optional()?
-        .map(OrganisationId))
+        .map(|(org, accepted)| (OrganisationId(org), accepted)))
 }
 
 /// Withdraws an open invitation: its code stops working at once.

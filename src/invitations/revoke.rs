@@ -7,7 +7,7 @@ use diesel_async::AsyncConnection;
 use crate::audit::model::{self as audit, AuditEvent};
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::InvitationId;
 use crate::invitations::model;
 use crate::state::AppState;
@@ -24,7 +24,8 @@ use crate::state::AppState;
         (status = 204, description = "Withdrawn"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of its organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such open invitation, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invitation, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already accepted (`conflict`): deactivate the account instead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/invitations/{invitation_id}")]
@@ -36,10 +37,15 @@ pub async fn revoke(
     let id = InvitationId(path.into_inner());
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let org = model::organisation_of_open(&mut conn, id)
+    let (org, accepted) = model::organisation_of(&mut conn, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let org = access::organisation(&user, org, OrgAction::ManageStaff)?;
+    if accepted {
+        // Someone is in: say so, rather than a 404 that looks like success.
+        return Err(ApiError::new(ErrorCode::Conflict)
+            .with_detail("already accepted: deactivate the account instead"));
+    }
     let actor = user.account_id;
     conn.transaction(async move |conn| {
         if !model::revoke(conn, &org, id).await? {

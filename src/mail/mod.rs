@@ -59,6 +59,26 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Records a mail that is not sent (a password reset asked for an email with no account): a row
+/// holding nothing personal, given up at once, so answering costs the same write either way.
+pub async fn record_unsent(
+    conn: &mut AsyncPgConnection,
+    kind: MailKind,
+    reason: &str,
+) -> ApiResult<()> {
+    let now = time::OffsetDateTime::now_utc();
+    diesel::insert_into(outbox_emails::table)
+        .values((
+            outbox_emails::id.eq(Uuid::now_v7()),
+            outbox_emails::kind.eq(kind),
+            outbox_emails::failed_at.eq(now),
+            outbox_emails::last_error.eq(reason),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The mail sealed in row `id`; `None` when it cannot be opened (a server secret since
 /// removed).
 fn open(sealer: &Sealer, id: Uuid, sealed: &[u8]) -> Option<Mail> {

@@ -76,7 +76,8 @@ pub fn circle_invitation(
         to,
         lang,
         Text {
-            subject: format!("Mae {person} yn eich gwahodd i'w cylch cefnogaeth"),
+            // No name in the subject: what a person typed never headlines a mail to a stranger.
+            subject: "Gwahoddiad i gylch cefnogaeth".into(),
             body: format!(
                 "Mae {person} wedi eich ychwanegu at eu cylch cefnogaeth ar Camau, er mwyn i chi \
                  weld a chefnogi eu cynnydd.\n\n\
@@ -85,7 +86,7 @@ pub fn circle_invitation(
             ),
         },
         Text {
-            subject: format!("{person} invites you to their circle of support"),
+            subject: "An invitation to a circle of support".into(),
             body: format!(
                 "{person} has added you to their circle of support on Camau, so you can see and \
                  encourage their progress.\n\n\

@@ -31,15 +31,34 @@ pub enum Mailer {
 }
 
 /// Why a send failed, in words that hold no address or content.
+#[derive(Clone)]
 struct Failure {
+    /// The server refused this recipient: trying again cannot help.
     permanent: bool,
+    /// The server could not be reached at all: the rest of the batch would fare the same.
+    unreachable: bool,
     reason: String,
 }
 
+/// Replies that condemn one recipient (RFC 5321: mailbox unavailable, user not local, mailbox
+/// name not allowed). Every other failure, 5xx included, is treated as passing: a 535 after a
+/// password rotation or a 530 wanting STARTTLS is the server's configuration, and must not
+/// throw the whole outbox away.
+const RECIPIENT_REFUSED: [&str; 3] = ["550", "551", "553"];
+
 impl Mailer {
     pub fn new(config: &MailConfig) -> Result<Self, String> {
+        config
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| format!("CAMAU_MAIL_FROM: {e}"))?;
         Ok(match &config.transport {
-            MailTransport::Log => Mailer::Log,
+            MailTransport::Log => {
+                tracing::warn!(
+                    "CAMAU_MAIL_TRANSPORT=log: invitations and password resets are not sent"
+                );
+                Mailer::Log
+            }
             MailTransport::Smtp(url) => Mailer::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|e| format!("CAMAU_SMTP_URL: {e}"))?
@@ -52,6 +71,7 @@ impl Mailer {
     async fn send(&self, from: &str, id: Uuid, mail: Mail) -> Result<(), Failure> {
         let permanent = |reason: &str| Failure {
             permanent: true,
+            unreachable: false,
             reason: reason.into(),
         };
         let message = Message::builder()
@@ -71,20 +91,20 @@ impl Mailer {
                 tracing::info!(mail_id = %id, "mail not sent: the log transport is configured");
                 Ok(())
             }
-            Mailer::Smtp(transport) => {
-                transport
-                    .send(message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| Failure {
-                        permanent: e.is_permanent(),
-                        reason: match e.status() {
-                            Some(code) => format!("smtp {code}"),
-                            None if e.is_timeout() => "smtp timeout".into(),
-                            None => "smtp connection".into(),
-                        },
-                    })
-            }
+            Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| {
+                let code = e.status().map(|c| c.to_string());
+                Failure {
+                    permanent: code
+                        .as_deref()
+                        .is_some_and(|c| RECIPIENT_REFUSED.contains(&c)),
+                    unreachable: code.is_none(),
+                    reason: match code {
+                        Some(code) => format!("smtp {code}"),
+                        None if e.is_timeout() => "smtp timeout".into(),
+                        None => "smtp connection".into(),
+                    },
+                }
+            }),
         }
     }
 }
@@ -109,9 +129,10 @@ pub struct Pass {
     pub given_up: usize,
 }
 
-/// How long a claimed mail is left alone before another pass may try it (the send's timeout
-/// is well inside it).
-const CLAIM_SECS: i32 = 120;
+/// How long a claimed mail is left alone before another pass may try it: longer than a whole
+/// batch of sends at their timeout (`BATCH` × 20 s), so no two instances send one mail at once.
+const CLAIM_SECS: i32 = 300;
+const BATCH: i32 = 5;
 
 /// The wait before attempt `n + 1`: 30 s, 1, 2, 4 ... minutes, at most 6 hours.
 fn backoff(attempts: i32) -> time::Duration {
@@ -149,21 +170,36 @@ pub async fn deliver_due(outbox: Outbox<'_>) -> ApiResult<Pass> {
     loop {
         let claimed = {
             let mut conn = state.pool.get().await?;
-            claim(&mut conn, 20).await?
+            claim(&mut conn, BATCH).await?
         };
         if claimed.is_empty() {
             return Ok(pass);
         }
+        let mut unreachable: Option<Failure> = None;
         for mail in claimed {
-            let outcome = match open(state.sealer, mail.id, &mail.sealed) {
-                Some(m) => state.mailer.send(&state.config.from, mail.id, m).await,
-                None => Err(Failure {
+            let outcome = match (&unreachable, open(state.sealer, mail.id, &mail.sealed)) {
+                // The server is down: the rest of the batch waits, untried, like this one.
+                (Some(down), _) => Err(down.clone()),
+                (None, Some(m)) => state.mailer.send(&state.config.from, mail.id, m).await,
+                (None, None) => Err(Failure {
                     permanent: true,
+                    unreachable: false,
                     reason: "sealed under a retired key".into(),
                 }),
             };
+            if let Err(f) = &outcome
+                && f.unreachable
+            {
+                unreachable = Some(f.clone());
+            }
             let now = OffsetDateTime::now_utc();
-            let row = outbox_emails::table.find(mail.id);
+            // Only while this pass's claim holds: a pass that outlived its claim must not
+            // overwrite what a later one recorded.
+            let row = outbox_emails::table
+                .find(mail.id)
+                .filter(outbox_emails::attempts.eq(mail.attempts))
+                .filter(outbox_emails::sent_at.is_null())
+                .filter(outbox_emails::failed_at.is_null());
             let mut conn = state.pool.get().await?;
             match outcome {
                 Ok(()) => {
@@ -203,6 +239,9 @@ pub async fn deliver_due(outbox: Outbox<'_>) -> ApiResult<Pass> {
                     pass.retrying += 1;
                 }
             }
+        }
+        if unreachable.is_some() {
+            return Ok(pass);
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// List open device codes
 ///
-/// Staff who work with the person, and the person. Withdraw one with
+/// Staff who work with the person. Withdraw one with
 /// `DELETE /v1/people/{person_id}/device-codes/{device_code_id}`.
 #[utoipa::path(
     operation_id = "listDeviceCodes",
@@ -24,7 +24,7 @@ use crate::state::AppState;
         (status = 200, description = "A page of open device codes, oldest first", body = PendingCodeList),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A supporter", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff working with this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -37,7 +37,7 @@ pub async fn list_device_codes(
 ) -> ApiResult<web::Json<PendingCodeList>> {
     let person = PersonId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(&mut conn, &user, person, PersonAction::ViewCodes).await?;
+    let access = authorize(&mut conn, &user, person, PersonAction::ViewDeviceCodes).await?;
     let page = query.page()?;
     let rows = model::pending_device_codes(&mut conn, &access.scope, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.0);

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
+use crate::auth::codes::Withdrawn;
 use crate::db::schema::{accounts, device_codes, mentor_assignments, people};
 use crate::http::pagination::Page;
 use crate::ids::{AccountId, OrganisationId, PersonId};
@@ -333,7 +334,7 @@ pub async fn revoke_device_code(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     id: Uuid,
-) -> QueryResult<bool> {
+) -> QueryResult<Withdrawn> {
     let s = scope.id();
     let n = diesel::delete(
         device_codes::table
@@ -344,5 +345,20 @@ pub async fn revoke_device_code(
     )
     .execute(conn)
     .await?;
-    Ok(n == 1)
+    if n == 1 {
+        return Ok(Withdrawn::Done);
+    }
+    let used: bool = diesel::select(diesel::dsl::exists(
+        device_codes::table
+            .filter(device_codes::id.eq(id))
+            .filter(device_codes::person_id.eq(s.person.0))
+            .filter(device_codes::organisation_id.eq(s.organisation.0)),
+    ))
+    .get_result(conn)
+    .await?;
+    Ok(if used {
+        Withdrawn::AlreadyUsed
+    } else {
+        Withdrawn::NotFound
+    })
 }

@@ -25,7 +25,7 @@ use crate::state::AppState;
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff working with this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person or open code, or not one you may see", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended, or the code was already redeemed (`conflict`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/people/{person_id}/device-codes/{device_code_id}")]
@@ -45,9 +45,9 @@ pub async fn revoke_device_code(
     .await?;
     let (scope, actor) = (access.scope, access.actor.account_id);
     conn.transaction(async move |conn| {
-        if !model::revoke_device_code(conn, &scope, code).await? {
-            return Err(ApiError::not_found());
-        }
+        model::revoke_device_code(conn, &scope, code)
+            .await?
+            .into_result("already redeemed: the person is signed in on that phone")?;
         audit::record(
             conn,
             AuditEvent {

@@ -70,6 +70,7 @@ pub async fn confirm_password_reset(
         }
         let account = AccountId(account);
         accounts::set_password_hash(conn, account, &password_hash).await?;
+        resets::close_all(conn, account).await?;
         revoke_all(conn, account, None, RevokeReason::PasswordChanged).await?;
         audit::record(
             conn,
@@ -87,5 +88,15 @@ pub async fn confirm_password_reset(
     })
     .await?;
     throttle::succeeded(&mut conn, limits.window, &code_key, address_key.as_ref()).await?;
+    // The password is new: failed sign-ins with the old one no longer count against it.
+    if let Some(email) = &email {
+        throttle::succeeded(
+            &mut conn,
+            limits.window,
+            &throttle::email(email, limits),
+            None,
+        )
+        .await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }

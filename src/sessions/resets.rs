@@ -1,5 +1,7 @@
-//! Password resets by email: a single-use, short-lived code, stored as its hash, one open per
-//! account (asking again replaces it).
+//! Password resets by email: a single-use, short-lived code, stored as its hash. Asking again
+//! adds a code and leaves earlier ones working until they expire, so a stranger asking for
+//! resets of someone's email cannot spoil the code they are about to use; the first one used
+//! closes them all.
 
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -12,16 +14,13 @@ use crate::ids::AccountId;
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
-/// Opens a reset for `account` (closing any earlier one) and returns its code.
+/// Opens a reset for `account` and returns its code.
 pub async fn open(
     conn: &mut AsyncPgConnection,
     account: AccountId,
     ttl: std::time::Duration,
 ) -> QueryResult<String> {
     let code = codes::new_code(4);
-    diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account.0)))
-        .execute(conn)
-        .await?;
     diesel::insert_into(password_resets::table)
         .values((
             password_resets::token_hash.eq(codes::code_hash(&code)),
@@ -65,4 +64,11 @@ pub async fn spend(conn: &mut AsyncPgConnection, code_hash: &[u8]) -> QueryResul
     .get_result(conn)
     .await
     .optional()
+}
+
+/// Closes every reset of `account` (after one was used).
+pub async fn close_all(conn: &mut AsyncPgConnection, account: AccountId) -> QueryResult<usize> {
+    diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account.0)))
+        .execute(conn)
+        .await
 }

@@ -239,6 +239,28 @@ async fn open_codes_are_listed_and_withdrawn_codes_stop_working() {
         .await
         .problem(409, "invitation_invalid");
 
+    // Withdrawing one already accepted says so, rather than a 404 that looks like success.
+    let accepted = app
+        .post(&format!("/v1/organisations/{}/invitations", org.id))
+        .bearer(&admin.token)
+        .json(&json!({ "email": "right@example.org", "role": "mentor" }))
+        .send()
+        .await
+        .expect(201);
+    app.post("/v1/invitations/accept")
+        .json(&json!({ "code": accepted["code"], "name": "Right", "password": GOOD_PASSWORD }))
+        .send()
+        .await
+        .expect(201);
+    app.delete(&format!(
+        "/v1/invitations/{}",
+        accepted["id"].as_str().unwrap()
+    ))
+    .bearer(&admin.token)
+    .send()
+    .await
+    .problem(409, "conflict");
+
     // A device code.
     let person = app.person(&org).await;
     let codes = format!("/v1/people/{}/device-codes", person.id);
