@@ -35,6 +35,7 @@ pub enum ErrorCode {
     InvitationInvalid,
     DeviceCodeInvalid,
     ResetTokenInvalid,
+    VerificationCodeInvalid,
     PasswordTooShort,
     PasswordTooLong,
     PasswordTooWeak,
@@ -73,7 +74,12 @@ impl ErrorCode {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Forbidden => StatusCode::FORBIDDEN,
-            EmailTaken | Conflict | InvitationInvalid | DeviceCodeInvalid | ResetTokenInvalid
+            EmailTaken
+            | Conflict
+            | InvitationInvalid
+            | DeviceCodeInvalid
+            | ResetTokenInvalid
+            | VerificationCodeInvalid
             | SupportEnded => StatusCode::CONFLICT,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -105,6 +111,9 @@ impl ErrorCode {
             InvitationInvalid => "The invitation code is not valid",
             DeviceCodeInvalid => "The device code is not valid",
             ResetTokenInvalid => "The reset code is not valid: it is wrong, used or expired",
+            VerificationCodeInvalid => {
+                "The verification code is not valid: it is wrong, used or expired"
+            }
             PasswordTooShort => "The password is too short",
             PasswordTooLong => "The password is too long",
             PasswordTooWeak => "The password is too easy to guess",

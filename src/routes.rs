@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sessions::confirm_password_reset::confirm_password_reset)
                 .service(sessions::me::me)
                 .service(sessions::change_pin::change_pin)
+                .service(sessions::request_email_verification::request_email_verification)
+                .service(sessions::confirm_email_verification::confirm_email_verification)
                 // organisations and contracts
                 .service(organisations::create::create)
                 .service(organisations::list::list)

@@ -29,6 +29,8 @@ pub struct AccountRow {
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// When the account proved it receives mail at `email` (resets go only to such addresses).
+    pub email_verified_at: Option<OffsetDateTime>,
 }
 
 impl AccountRow {

@@ -13,6 +13,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        email_verified_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -166,6 +167,16 @@ diesel::table! {
         issued_by -> Uuid,
         expires_at -> Timestamptz,
         redeemed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    email_verifications (code_hash) {
+        code_hash -> Bytea,
+        account_id -> Uuid,
+        email -> Text,
+        expires_at -> Timestamptz,
         created_at -> Timestamptz,
     }
 }
@@ -338,6 +349,7 @@ diesel::table! {
 
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(circle_members -> people (person_id));
+diesel::joinable!(email_verifications -> accounts (account_id));
 diesel::joinable!(goal_actions -> goals (goal_id));
 diesel::joinable!(goals -> people (person_id));
 diesel::joinable!(goals -> scales (scale_id));
@@ -359,6 +371,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     circle_members,
     contracts,
     device_codes,
+    email_verifications,
     goal_actions,
     goal_status_changes,
     goals,

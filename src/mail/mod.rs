@@ -22,6 +22,7 @@ crate::text_enum! {
         StaffInvitation = "staff_invitation",
         CircleInvitation = "circle_invitation",
         PasswordReset = "password_reset",
+        EmailVerification = "email_verification",
     }
 }
 

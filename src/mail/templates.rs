@@ -123,6 +123,30 @@ pub fn password_reset(to: &str, lang: Lang, token: &str, minutes: u64) -> Mail {
     )
 }
 
+/// A code proving the recipient reads mail at this address (asked for by the account).
+pub fn email_verification(to: &str, lang: Lang, code: &str, minutes: u64) -> Mail {
+    bilingual(
+        to,
+        lang,
+        Text {
+            subject: "Cadarnhewch eich cyfeiriad e-bost ar gyfer Camau".into(),
+            body: format!(
+                "Rhowch y cod hwn yn yr ap i gadarnhau mai chi sy'n derbyn e-bost yma: {code}\n\
+                 Mae'n gweithio unwaith, am {minutes} munud. Dim ond i gyfeiriad wedi'i \
+                 gadarnhau y byddwn yn anfon cod i ailosod cyfrinair."
+            ),
+        },
+        Text {
+            subject: "Confirm your email address for Camau".into(),
+            body: format!(
+                "Enter this code in the app to confirm this address is yours: {code}\n\
+                 It works once, for {minutes} minutes. Password-reset codes are only ever sent \
+                 to a confirmed address."
+            ),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

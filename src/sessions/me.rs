@@ -26,14 +26,16 @@ use crate::state::AppState;
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<web::Json<Me>> {
     let mut conn = state.conn().await?;
-    let ((id, email, name, role), organisation, person) = model::me(&mut conn, &user)
-        .await?
-        .ok_or_else(ApiError::unauthenticated)?;
+    let ((id, email, name, role, email_verified), organisation, person) =
+        model::me(&mut conn, &user)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
     Ok(web::Json(Me {
         account: MeAccount {
             id,
             role,
             email,
+            email_verified,
             name,
         },
         organisation: organisation.map(|(id, name, kind)| MeOrganisation { id, name, kind }),

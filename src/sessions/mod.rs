@@ -3,6 +3,7 @@
 
 pub mod change_password;
 pub mod change_pin;
+pub mod confirm_email_verification;
 pub mod confirm_password_reset;
 pub mod devices;
 pub mod login;
@@ -13,10 +14,12 @@ pub mod model;
 pub mod person_login;
 pub mod redeem_device_code;
 pub mod refresh;
+pub mod request_email_verification;
 pub mod request_password_reset;
 pub mod resets;
 pub mod throttle;
 pub mod types;
+pub mod verifications;
 
 use diesel::{ExpressionMethods, JoinOnDsl, NullableExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};

@@ -195,7 +195,7 @@ pub async fn refresh(
 /// What `/v1/me` shows: the account, its organisation, and the person it belongs to (for a
 /// person's own login).
 pub type MeRow = (
-    (Uuid, Option<String>, String, Role),
+    (Uuid, Option<String>, String, Role, bool),
     Option<(Uuid, String, OrganisationKind)>,
     Option<(Uuid, String, Lang)>,
 );
@@ -212,6 +212,7 @@ pub async fn me(conn: &mut AsyncPgConnection, user: &CurrentUser) -> QueryResult
                 accounts::email,
                 accounts::name,
                 accounts::role,
+                accounts::email_verified_at.is_not_null(),
             ),
             (organisations::id, organisations::name, organisations::kind).nullable(),
             (

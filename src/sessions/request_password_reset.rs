@@ -17,7 +17,8 @@ use crate::state::AppState;
 
 /// Ask for a password reset
 ///
-/// Always 202. If the email belongs to an active account, a single-use code (valid for
+/// Always 202. If the email belongs to an active account that has verified it
+/// (`POST /v1/me/email/verification`), a single-use code (valid for
 /// `CAMAU_PASSWORD_RESET_TTL_MINUTES`, 30 by default) is emailed to it, in Welsh and English
 /// (the `Accept-Language` of this request first); asking again replaces the earlier code.
 /// Trade the code at `/v1/auth/password-reset/confirm`.
@@ -49,10 +50,13 @@ pub async fn request_password_reset(
         .chain(address_key.as_ref())
         .collect();
     throttle::attempt(&mut conn, limits.window, &keys).await?;
-    // Platform operators recover through the command line, never by email.
-    let account = accounts::by_email(&mut conn, &email)
-        .await?
-        .filter(|a| a.deactivated_at.is_none() && a.role() != Role::PlatformAdmin);
+    // Only to an address the account proved it reads (a mistyped email must not become a way
+    // in); platform operators recover through the command line, never by email.
+    let account = accounts::by_email(&mut conn, &email).await?.filter(|a| {
+        a.deactivated_at.is_none()
+            && a.email_verified_at.is_some()
+            && a.role() != Role::PlatformAdmin
+    });
     let ttl = state.config.password_reset_ttl;
     let sealer = &state.sealer;
     let account_id = account.as_ref().map(|a| a.id);
@@ -65,7 +69,9 @@ pub async fn request_password_reset(
                 let mail = templates::password_reset(&email, lang, &code, ttl.as_secs() / 60);
                 mail::enqueue(conn, sealer, MailKind::PasswordReset, &mail).await?;
             }
-            None => mail::record_unsent(conn, MailKind::PasswordReset, "no such account").await?,
+            None => {
+                mail::record_unsent(conn, MailKind::PasswordReset, "no verified account").await?
+            }
         }
         Ok::<_, ApiError>(())
     })

@@ -47,6 +47,15 @@ pub fn reset_email(email: &str, limits: &LoginThrottleConfig) -> Key {
     hashed("reset", email, limits.max_failures_per_account)
 }
 
+/// Email verification for `account`: codes asked for and codes tried, together.
+pub fn email_verification(account: crate::ids::AccountId, limits: &LoginThrottleConfig) -> Key {
+    hashed(
+        "verify",
+        &account.0.to_string(),
+        limits.max_failures_per_account,
+    )
+}
+
 /// The key of the account signing in with `email` (known or not).
 pub fn email(email: &str, limits: &LoginThrottleConfig) -> Key {
     hashed("email", email, limits.max_failures_per_account)

@@ -118,6 +118,9 @@ pub struct MePerson {
 pub struct MeAccount {
     pub id: Uuid,
     pub email: Option<String>,
+    /// Whether the account proved it reads mail at `email`: password resets go only to a
+    /// verified address (`POST /v1/me/email/verification`).
+    pub email_verified: bool,
     pub name: String,
     pub role: Role,
 }
@@ -168,4 +171,13 @@ pub struct SignedIn {
     #[schema(value_type = Option<String>, format = Password)]
     pub device_key: Option<String>,
     pub tokens: TokenPair,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({ "code": "K7QD-M2XW-9RTA-HB4N" }))]
+pub struct ConfirmEmailVerification {
+    /// The code from the email. Case, spaces and dashes do not matter.
+    #[schema(value_type = String, example = "K7QD-M2XW-9RTA-HB4N")]
+    pub code: SecretString,
 }

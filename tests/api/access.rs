@@ -306,6 +306,22 @@ fn rows() -> Vec<Row> {
                 json!({ "code": Uuid::now_v7().simple().to_string()[16..].to_uppercase(), "new_password": "Some-long-passphrase-1" })
             )
         ),
+        // A person's own login has no email.
+        row!(
+            "POST",
+            "/v1/me/email/verification",
+            "/v1/me/email/verification",
+            [
+                401, 202, 202, 202, 202, 202, 409, 409, 202, 202, 202, 202, 202
+            ]
+        ),
+        row!(
+            "POST",
+            "/v1/me/email/verification/confirm",
+            "/v1/me/email/verification/confirm",
+            signed_in(409),
+            |_, _| Some(json!({ "code": "AAAA-AAAA-AAAA-AAAA" }))
+        ),
         row!("GET", "/v1/me", "/v1/me", signed_in(200)),
         row!("GET", "/v1/me/circles", "/v1/me/circles", signed_in(200)),
         // A membership that is nobody's login: nobody can leave it for them (tests/api/me.rs).

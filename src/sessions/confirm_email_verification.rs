@@ -1,0 +1,70 @@
+//! `POST /v1/me/email/verification/confirm`: the mailed code proves the account reads mail at
+//! its address.
+
+use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+use secrecy::ExposeSecret;
+
+use crate::accounts::model as accounts;
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::sessions::types::ConfirmEmailVerification;
+use crate::sessions::{throttle, verifications};
+use crate::state::AppState;
+
+/// Confirm my email address
+///
+/// With the code mailed by `POST /v1/me/email/verification`, for the account's current email.
+#[utoipa::path(
+    operation_id = "confirmEmailVerification",
+    tag = "sessions",
+    security(("bearer" = [])),
+    request_body = ConfirmEmailVerification,
+    responses(
+        (status = 204, description = "The email address is verified"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Wrong, used or expired code (`verification_code_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many codes asked for or tried", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/me/email/verification/confirm")]
+pub async fn confirm_email_verification(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<ConfirmEmailVerification>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let user = user.check(&mut conn).await?;
+    let limits = &state.config.login_throttle;
+    let key = throttle::email_verification(user.account_id, limits);
+    throttle::attempt(&mut conn, limits.window, &[&key]).await?;
+    let email = accounts::own(&mut conn, user.account_id)
+        .await?
+        .and_then(|a| a.email)
+        .ok_or_else(|| ApiError::new(ErrorCode::VerificationCodeInvalid))?;
+    let (account, organisation) = (user.account_id, user.organisation_id());
+    let code = body.into_inner().code;
+    conn.transaction(async move |conn| {
+        if !verifications::confirm(conn, account, &email, code.expose_secret()).await? {
+            return Err(ApiError::new(ErrorCode::VerificationCodeInvalid));
+        }
+        audit::record(
+            conn,
+            AuditEvent {
+                organisation,
+                actor: Some(account),
+                action: "account.email_verified",
+                subject_type: "account",
+                subject_id: Some(account.0),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    throttle::succeeded(&mut conn, limits.window, &key, None).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
