@@ -1,6 +1,8 @@
 -- An account's email is proven before a password reset goes to it: a mistyped address must
 -- not become a way into the account. Existing accounts start unverified.
 ALTER TABLE accounts ADD COLUMN email_verified_at timestamptz;
+-- Codes already mailed went to addresses nobody has verified.
+DELETE FROM password_resets;
 
 CREATE TABLE email_verifications (
     code_hash bytea PRIMARY KEY,

@@ -78,7 +78,12 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         conn,
         "DELETE FROM password_resets WHERE expires_at < now() OR used_at IS NOT NULL",
     )
-    .await?;
+    .await?
+        + delete(
+            conn,
+            "DELETE FROM email_verifications WHERE expires_at < now()",
+        )
+        .await?;
     Ok(Purged {
         sessions,
         refresh_tokens,

@@ -62,7 +62,7 @@ impl Mailer {
             MailTransport::Smtp(url) => Mailer::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|e| format!("CAMAU_SMTP_URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(20)))
+                    .timeout(Some(SEND_TIMEOUT))
                     .build(),
             ),
         })
@@ -132,6 +132,8 @@ pub struct Pass {
 /// How long a claimed mail is left alone before another pass may try it: longer than a whole
 /// batch of sends at their timeout (`BATCH` × 20 s), so no two instances send one mail at once.
 const CLAIM_SECS: i32 = 300;
+/// The longest one send may take, connection included.
+const SEND_TIMEOUT: Duration = Duration::from_secs(20);
 const BATCH: i32 = 5;
 
 /// The wait before attempt `n + 1`: 30 s, 1, 2, 4 ... minutes, at most 6 hours.
@@ -177,8 +179,26 @@ pub async fn deliver_due(outbox: Outbox<'_>) -> ApiResult<Pass> {
         }
         let mut unreachable: Option<Failure> = None;
         for mail in claimed {
+            if unreachable.is_some() {
+                // The server is down: the rest of the batch waits, untried, its claim's attempt
+                // given back, so waiting never counts towards giving up.
+                let mut conn = state.pool.get().await?;
+                diesel::update(
+                    outbox_emails::table
+                        .find(mail.id)
+                        .filter(outbox_emails::attempts.eq(mail.attempts)),
+                )
+                .set((
+                    outbox_emails::attempts.eq(mail.attempts - 1),
+                    outbox_emails::next_attempt_at
+                        .eq(OffsetDateTime::now_utc() + backoff(mail.attempts)),
+                ))
+                .execute(&mut conn)
+                .await?;
+                pass.retrying += 1;
+                continue;
+            }
             let outcome = match (&unreachable, open(state.sealer, mail.id, &mail.sealed)) {
-                // The server is down: the rest of the batch waits, untried, like this one.
                 (Some(down), _) => Err(down.clone()),
                 (None, Some(m)) => state.mailer.send(&state.config.from, mail.id, m).await,
                 (None, None) => Err(Failure {

@@ -40,15 +40,23 @@ pub async fn confirm_email_verification(
     let limits = &state.config.login_throttle;
     let key = throttle::email_verification(user.account_id, limits);
     throttle::attempt(&mut conn, limits.window, &[&key]).await?;
-    let email = accounts::own(&mut conn, user.account_id)
+    let account_row = accounts::own(&mut conn, user.account_id)
         .await?
-        .and_then(|a| a.email)
+        .ok_or_else(ApiError::unauthenticated)?;
+    let already = account_row.email_verified_at.is_some();
+    let email = account_row
+        .email
         .ok_or_else(|| ApiError::new(ErrorCode::VerificationCodeInvalid))?;
     let (account, organisation) = (user.account_id, user.organisation_id());
     let code = body.into_inner().code;
     conn.transaction(async move |conn| {
         if !verifications::confirm(conn, account, &email, code.expose_secret()).await? {
-            return Err(ApiError::new(ErrorCode::VerificationCodeInvalid));
+            // A retry after a lost answer finds its code spent and the address verified.
+            return if already {
+                Ok(false)
+            } else {
+                Err(ApiError::new(ErrorCode::VerificationCodeInvalid))
+            };
         }
         audit::record(
             conn,
@@ -62,7 +70,7 @@ pub async fn confirm_email_verification(
             },
         )
         .await?;
-        Ok(())
+        Ok(true)
     })
     .await?;
     throttle::succeeded(&mut conn, limits.window, &key, None).await?;

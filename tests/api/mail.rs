@@ -289,37 +289,52 @@ async fn an_unreachable_server_means_retries_with_backoff_then_giving_up() {
     let org = app.provider().await;
     let admin = app.admin(&org).await;
     verified(&app, &admin).await;
+    // Two mails: the first finds the server down; the second is put back untried.
+    ask_reset(&app, &admin.email).await.expect(202);
     ask_reset(&app, &admin.email).await.expect(202);
     assert_eq!(
         deliver(&app).await,
         Pass {
-            retrying: 1,
+            retrying: 2,
             ..Pass::default()
         }
     );
-    let waiting = app
+    let tried = app
         .scalar(
             "SELECT count(*) FROM outbox_emails WHERE attempts = 1 AND sealed IS NOT NULL \
              AND last_error = 'smtp connection' \
              AND next_attempt_at BETWEEN now() + interval '20 seconds' AND now() + interval '40 seconds'",
         )
         .await;
-    assert_eq!(waiting, 1);
+    assert_eq!(tried, 1, "backoff after the first attempt is 30 s");
+    let untried = app
+        .scalar("SELECT count(*) FROM outbox_emails WHERE attempts = 0 AND sealed IS NOT NULL")
+        .await;
+    assert_eq!(untried, 1, "waiting behind a down server costs no attempt");
     // Not due yet: nothing is tried.
     assert_eq!(deliver(&app).await, Pass::default());
-    app.sql("UPDATE outbox_emails SET next_attempt_at = now()")
-        .await;
+    app.sql(
+        "UPDATE outbox_emails SET next_attempt_at = now() - interval '1 minute' WHERE attempts = 1;
+         UPDATE outbox_emails SET next_attempt_at = now() WHERE attempts = 0",
+    )
+    .await;
+    // The tried one reaches CAMAU_MAIL_MAX_ATTEMPTS (2) and is given up; the other waits again.
     assert_eq!(
         deliver(&app).await,
         Pass {
             given_up: 1,
+            retrying: 1,
             ..Pass::default()
         }
     );
     let dropped = app
-        .scalar("SELECT count(*) FROM outbox_emails WHERE failed_at IS NOT NULL AND sealed IS NULL")
+        .scalar("SELECT count(*) FROM outbox_emails WHERE failed_at IS NOT NULL AND sealed IS NULL AND attempts = 2")
         .await;
     assert_eq!(dropped, 1);
+    let waiting = app
+        .scalar("SELECT count(*) FROM outbox_emails WHERE attempts = 0 AND sealed IS NOT NULL")
+        .await;
+    assert_eq!(waiting, 1);
 }
 
 #[actix_web::test]
