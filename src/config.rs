@@ -35,6 +35,22 @@ pub struct Config {
     pub mail: MailConfig,
     /// How long a password-reset token works.
     pub password_reset_ttl: Duration,
+    pub photos: PhotoConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhotoConfig {
+    /// Largest photo upload accepted, in bytes.
+    pub max_bytes: usize,
+    /// A photo body must have arrived this long after the request started (phones on a
+    /// slow network need longer than for JSON).
+    pub body_timeout: Duration,
+    /// How many photos are decoded and encoded at once (each takes a core and up to ~150 MB).
+    pub concurrency: usize,
+    /// How long an upload waits for a turn before 503 with `Retry-After`.
+    pub queue_wait: Duration,
+    /// How long a signed S3 URL for a photo works (at most 5 minutes).
+    pub url_ttl: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +232,19 @@ impl Config {
                 env.parse("CAMAU_REQUEST_BODY_TIMEOUT_MS", 10_000u64)?
                     .max(1),
             ),
+            photos: PhotoConfig {
+                max_bytes: env.parse("CAMAU_PHOTO_MAX_BYTES", 20 * 1024 * 1024usize)?,
+                body_timeout: Duration::from_secs(
+                    env.parse("CAMAU_PHOTO_BODY_TIMEOUT_SECS", 120u64)?.max(1),
+                ),
+                concurrency: env
+                    .parse("CAMAU_PHOTO_CONCURRENCY", concurrency_default)?
+                    .max(1),
+                queue_wait: Duration::from_millis(env.parse("CAMAU_PHOTO_QUEUE_WAIT_MS", 2_000u64)?),
+                url_ttl: Duration::from_secs(
+                    env.parse("CAMAU_PHOTO_URL_TTL_SECS", 300u64)?.clamp(1, 300),
+                ),
+            },
             metrics_token: match env.get("CAMAU_METRICS_TOKEN") {
                 Some(token) if token.len() < 16 => {
                     return Err(err(

@@ -48,6 +48,11 @@ pub enum ErrorCode {
     Conflict,
     InvalidReference,
     SupportEnded,
+    UnsupportedImage,
+    HeicNotSupported,
+    ImageUnreadable,
+    ImageTooLarge,
+    TooManyPhotos,
     ServiceUnavailable,
     InternalError,
 }
@@ -63,7 +68,11 @@ impl ErrorCode {
             | PasswordTooShort
             | PasswordTooLong
             | PasswordTooWeak => StatusCode::BAD_REQUEST,
-            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            UnsupportedMediaType | UnsupportedImage | HeicNotSupported => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            ImageUnreadable | ImageTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+            TooManyPhotos => StatusCode::CONFLICT,
             IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
             IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             IdempotencyKeyInUse => StatusCode::CONFLICT,
@@ -127,6 +136,14 @@ impl ErrorCode {
             PreconditionRequired => "This update needs an If-Match header",
             Conflict => "The request conflicts with the current state",
             SupportEnded => "Support has ended: this record is read-only",
+            UnsupportedImage => "Photos must be JPEG, PNG or WebP images",
+            HeicNotSupported => {
+                "HEIC photos are not accepted: send the photo as JPEG (most phones convert when \
+                 asked for JPEG)"
+            }
+            ImageUnreadable => "The photo could not be read: it is damaged or incomplete",
+            ImageTooLarge => "The photo has more pixels than this service takes",
+            TooManyPhotos => "A story holds at most 10 photos",
             ServiceUnavailable => "The service is temporarily unavailable",
             InternalError => "An unexpected error occurred",
         }
@@ -186,6 +203,12 @@ impl ApiError {
             retry_after_secs: None,
             source: None,
         }
+    }
+
+    /// Asks the client to retry after `secs` (a `Retry-After` header).
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

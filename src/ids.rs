@@ -53,3 +53,9 @@ id!(GoalId);
 id!(ActionId);
 id!(ReviewId);
 id!(ContractId);
+id!(
+    /// An achievement story in words and photos.
+    StoryId
+);
+id!(PhotoId);
+id!(CommentId);

@@ -2,6 +2,7 @@
 //! See docs/ARCHITECTURE.md for the shape of the code.
 
 pub mod accounts;
+pub mod activity;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod mail;
 pub mod openapi;
 pub mod organisations;
 pub mod people;
+pub mod photos;
 pub mod profiles;
 pub mod reviews;
 pub mod routes;
@@ -29,4 +31,5 @@ pub mod scales;
 pub mod sessions;
 pub mod state;
 pub mod storage;
+pub mod stories;
 pub mod telemetry;

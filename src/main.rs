@@ -129,7 +129,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Maintenance => {
             let mut conn = connect(&config).await?;
             let purged = camau::housekeeping::purge(&mut conn, &config).await?;
-            println!("{}", serde_json::to_string(&purged)?);
+            let storage = camau::storage::Storage::from_config(&config.storage)?;
+            let swept = camau::storage::sweep::sweep(&storage, &mut conn).await?;
+            println!(
+                "{}",
+                serde_json::json!({ "purged": purged, "storage": swept })
+            );
         }
         Command::Serve => {
             let app = Application::build(config)?;

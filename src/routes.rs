@@ -5,8 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, circles, contracts, goals, health, invitations, organisations, people, profiles,
-    reviews, scales, sessions,
+    accounts, circles, contracts, goals, health, invitations, organisations, people, photos,
+    profiles, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -84,7 +84,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reviews::create::create)
                 .service(reviews::get::get)
                 .service(reviews::update::update)
-                .service(reviews::overdue::overdue),
+                .service(reviews::overdue::overdue)
+                // stories and photos
+                .service(stories::list::list)
+                .service(stories::create::create)
+                .service(stories::get::get)
+                .service(stories::update::update)
+                .service(stories::delete::delete)
+                .service(stories::accept::accept)
+                .service(photos::upload::upload)
+                .service(photos::get::get)
+                .service(photos::delete::delete),
         );
 }
 

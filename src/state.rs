@@ -25,6 +25,8 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Delivers the mail outbox (see `mail::worker`).
     pub mailer: Mailer,
+    /// Cleans photos, a few at a time (see `photos::pipeline`).
+    pub photo_workers: crate::photos::pipeline::Workers,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,10 @@ impl AppState {
                 .map_err(|e| StartupError::Passwords(e.to_string()))?,
             storage: Storage::from_config(&config.storage)?,
             mailer: Mailer::new(&config.mail).map_err(StartupError::Mail)?,
+            photo_workers: crate::photos::pipeline::Workers::new(
+                config.photos.concurrency,
+                config.photos.queue_wait,
+            ),
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
             config,
         })

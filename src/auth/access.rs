@@ -205,6 +205,21 @@ pub enum PersonAction {
     ViewCodes,
     /// See the open device codes of the person (staff only, as issuing them).
     ViewDeviceCodes,
+    /// See stories (which ones: `stories::visibility`) and their photos.
+    ViewStories,
+    /// Post a story: published at once by the person and staff; a supporter's (with
+    /// `contribute`) waits for the person to accept it.
+    PostStory,
+    /// Change or delete a story (which ones: `stories::visibility::may_edit`, `may_delete`).
+    EditStory,
+    /// Accept a supporter's story.
+    AcceptStory,
+    /// React to and comment on what the actor can see.
+    Encourage,
+    /// Hide a comment (the person and staff).
+    Moderate,
+    /// Read the activity feed (which items: `feed`).
+    ViewFeed,
 }
 
 impl PersonAction {
@@ -221,6 +236,11 @@ impl PersonAction {
                 | EditGoals
                 | SuggestAction
                 | EditReviews
+                | PostStory
+                | EditStory
+                | AcceptStory
+                | Encourage
+                | Moderate
         )
     }
 }
@@ -258,6 +278,8 @@ fn relation(actor: &Actor, facts: &PersonFacts) -> Option<Relation> {
 fn permits(relation: Relation, action: PersonAction) -> bool {
     use PersonAction::*;
     match relation {
+        // Only the person accepts what a supporter suggests.
+        Relation::Staff(_) if action == AcceptStory => false,
         Relation::Staff(Role::Admin | Role::Coordinator) => true,
         Relation::Staff(_) => action != AssignMentors,
         Relation::Person => matches!(
@@ -274,6 +296,13 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | EditGoals
                 | ViewReviews
                 | ViewCodes
+                | ViewStories
+                | PostStory
+                | EditStory
+                | AcceptStory
+                | Encourage
+                | Moderate
+                | ViewFeed
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,
@@ -281,6 +310,11 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
             ViewGoals => g.goals,
             SuggestAction => g.contribute && g.goals,
             ViewReviews => g.reviews,
+            // A contributor reads back the stories they wrote, whatever else they see.
+            ViewStories => g.stories || g.contribute,
+            PostStory | EditStory => g.contribute,
+            Encourage => g.encourage,
+            ViewFeed => true,
             _ => false,
         },
     }

@@ -16,12 +16,13 @@ use crate::auth::access::{self, Grants, PersonAccess, PersonAction, PersonFacts,
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::db::schema::{
-    accounts, circle_members, goal_actions, goals, mentor_assignments, organisations, people,
-    reviews, sessions,
+    accounts, circle_members, comments, goal_actions, goals, mentor_assignments, organisations,
+    people, photos, reviews, sessions, stories,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{
-    AccountId, ActionId, CircleMemberId, GoalId, OrganisationId, PersonId, ReviewId, SessionId,
+    AccountId, ActionId, CircleMemberId, CommentId, GoalId, OrganisationId, PersonId, PhotoId,
+    ReviewId, SessionId, StoryId,
 };
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -117,6 +118,9 @@ pub enum PersonOf {
     Action(ActionId),
     Review(ReviewId),
     Member(CircleMemberId),
+    Story(StoryId),
+    Photo(PhotoId),
+    Comment(CommentId),
 }
 
 /// The facts query, with the person chosen by `$person` (an expression of type
@@ -201,6 +205,28 @@ pub async fn facts(
             let person = circle_members::table
                 .filter(circle_members::id.eq(id.0))
                 .select(circle_members::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Story(id) => {
+            let person = stories::table
+                .filter(stories::id.eq(id.0))
+                .select(stories::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Photo(id) => {
+            let person = photos::table
+                .filter(photos::id.eq(id.0))
+                .filter(photos::stored_at.is_not_null())
+                .select(photos::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Comment(id) => {
+            let person = comments::table
+                .filter(comments::id.eq(id.0))
+                .select(comments::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }

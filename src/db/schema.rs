@@ -347,6 +347,107 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activities (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        kind -> Text,
+        actor_account_id -> Uuid,
+        story_id -> Nullable<Uuid>,
+        goal_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        review_id -> Nullable<Uuid>,
+        comment_id -> Nullable<Uuid>,
+        reaction -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        story_id -> Nullable<Uuid>,
+        goal_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        author_account_id -> Uuid,
+        body -> Text,
+        lang -> Text,
+        hidden_at -> Nullable<Timestamptz>,
+        hidden_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    photos (id) {
+        id -> Uuid,
+        story_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        width -> Int4,
+        height -> Int4,
+        uploaded_by -> Uuid,
+        upload_key -> Nullable<Bytea>,
+        body_hash -> Bytea,
+        stored_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reactions (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        story_id -> Nullable<Uuid>,
+        goal_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        account_id -> Uuid,
+        kind -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stories (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        body -> Text,
+        lang -> Text,
+        audience -> Text,
+        goal_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        author_account_id -> Uuid,
+        author_kind -> Text,
+        status -> Text,
+        hidden_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    story_audience (story_id, member_id) {
+        story_id -> Uuid,
+        member_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    storage_deletions (prefix) {
+        prefix -> Text,
+        queued_at -> Timestamptz,
+        attempts -> Int4,
+    }
+}
+
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(circle_members -> people (person_id));
 diesel::joinable!(email_verifications -> accounts (account_id));
@@ -363,9 +464,22 @@ diesel::joinable!(invitations -> organisations (organisation_id));
 diesel::joinable!(person_devices -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(stories -> people (person_id));
+diesel::joinable!(stories -> accounts (author_account_id));
+diesel::joinable!(photos -> stories (story_id));
+diesel::joinable!(story_audience -> stories (story_id));
+diesel::joinable!(story_audience -> circle_members (member_id));
+diesel::joinable!(activities -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    activities,
+    comments,
+    photos,
+    reactions,
+    stories,
+    story_audience,
+    storage_deletions,
     audit_events,
     circle_invitations,
     circle_members,

@@ -115,5 +115,16 @@ pub async fn run(state: actix_web::web::Data<AppState>, interval: Duration) {
             Ok(purged) => tracing::info!(?purged, "housekeeping done"),
             Err(error) => tracing::warn!(error, "housekeeping failed; will try again"),
         }
+        let swept = async {
+            let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
+            crate::storage::sweep::sweep(&state.storage, &mut conn)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        match swept {
+            Ok(swept) => tracing::info!(?swept, "storage sweep done"),
+            Err(error) => tracing::warn!(error, "storage sweep failed; will try again"),
+        }
     }
 }

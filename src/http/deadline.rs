@@ -47,9 +47,21 @@ pub async fn body_deadline(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // A photo takes a phone longer to send than JSON does.
+    let photo = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("image/"));
     let timeout = req
         .app_data::<web::Data<AppState>>()
-        .map_or(Duration::from_secs(10), |s| s.config.request_body_timeout);
+        .map_or(Duration::from_secs(10), |s| {
+            if photo {
+                s.config.photos.body_timeout
+            } else {
+                s.config.request_body_timeout
+            }
+        });
     let inner = actix_web::HttpMessage::take_payload(&mut req);
     let stream = Deadline {
         inner,

@@ -34,7 +34,7 @@ pub fn payload_error(err: &actix_web::Error) -> ApiError {
     ApiError::new(ErrorCode::InvalidJson)
 }
 
-fn payload_problem(err: &actix_web::error::PayloadError) -> ApiError {
+pub fn payload_problem(err: &actix_web::error::PayloadError) -> ApiError {
     use actix_web::error::PayloadError;
     match err {
         PayloadError::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {

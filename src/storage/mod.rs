@@ -1,15 +1,22 @@
 //! Object storage for photos: S3 (any S3-compatible service), local disk (the default for
 //! `scripts/run`) or memory (unit tests), chosen by configuration. Keys are built from ids,
-//! never from client file names.
+//! never from client file names. Nothing is public: S3 objects are read through short-lived
+//! signed URLs handed out after authorization, local ones streamed by the API.
+
+pub mod sweep;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use object_store::aws::AmazonS3Builder;
+use actix_web::web::Bytes;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::signer::Signer;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, RetryConfig};
+use object_store::{Attribute, ObjectStore, ObjectStoreExt, PutOptions, RetryConfig};
 use secrecy::ExposeSecret;
 
 use crate::config::StorageConfig;
@@ -17,10 +24,13 @@ use crate::config::StorageConfig;
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// The S3 store again, for signing URLs (local disk and memory cannot sign).
+    signer: Option<Arc<AmazonS3>>,
 }
 
 impl Storage {
     pub fn from_config(config: &StorageConfig) -> Result<Self, object_store::Error> {
+        let mut signer = None;
         let store: Arc<dyn ObjectStore> = match config {
             StorageConfig::Memory => Arc::new(InMemory::new()),
             StorageConfig::Local { path } => {
@@ -54,10 +64,70 @@ impl Storage {
                         .with_endpoint(endpoint)
                         .with_virtual_hosted_style_request(false);
                 }
-                Arc::new(builder.build()?)
+                let s3 = Arc::new(builder.build()?);
+                signer = Some(s3.clone());
+                s3
             }
         };
-        Ok(Storage { store })
+        Ok(Storage { store, signer })
+    }
+
+    /// Stores a JPEG under `key`. On S3 it carries its type and a private cache policy, which
+    /// S3 sends back with every signed read.
+    pub async fn put_jpeg(&self, key: &str, bytes: Vec<u8>) -> Result<(), object_store::Error> {
+        let mut opts = PutOptions::default();
+        if self.signer.is_some() {
+            opts.attributes.insert(Attribute::ContentType, "image/jpeg".into());
+            opts.attributes
+                .insert(Attribute::CacheControl, "private, max-age=300".into());
+        }
+        self.store
+            .put_opts(&Path::from(key), Bytes::from(bytes).into(), opts)
+            .await
+            .map(|_| ())
+    }
+
+    /// A URL that reads `key` for `ttl`, where the store can sign one (S3).
+    pub async fn signed_url(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Option<Result<String, object_store::Error>> {
+        let signer = self.signer.as_ref()?;
+        Some(
+            signer
+                .signed_url(object_store::signer::Method::GET, &Path::from(key), ttl)
+                .await
+                .map(|url| url.to_string()),
+        )
+    }
+
+    /// The object's bytes as a stream, for stores that cannot sign URLs.
+    pub async fn read(
+        &self,
+        key: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, object_store::Error>>, object_store::Error> {
+        Ok(self.store.get(&Path::from(key)).await?.into_stream())
+    }
+
+    /// Removes every object under `prefix` (none is fine).
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<usize, object_store::Error> {
+        let prefix = Path::from(prefix);
+        let keys: Vec<Path> = self
+            .store
+            .list(Some(&prefix))
+            .map(|meta| meta.map(|m| m.location))
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()?;
+        for key in &keys {
+            match self.store.delete(key).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(keys.len())
     }
 
     /// Whether the store answers now, with our credentials: the readiness probe. A read of a

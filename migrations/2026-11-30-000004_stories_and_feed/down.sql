@@ -1,0 +1,10 @@
+DROP TABLE activities;
+DROP FUNCTION announce_activity();
+DROP TABLE comments;
+DROP TABLE reactions;
+DROP TABLE photos;
+DROP FUNCTION queue_photo_objects();
+DROP TABLE storage_deletions;
+DROP TABLE story_audience;
+DROP TABLE stories;
+ALTER TABLE goal_actions DROP CONSTRAINT goal_actions_scope_key;

@@ -1,0 +1,48 @@
+//! `DELETE /v1/photos/{photo_id}`: the row goes, and the photo's objects leave storage straight
+//! after (or at the next housekeeping pass, if storage is down).
+
+use actix_web::{HttpResponse, delete, web};
+
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::auth::session::{PersonOf, authorize};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::ids::PhotoId;
+use crate::photos::model;
+use crate::state::AppState;
+
+/// Delete a photo
+///
+/// Its story's author, the person, or their staff.
+#[utoipa::path(
+    operation_id = "deletePhoto",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("photo_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the story's author, the person or their staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such photo, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/photos/{photo_id}")]
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let photo = PhotoId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let access = authorize(&mut conn, &user, PersonOf::Photo(photo), PersonAction::EditStory).await?;
+    let (author, _, _) = model::find_visible(&mut conn, &access, photo)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !crate::stories::visibility::may_delete(&access, author) {
+        return Err(ApiError::forbidden());
+    }
+    model::delete(&mut conn, &access.scope, photo).await?;
+    crate::storage::sweep::remove_photos(&state.storage, &mut conn, &[photo.0]).await;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,225 @@
+//! `POST /v1/stories/{story_id}/photos`: one photo as the raw body. Read with a size cap,
+//! cleaned off the async workers, then stored: the row is written first but stays invisible
+//! until all three objects exist, so a failure part-way leaves nothing that points at a
+//! missing object, and whatever objects it wrote are removed (now, or by housekeeping).
+//! `Idempotency-Key` is kept on the photo itself: a retry after a lost response gets the
+//! photo already stored instead of a second one.
+
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+use futures_util::StreamExt;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::ids::{PhotoId, StoryId};
+use crate::photos::model::{self, NewPhoto};
+use crate::photos::{Size, key};
+use crate::state::AppState;
+use crate::stories::types::{MAX_PHOTOS, PhotoRef};
+use crate::stories::{authorize_story, visibility};
+
+/// The photo's bytes: JPEG, PNG or WebP, told apart by their content.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PhotoBytes(#[allow(dead_code)] Vec<u8>);
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Photo {
+    #[serde(flatten)]
+    pub photo: PhotoRef,
+    pub story_id: uuid::Uuid,
+}
+
+fn is_image(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.type_() == mime::IMAGE)
+}
+
+async fn read_capped(mut payload: web::Payload, cap: usize) -> ApiResult<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| crate::http::extract::payload_problem(&e))?;
+        if body.len() + chunk.len() > cap {
+            return Err(ApiError::new(ErrorCode::PayloadTooLarge)
+                .with_detail(format!("a photo may have at most {cap} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Add a photo to a story
+///
+/// The story's author or the person. Send the image itself as the body, with
+/// `Content-Type: image/jpeg`, `image/png` or `image/webp`, up to 20 MB (configurable). The
+/// type is read from the image, not the header. HEIC is refused with `heic_not_supported`:
+/// send JPEG. Every stored size is re-encoded: location, camera and any other metadata are
+/// gone, and the pixels are turned upright per the photo's orientation. A story holds at
+/// most 10 photos. With an `Idempotency-Key`, a retry of the same photo returns the photo
+/// already stored (`Idempotent-Replayed: true`).
+#[utoipa::path(
+    operation_id = "uploadPhoto",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("story_id" = uuid::Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and photo return the first upload")),
+    request_body(content(
+        (PhotoBytes = "image/jpeg"),
+        (PhotoBytes = "image/png"),
+        (PhotoBytes = "image/webp"),
+    )),
+    responses(
+        (status = 201, description = "Stored", body = Photo, headers(("Location" = String))),
+        (status = 400, description = "A malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the story's author nor the person", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The photo did not arrive in time", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The story has 10 photos, support has ended, or this key's upload is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The photo is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JPEG, PNG or WebP image (`unsupported_image`), or HEIC (`heic_not_supported`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Damaged or incomplete (`image_unreadable`), too many pixels (`image_too_large`), or this key was used for another photo", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Busy or storage unavailable: retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stories/{story_id}/photos")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<uuid::Uuid>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let story = StoryId(path.into_inner());
+    let idempotency_key = match req.headers().get(crate::http::idempotency::HEADER) {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|k| (1..=255).contains(&k.len()))
+                .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyKeyInvalid))?
+                .to_owned(),
+        ),
+    };
+    let mut conn = state.conn().await?;
+    let (access, current) = authorize_story(&mut conn, &user, story, PersonAction::EditStory).await?;
+    if !visibility::may_edit(&access, current.author_account_id) {
+        return Err(ApiError::forbidden());
+    }
+    if !is_image(&req) {
+        return Err(ApiError::new(ErrorCode::UnsupportedImage)
+            .with_detail("send the photo as the body, as image/jpeg, image/png or image/webp"));
+    }
+    // No connection is held while the photo arrives over a slow network.
+    drop(conn);
+    let body = read_capped(payload, state.config.photos.max_bytes).await?;
+    let account = access.actor.account_id;
+    let upload_key = idempotency_key.map(|k| {
+        state
+            .sealer
+            .fingerprints(b"photo upload key", &[account.0.as_bytes(), k.as_bytes()])
+            .swap_remove(0)
+    });
+    let body_hash = state
+        .sealer
+        .fingerprints(b"photo upload body", &[story.0.as_bytes(), &body])
+        .swap_remove(0);
+
+    let mut conn = state.conn().await?;
+    if let Some(upload_key) = &upload_key {
+        if let Some((id, for_story, hash, stored, width, height)) =
+            model::by_upload_key(&mut conn, account, upload_key).await?
+        {
+            if for_story != story.0 || hash != body_hash {
+                return Err(ApiError::new(ErrorCode::IdempotencyKeyReused));
+            }
+            if !stored {
+                return Err(ApiError::new(ErrorCode::IdempotencyKeyInUse));
+            }
+            return Ok(created(id, story, width, height, true));
+        }
+    }
+    drop(conn);
+
+    let processed = state.photo_workers.process(Arc::new(body)).await?;
+    let id = PhotoId::new();
+    let (width, height) = (processed.width as i32, processed.height as i32);
+    let mut conn = state.conn().await?;
+    let scope = access.scope;
+    let new = NewPhoto {
+        id,
+        story,
+        width,
+        height,
+        uploaded_by: account,
+        upload_key: upload_key.as_deref(),
+        body_hash: &body_hash,
+    };
+    conn.transaction(async |conn| {
+        // The story row is locked, so parallel uploads count one another.
+        crate::stories::model::lock_visible(conn, &access, story)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        if model::count_for_story(conn, &scope, story).await? >= MAX_PHOTOS {
+            return Err(ApiError::new(ErrorCode::TooManyPhotos));
+        }
+        model::insert_pending(conn, &scope, &new)
+            .await
+            .map_err(|e| match ApiError::from(e) {
+                // The same key raced in from a parallel retry.
+                e if e.code == ErrorCode::Conflict => ApiError::new(ErrorCode::IdempotencyKeyInUse),
+                e => e,
+            })
+    })
+    .await?;
+    drop(conn);
+
+    let stored = async {
+        for (size, bytes) in [
+            (Size::Original, processed.original),
+            (Size::Display, processed.display),
+            (Size::Thumb, processed.thumb),
+        ] {
+            state.storage.put_jpeg(&key(id.0, size), bytes).await?;
+        }
+        Ok::<_, object_store::Error>(())
+    }
+    .await;
+    let mut conn = state.conn().await?;
+    let marked = match stored {
+        Ok(()) => model::mark_stored(&mut conn, id).await.map_err(ApiError::from),
+        Err(e) => {
+            tracing::warn!(error = %e, photo_id = %id, "photo storage failed");
+            Err(ApiError::new(ErrorCode::ServiceUnavailable)
+                .with_detail("photo storage is unavailable; retry shortly"))
+        }
+    };
+    if let Err(e) = marked {
+        // Undo: the row goes (queueing its objects) and what was written is removed.
+        if model::delete_failed(&mut conn, id).await.is_ok() {
+            crate::storage::sweep::remove_photos(&state.storage, &mut conn, &[id.0]).await;
+        }
+        return Err(e.retry_after(5));
+    }
+    Ok(created(id.0, story, width, height, false))
+}
+
+fn created(id: uuid::Uuid, story: StoryId, width: i32, height: i32, replayed: bool) -> HttpResponse {
+    let mut res = HttpResponse::Created();
+    res.insert_header((header::LOCATION, format!("/v1/photos/{id}")));
+    if replayed {
+        res.insert_header(("idempotent-replayed", "true"));
+    }
+    res.json(Photo {
+        photo: PhotoRef::new(id, width, height),
+        story_id: story.0,
+    })
+}

@@ -1,0 +1,42 @@
+//! `GET /v1/stories/{story_id}`.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiResult, Problem};
+use crate::http::etag;
+use crate::auth::session::{PersonOf, authorize};
+use crate::ids::StoryId;
+use crate::state::AppState;
+use crate::stories::types::Story;
+use crate::stories::present_one;
+
+/// Get a story
+///
+/// As for the list: a story outside the caller's view is 404.
+#[utoipa::path(
+    operation_id = "getStory",
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("story_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The story", body = Story, headers(("ETag" = String))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without `stories` or `contribute`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stories/{story_id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = StoryId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let access = authorize(&mut conn, &user, PersonOf::Story(id), PersonAction::ViewStories).await?;
+    let (version, story) = present_one(&mut conn, &access, id).await?;
+    Ok(etag::read(&req, version, || story))
+}
