@@ -240,7 +240,9 @@ impl Config {
                 concurrency: env
                     .parse("CAMAU_PHOTO_CONCURRENCY", concurrency_default)?
                     .max(1),
-                queue_wait: Duration::from_millis(env.parse("CAMAU_PHOTO_QUEUE_WAIT_MS", 2_000u64)?),
+                queue_wait: Duration::from_millis(
+                    env.parse("CAMAU_PHOTO_QUEUE_WAIT_MS", 2_000u64)?,
+                ),
                 url_ttl: Duration::from_secs(
                     env.parse("CAMAU_PHOTO_URL_TTL_SECS", 300u64)?.clamp(1, 300),
                 ),

@@ -35,7 +35,13 @@ pub async fn delete(
 ) -> ApiResult<HttpResponse> {
     let photo = PhotoId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(&mut conn, &user, PersonOf::Photo(photo), PersonAction::EditStory).await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonOf::Photo(photo),
+        PersonAction::EditStory,
+    )
+    .await?;
     let (author, _, _) = model::find_visible(&mut conn, &access, photo)
         .await?
         .ok_or_else(ApiError::not_found)?;

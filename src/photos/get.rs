@@ -50,7 +50,13 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let photo = PhotoId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(&mut conn, &user, PersonOf::Photo(photo), PersonAction::ViewStories).await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonOf::Photo(photo),
+        PersonAction::ViewStories,
+    )
+    .await?;
     model::find_visible(&mut conn, &access, photo)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -67,6 +73,9 @@ pub async fn get(
     let stream = state.storage.read(&key).await.map_err(unavailable)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "image/jpeg"))
-        .insert_header((header::CACHE_CONTROL, format!("private, max-age={}", ttl.as_secs())))
+        .insert_header((
+            header::CACHE_CONTROL,
+            format!("private, max-age={}", ttl.as_secs()),
+        ))
         .streaming(stream.map(|chunk| chunk.map_err(std::io::Error::other))))
 }

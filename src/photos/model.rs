@@ -136,7 +136,11 @@ pub async fn delete(
 
 /// Deletes a row whose upload failed, whoever's it is.
 pub async fn delete_failed(conn: &mut AsyncPgConnection, photo: PhotoId) -> QueryResult<usize> {
-    diesel::delete(photos::table.find(photo.0).filter(photos::stored_at.is_null()))
-        .execute(conn)
-        .await
+    diesel::delete(
+        photos::table
+            .find(photo.0)
+            .filter(photos::stored_at.is_null()),
+    )
+    .execute(conn)
+    .await
 }

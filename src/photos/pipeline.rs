@@ -161,7 +161,9 @@ pub fn process(bytes: &[u8]) -> ApiResult<Processed> {
     {
         return Err(too_large(width, height));
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => too_large(width, height),
         e => unreadable(e),
@@ -170,7 +172,11 @@ pub fn process(bytes: &[u8]) -> ApiResult<Processed> {
     // Pixels only from here: 8-bit RGB (alpha and 16-bit depth have no place in a photo).
     let mut image = DynamicImage::ImageRgb8(image.into_rgb8());
     if image.width().max(image.height()) > ORIGINAL_SIDE {
-        image = image.resize(ORIGINAL_SIDE, ORIGINAL_SIDE, image::imageops::FilterType::Triangle);
+        image = image.resize(
+            ORIGINAL_SIDE,
+            ORIGINAL_SIDE,
+            image::imageops::FilterType::Triangle,
+        );
     }
     let display = image.thumbnail(DISPLAY_SIDE, DISPLAY_SIDE);
     let thumb = display.thumbnail(THUMB_SIDE, THUMB_SIDE);
@@ -202,17 +208,14 @@ impl Workers {
     pub async fn process(&self, bytes: Arc<Vec<u8>>) -> ApiResult<Processed> {
         let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| {
-                ApiError::busy().with_detail("photo processing is busy; retry shortly")
-            })?
+            .map_err(|_| ApiError::busy().with_detail("photo processing is busy; retry shortly"))?
             .map_err(|_| ApiError::busy())?;
-        let result = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             process(&bytes)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("photo task failed: {e}")))?;
-        result
+        .map_err(|e| ApiError::internal(format!("photo task failed: {e}")))?
     }
 }
 
@@ -226,7 +229,10 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap(), Format::Png);
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), Format::WebP);
         let code = |b: &[u8]| sniff(b).unwrap_err().code;
-        assert_eq!(code(b"\0\0\0\x18ftypheic\0\0\0\0"), ErrorCode::HeicNotSupported);
+        assert_eq!(
+            code(b"\0\0\0\x18ftypheic\0\0\0\0"),
+            ErrorCode::HeicNotSupported
+        );
         assert_eq!(code(b"<svg xmlns="), ErrorCode::UnsupportedImage);
         assert_eq!(code(b"\x7fELF\x02\x01"), ErrorCode::UnsupportedImage);
         assert_eq!(code(b""), ErrorCode::UnsupportedImage);
@@ -236,7 +242,9 @@ mod tests {
     fn a_jpeg_is_complete_only_with_its_own_end_marker() {
         // SOI, an APP1 holding a thumbnail's end marker, SOS, scan data with stuffing, EOI.
         let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD9, 0x00, 0x00];
-        jpeg.extend([0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]);
+        jpeg.extend([
+            0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56,
+        ]);
         assert!(!jpeg_is_complete(&jpeg));
         jpeg.extend([0xFF, 0xD9]);
         assert!(jpeg_is_complete(&jpeg));

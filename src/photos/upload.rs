@@ -110,7 +110,8 @@ pub async fn upload(
         ),
     };
     let mut conn = state.conn().await?;
-    let (access, current) = authorize_story(&mut conn, &user, story, PersonAction::EditStory).await?;
+    let (access, current) =
+        authorize_story(&mut conn, &user, story, PersonAction::EditStory).await?;
     if !visibility::may_edit(&access, current.author_account_id) {
         return Err(ApiError::forbidden());
     }
@@ -134,18 +135,17 @@ pub async fn upload(
         .swap_remove(0);
 
     let mut conn = state.conn().await?;
-    if let Some(upload_key) = &upload_key {
-        if let Some((id, for_story, hash, stored, width, height)) =
+    if let Some(upload_key) = &upload_key
+        && let Some((id, for_story, hash, stored, width, height)) =
             model::by_upload_key(&mut conn, account, upload_key).await?
-        {
-            if for_story != story.0 || hash != body_hash {
-                return Err(ApiError::new(ErrorCode::IdempotencyKeyReused));
-            }
-            if !stored {
-                return Err(ApiError::new(ErrorCode::IdempotencyKeyInUse));
-            }
-            return Ok(created(id, story, width, height, true));
+    {
+        if for_story != story.0 || hash != body_hash {
+            return Err(ApiError::new(ErrorCode::IdempotencyKeyReused));
         }
+        if !stored {
+            return Err(ApiError::new(ErrorCode::IdempotencyKeyInUse));
+        }
+        return Ok(created(id, story, width, height, true));
     }
     drop(conn);
 
@@ -195,7 +195,9 @@ pub async fn upload(
     .await;
     let mut conn = state.conn().await?;
     let marked = match stored {
-        Ok(()) => model::mark_stored(&mut conn, id).await.map_err(ApiError::from),
+        Ok(()) => model::mark_stored(&mut conn, id)
+            .await
+            .map_err(ApiError::from),
         Err(e) => {
             tracing::warn!(error = %e, photo_id = %id, "photo storage failed");
             Err(ApiError::new(ErrorCode::ServiceUnavailable)
@@ -212,7 +214,13 @@ pub async fn upload(
     Ok(created(id.0, story, width, height, false))
 }
 
-fn created(id: uuid::Uuid, story: StoryId, width: i32, height: i32, replayed: bool) -> HttpResponse {
+fn created(
+    id: uuid::Uuid,
+    story: StoryId,
+    width: i32,
+    height: i32,
+    replayed: bool,
+) -> HttpResponse {
     let mut res = HttpResponse::Created();
     res.insert_header((header::LOCATION, format!("/v1/photos/{id}")));
     if replayed {

@@ -12,10 +12,10 @@ use actix_web::web::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
-use object_store::signer::Signer;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
+use object_store::signer::Signer;
 use object_store::{Attribute, ObjectStore, ObjectStoreExt, PutOptions, RetryConfig};
 use secrecy::ExposeSecret;
 
@@ -77,7 +77,8 @@ impl Storage {
     pub async fn put_jpeg(&self, key: &str, bytes: Vec<u8>) -> Result<(), object_store::Error> {
         let mut opts = PutOptions::default();
         if self.signer.is_some() {
-            opts.attributes.insert(Attribute::ContentType, "image/jpeg".into());
+            opts.attributes
+                .insert(Attribute::ContentType, "image/jpeg".into());
             opts.attributes
                 .insert(Attribute::CacheControl, "private, max-age=300".into());
         }

@@ -4,13 +4,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
+use crate::auth::session::{PersonOf, authorize};
 use crate::error::{ApiResult, Problem};
 use crate::http::etag;
-use crate::auth::session::{PersonOf, authorize};
 use crate::ids::StoryId;
 use crate::state::AppState;
-use crate::stories::types::Story;
 use crate::stories::present_one;
+use crate::stories::types::Story;
 
 /// Get a story
 ///
@@ -36,7 +36,13 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let id = StoryId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(&mut conn, &user, PersonOf::Story(id), PersonAction::ViewStories).await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonOf::Story(id),
+        PersonAction::ViewStories,
+    )
+    .await?;
     let (version, story) = present_one(&mut conn, &access, id).await?;
     Ok(etag::read(&req, version, || story))
 }

@@ -28,7 +28,8 @@ pub async fn authorize_story(
     story: StoryId,
     action: PersonAction,
 ) -> ApiResult<(PersonAccess, model::StoryRow)> {
-    let access = crate::auth::session::authorize(conn, user, PersonOf::Story(story), action).await?;
+    let access =
+        crate::auth::session::authorize(conn, user, PersonOf::Story(story), action).await?;
     let row = model::find_visible(conn, &access, story)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -121,8 +122,7 @@ pub async fn check_references(
 ) -> ApiResult<()> {
     use crate::auth::access::Relation;
     if links_goal && matches!(access.relation, Relation::Supporter(g) if !g.goals) {
-        return Err(ApiError::forbidden()
-            .with_detail("linking a goal needs the goals grant"));
+        return Err(ApiError::forbidden().with_detail("linking a goal needs the goals grant"));
     }
     if let Some(members) = members {
         let mut unique = members.to_vec();
@@ -131,7 +131,11 @@ pub async fn check_references(
         let found = model::current_members(conn, &access.scope, &unique).await?;
         if found != unique.len() as i64 {
             let mut v = crate::error::Validator::new();
-            v.add("/members", "unknown_member", "every member must be in the person's circle");
+            v.add(
+                "/members",
+                "unknown_member",
+                "every member must be in the person's circle",
+            );
             v.finish()?;
         }
     }

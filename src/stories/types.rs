@@ -74,9 +74,11 @@ fn private() -> Audience {
 
 fn check_audience(v: &mut Validator, audience: Option<Audience>, members: Option<&[Uuid]>) {
     match (audience, members) {
-        (Some(Audience::Members), None | Some([])) => {
-            v.add("/members", "required", "name at least one member for this audience")
-        }
+        (Some(Audience::Members), None | Some([])) => v.add(
+            "/members",
+            "required",
+            "name at least one member for this audience",
+        ),
         (Some(Audience::Private | Audience::Circle), Some([_, ..])) => v.add(
             "/members",
             "not_allowed",

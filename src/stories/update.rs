@@ -57,13 +57,18 @@ pub async fn update(
         (Audience::Members, Some(m)) => Some(m.as_slice()),
         (Audience::Members, None) if current.audience != Audience::Members => {
             let mut v = crate::error::Validator::new();
-            v.add("/members", "required", "name at least one member for this audience");
+            v.add(
+                "/members",
+                "required",
+                "name at least one member for this audience",
+            );
             v.finish()?;
             None
         }
         _ => None,
     };
-    let links_goal = matches!(body.goal_id, Some(Some(_))) || matches!(body.action_id, Some(Some(_)));
+    let links_goal =
+        matches!(body.goal_id, Some(Some(_))) || matches!(body.action_id, Some(Some(_)));
     check_references(&mut conn, &access, links_goal, members).await?;
     let expected = if_match(&req);
     let scope = access.scope;

@@ -48,6 +48,9 @@ struct Targets {
     goal: Uuid,
     action: Uuid,
     review: Uuid,
+    /// A published story of P's, written by P, for the circle, with one stored photo.
+    story: Uuid,
+    photo: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -130,7 +133,29 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
+    let (story, photo) = (Uuid::now_v7(), Uuid::now_v7());
+    let person_account = w.p.account.id;
+    app.sql(&format!(
+        "INSERT INTO stories (id, person_id, organisation_id, body, lang, audience, author_account_id, author_kind, status) \
+           VALUES ('{story}', '{p}', '{o}', 'Story secret words', 'en', 'circle', '{person_account}', 'person', 'published');
+         INSERT INTO photos (id, story_id, person_id, organisation_id, width, height, uploaded_by, body_hash, stored_at) \
+           VALUES ('{photo}', '{story}', '{p}', '{o}', 640, 480, '{person_account}', '\\x00', now());"
+    ))
+    .await;
+    for size in ["thumb", "display", "original"] {
+        app.shared
+            .state
+            .storage
+            .put_jpeg(
+                &format!("photos/{photo}/{size}.jpg"),
+                vec![0xFF, 0xD8, 0xFF, 0xD9],
+            )
+            .await
+            .unwrap();
+    }
     Targets {
+        story,
+        photo,
         invitation,
         device_code,
         circle_invitation,
@@ -142,6 +167,12 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
 }
 
 type Body = fn(&World, &Targets) -> Option<Value>;
+
+/// A row body naming this file is sent as the raw image.
+const PHOTO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/fixtures/images/clean.jpg"
+);
 
 struct Row {
     method: &'static str,
@@ -673,6 +704,67 @@ fn rows() -> Vec<Row> {
             |_, _| Some(json!({ "whats_working": "Going to college" })),
             "SELECT version FROM reviews WHERE id = ':R'"
         ),
+        // --- stories and photos --------------------------------------------------------------
+        row!(
+            "GET",
+            "/v1/people/{person_id}/stories",
+            "/v1/people/:P/stories",
+            staff_person(200, 200, 200, 403)
+        ),
+        // A supporter's story (with `contribute`) is pending until the person accepts it.
+        row!(
+            "POST",
+            "/v1/people/{person_id}/stories",
+            "/v1/people/:P/stories",
+            staff_person(201, 201, 201, 403),
+            |_, _| Some(json!({ "body": "A new story", "audience": "circle" }))
+        ),
+        row!(
+            "GET",
+            "/v1/stories/{story_id}",
+            "/v1/stories/:S",
+            staff_person(200, 200, 200, 403)
+        ),
+        // The target story is the person's own: only they (its author) edit it.
+        row!(
+            "PATCH",
+            "/v1/stories/{story_id}",
+            "/v1/stories/:S",
+            staff_person(403, 200, 403, 403),
+            |_, _| Some(json!({ "body": "New words" })),
+            "SELECT version FROM stories WHERE id = ':S'"
+        ),
+        row!(
+            "DELETE",
+            "/v1/stories/{story_id}",
+            "/v1/stories/:S",
+            staff_person(204, 204, 403, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/stories/{story_id}/accept",
+            "/v1/stories/:S/accept",
+            staff_person(403, 200, 403, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/stories/{story_id}/photos",
+            "/v1/stories/:S/photos",
+            staff_person(403, 201, 403, 403),
+            |_, _| Some(Value::String(PHOTO.into()))
+        ),
+        row!(
+            "GET",
+            "/v1/photos/{photo_id}",
+            "/v1/photos/:H",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "DELETE",
+            "/v1/photos/{photo_id}",
+            "/v1/photos/:H",
+            staff_person(204, 204, 403, 403)
+        ),
     ]
 }
 
@@ -689,6 +781,8 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":I", &t.invitation.to_string())
         .replace(":D", &t.device_code.to_string())
         .replace(":V", &t.circle_invitation.to_string())
+        .replace(":S", &t.story.to_string())
+        .replace(":H", &t.photo.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {
@@ -730,8 +824,13 @@ async fn request(
         let v = version(app, &fill(sql, w, t)).await;
         req = req.header("if-match", &format!("\"v{v}\""));
     }
-    if let Some(body) = (row.body)(w, t) {
-        req = req.json(&body);
+    match (row.body)(w, t) {
+        // A photo upload's body is the image itself.
+        Some(Value::String(photo)) if photo == PHOTO => {
+            req = req.raw("image/jpeg", std::fs::read(PHOTO).expect("fixture"));
+        }
+        Some(body) => req = req.json(&body),
+        None => {}
     }
     req.send().await
 }
@@ -896,8 +995,15 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
     ];
     // What a supporter may do on each person-scoped endpoint: which grants open it (all of
     // them needed), and "member" for anything every circle member may read.
+    // Some parts open with either of two grants: the alternatives, each needing all of its.
     let needs = |method: &str, template: &str| -> Option<&'static [&'static str]> {
         match (method, template) {
+            // A contributor lists the stories they wrote (none here); a reader, the circle's.
+            ("GET", "/v1/people/{person_id}/stories") => Some(&["can_see_stories|can_contribute"]),
+            ("POST", "/v1/people/{person_id}/stories") => Some(&["can_contribute"]),
+            ("GET", "/v1/stories/{story_id}" | "/v1/photos/{photo_id}") => {
+                Some(&["can_see_stories"])
+            }
             ("GET", "/v1/people/{person_id}") | ("GET", "/v1/people/{person_id}/circle") => {
                 Some(&[])
             }
@@ -922,7 +1028,7 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
     let mut checked = 0;
     for (r, row) in rows().iter().enumerate() {
         // The caller's own memberships (`/v1/me/...`) are not the person's record.
-        let scoped = [":P", ":G", ":A", ":R", ":C"]
+        let scoped = [":P", ":G", ":A", ":R", ":C", ":S", ":H"]
             .iter()
             .any(|m| row.path.contains(m))
             && !row.path.starts_with("/v1/me/");
@@ -942,11 +1048,20 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
                 &format!("198.19.{r}.{i}:4000"),
             )
             .await;
-            let allowed = needs(row.method, row.template)
-                .is_some_and(|need| need.iter().all(|g| grants.contains(g)));
+            let allowed = needs(row.method, row.template).is_some_and(|need| {
+                need.iter()
+                    .all(|g| g.split('|').any(|alt| grants.contains(&alt)))
+            });
             let ok = res.status.is_success();
             checked += 1;
-            if ok != allowed || (!ok && res.status.as_u16() != 403) {
+            // A story outside what the supporter may read is not found, as for the
+            // audience rules: its existence is not revealed.
+            let refused = match res.status.as_u16() {
+                403 => true,
+                404 => row.path.contains(":S") || row.path.contains(":H"),
+                _ => false,
+            };
+            if ok != allowed || (!ok && !refused) {
                 failures.push(format!(
                     "{} {} with {grants:?}: got {}, want {}",
                     row.method,

@@ -2,6 +2,8 @@
 //! 127.0.0.1 inside the test's runtime. It verifies SigV4 signatures like S3 does.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
@@ -16,6 +18,8 @@ pub struct S3TestServer {
     pub endpoint: String,
     pub root: PathBuf,
     task: tokio::task::JoinHandle<()>,
+    /// PUTs accepted before the server starts failing them (as a full or broken store would).
+    puts_left: Arc<AtomicUsize>,
 }
 
 impl S3TestServer {
@@ -25,7 +29,26 @@ impl S3TestServer {
         let fs = s3s_fs::FileSystem::new(&root).expect("s3s-fs");
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
-        let service = builder.build();
+        let s3 = builder.build();
+        let puts_left = Arc::new(AtomicUsize::new(usize::MAX));
+        let left = puts_left.clone();
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let s3 = s3.clone();
+                let left = left.clone();
+                async move {
+                    let refuse = req.method() == hyper::Method::PUT
+                        && left
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_err();
+                    if refuse {
+                        let mut res = hyper::Response::new(s3s::Body::empty());
+                        *res.status_mut() = hyper::StatusCode::SERVICE_UNAVAILABLE;
+                        return Ok(res);
+                    }
+                    hyper::service::Service::call(&s3, req).await
+                }
+            });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -47,7 +70,42 @@ impl S3TestServer {
             endpoint,
             root,
             task,
+            puts_left,
         }
+    }
+
+    /// Accepts `n` more PUTs, then refuses every one.
+    pub fn fail_puts_after(&self, n: usize) {
+        self.puts_left.store(n, Ordering::SeqCst);
+    }
+
+    /// Every object key in the bucket under `prefix` (s3s-fs keeps one file per object).
+    pub fn keys(&self, prefix: &str) -> Vec<String> {
+        fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, base, out);
+                } else if let Ok(rel) = path.strip_prefix(base) {
+                    let key = rel.to_string_lossy().replace('\\', "/");
+                    // s3s-fs keeps metadata and upload parts beside objects, dot-named.
+                    if !key.split('/').any(|p| p.starts_with('.')) {
+                        out.push(key);
+                    }
+                }
+            }
+        }
+        let base = self.root.join(BUCKET);
+        let mut out = Vec::new();
+        walk(&base, &base, &mut out);
+        out.retain(|k| k.starts_with(prefix));
+        out.sort();
+        out
+    }
+
+    /// The stored bytes of `key`.
+    pub fn object(&self, key: &str) -> Vec<u8> {
+        std::fs::read(self.root.join(BUCKET).join(key)).expect("stored object")
     }
 
     /// Stops accepting connections, as when the storage service goes down.

@@ -1,0 +1,564 @@
+//! Photos: every shared fixture through the pipeline into a real S3-protocol server, read back
+//! from the bucket and checked for metadata; signed URLs fetched by a plain HTTP client;
+//! retries, limits and storage failures.
+
+use std::path::PathBuf;
+
+use camau::auth::roles::Role;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::support::s3::{S3TestServer, SECRET_KEY};
+use crate::support::{Actor, Person, TestApp, TestEnv};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/images")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A person of a new organisation with an assigned mentor, and a story of theirs.
+struct Scene {
+    person: Person,
+    mentor: Actor,
+    story: Uuid,
+}
+
+async fn scene(app: &TestApp) -> Scene {
+    let org = app.provider().await;
+    let person = app.person(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.assign(&person, &mentor, &org).await;
+    let story = app
+        .post(&format!("/v1/people/{}/stories", person.id))
+        .bearer(&person.account.token)
+        .json(&json!({ "body": "Fy llun i", "lang": "cy", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201);
+    Scene {
+        story: story["id"].as_str().unwrap().parse().unwrap(),
+        person,
+        mentor,
+    }
+}
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    story: Uuid,
+    content_type: &str,
+    body: Vec<u8>,
+) -> crate::support::Res {
+    app.post(&format!("/v1/stories/{story}/photos"))
+        .bearer(token)
+        .raw(content_type, body)
+        .send()
+        .await
+}
+
+/// What a stored JPEG must not carry: any EXIF (read with an EXIF reader), an XMP packet, an
+/// IPTC block, an ICC profile, a comment, a second (embedded) image, or anything after its end.
+fn assert_clean(name: &str, bytes: &[u8]) {
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "{name}: not a JPEG");
+    let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes));
+    assert!(
+        exif.is_err(),
+        "{name}: EXIF survived: {:?}",
+        exif.map(|e| e.fields().count())
+    );
+    for marker in [
+        &b"Exif\0"[..],
+        b"http://ns.adobe.com/xap",
+        b"x:xmpmeta",
+        b"Photoshop 3.0",
+        b"ICC_PROFILE",
+        b"GPS",
+        b"<html",
+        b"<script",
+    ] {
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker),
+            "{name}: {:?} survived",
+            String::from_utf8_lossy(marker)
+        );
+    }
+    // Walk the segments: only JFIF APP0, tables, frame, scan; one image; nothing after EOI.
+    let mut i = 2;
+    loop {
+        assert_eq!(bytes[i], 0xFF, "{name}: bad segment at {i}");
+        let marker = bytes[i + 1];
+        assert!(
+            !matches!(marker, 0xE1..=0xEF | 0xFE),
+            "{name}: an APP{} or comment segment survived",
+            marker.wrapping_sub(0xE0)
+        );
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if marker == 0xDA {
+            let end = bytes.len() - 2;
+            assert_eq!(&bytes[end..], &[0xFF, 0xD9], "{name}: data after the image");
+            let scan = &bytes[i + 2 + len..end];
+            assert!(
+                !scan.windows(2).any(|w| w == [0xFF, 0xD8]),
+                "{name}: a second image inside"
+            );
+            break;
+        }
+        i += 2 + len;
+    }
+}
+
+fn decode(bytes: &[u8]) -> image::DynamicImage {
+    image::load_from_memory(bytes).expect("decodable")
+}
+
+/// How far apart two images look, after both are shrunk to 16×16 grey.
+fn distance(a: &image::DynamicImage, b: &image::DynamicImage) -> f64 {
+    let small = |i: &image::DynamicImage| {
+        i.resize_exact(16, 16, image::imageops::FilterType::Triangle)
+            .to_luma8()
+            .into_raw()
+    };
+    small(a)
+        .iter()
+        .zip(small(b))
+        .map(|(x, y)| (f64::from(*x) - f64::from(y)).abs())
+        .sum::<f64>()
+        / 256.0
+}
+
+#[actix_web::test]
+async fn every_accepted_fixture_is_stored_in_s3_without_metadata_and_upright() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let s = scene(&app).await;
+    // (file, content type the app sends, the original's width × height after rotation)
+    let accepted = [
+        (
+            "phone-12mp-gps-orientation6.jpg",
+            "image/jpeg",
+            Some((3024, 4032)),
+        ),
+        ("small-gps.jpg", "image/jpeg", Some((800, 600))),
+        ("gps.png", "image/png", None),
+        ("gps-orientation3.webp", "image/webp", None),
+        ("clean.jpg", "image/jpeg", Some((640, 480))),
+        // The JPEG is kept, re-encoded; what was appended is not.
+        ("polyglot-jpeg-html.jpg", "image/jpeg", None),
+    ];
+    for (name, content_type, size) in accepted {
+        let bytes = fixture(name);
+        let res = upload(
+            &app,
+            &s.person.account.token,
+            s.story,
+            content_type,
+            bytes.clone(),
+        )
+        .await;
+        let photo = res.expect(201);
+        let id = photo["id"].as_str().unwrap();
+        let keys = s3.keys(&format!("photos/{id}/"));
+        assert_eq!(
+            keys,
+            ["display.jpg", "original.jpg", "thumb.jpg"].map(|k| format!("photos/{id}/{k}")),
+            "{name}"
+        );
+        for key in &keys {
+            assert_clean(&format!("{name} {key}"), &s3.object(key));
+        }
+        let original = decode(&s3.object(&keys[1]));
+        if let Some((w, h)) = size {
+            assert_eq!((original.width(), original.height()), (w, h), "{name}");
+        }
+        assert_eq!(photo["width"], original.width(), "{name}");
+        let display = decode(&s3.object(&keys[0]));
+        let thumb = decode(&s3.object(&keys[2]));
+        assert!(display.width().max(display.height()) <= 1600, "{name}");
+        assert!(thumb.width().max(thumb.height()) <= 400, "{name}");
+        // Upright: the stored pixels are closer to the source turned as its orientation says
+        // than to the source as stored.
+        let source = decode(&bytes);
+        let turned = match name {
+            "phone-12mp-gps-orientation6.jpg" => Some(source.rotate90()),
+            "gps-orientation3.webp" => Some(source.rotate180()),
+            _ => None,
+        };
+        if let Some(turned) = turned {
+            assert!(
+                distance(&original, &turned) < distance(&original, &source),
+                "{name}: not turned upright"
+            );
+        }
+    }
+    // The story lists them in upload order, each with its three links.
+    let story = app
+        .get(&format!("/v1/stories/{}", s.story))
+        .bearer(&s.mentor.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(story["photos"].as_array().unwrap().len(), accepted.len());
+}
+
+#[actix_web::test]
+async fn hostile_and_unsupported_files_are_refused_with_clear_codes_and_nothing_is_stored() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let s = scene(&app).await;
+    let heic = {
+        let mut b = vec![0, 0, 0, 0x18];
+        b.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+        b.resize(4096, 0);
+        b
+    };
+    let cases: [(&str, Vec<u8>, &str, u16, &str); 9] = [
+        (
+            "pixel flood",
+            fixture("pixel-flood-65535.png"),
+            "image/png",
+            422,
+            "image_too_large",
+        ),
+        (
+            "decompression bomb",
+            fixture("zero-bomb-20000.png"),
+            "image/png",
+            422,
+            "image_too_large",
+        ),
+        (
+            "truncated",
+            fixture("truncated.jpg"),
+            "image/jpeg",
+            422,
+            "image_unreadable",
+        ),
+        (
+            "empty",
+            fixture("empty.jpg"),
+            "image/jpeg",
+            415,
+            "unsupported_image",
+        ),
+        (
+            "html named .jpg",
+            fixture("html-named.jpg"),
+            "image/jpeg",
+            415,
+            "unsupported_image",
+        ),
+        (
+            "svg with script",
+            fixture("script.svg"),
+            "image/svg+xml",
+            415,
+            "unsupported_image",
+        ),
+        (
+            "executable",
+            fixture("elf-named.jpg"),
+            "image/jpeg",
+            415,
+            "unsupported_image",
+        ),
+        ("heic", heic, "image/heic", 415, "heic_not_supported"),
+        // Right bytes, wrong declared type: not a photo upload at all.
+        (
+            "json declared",
+            fixture("clean.jpg"),
+            "application/json",
+            415,
+            "unsupported_image",
+        ),
+    ];
+    for (name, body, content_type, status, code) in cases {
+        let res = upload(&app, &s.person.account.token, s.story, content_type, body).await;
+        assert_eq!(res.status.as_u16(), status, "{name}: {}", res.text());
+        assert_eq!(res.json()["code"], code, "{name}");
+    }
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 0);
+    assert!(s3.keys("photos/").is_empty());
+}
+
+#[actix_web::test]
+async fn a_signed_url_works_for_a_plain_client_until_it_expires() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY).set("CAMAU_PHOTO_URL_TTL_SECS", "2")).await;
+    let s = scene(&app).await;
+    let photo = upload(
+        &app,
+        &s.person.account.token,
+        s.story,
+        "image/jpeg",
+        fixture("small-gps.jpg"),
+    )
+    .await
+    .expect(201);
+    let res = app
+        .get(photo["thumb_url"].as_str().unwrap())
+        .bearer(&s.mentor.token)
+        .send()
+        .await;
+    assert_eq!(res.status.as_u16(), 303, "{}", res.text());
+    assert_eq!(res.header("cache-control"), Some("private, no-store"));
+    let url = res.header("location").unwrap().to_owned();
+    assert!(url.starts_with(&s3.endpoint), "{url}");
+    assert!(url.contains("X-Amz-Expires=2"), "{url}");
+    let (status, body) = plain_get(&url).await;
+    assert_eq!(status, 200);
+    assert_clean("thumb via signed url", &body);
+    // A tampered signature and an expired URL are refused by the store itself.
+    let at = url.find("X-Amz-Signature=").unwrap() + "X-Amz-Signature=".len();
+    let flipped = if &url[at..=at] == "0" { "1" } else { "0" };
+    let tampered = format!("{}{flipped}{}", &url[..at], &url[at + 1..]);
+    let (status, _) = plain_get(&tampered).await;
+    assert_eq!(status, 403);
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    let (status, _) = plain_get(&url).await;
+    assert_eq!(status, 403, "an expired URL still worked");
+}
+
+/// A GET by a bare HTTP/1.1 client, as a phone's image loader would make it.
+async fn plain_get(url: &str) -> (u16, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head[9..12].parse().unwrap();
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let line = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let n = usize::from_str_radix(std::str::from_utf8(&rest[..line]).unwrap().trim(), 16)
+                .unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[line + 2..line + 2 + n]);
+            rest = &rest[line + 4 + n..];
+        }
+        body = out;
+    }
+    (status, body)
+}
+
+#[actix_web::test]
+async fn storage_failing_part_way_leaves_no_row_and_no_object() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let s = scene(&app).await;
+    // The original and display sizes are written; the thumbnail is refused.
+    s3.fail_puts_after(2);
+    let res = upload(
+        &app,
+        &s.person.account.token,
+        s.story,
+        "image/jpeg",
+        fixture("clean.jpg"),
+    )
+    .await;
+    let problem = res.problem(503, "service_unavailable");
+    assert!(res.header("retry-after").is_some(), "{problem}");
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 0);
+    // The objects it wrote were removed in the request.
+    assert_eq!(s3.keys("photos/"), Vec::<String>::new());
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM storage_deletions").await,
+        0
+    );
+
+    // Storage down for the cleanup too: the deletion stays queued until housekeeping runs.
+    s3.fail_puts_after(1);
+    let res = upload(
+        &app,
+        &s.person.account.token,
+        s.story,
+        "image/jpeg",
+        fixture("clean.jpg"),
+    )
+    .await;
+    res.problem(503, "service_unavailable");
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 0);
+    assert_eq!(s3.keys("photos/"), Vec::<String>::new());
+
+    // An upload that died between writing its objects and marking its row: the sweep takes
+    // both away once the upload is clearly abandoned.
+    s3.fail_puts_after(usize::MAX);
+    let photo = upload(
+        &app,
+        &s.person.account.token,
+        s.story,
+        "image/jpeg",
+        fixture("clean.jpg"),
+    )
+    .await
+    .expect(201);
+    let id = photo["id"].as_str().unwrap();
+    app.sql(&format!(
+        "UPDATE photos SET stored_at = NULL, created_at = now() - interval '1 hour' WHERE id = '{id}'"
+    ))
+    .await;
+    // Invisible at once: no row points at objects that may be missing.
+    app.get(&format!("/v1/photos/{id}"))
+        .bearer(&s.person.account.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    let state = &app.shared.state;
+    let mut conn = state.conn().await.unwrap();
+    let swept = camau::storage::sweep::sweep(&state.storage, &mut conn)
+        .await
+        .unwrap();
+    assert_eq!(swept.abandoned_uploads, 1);
+    assert!(swept.removed >= 1);
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 0);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM storage_deletions").await,
+        0
+    );
+    assert_eq!(s3.keys("photos/"), Vec::<String>::new());
+}
+
+#[actix_web::test]
+async fn deleting_a_photo_or_its_story_removes_the_objects() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let s = scene(&app).await;
+    let token = &s.person.account.token;
+    let one = upload(&app, token, s.story, "image/jpeg", fixture("clean.jpg"))
+        .await
+        .expect(201);
+    upload(&app, token, s.story, "image/jpeg", fixture("small-gps.jpg"))
+        .await
+        .expect(201);
+    assert_eq!(s3.keys("photos/").len(), 6);
+    app.delete(&format!("/v1/photos/{}", one["id"].as_str().unwrap()))
+        .bearer(token)
+        .send()
+        .await
+        .expect(204);
+    assert_eq!(s3.keys("photos/").len(), 3);
+    app.delete(&format!("/v1/stories/{}", s.story))
+        .bearer(&s.mentor.token)
+        .send()
+        .await
+        .expect(204);
+    assert_eq!(s3.keys("photos/"), Vec::<String>::new());
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 0);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM storage_deletions").await,
+        0
+    );
+}
+
+#[actix_web::test]
+async fn a_retried_upload_stores_one_photo_and_a_reused_key_is_refused() {
+    let app = TestApp::new().await;
+    let s = scene(&app).await;
+    let send = |body: Vec<u8>| {
+        app.post(&format!("/v1/stories/{}/photos", s.story))
+            .bearer(&s.person.account.token)
+            .header("idempotency-key", "photo-1")
+            .raw("image/jpeg", body)
+            .send()
+    };
+    let first = send(fixture("clean.jpg")).await.expect(201);
+    let again = send(fixture("clean.jpg")).await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.expect(201)["id"], first["id"]);
+    send(fixture("small-gps.jpg"))
+        .await
+        .problem(422, "idempotency_key_reused");
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 1);
+
+    // Five copies of one retried upload in parallel: one photo.
+    let sends: Vec<_> = (0..5)
+        .map(|_| {
+            app.post(&format!("/v1/stories/{}/photos", s.story))
+                .bearer(&s.person.account.token)
+                .header("idempotency-key", "photo-2")
+                .raw("image/jpeg", fixture("small-gps.jpg"))
+                .send()
+        })
+        .collect();
+    let results = futures_util::future::join_all(sends).await;
+    let mut ids = std::collections::BTreeSet::new();
+    for res in &results {
+        match res.status.as_u16() {
+            201 => {
+                ids.insert(res.json()["id"].as_str().unwrap().to_owned());
+            }
+            409 => assert_eq!(res.json()["code"], "idempotency_key_in_use"),
+            other => panic!("unexpected {other}: {}", res.text()),
+        }
+    }
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 2);
+}
+
+#[actix_web::test]
+async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
+    let app = TestApp::with_env(TestEnv::default().set("CAMAU_PHOTO_MAX_BYTES", "100000")).await;
+    let s = scene(&app).await;
+    for _ in 0..10 {
+        upload(
+            &app,
+            &s.person.account.token,
+            s.story,
+            "image/jpeg",
+            fixture("clean.jpg"),
+        )
+        .await
+        .expect(201);
+    }
+    upload(
+        &app,
+        &s.person.account.token,
+        s.story,
+        "image/jpeg",
+        fixture("clean.jpg"),
+    )
+    .await
+    .problem(409, "too_many_photos");
+    upload(
+        &app,
+        &s.person.account.token,
+        s.story,
+        "image/jpeg",
+        fixture("phone-12mp-gps-orientation6.jpg"),
+    )
+    .await
+    .problem(413, "payload_too_large");
+    // Local and memory storage stream the bytes themselves, privately cacheable.
+    let photo = app
+        .get(&format!("/v1/people/{}/stories", s.person.id))
+        .bearer(&s.mentor.token)
+        .send()
+        .await
+        .expect(200)["items"][0]["photos"][0]["display_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app.get(&photo).bearer(&s.mentor.token).send().await;
+    assert_eq!(res.status.as_u16(), 200);
+    assert_eq!(res.header("content-type"), Some("image/jpeg"));
+    assert_eq!(res.header("cache-control"), Some("private, max-age=300"));
+    assert_clean("streamed display", &res.body);
+}
