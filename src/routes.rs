@@ -5,8 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, circles, contracts, goals, health, invitations, organisations, people, photos,
-    profiles, reviews, scales, sessions, stories,
+    accounts, circles, contracts, encouragement, feed, goals, health, invitations, organisations,
+    people, photos, profiles, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -94,7 +94,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(stories::accept::accept)
                 .service(photos::upload::upload)
                 .service(photos::get::get)
-                .service(photos::delete::delete),
+                .service(photos::delete::delete)
+                // encouragement
+                .service(encouragement::reactions::reactions)
+                .service(encouragement::react::react)
+                .service(encouragement::comments::comments)
+                .service(encouragement::comment::comment)
+                .service(encouragement::hide::hide)
+                // the feed
+                .service(feed::person::person)
+                .service(feed::mine::mine),
         );
 }
 

@@ -25,8 +25,8 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Delivers the mail outbox (see `mail::worker`).
     pub mailer: Mailer,
-    /// Cleans photos, a few at a time (see `photos::pipeline`).
-    pub photo_workers: crate::photos::pipeline::Workers,
+    /// Cleans photos, a few at a time (see `images`).
+    pub photo_workers: crate::images::Workers,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +54,7 @@ impl AppState {
                 .map_err(|e| StartupError::Passwords(e.to_string()))?,
             storage: Storage::from_config(&config.storage)?,
             mailer: Mailer::new(&config.mail).map_err(StartupError::Mail)?,
-            photo_workers: crate::photos::pipeline::Workers::new(
+            photo_workers: crate::images::Workers::new(
                 config.photos.concurrency,
                 config.photos.queue_wait,
             ),

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
+use crate::activity::{self, ActivityKind, Subject};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem, Validator};
@@ -71,6 +72,11 @@ pub async fn create(
                 },
             )
             .await?;
+            let subject = Subject {
+                goal: Some(row.id),
+                ..Subject::default()
+            };
+            activity::record(conn, &scope, author, ActivityKind::GoalSet, subject).await?;
             let history = model::status_history(conn, &scope, GoalId(row.id)).await?;
             Ok::<_, ApiError>((row, history))
         })

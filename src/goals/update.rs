@@ -4,12 +4,13 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use diesel_async::AsyncConnection;
 
+use crate::activity::{self, ActivityKind, Subject};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::goals::authorize_goal;
 use crate::goals::model::{self, GoalChanges};
-use crate::goals::types::{Goal, UpdateGoal};
+use crate::goals::types::{Goal, GoalStatus, UpdateGoal};
 use crate::http::etag::{etag, require_if_match};
 use crate::ids::GoalId;
 use crate::state::AppState;
@@ -69,6 +70,13 @@ pub async fn update(
                 .ok_or_else(|| ApiError::new(ErrorCode::PreconditionFailed))?;
             if let Some(status) = new_status {
                 model::record_status(conn, &scope, goal, status, actor).await?;
+            }
+            if new_status == Some(GoalStatus::Achieved) {
+                let subject = Subject {
+                    goal: Some(goal.0),
+                    ..Subject::default()
+                };
+                activity::record(conn, &scope, actor, ActivityKind::GoalAchieved, subject).await?;
             }
             let history = model::status_history(conn, &scope, goal).await?;
             Ok::<_, ApiError>((row, history))

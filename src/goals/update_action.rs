@@ -2,8 +2,10 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use diesel_async::AsyncConnection;
 use time::OffsetDateTime;
 
+use crate::activity::{self, ActivityKind, Subject};
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::circles::model as circles;
@@ -97,9 +99,25 @@ pub async fn update_action(
             .map(|done| done.then(|| current.done_at.unwrap_or_else(OffsetDateTime::now_utc))),
         state: body.state,
     };
-    let row = model::update_action(&mut conn, &access.scope, id, current.version, &changes)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::PreconditionFailed))?;
+    let done_now = current.done_at.is_none() && matches!(changes.done_at, Some(Some(_)));
+    let scope = access.scope;
+    let actor = access.actor.account_id;
+    let row = conn
+        .transaction(async |conn| {
+            let row = model::update_action(conn, &scope, id, current.version, &changes)
+                .await?
+                .ok_or_else(|| ApiError::new(ErrorCode::PreconditionFailed))?;
+            if done_now {
+                let subject = Subject {
+                    goal: Some(row.goal_id),
+                    action: Some(row.id),
+                    ..Subject::default()
+                };
+                activity::record(conn, &scope, actor, ActivityKind::ActionDone, subject).await?;
+            }
+            Ok::<_, ApiError>(row)
+        })
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(row.version)))
         .json(Action::from(row)))

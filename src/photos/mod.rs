@@ -1,11 +1,10 @@
-//! Photos of stories: uploaded through the API one request each, cleaned (see `pipeline`),
+//! Photos of stories: uploaded through the API one request each, cleaned (see `images`),
 //! stored in three sizes under keys made from ids, and read back only through an authorized
 //! request that redirects to a short-lived signed URL (S3) or streams the bytes (local disk).
 
 pub mod delete;
 pub mod get;
 pub mod model;
-pub mod pipeline;
 pub mod upload;
 
 use serde::Deserialize;

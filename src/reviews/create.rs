@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
 
+use crate::activity::{self, ActivityKind, Subject};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -78,6 +79,11 @@ pub async fn create(
                 .collect();
             model::replace_ratings(conn, &scope, ReviewId(row.id), &ratings).await?;
             let ratings = model::ratings(conn, &scope, &[row.id]).await?;
+            let subject = Subject {
+                review: Some(row.id),
+                ..Subject::default()
+            };
+            activity::record(conn, &scope, author, ActivityKind::ReviewHeld, subject).await?;
             Ok::<_, ApiError>((row, ratings))
         })
         .await?;

@@ -51,6 +51,8 @@ struct Targets {
     /// A published story of P's, written by P, for the circle, with one stored photo.
     story: Uuid,
     photo: Uuid,
+    /// A comment on the story.
+    comment: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -133,13 +135,24 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
-    let (story, photo) = (Uuid::now_v7(), Uuid::now_v7());
+    let (story, photo, comment) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     let person_account = w.p.account.id;
     app.sql(&format!(
         "INSERT INTO stories (id, person_id, organisation_id, body, lang, audience, author_account_id, author_kind, status) \
            VALUES ('{story}', '{p}', '{o}', 'Story secret words', 'en', 'circle', '{person_account}', 'person', 'published');
          INSERT INTO photos (id, story_id, person_id, organisation_id, width, height, uploaded_by, body_hash, stored_at) \
-           VALUES ('{photo}', '{story}', '{p}', '{o}', 640, 480, '{person_account}', '\\x00', now());"
+           VALUES ('{photo}', '{story}', '{p}', '{o}', 640, 480, '{person_account}', '\\x00', now());
+         INSERT INTO comments (id, person_id, organisation_id, story_id, author_account_id, body, lang) \
+           VALUES ('{comment}', '{p}', '{o}', '{story}', '{author}', 'Comment secret words', 'en');
+         INSERT INTO activities (id, person_id, organisation_id, kind, actor_account_id, goal_id) \
+           VALUES ('{}', '{p}', '{o}', 'goal_set', '{author}', '{goal}');
+         INSERT INTO activities (id, person_id, organisation_id, kind, actor_account_id, review_id) \
+           VALUES ('{}', '{p}', '{o}', 'review_held', '{author}', '{review}');
+         INSERT INTO activities (id, person_id, organisation_id, kind, actor_account_id, story_id) \
+           VALUES ('{}', '{p}', '{o}', 'story_posted', '{person_account}', '{story}');",
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
     ))
     .await;
     for size in ["thumb", "display", "original"] {
@@ -156,6 +169,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
     Targets {
         story,
         photo,
+        comment,
         invitation,
         device_code,
         circle_invitation,
@@ -765,6 +779,47 @@ fn rows() -> Vec<Row> {
             "/v1/photos/:H",
             staff_person(204, 204, 403, 403)
         ),
+        // --- encouragement and the feed ---------------------------------------------------------
+        row!(
+            "GET",
+            "/v1/stories/{story_id}/reactions",
+            "/v1/stories/:S/reactions",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/stories/{story_id}/reactions",
+            "/v1/stories/:S/reactions",
+            staff_person(200, 200, 200, 403),
+            |_, _| Some(json!({ "kind": "clap" }))
+        ),
+        row!(
+            "GET",
+            "/v1/stories/{story_id}/comments",
+            "/v1/stories/:S/comments",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/stories/{story_id}/comments",
+            "/v1/stories/:S/comments",
+            staff_person(201, 201, 201, 403),
+            |_, _| Some(json!({ "body": "Da iawn!" }))
+        ),
+        row!(
+            "POST",
+            "/v1/comments/{comment_id}/hide",
+            "/v1/comments/:K/hide",
+            staff_person(200, 200, 403, 403)
+        ),
+        // Every circle member has a feed; what is in it follows their grants.
+        row!(
+            "GET",
+            "/v1/people/{person_id}/feed",
+            "/v1/people/:P/feed",
+            staff_person(200, 200, 200, 200)
+        ),
+        row!("GET", "/v1/me/feed", "/v1/me/feed", signed_in(200)),
     ]
 }
 
@@ -783,6 +838,7 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":V", &t.circle_invitation.to_string())
         .replace(":S", &t.story.to_string())
         .replace(":H", &t.photo.to_string())
+        .replace(":K", &t.comment.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {
@@ -1001,9 +1057,17 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
             // A contributor lists the stories they wrote (none here); a reader, the circle's.
             ("GET", "/v1/people/{person_id}/stories") => Some(&["can_see_stories|can_contribute"]),
             ("POST", "/v1/people/{person_id}/stories") => Some(&["can_contribute"]),
-            ("GET", "/v1/stories/{story_id}" | "/v1/photos/{photo_id}") => {
-                Some(&["can_see_stories"])
+            (
+                "GET",
+                "/v1/stories/{story_id}"
+                | "/v1/photos/{photo_id}"
+                | "/v1/stories/{story_id}/reactions"
+                | "/v1/stories/{story_id}/comments",
+            ) => Some(&["can_see_stories"]),
+            ("POST", "/v1/stories/{story_id}/reactions" | "/v1/stories/{story_id}/comments") => {
+                Some(&["can_see_stories", "can_encourage"])
             }
+            ("GET", "/v1/people/{person_id}/feed") => Some(&[]),
             ("GET", "/v1/people/{person_id}") | ("GET", "/v1/people/{person_id}/circle") => {
                 Some(&[])
             }
@@ -1028,7 +1092,7 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
     let mut checked = 0;
     for (r, row) in rows().iter().enumerate() {
         // The caller's own memberships (`/v1/me/...`) are not the person's record.
-        let scoped = [":P", ":G", ":A", ":R", ":C", ":S", ":H"]
+        let scoped = [":P", ":G", ":A", ":R", ":C", ":S", ":H", ":K"]
             .iter()
             .any(|m| row.path.contains(m))
             && !row.path.starts_with("/v1/me/");
@@ -1058,7 +1122,7 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
             // audience rules: its existence is not revealed.
             let refused = match res.status.as_u16() {
                 403 => true,
-                404 => row.path.contains(":S") || row.path.contains(":H"),
+                404 => [":S", ":H", ":K"].iter().any(|m| row.path.contains(m)),
                 _ => false,
             };
             if ok != allowed || (!ok && !refused) {

@@ -4,6 +4,7 @@
 mod access;
 mod bootstrap;
 mod errors;
+mod feed;
 mod health;
 mod housekeeping;
 mod idempotency;

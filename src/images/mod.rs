@@ -238,6 +238,27 @@ mod tests {
         assert_eq!(code(b""), ErrorCode::UnsupportedImage);
     }
 
+    #[tokio::test]
+    async fn past_the_bound_an_upload_waits_briefly_then_gets_503_with_retry_after() {
+        let workers = Workers::new(1, Duration::from_millis(50));
+        let held = workers.permits.clone().acquire_owned().await.unwrap();
+        let e = workers
+            .process(Arc::new(vec![0xFF, 0xD8, 0xFF]))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(e.code, ErrorCode::ServiceUnavailable);
+        assert!(e.retry_after_secs.is_some());
+        drop(held);
+        // With the turn free, the same bytes reach the decoder (and are found incomplete).
+        let e = workers
+            .process(Arc::new(vec![0xFF, 0xD8, 0xFF]))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(e.code, ErrorCode::ImageUnreadable);
+    }
+
     #[test]
     fn a_jpeg_is_complete_only_with_its_own_end_marker() {
         // SOI, an APP1 holding a thumbnail's end marker, SOS, scan data with stuffing, EOI.

@@ -1,0 +1,54 @@
+//! `POST /v1/comments/{comment_id}/hide`: the person or staff take a comment out of the
+//! circle's view. It is kept (and shown to them, marked) for the record.
+
+use actix_web::{post, web};
+
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::auth::session::{PersonOf, authorize};
+use crate::encouragement::model;
+use crate::encouragement::types::Comment;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::ids::CommentId;
+use crate::state::AppState;
+
+/// Hide a comment
+///
+/// The person and their staff. Hiding it again changes nothing.
+#[utoipa::path(
+    operation_id = "hideComment",
+    tag = "encouragement",
+    security(("bearer" = [])),
+    params(("comment_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "Hidden", body = Comment),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Supporters cannot hide comments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such comment, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/comments/{comment_id}/hide")]
+pub async fn hide(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<web::Json<Comment>> {
+    let id = CommentId(path.into_inner());
+    let mut conn = state.conn().await?;
+    let access = authorize(
+        &mut conn,
+        &user,
+        PersonOf::Comment(id),
+        PersonAction::Moderate,
+    )
+    .await?;
+    model::hide(&mut conn, &access.scope, id, access.actor.account_id).await?;
+    let view = model::find_comment(&mut conn, &access.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(web::Json(Comment::from_view(
+        view,
+        access.actor.account_id.0,
+    )))
+}

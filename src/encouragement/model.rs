@@ -1,0 +1,183 @@
+//! Reaction and comment rows and their queries.
+
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, OptionalExtension,
+    QueryDsl, Queryable, Selectable, SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::access::PersonScope;
+use crate::db::schema::{accounts, comments, people, reactions};
+use crate::encouragement::types::ReactionKind;
+use crate::fields::Lang;
+use crate::http::pagination::Page;
+use crate::ids::{AccountId, CommentId, StoryId};
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+/// Adds the reaction unless the account already gave it; whether it was new.
+pub async fn react(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    story: StoryId,
+    account: AccountId,
+    kind: ReactionKind,
+) -> QueryResult<bool> {
+    let s = scope.id();
+    let added = diesel::insert_into(reactions::table)
+        .values((
+            reactions::id.eq(Uuid::now_v7()),
+            reactions::person_id.eq(s.person.0),
+            reactions::organisation_id.eq(s.organisation.0),
+            reactions::story_id.eq(story.0),
+            reactions::account_id.eq(account.0),
+            reactions::kind.eq(kind),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(added == 1)
+}
+
+/// Every reaction on the story: (kind, account).
+pub async fn reactions_on(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    story: StoryId,
+) -> QueryResult<Vec<(ReactionKind, Uuid)>> {
+    reactions::table
+        .filter(reactions::story_id.eq(story.0))
+        .filter(reactions::person_id.eq(scope.id().person.0))
+        .select((reactions::kind, reactions::account_id))
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comments, check_for_backend(diesel::pg::Pg))]
+pub struct CommentRow {
+    pub id: Uuid,
+    pub story_id: Option<Uuid>,
+    pub author_account_id: Uuid,
+    pub body: String,
+    pub lang: Lang,
+    pub hidden_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A comment with its author's display name.
+pub type CommentView = (CommentRow, Option<String>);
+
+macro_rules! author_name {
+    () => {
+        diesel::dsl::case_when(
+            people::table
+                .filter(people::id.eq(comments::person_id))
+                .filter(people::account_id.eq(comments::author_account_id.nullable()))
+                .count()
+                .single_value()
+                .eq(1),
+            people::table
+                .filter(people::id.eq(comments::person_id))
+                .select(people::preferred_name)
+                .single_value(),
+        )
+        .otherwise(
+            accounts::table
+                .filter(accounts::id.eq(comments::author_account_id))
+                .select(accounts::name)
+                .single_value(),
+        )
+    };
+}
+
+pub async fn insert_comment(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    story: StoryId,
+    author: AccountId,
+    body: &str,
+    lang: Lang,
+) -> QueryResult<Uuid> {
+    let s = scope.id();
+    diesel::insert_into(comments::table)
+        .values((
+            comments::id.eq(CommentId::new().0),
+            comments::person_id.eq(s.person.0),
+            comments::organisation_id.eq(s.organisation.0),
+            comments::story_id.eq(story.0),
+            comments::author_account_id.eq(author.0),
+            comments::body.eq(body),
+            comments::lang.eq(lang),
+        ))
+        .returning(comments::id)
+        .get_result(conn)
+        .await
+}
+
+/// Comments on the story, oldest first; hidden ones only when `with_hidden`.
+pub async fn comments_on(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    story: StoryId,
+    with_hidden: bool,
+    page: Page,
+) -> QueryResult<Vec<CommentView>> {
+    let mut query = comments::table
+        .filter(comments::story_id.eq(story.0))
+        .filter(comments::person_id.eq(scope.id().person.0))
+        .order(comments::id.asc())
+        .limit(page.fetch_limit())
+        .select((CommentRow::as_select(), author_name!()))
+        .into_boxed();
+    if !with_hidden {
+        query = query.filter(comments::hidden_at.is_null());
+    }
+    if let Some(after) = page.after {
+        query = query.filter(comments::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+pub async fn find_comment(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    comment: CommentId,
+) -> QueryResult<Option<CommentView>> {
+    comments::table
+        .filter(comments::id.eq(comment.0))
+        .filter(comments::person_id.eq(scope.id().person.0))
+        .select((CommentRow::as_select(), author_name!()))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Hides the comment (once: hiding it again keeps the first time and who).
+pub async fn hide(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    comment: CommentId,
+    by: AccountId,
+) -> QueryResult<()> {
+    diesel::update(
+        comments::table
+            .filter(comments::id.eq(comment.0))
+            .filter(comments::person_id.eq(scope.id().person.0))
+            .filter(
+                comments::hidden_at
+                    .is_null()
+                    .and(comments::hidden_by.is_null()),
+            ),
+    )
+    .set((
+        comments::hidden_at.eq(OffsetDateTime::now_utc()),
+        comments::hidden_by.eq(by.0),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

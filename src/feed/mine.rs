@@ -1,0 +1,40 @@
+//! `GET /v1/me/feed`: the home screen.
+
+use actix_web::{get, web};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+use crate::feed::model::{self, Scope};
+use crate::feed::types::Feed;
+use crate::http::pagination::PageQuery;
+use crate::state::AppState;
+
+/// My feed
+///
+/// One feed across everyone the caller follows: a supporter, every circle they are in; a
+/// mentor, their caseload; admins and coordinators, their organisation's people; a person,
+/// their own. Filtered per person as in their own feeds. Others get an empty feed.
+#[utoipa::path(
+    operation_id = "getMyFeed",
+    tag = "feed",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of the feed", body = Feed),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/feed")]
+pub async fn mine(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Feed>> {
+    let page = query.page()?;
+    let mut conn = state.conn().await?;
+    let actor = user.check(&mut conn).await?;
+    let items = model::page(&mut conn, &actor, Scope::Mine, page, None).await?;
+    let (items, next_cursor) = page.finish(items, |i| i.id);
+    Ok(web::Json(Feed { items, next_cursor }))
+}

@@ -1,0 +1,170 @@
+//! The feed and encouragement: each caller's feed holds only what they may see, encouragement
+//! shows up in it, and a hidden comment leaves the circle's view at once.
+
+use camau::auth::roles::Role;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+async fn feed(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
+    app.get(path).bearer(token).send().await.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn kinds(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|i| i["kind"].as_str().unwrap()).collect()
+}
+
+#[actix_web::test]
+async fn each_feed_shows_what_its_reader_may_see_and_encouragement_reaches_it() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.assign(&cai, &mentor, &org).await;
+    let (mam_member, mam) = app.supporter(&cai, &org, true).await;
+    let (_, nogrant) = app.supporter(&cai, &org, false).await;
+    let other = app.person(&org).await;
+    let feed_of = format!("/v1/people/{}/feed", cai.id);
+
+    let goal = app
+        .post(&format!("/v1/people/{}/goals", cai.id))
+        .bearer(&cai.account.token)
+        .json(&json!({ "title": "Cook a meal for my family" }))
+        .send()
+        .await
+        .expect(201);
+    let private = app
+        .post(&format!("/v1/people/{}/stories", cai.id))
+        .bearer(&cai.account.token)
+        .json(&json!({ "body": "Just for me and my mentor", "audience": "private" }))
+        .send()
+        .await
+        .expect(201);
+    let story = app
+        .post(&format!("/v1/people/{}/stories", cai.id))
+        .bearer(&mentor.token)
+        .json(&json!({ "body": "Cai cooked pasta for six!", "audience": "circle", "goal_id": goal["id"] }))
+        .send()
+        .await
+        .expect(201);
+    let story_id = story["id"].as_str().unwrap();
+    app.post(&format!("/v1/stories/{story_id}/reactions"))
+        .bearer(&mam.token)
+        .json(&json!({ "kind": "heart" }))
+        .send()
+        .await
+        .expect(200);
+    // A retried reaction counts once.
+    let reactions = app
+        .post(&format!("/v1/stories/{story_id}/reactions"))
+        .bearer(&mam.token)
+        .json(&json!({ "kind": "heart" }))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(reactions["total"], 1);
+    assert_eq!(reactions["mine"], json!(["heart"]));
+    let comment = app
+        .post(&format!("/v1/stories/{story_id}/comments"))
+        .bearer(&mam.token)
+        .json(&json!({ "body": "Proud of you cariad", "lang": "en" }))
+        .send()
+        .await
+        .expect(201);
+
+    // The person and staff see everything, newest first.
+    let all = [
+        "encouraged",
+        "encouraged",
+        "story_posted",
+        "story_posted",
+        "goal_set",
+    ];
+    assert_eq!(kinds(&feed(&app, &cai.account.token, &feed_of).await), all);
+    assert_eq!(kinds(&feed(&app, &mentor.token, &feed_of).await), all);
+    // Mam (every grant) sees the circle story and the goal, not the private story.
+    let mams = feed(&app, &mam.token, &feed_of).await;
+    assert_eq!(
+        kinds(&mams),
+        ["encouraged", "encouraged", "story_posted", "goal_set"]
+    );
+    let posted = &mams[2];
+    assert_eq!(posted["actor_name"], mentor.name.as_str());
+    assert_eq!(posted["story"]["excerpt"], "Cai cooked pasta for six!");
+    assert_eq!(posted["story"]["reaction_count"], 1);
+    assert_eq!(posted["story"]["comment_count"], 1);
+    assert!(!mams.iter().any(|i| i["story"]["id"] == private["id"]));
+    // Without grants: nothing of the plan at all.
+    assert!(feed(&app, &nogrant.token, &feed_of).await.is_empty());
+    // Another person of the organisation does not know Cai exists.
+    app.get(&feed_of)
+        .bearer(&other.account.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    // The home screen: the same items across everyone each reader follows.
+    assert_eq!(kinds(&feed(&app, &mam.token, "/v1/me/feed").await).len(), 4);
+    assert!(
+        feed(&app, &other.account.token, "/v1/me/feed")
+            .await
+            .is_empty()
+    );
+
+    // The person hides Mam's comment: the circle stops seeing it and its feed item.
+    app.post(&format!(
+        "/v1/comments/{}/hide",
+        comment["id"].as_str().unwrap()
+    ))
+    .bearer(&mam.token)
+    .send()
+    .await
+    .problem(403, "forbidden");
+    let hidden = app
+        .post(&format!(
+            "/v1/comments/{}/hide",
+            comment["id"].as_str().unwrap()
+        ))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(hidden["hidden"], true);
+    let comments = app
+        .get(&format!("/v1/stories/{story_id}/comments"))
+        .bearer(&mam.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(comments["items"], json!([]));
+    let mams = feed(&app, &mam.token, &feed_of).await;
+    assert_eq!(kinds(&mams), ["encouraged", "story_posted", "goal_set"]);
+    assert_eq!(mams[1]["story"]["comment_count"], 0);
+    assert_eq!(
+        feed(&app, &cai.account.token, &feed_of).await[0]["comment_excerpt"],
+        "Proud of you cariad"
+    );
+
+    // Grants apply to the very next read: without `goals` the goal item goes; removed from
+    // the circle, the whole feed is not found.
+    app.sql(&format!(
+        "UPDATE circle_members SET can_see_goals = false WHERE id = '{mam_member}'"
+    ))
+    .await;
+    assert_eq!(
+        kinds(&feed(&app, &mam.token, &feed_of).await),
+        ["encouraged", "story_posted"]
+    );
+    app.sql(&format!(
+        "UPDATE circle_members SET removed_at = now() WHERE id = '{mam_member}'"
+    ))
+    .await;
+    app.get(&feed_of)
+        .bearer(&mam.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    assert!(feed(&app, &mam.token, "/v1/me/feed").await.is_empty());
+}
