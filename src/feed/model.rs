@@ -1,7 +1,8 @@
 //! The feed query. Who the caller is to each person (staff, the person, or a supporter with
 //! which grants) is read from the live tables in the same statement, so a removed grant or
 //! membership applies at once, and each item is kept only when that relation allows it:
-//! stories by `stories::visibility`'s rule (in SQL), goals and actions with `goals`, reviews
+//! stories by `stories::visibility`'s rule (in SQL; a supporter's own stories appear only once
+//! the person accepts them, so only their audience counts here), goals and actions with `goals`, reviews
 //! with `reviews`, and a hidden comment never for a supporter.
 
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -114,11 +115,10 @@ SELECT a.id, a.kind, a.person_id, p.preferred_name AS person_name,
    AND (v.full_view OR (
          (a.story_id IS NULL OR (
             s.hidden_at IS NULL
-            AND (s.author_account_id = $1 OR (
-                  v.stories AND s.status = 'published'
-                  AND (s.audience = 'circle' OR (s.audience = 'members' AND EXISTS (
-                        SELECT 1 FROM story_audience sa
-                         WHERE sa.story_id = s.id AND sa.member_id = v.member_id)))))))
+            AND v.stories AND s.status = 'published'
+            AND (s.audience = 'circle' OR (s.audience = 'members' AND EXISTS (
+                  SELECT 1 FROM story_audience sa
+                   WHERE sa.story_id = s.id AND sa.member_id = v.member_id)))))
          AND (a.goal_id IS NULL OR a.story_id IS NOT NULL OR v.goals)
          AND (a.review_id IS NULL OR v.reviews)
          AND (cm.id IS NULL OR cm.hidden_at IS NULL)))

@@ -48,11 +48,7 @@ pub async fn body_deadline(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     // A photo takes a phone longer to send than JSON does.
-    let photo = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("image/"));
+    let photo = crate::http::is_photo_upload(req.request());
     let timeout = req
         .app_data::<web::Data<AppState>>()
         .map_or(Duration::from_secs(10), |s| {

@@ -99,11 +99,7 @@ pub async fn idempotency(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     // A photo upload keeps its own key (`photos::upload`): its body is megabytes, and a
     // retry must find the stored photo rather than a copy of the response.
-    let photo = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("image/"));
+    let photo = crate::http::is_photo_upload(req.request());
     let key = match req.headers().get(HEADER) {
         Some(value) if req.method() == Method::POST && !photo => {
             value.to_str().ok().map(str::to_owned)

@@ -9,3 +9,19 @@ pub mod idempotency;
 pub mod observe;
 pub mod pagination;
 pub mod text;
+
+/// A photo upload (`POST /v1/stories/{id}/photos` with an image type): the one request whose
+/// body is megabytes of image, allowed longer to arrive and keeping its own idempotency key.
+pub fn is_photo_upload(req: &actix_web::HttpRequest) -> bool {
+    let path = req.path();
+    req.method() == actix_web::http::Method::POST
+        && path.starts_with("/v1/stories/")
+        && path.ends_with("/photos")
+        && path.matches('/').count() == 4
+        && req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| m.type_() == mime::IMAGE && m.suffix().is_none())
+}

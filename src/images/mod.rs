@@ -172,11 +172,9 @@ pub fn process(bytes: &[u8]) -> ApiResult<Processed> {
     // Pixels only from here: 8-bit RGB (alpha and 16-bit depth have no place in a photo).
     let mut image = DynamicImage::ImageRgb8(image.into_rgb8());
     if image.width().max(image.height()) > ORIGINAL_SIDE {
-        image = image.resize(
-            ORIGINAL_SIDE,
-            ORIGINAL_SIDE,
-            image::imageops::FilterType::Triangle,
-        );
+        // Whole-pixel sampling: a float filter would need a working buffer several times
+        // the decoded image.
+        image = image.thumbnail(ORIGINAL_SIDE, ORIGINAL_SIDE);
     }
     let display = image.thumbnail(DISPLAY_SIDE, DISPLAY_SIDE);
     let thumb = display.thumbnail(THUMB_SIDE, THUMB_SIDE);
@@ -215,7 +213,8 @@ impl Workers {
             process(&bytes)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("photo task failed: {e}")))?
+        // A decoder that panics on a hostile file has refused it.
+        .map_err(|e| unreadable(format!("photo task failed: {e}")))?
     }
 }
 

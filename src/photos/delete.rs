@@ -42,10 +42,10 @@ pub async fn delete(
         PersonAction::EditStory,
     )
     .await?;
-    let (author, _, _) = model::find_visible(&mut conn, &access, photo)
+    let ((author, status), _, _) = model::find_visible(&mut conn, &access, photo)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if !crate::stories::visibility::may_delete(&access, author) {
+    if !crate::stories::visibility::may_delete(&access, author, status) {
         return Err(ApiError::forbidden());
     }
     model::delete(&mut conn, &access.scope, photo).await?;

@@ -9,16 +9,17 @@ use crate::auth::Authorized;
 use crate::auth::access::{PersonAccess, PersonScope};
 use crate::db::schema::{photos, stories};
 use crate::ids::{AccountId, PhotoId, StoryId};
+use crate::stories::types::StoryStatus;
 use crate::stories::visibility;
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
-/// A photo of a story the caller may see: (story author, width, height).
+/// A photo of a story the caller may see: ((story author, story status), width, height).
 pub async fn find_visible(
     conn: &mut AsyncPgConnection,
     access: &PersonAccess,
     photo: PhotoId,
-) -> QueryResult<Option<(Uuid, i32, i32)>> {
+) -> QueryResult<Option<((Uuid, StoryStatus), i32, i32)>> {
     let s = access.scope.id();
     let Some((story, width, height)) = photos::table
         .filter(photos::id.eq(photo.0))
@@ -36,8 +37,8 @@ pub async fn find_visible(
         .filter(stories::id.eq(story))
         .filter(stories::person_id.eq(s.person.0))
         .filter(visibility::condition(access))
-        .select(stories::author_account_id)
-        .first::<Uuid>(conn)
+        .select((stories::author_account_id, stories::status))
+        .first::<(Uuid, StoryStatus)>(conn)
         .await
         .optional()?;
     Ok(author.map(|a| (a, width, height)))

@@ -112,7 +112,7 @@ pub async fn upload(
     let mut conn = state.conn().await?;
     let (access, current) =
         authorize_story(&mut conn, &user, story, PersonAction::EditStory).await?;
-    if !visibility::may_edit(&access, current.author_account_id) {
+    if !visibility::may_edit(&access, current.author_account_id, current.status) {
         return Err(ApiError::forbidden());
     }
     if !is_image(&req) {
@@ -195,9 +195,16 @@ pub async fn upload(
     .await;
     let mut conn = state.conn().await?;
     let marked = match stored {
-        Ok(()) => model::mark_stored(&mut conn, id)
-            .await
-            .map_err(ApiError::from),
+        // No row to mark: the story (or the photo) was deleted meanwhile, and its queued
+        // objects may have been removed before these were written.
+        Ok(()) => match model::mark_stored(&mut conn, id).await {
+            Ok(0) => {
+                crate::storage::sweep::queue_and_remove(&state.storage, &mut conn, id.0).await;
+                return Err(ApiError::not_found());
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(ApiError::from(e)),
+        },
         Err(e) => {
             tracing::warn!(error = %e, photo_id = %id, "photo storage failed");
             Err(ApiError::new(ErrorCode::ServiceUnavailable)

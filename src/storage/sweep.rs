@@ -58,6 +58,20 @@ pub async fn remove_photos(storage: &Storage, conn: &mut AsyncPgConnection, phot
     }
 }
 
+/// Queues and removes a photo's objects whose row is already gone.
+pub async fn queue_and_remove(storage: &Storage, conn: &mut AsyncPgConnection, photo: Uuid) {
+    let prefix = photo_prefix(photo);
+    let queued = diesel::insert_into(storage_deletions::table)
+        .values(storage_deletions::prefix.eq(&prefix))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await;
+    if let Err(e) = queued {
+        tracing::warn!(error = %e, prefix, "could not queue a storage deletion");
+    }
+    remove(storage, conn, &prefix).await;
+}
+
 /// One housekeeping pass.
 pub async fn sweep(
     storage: &Storage,

@@ -47,7 +47,7 @@ pub async fn update(
     let id = StoryId(path.into_inner());
     let mut conn = state.conn().await?;
     let (access, current) = authorize_story(&mut conn, &user, id, PersonAction::EditStory).await?;
-    if !visibility::may_edit(&access, current.author_account_id) {
+    if !visibility::may_edit(&access, current.author_account_id, current.status) {
         return Err(ApiError::forbidden());
     }
     body.validate()?;

@@ -3,7 +3,8 @@
 //! the person and their staff see every story; a supporter sees a published story that no
 //! concern has hidden, when they hold the `stories` grant and are in its audience (`circle`:
 //! every member with the grant; `members`: the chosen ones; `private`: none), and the stories
-//! they wrote themselves while no concern hides them.
+//! they wrote while these still wait for the person: once accepted, a story is the person's,
+//! and who sees it is their choice alone.
 
 use diesel::dsl::exists;
 use diesel::pg::Pg;
@@ -22,7 +23,9 @@ pub fn condition(access: &PersonAccess) -> StoryFilter {
         Relation::Staff(_) | Relation::Person => Box::new(stories::id.eq(stories::id)),
         Relation::Supporter(grants) => {
             let visible = stories::hidden_at.is_null();
-            let own = stories::author_account_id.eq(access.actor.account_id.0);
+            let own = stories::author_account_id
+                .eq(access.actor.account_id.0)
+                .and(stories::status.eq(StoryStatus::Pending));
             if !grants.stories {
                 return Box::new(visible.and(own));
             }
@@ -40,12 +43,19 @@ pub fn condition(access: &PersonAccess) -> StoryFilter {
     }
 }
 
-/// Whether the caller may change the story's words and audience: its author or the person.
-pub fn may_edit(access: &PersonAccess, author: uuid::Uuid) -> bool {
-    access.relation == Relation::Person || access.actor.account_id.0 == author
+/// Whether the caller may change the story's words, audience and photos: the person, or its
+/// author — a supporter only while it waits for the person.
+pub fn may_edit(access: &PersonAccess, author: uuid::Uuid, status: StoryStatus) -> bool {
+    match access.relation {
+        Relation::Person => true,
+        Relation::Staff(_) => access.actor.account_id.0 == author,
+        Relation::Supporter(_) => {
+            access.actor.account_id.0 == author && status == StoryStatus::Pending
+        }
+    }
 }
 
-/// Whether the caller may delete the story: its author, the person, or their staff.
-pub fn may_delete(access: &PersonAccess, author: uuid::Uuid) -> bool {
-    matches!(access.relation, Relation::Staff(_)) || may_edit(access, author)
+/// Whether the caller may delete the story: as for [`may_edit`], and the person's staff.
+pub fn may_delete(access: &PersonAccess, author: uuid::Uuid, status: StoryStatus) -> bool {
+    matches!(access.relation, Relation::Staff(_)) || may_edit(access, author, status)
 }

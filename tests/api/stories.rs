@@ -205,6 +205,27 @@ async fn a_supporters_story_waits_for_the_person_to_accept_it() {
         .await,
         1
     );
+    // Accepted, it is the person's: its supporter author can no longer change it, and once
+    // the person makes it private the author no longer sees it either.
+    app.patch(&format!("/v1/stories/{id}"))
+        .bearer(&c.mam.1.token)
+        .header("if-match", "\"v2\"")
+        .json(&json!({ "audience": "circle", "body": "Changed after" }))
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.patch(&format!("/v1/stories/{id}"))
+        .bearer(&c.person.account.token)
+        .header("if-match", "\"v2\"")
+        .json(&json!({ "audience": "private" }))
+        .send()
+        .await
+        .expect(200);
+    app.get(&format!("/v1/stories/{id}"))
+        .bearer(&c.mam.1.token)
+        .send()
+        .await
+        .problem(404, "not_found");
     // A supporter without `contribute` cannot write one.
     app.sql(&format!(
         "UPDATE circle_members SET can_contribute = false WHERE id = '{}'",
