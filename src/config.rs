@@ -42,6 +42,8 @@ pub struct Config {
 pub struct PhotoConfig {
     /// Largest photo upload accepted, in bytes.
     pub max_bytes: usize,
+    /// Most bytes of photo uploads one instance holds at once (arriving or waiting).
+    pub max_bytes_in_flight: usize,
     /// A photo body must have arrived this long after the request started (phones on a
     /// slow network need longer than for JSON).
     pub body_timeout: Duration,
@@ -234,6 +236,8 @@ impl Config {
             ),
             photos: PhotoConfig {
                 max_bytes: env.parse("CAMAU_PHOTO_MAX_BYTES", 20 * 1024 * 1024usize)?,
+                max_bytes_in_flight: env
+                    .parse("CAMAU_PHOTO_MAX_BYTES_IN_FLIGHT", 160 * 1024 * 1024usize)?,
                 body_timeout: Duration::from_secs(
                     env.parse("CAMAU_PHOTO_BODY_TIMEOUT_SECS", 120u64)?.max(1),
                 ),

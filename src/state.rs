@@ -56,6 +56,7 @@ impl AppState {
             mailer: Mailer::new(&config.mail).map_err(StartupError::Mail)?,
             photo_workers: crate::images::Workers::new(
                 config.photos.concurrency,
+                config.photos.max_bytes_in_flight,
                 config.photos.queue_wait,
             ),
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),

@@ -59,6 +59,8 @@ struct Row {
     reaction: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     comment_excerpt: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    comment_hidden: bool,
 }
 
 /// Whose feed: one person (already authorized), or everyone the caller is related to.
@@ -99,7 +101,8 @@ SELECT a.id, a.kind, a.person_id, p.preferred_name AS person_name,
        (SELECT count(*) FROM comments c WHERE c.story_id = s.id
           AND (c.hidden_at IS NULL OR v.full_view)) AS comment_count,
        a.goal_id, g.title AS goal_title, a.action_id, ga.description AS action_text,
-       a.review_id, rv.held_on, a.reaction, left(cm.body, 140) AS comment_excerpt
+       a.review_id, rv.held_on, a.reaction, left(cm.body, 140) AS comment_excerpt,
+       coalesce(cm.hidden_at IS NOT NULL, false) AS comment_hidden
   FROM activities a
   JOIN viewer v ON v.person_id = a.person_id
   JOIN people p ON p.id = a.person_id
@@ -189,6 +192,7 @@ fn item(r: Row) -> FeedItem {
             .map(|(id, held_on)| FeedReview { id, held_on }),
         reaction: r.reaction,
         comment_excerpt: r.comment_excerpt,
+        comment_hidden: r.comment_hidden,
         created_at: r.created_at,
     }
 }

@@ -56,6 +56,8 @@ pub struct FeedItem {
     /// For encouragement: the reaction given, or the start of the comment.
     pub reaction: Option<String>,
     pub comment_excerpt: Option<String>,
+    /// The comment was hidden (only the person and staff see such items).
+    pub comment_hidden: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

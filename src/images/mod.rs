@@ -189,18 +189,35 @@ pub fn process(bytes: &[u8]) -> ApiResult<Processed> {
 
 /// Image work off the async workers, a few at a time: an upload waits up to `wait` for a
 /// turn, then gets 503 with `Retry-After` rather than queueing without bound.
+/// Uploads also reserve the bytes they may hold from a budget per instance
+/// (`CAMAU_PHOTO_MAX_BYTES_IN_FLIGHT`), so many slow uploads cannot fill the memory.
 #[derive(Clone)]
 pub struct Workers {
     permits: Arc<Semaphore>,
+    /// The byte budget, in KiB.
+    bytes: Arc<Semaphore>,
     wait: Duration,
 }
 
 impl Workers {
-    pub fn new(concurrency: usize, wait: Duration) -> Self {
+    pub fn new(concurrency: usize, bytes_in_flight: usize, wait: Duration) -> Self {
         Workers {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            bytes: Arc::new(Semaphore::new(
+                (bytes_in_flight / 1024).clamp(1, u32::MAX as usize),
+            )),
             wait,
         }
+    }
+
+    /// Reserves room for an upload of up to `bytes`; 503 with `Retry-After` when the budget
+    /// stays full for the queue wait.
+    pub async fn reserve(&self, bytes: usize) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+        let kib = u32::try_from(bytes.div_ceil(1024).max(1)).unwrap_or(u32::MAX);
+        tokio::time::timeout(self.wait, self.bytes.clone().acquire_many_owned(kib))
+            .await
+            .map_err(|_| ApiError::busy().with_detail("too many photos arriving; retry shortly"))?
+            .map_err(|_| ApiError::busy())
     }
 
     pub async fn process(&self, bytes: Arc<Vec<u8>>) -> ApiResult<Processed> {
@@ -239,7 +256,7 @@ mod tests {
 
     #[tokio::test]
     async fn past_the_bound_an_upload_waits_briefly_then_gets_503_with_retry_after() {
-        let workers = Workers::new(1, Duration::from_millis(50));
+        let workers = Workers::new(1, 1 << 20, Duration::from_millis(50));
         let held = workers.permits.clone().acquire_owned().await.unwrap();
         let e = workers
             .process(Arc::new(vec![0xFF, 0xD8, 0xFF]))

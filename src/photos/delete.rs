@@ -5,10 +5,9 @@ use actix_web::{HttpResponse, delete, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
-use crate::auth::session::{PersonOf, authorize};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::ids::PhotoId;
-use crate::photos::model;
+use crate::photos::{authorize_photo, model};
 use crate::state::AppState;
 
 /// Delete a photo
@@ -35,16 +34,8 @@ pub async fn delete(
 ) -> ApiResult<HttpResponse> {
     let photo = PhotoId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonOf::Photo(photo),
-        PersonAction::EditStory,
-    )
-    .await?;
-    let ((author, status), _, _) = model::find_visible(&mut conn, &access, photo)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let (access, ((author, status), _, _)) =
+        authorize_photo(&mut conn, &user, photo, PersonAction::EditStory).await?;
     if !crate::stories::visibility::may_delete(&access, author, status) {
         return Err(ApiError::forbidden());
     }

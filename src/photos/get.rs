@@ -8,10 +8,9 @@ use futures_util::StreamExt;
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
-use crate::auth::session::{PersonOf, authorize};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::PhotoId;
-use crate::photos::{SizeQuery, key, model};
+use crate::photos::{SizeQuery, authorize_photo, key};
 use crate::state::AppState;
 
 fn unavailable(e: object_store::Error) -> ApiError {
@@ -50,16 +49,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let photo = PhotoId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonOf::Photo(photo),
-        PersonAction::ViewStories,
-    )
-    .await?;
-    model::find_visible(&mut conn, &access, photo)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    authorize_photo(&mut conn, &user, photo, PersonAction::ViewStories).await?;
     drop(conn);
     let key = key(photo.0, query.size);
     let ttl = state.config.photos.url_ttl;

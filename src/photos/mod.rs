@@ -31,6 +31,28 @@ pub fn key(photo: Uuid, size: Size) -> String {
     )
 }
 
+/// Authorizes `action` on a photo's person and returns ((story author, story status), width,
+/// height). As for stories: a photo of a story the caller may not see is 404 whatever the
+/// action, and only then is the action checked (403).
+pub async fn authorize_photo(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: &crate::auth::CurrentUser,
+    photo: crate::ids::PhotoId,
+    action: crate::auth::access::PersonAction,
+) -> crate::error::ApiResult<(
+    crate::auth::access::PersonAccess,
+    ((Uuid, crate::stories::types::StoryStatus), i32, i32),
+)> {
+    use crate::auth::access::{self, PersonAction};
+    use crate::auth::session::{PersonOf, facts};
+    let (actor, facts) = facts(conn, user, PersonOf::Photo(photo)).await?;
+    let seeing = access::person(actor.clone(), facts, PersonAction::ViewFeed)?;
+    let found = model::find_visible(conn, &seeing, photo)
+        .await?
+        .ok_or_else(crate::error::ApiError::not_found)?;
+    Ok((access::person(actor, facts, action)?, found))
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

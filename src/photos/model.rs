@@ -44,12 +44,14 @@ pub async fn find_visible(
     Ok(author.map(|a| (a, width, height)))
 }
 
-/// An upload already made under this key: (photo, story, body hash, stored).
+/// An upload already made under this key: (photo, story, body hash, stored, width, height,
+/// started).
+#[allow(clippy::type_complexity)]
 pub async fn by_upload_key(
     conn: &mut AsyncPgConnection,
     uploader: AccountId,
     key: &[u8],
-) -> QueryResult<Option<(Uuid, Uuid, Vec<u8>, bool, i32, i32)>> {
+) -> QueryResult<Option<(Uuid, Uuid, Vec<u8>, bool, i32, i32, OffsetDateTime)>> {
     photos::table
         .filter(photos::uploaded_by.eq(uploader.0))
         .filter(photos::upload_key.eq(key))
@@ -60,6 +62,7 @@ pub async fn by_upload_key(
             photos::stored_at.is_not_null(),
             photos::width,
             photos::height,
+            photos::created_at,
         ))
         .first(conn)
         .await

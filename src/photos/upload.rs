@@ -45,12 +45,11 @@ fn is_image(req: &HttpRequest) -> bool {
 }
 
 async fn read_capped(mut payload: web::Payload, cap: usize) -> ApiResult<Vec<u8>> {
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(cap.min(1 << 20));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| crate::http::extract::payload_problem(&e))?;
         if body.len() + chunk.len() > cap {
-            return Err(ApiError::new(ErrorCode::PayloadTooLarge)
-                .with_detail(format!("a photo may have at most {cap} bytes")));
+            return Err(too_large(cap));
         }
         body.extend_from_slice(&chunk);
     }
@@ -119,9 +118,28 @@ pub async fn upload(
         return Err(ApiError::new(ErrorCode::UnsupportedImage)
             .with_detail("send the photo as the body, as image/jpeg, image/png or image/webp"));
     }
-    // No connection is held while the photo arrives over a slow network.
+    // Refused before a byte of the photo is read: too large by its own account, or a story
+    // already full.
+    let max = state.config.photos.max_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large(max));
+    }
+    if model::count_for_story(&mut conn, &access.scope, story).await? >= MAX_PHOTOS {
+        return Err(ApiError::new(ErrorCode::TooManyPhotos));
+    }
+    // No connection is held while the photo arrives over a slow network; the bytes it may
+    // take are reserved from the instance's budget first.
     drop(conn);
-    let body = read_capped(payload, state.config.photos.max_bytes).await?;
+    let _reserved = state
+        .photo_workers
+        .reserve(declared.unwrap_or(max).min(max))
+        .await?;
+    let body = read_capped(payload, max).await?;
     let account = access.actor.account_id;
     let upload_key = idempotency_key.map(|k| {
         state
@@ -133,19 +151,52 @@ pub async fn upload(
         .sealer
         .fingerprints(b"photo upload body", &[story.0.as_bytes(), &body])
         .swap_remove(0);
+    // From here the work runs to its end even if the phone goes away: a retry then finds the
+    // stored photo, not a row left half-way.
+    let state = state.into_inner();
+    actix_web::rt::spawn(
+        async move { store(&state, &access, story, body, upload_key, body_hash).await },
+    )
+    .await
+    .map_err(|e| ApiError::internal(format!("photo upload task failed: {e}")))?
+}
 
+fn too_large(max: usize) -> ApiError {
+    ApiError::new(ErrorCode::PayloadTooLarge)
+        .with_detail(format!("a photo may have at most {max} bytes"))
+}
+
+/// An upload still pending after this long has failed (it is bounded far below: the queue
+/// wait, the image work and storage's own retries).
+const ABANDONED: time::Duration = time::Duration::minutes(2);
+
+async fn store(
+    state: &AppState,
+    access: &crate::auth::access::PersonAccess,
+    story: StoryId,
+    body: Vec<u8>,
+    upload_key: Option<Vec<u8>>,
+    body_hash: Vec<u8>,
+) -> ApiResult<HttpResponse> {
+    let account = access.actor.account_id;
     let mut conn = state.conn().await?;
     if let Some(upload_key) = &upload_key
-        && let Some((id, for_story, hash, stored, width, height)) =
+        && let Some((id, for_story, hash, stored, width, height, created_at)) =
             model::by_upload_key(&mut conn, account, upload_key).await?
     {
         if for_story != story.0 || hash != body_hash {
             return Err(ApiError::new(ErrorCode::IdempotencyKeyReused));
         }
-        if !stored {
-            return Err(ApiError::new(ErrorCode::IdempotencyKeyInUse));
+        if stored {
+            return Ok(created(id, story, width, height, true));
         }
-        return Ok(created(id, story, width, height, true));
+        if created_at > time::OffsetDateTime::now_utc() - ABANDONED {
+            return Err(ApiError::new(ErrorCode::IdempotencyKeyInUse).retry_after(5));
+        }
+        // The first try died part-way: clear it and store this one.
+        if model::delete_failed(&mut conn, PhotoId(id)).await? > 0 {
+            crate::storage::sweep::remove_photos(&state.storage, &mut conn, &[id]).await;
+        }
     }
     drop(conn);
 
@@ -165,7 +216,7 @@ pub async fn upload(
     };
     conn.transaction(async |conn| {
         // The story row is locked, so parallel uploads count one another.
-        crate::stories::model::lock_visible(conn, &access, story)
+        crate::stories::model::lock_visible(conn, access, story)
             .await?
             .ok_or_else(ApiError::not_found)?;
         if model::count_for_story(conn, &scope, story).await? >= MAX_PHOTOS {
@@ -175,7 +226,9 @@ pub async fn upload(
             .await
             .map_err(|e| match ApiError::from(e) {
                 // The same key raced in from a parallel retry.
-                e if e.code == ErrorCode::Conflict => ApiError::new(ErrorCode::IdempotencyKeyInUse),
+                e if e.code == ErrorCode::Conflict => {
+                    ApiError::new(ErrorCode::IdempotencyKeyInUse).retry_after(5)
+                }
                 e => e,
             })
     })

@@ -4,13 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
-use crate::auth::session::{PersonOf, authorize};
 use crate::error::{ApiResult, Problem};
 use crate::http::etag;
 use crate::ids::StoryId;
 use crate::state::AppState;
-use crate::stories::present_one;
 use crate::stories::types::Story;
+use crate::stories::{authorize_story, present_one};
 
 /// Get a story
 ///
@@ -36,13 +35,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let id = StoryId(path.into_inner());
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonOf::Story(id),
-        PersonAction::ViewStories,
-    )
-    .await?;
+    let (access, _) = authorize_story(&mut conn, &user, id, PersonAction::ViewStories).await?;
     let (version, story) = present_one(&mut conn, &access, id).await?;
     Ok(etag::read(&req, version, || story))
 }

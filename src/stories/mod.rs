@@ -15,24 +15,28 @@ pub mod visibility;
 use diesel_async::AsyncPgConnection;
 
 use crate::auth::CurrentUser;
-use crate::auth::access::{PersonAccess, PersonAction};
+use crate::auth::access::{self, PersonAccess, PersonAction};
 use crate::auth::session::PersonOf;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::StoryId;
 
-/// Authorizes `action` on the person `story` belongs to and returns the story, when the
-/// caller may see it (404 otherwise, as for a story that does not exist).
+/// Authorizes `action` on the person `story` belongs to and returns the story. A story the
+/// caller may not see is 404 whatever the action, like one that does not exist; only then is
+/// the action itself checked (403), so a refusal never tells a supporter a story exists.
 pub async fn authorize_story(
     conn: &mut AsyncPgConnection,
     user: &CurrentUser,
     story: StoryId,
     action: PersonAction,
 ) -> ApiResult<(PersonAccess, model::StoryRow)> {
-    let access =
-        crate::auth::session::authorize(conn, user, PersonOf::Story(story), action).await?;
-    let row = model::find_visible(conn, &access, story)
+    let (actor, facts) = crate::auth::session::facts(conn, user, PersonOf::Story(story)).await?;
+    // Everyone who may see the person may follow their feed: the weakest relation, enough to
+    // decide which of their stories the caller sees.
+    let seeing = access::person(actor.clone(), facts, PersonAction::ViewFeed)?;
+    let row = model::find_visible(conn, &seeing, story)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    let access = access::person(actor, facts, action)?;
     Ok((access, row))
 }
 

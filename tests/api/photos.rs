@@ -511,6 +511,18 @@ async fn a_retried_upload_stores_one_photo_and_a_reused_key_is_refused() {
     }
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 2);
+
+    // A first try that died part-way (its row left pending) blocks its key only briefly:
+    // a retry after that stores the photo afresh.
+    let first_id = first["id"].as_str().unwrap();
+    app.sql(&format!(
+        "UPDATE photos SET stored_at = NULL, created_at = now() - interval '1 hour' WHERE id = '{first_id}'"
+    ))
+    .await;
+    let fresh = send(fixture("clean.jpg")).await;
+    assert_eq!(fresh.header("idempotent-replayed"), None);
+    assert_ne!(fresh.expect(201)["id"], first["id"]);
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 2);
 }
 
 #[actix_web::test]

@@ -180,14 +180,20 @@ async fn a_supporters_story_waits_for_the_person_to_accept_it() {
     assert_eq!(bodies(&app, &c.person.account.token, p).await.len(), 1);
     assert_eq!(bodies(&app, &c.mentor.token, p).await.len(), 1);
     assert!(bodies(&app, &c.friend.1.token, p).await.is_empty());
-    // Only the person accepts, and accepting twice is harmless.
-    for token in [&c.mentor.token, &c.mam.1.token, &c.friend.1.token] {
+    // Only the person accepts, and accepting twice is harmless. The rest of the circle
+    // cannot even find it yet.
+    for token in [&c.mentor.token, &c.mam.1.token] {
         app.post(&format!("/v1/stories/{id}/accept"))
             .bearer(token)
             .send()
             .await
             .problem(403, "forbidden");
     }
+    app.post(&format!("/v1/stories/{id}/accept"))
+        .bearer(&c.friend.1.token)
+        .send()
+        .await
+        .problem(404, "not_found");
     for _ in 0..2 {
         let accepted = app
             .post(&format!("/v1/stories/{id}/accept"))
