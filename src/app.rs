@@ -121,6 +121,11 @@ impl Application {
         self.port
     }
 
+    /// The state this server's workers share (for tests that run several instances).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
     /// Serves, delivering mail and purging expired rows in the background, until SIGTERM/SIGINT.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let interval = self.state.config.housekeeping_interval;
@@ -129,9 +134,15 @@ impl Application {
             self.state.config.mail.poll_interval,
             AppState::outbox,
         ));
+        let live = tokio::spawn(crate::live::listen(
+            self.state.live.clone(),
+            self.state.config.database.clone(),
+            self.state.config.streams.heartbeat,
+        ));
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.state, interval));
         let result = self.server.await;
         housekeeping.abort();
+        live.abort();
         mail.abort();
         result
     }

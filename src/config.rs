@@ -36,6 +36,18 @@ pub struct Config {
     /// How long a password-reset token works.
     pub password_reset_ttl: Duration,
     pub photos: PhotoConfig,
+    pub streams: StreamConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct StreamConfig {
+    /// Live streams one account may hold open on one instance (a phone and a tablet, and
+    /// some slack for reconnects).
+    pub per_account: usize,
+    /// Live streams one instance holds open; past it, 503 and another instance takes them.
+    pub per_instance: usize,
+    /// How often an open stream sends a heartbeat and checks the caller's access again.
+    pub heartbeat: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -234,6 +246,13 @@ impl Config {
                 env.parse("CAMAU_REQUEST_BODY_TIMEOUT_MS", 10_000u64)?
                     .max(1),
             ),
+            streams: StreamConfig {
+                per_account: env.parse("CAMAU_STREAMS_PER_ACCOUNT", 5usize)?.max(1),
+                per_instance: env.parse("CAMAU_STREAMS_PER_INSTANCE", 2000usize)?.max(1),
+                heartbeat: Duration::from_millis(
+                    env.parse("CAMAU_STREAM_HEARTBEAT_MS", 15_000u64)?.max(100),
+                ),
+            },
             photos: PhotoConfig {
                 max_bytes: env.parse("CAMAU_PHOTO_MAX_BYTES", 20 * 1024 * 1024usize)?,
                 max_bytes_in_flight: env

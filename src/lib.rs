@@ -22,6 +22,7 @@ pub mod http;
 pub mod ids;
 pub mod images;
 pub mod invitations;
+pub mod live;
 pub mod mail;
 pub mod openapi;
 pub mod organisations;

@@ -103,7 +103,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(encouragement::hide::hide)
                 // the feed
                 .service(feed::person::person)
-                .service(feed::mine::mine),
+                .service(feed::mine::mine)
+                .service(feed::stream_person::stream_person)
+                .service(feed::stream_mine::stream_mine),
         );
 }
 

@@ -27,6 +27,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Cleans photos, a few at a time (see `images`).
     pub photo_workers: crate::images::Workers,
+    /// Live updates (see `live`).
+    pub live: std::sync::Arc<crate::live::Hub>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +61,7 @@ impl AppState {
                 config.photos.max_bytes_in_flight,
                 config.photos.queue_wait,
             ),
+            live: crate::live::Hub::new(config.streams.per_account, config.streams.per_instance),
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
             config,
         })

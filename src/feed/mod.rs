@@ -5,4 +5,7 @@
 pub mod mine;
 pub mod model;
 pub mod person;
+pub mod stream;
+pub mod stream_mine;
+pub mod stream_person;
 pub mod types;

@@ -128,6 +128,38 @@ SELECT a.id, a.kind, a.person_id, p.preferred_name AS person_name,
  ORDER BY a.id DESC
  LIMIT $6";
 
+/// Everyone the caller follows.
+pub async fn followed(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+) -> Result<Vec<Uuid>, diesel::result::Error> {
+    #[derive(QueryableByName)]
+    struct Followed {
+        #[diesel(sql_type = SqlUuid)]
+        person_id: Uuid,
+    }
+    let Some(role) = follower_role(actor.role) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<Followed> = sql_query(format!("{VIEWERS} SELECT person_id FROM viewer"))
+        .bind::<SqlUuid, _>(actor.account_id.0)
+        .bind::<Text, _>(role)
+        .bind::<Nullable<SqlUuid>, _>(actor.organisation_id().map(|o| o.0))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.person_id).collect())
+}
+
+/// The roles that follow people, as the viewer query names them.
+fn follower_role(role: Role) -> Option<&'static str> {
+    match role {
+        Role::Admin | Role::Coordinator | Role::Mentor | Role::Person | Role::Supporter => {
+            Some(role.as_str())
+        }
+        _ => None,
+    }
+}
+
 /// A page of the feed, or (with `only`) those of the given activities the caller may see.
 pub async fn page(
     conn: &mut AsyncPgConnection,
@@ -142,12 +174,9 @@ pub async fn page(
         Scope::Person(p) => Some(p),
         Scope::Mine => None,
     };
-    let role_text = match role {
-        Role::Admin | Role::Coordinator | Role::Mentor | Role::Person | Role::Supporter => {
-            role.as_str()
-        }
-        // Nobody else follows people.
-        _ => return Ok(Vec::new()),
+    // Nobody else follows people.
+    let Some(role_text) = follower_role(role) else {
+        return Ok(Vec::new());
     };
     let rows: Vec<Row> = sql_query(format!("{VIEWERS}{PAGE}"))
         .bind::<SqlUuid, _>(actor.account_id.0)

@@ -822,6 +822,18 @@ fn rows() -> Vec<Row> {
             staff_person(200, 200, 200, 200)
         ),
         row!("GET", "/v1/me/feed", "/v1/me/feed", signed_in(200)),
+        row!(
+            "GET",
+            "/v1/people/{person_id}/feed/stream",
+            "/v1/people/:P/feed/stream",
+            staff_person(200, 200, 200, 200)
+        ),
+        row!(
+            "GET",
+            "/v1/me/feed/stream",
+            "/v1/me/feed/stream",
+            signed_in(200)
+        ),
     ]
 }
 
@@ -1069,7 +1081,9 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
             ("POST", "/v1/stories/{story_id}/reactions" | "/v1/stories/{story_id}/comments") => {
                 Some(&["can_see_stories", "can_encourage"])
             }
-            ("GET", "/v1/people/{person_id}/feed") => Some(&[]),
+            ("GET", "/v1/people/{person_id}/feed" | "/v1/people/{person_id}/feed/stream") => {
+                Some(&[])
+            }
             ("GET", "/v1/people/{person_id}") | ("GET", "/v1/people/{person_id}/circle") => {
                 Some(&[])
             }

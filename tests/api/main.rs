@@ -10,6 +10,7 @@ mod housekeeping;
 mod idempotency;
 mod input;
 mod invitations;
+mod live;
 mod mail;
 mod me;
 mod openapi;

@@ -3,6 +3,7 @@
 //! organisations and accounts a test needs; and a small request/response API.
 
 pub mod db;
+pub mod net;
 pub mod request;
 pub mod s3;
 pub mod smtp;
@@ -80,6 +81,30 @@ impl TestApp {
 
     pub fn database_url(&self) -> &str {
         &self.database.url
+    }
+
+    /// Another instance of the service on this test's database, served over TCP on a free
+    /// port with its background tasks (live updates, mail, housekeeping), as `serve` runs it.
+    pub async fn serve(&self, env: TestEnv) -> Served {
+        let env = env
+            .set("CAMAU_BIND", "127.0.0.1:0")
+            .set("CAMAU_WORKERS", "1");
+        let app =
+            camau::app::Application::build(test_config(&self.database.url, env)).expect("server");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state();
+        let task = actix_web::rt::spawn(app.run_until_stopped());
+        for _ in 0..200 {
+            if state.live.is_listening() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(
+            state.live.is_listening(),
+            "the instance never started listening"
+        );
+        Served { base, task }
     }
 
     pub async fn send(&self, req: actix_http::Request) -> Res {
@@ -289,6 +314,18 @@ fn test_config(url: &str, env: TestEnv) -> Config {
         }
     })
     .expect("test configuration")
+}
+
+/// A served instance; stopped when dropped.
+pub struct Served {
+    pub base: String,
+    task: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 #[derive(Debug, Clone)]

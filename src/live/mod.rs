@@ -1,0 +1,203 @@
+//! Live updates across instances. Each instance keeps one connection of its own (outside the
+//! pool) that `LISTEN`s on `camau_activity`; the trigger on `activities` sends the ids of each
+//! new row on commit, so a change made through any instance reaches every instance. Here the
+//! ids fan out in-process to the open streams (`feed::stream`), each of which checks the
+//! caller's access again before sending anything. Streams are bounded per account and per
+//! instance.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use futures_util::StreamExt;
+use secrecy::ExposeSecret;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::ids::AccountId;
+
+/// One new activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    pub activity: Uuid,
+    pub person: Uuid,
+}
+
+impl Event {
+    fn parse(payload: &str) -> Option<Self> {
+        let (activity, person) = payload.split_once(' ')?;
+        Some(Event {
+            activity: activity.parse().ok()?,
+            person: person.parse().ok()?,
+        })
+    }
+}
+
+pub struct Hub {
+    events: broadcast::Sender<Event>,
+    open: Mutex<HashMap<AccountId, usize>>,
+    total: AtomicUsize,
+    per_account: usize,
+    per_instance: usize,
+    /// Whether the listening connection is up: streams opened meanwhile would miss events.
+    listening: std::sync::atomic::AtomicBool,
+}
+
+/// An open stream's place; dropping it frees the place.
+pub struct Slot {
+    hub: Arc<Hub>,
+    account: AccountId,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.hub.total.fetch_sub(1, Ordering::SeqCst);
+        if let Ok(mut open) = self.hub.open.lock()
+            && let Some(n) = open.get_mut(&self.account)
+        {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.account);
+            }
+        }
+    }
+}
+
+impl Hub {
+    pub fn new(per_account: usize, per_instance: usize) -> Arc<Self> {
+        let (events, _) = broadcast::channel(1024);
+        Arc::new(Hub {
+            events,
+            open: Mutex::new(HashMap::new()),
+            total: AtomicUsize::new(0),
+            per_account: per_account.max(1),
+            per_instance: per_instance.max(1),
+            listening: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// A place for a new stream of `account`: 429 past the account's bound (an app opening
+    /// streams in a loop), 503 with `Retry-After` past the instance's (another instance behind
+    /// the load balancer may have room).
+    pub fn open(self: &Arc<Self>, account: AccountId) -> ApiResult<Slot> {
+        let mut open = self.open.lock().map_err(|_| ApiError::busy())?;
+        let mine = open.entry(account).or_insert(0);
+        if *mine >= self.per_account {
+            return Err(ApiError::new(ErrorCode::TooManyAttempts)
+                .with_detail(format!(
+                    "at most {} live streams per account: close one first",
+                    self.per_account
+                ))
+                .retry_after(30));
+        }
+        if self.total.fetch_add(1, Ordering::SeqCst) >= self.per_instance {
+            self.total.fetch_sub(1, Ordering::SeqCst);
+            return Err(ApiError::busy()
+                .with_detail("this instance has no room for another live stream")
+                .retry_after(5));
+        }
+        *mine += 1;
+        Ok(Slot {
+            hub: self.clone(),
+            account,
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    pub fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::SeqCst)
+    }
+
+    /// Streams open on this instance now.
+    pub fn open_streams(&self) -> usize {
+        self.total.load(Ordering::SeqCst)
+    }
+}
+
+/// Keeps the listening connection up for as long as the server runs, reconnecting with
+/// backoff; checks it every `check` with a trivial query, since a silently broken connection
+/// would just stop delivering.
+pub async fn listen(hub: Arc<Hub>, database: crate::config::DatabaseConfig, check: Duration) {
+    let mut wait = Duration::from_millis(500);
+    loop {
+        match listen_once(&hub, &database, check).await {
+            Ok(()) => wait = Duration::from_millis(500),
+            Err(e) => {
+                tracing::warn!(error = %e, "live updates: listening connection lost; reconnecting");
+            }
+        }
+        hub.listening.store(false, Ordering::SeqCst);
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(30));
+    }
+}
+
+async fn listen_once(
+    hub: &Hub,
+    database: &crate::config::DatabaseConfig,
+    check: Duration,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut conn = AsyncPgConnection::establish(database.url.expose_secret()).await?;
+    conn.batch_execute("LISTEN camau_activity").await?;
+    hub.listening.store(true, Ordering::SeqCst);
+    tracing::info!("live updates: listening");
+    loop {
+        let next = {
+            let stream = conn.notifications_stream();
+            futures_util::pin_mut!(stream);
+            tokio::time::timeout(check, stream.next()).await
+        };
+        match next {
+            Ok(Some(Ok(n))) => {
+                if let Some(event) = Event::parse(&n.payload) {
+                    // No receivers is fine: nobody is watching on this instance.
+                    let _ = hub.events.send(event);
+                }
+            }
+            Ok(Some(Err(e))) => return Err(e.into()),
+            Ok(None) => return Err("notification stream ended".into()),
+            Err(_) => conn.batch_execute("SELECT 1").await?,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_are_two_ids() {
+        let (a, p) = (Uuid::now_v7(), Uuid::now_v7());
+        assert_eq!(
+            Event::parse(&format!("{a} {p}")),
+            Some(Event {
+                activity: a,
+                person: p
+            })
+        );
+        assert_eq!(Event::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn streams_are_bounded_per_account_and_per_instance() {
+        let hub = Hub::new(2, 3);
+        let (a, b) = (AccountId::new(), AccountId::new());
+        let a1 = hub.open(a).unwrap();
+        let _a2 = hub.open(a).unwrap();
+        assert_eq!(hub.open(a).err().unwrap().code, ErrorCode::TooManyAttempts);
+        let _b1 = hub.open(b).unwrap();
+        assert_eq!(
+            hub.open(b).err().unwrap().code,
+            ErrorCode::ServiceUnavailable
+        );
+        drop(a1);
+        assert!(hub.open(b).is_ok());
+        assert_eq!(hub.open_streams(), 3);
+    }
+}
