@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod circles;
+pub mod concerns;
 pub mod config;
 pub mod contracts;
 pub mod db;

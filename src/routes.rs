@@ -5,8 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, circles, contracts, encouragement, feed, goals, health, invitations, organisations,
-    people, photos, profiles, reviews, scales, sessions, stories,
+    accounts, circles, concerns, contracts, encouragement, feed, goals, health, invitations,
+    organisations, people, photos, profiles, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -105,7 +105,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(feed::person::person)
                 .service(feed::mine::mine)
                 .service(feed::stream_person::stream_person)
-                .service(feed::stream_mine::stream_mine),
+                .service(feed::stream_mine::stream_mine)
+                // safeguarding
+                .service(concerns::raise::raise)
+                .service(concerns::list::list)
+                .service(concerns::update::update),
         );
 }
 

@@ -31,6 +31,8 @@ pub struct AccountRow {
     pub updated_at: OffsetDateTime,
     /// When the account proved it receives mail at `email` (resets go only to such addresses).
     pub email_verified_at: Option<OffsetDateTime>,
+    /// Receives concerns raised about the organisation's people ("I'm worried").
+    pub safeguarding_lead: bool,
 }
 
 impl AccountRow {
@@ -156,6 +158,7 @@ pub struct AccountChanges {
     pub role: Option<Role>,
     /// `Some(Some(t))` deactivates at `t`; `Some(None)` reactivates.
     pub deactivated_at: Option<Option<OffsetDateTime>>,
+    pub safeguarding_lead: Option<bool>,
 }
 
 /// Applies `changes` if the account is still at `version`; returns the new row, or `None` when
@@ -180,6 +183,9 @@ pub async fn update(
             changes
                 .deactivated_at
                 .map(|d| accounts::deactivated_at.eq(d)),
+            changes
+                .safeguarding_lead
+                .map(|lead| accounts::safeguarding_lead.eq(lead)),
             accounts::version.eq(version + 1),
             accounts::updated_at.eq(now),
         ))

@@ -20,6 +20,9 @@ pub struct StaffMember {
     pub role: Option<Role>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+    /// Receives the organisation's safeguarding concerns (admins and coordinators see it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safeguarding_lead: Option<bool>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "time::serde::rfc3339::option"
@@ -33,6 +36,7 @@ impl StaffMember {
             id: row.id,
             role: Some(row.role()),
             active: Some(row.deactivated_at.is_none()),
+            safeguarding_lead: Some(row.safeguarding_lead),
             name: row.name,
             email: row.email,
             created_at: Some(row.created_at),
@@ -46,6 +50,7 @@ impl StaffMember {
             email: None,
             role: None,
             active: None,
+            safeguarding_lead: None,
             created_at: None,
         }
     }
@@ -73,4 +78,6 @@ pub struct UpdateStaff {
     pub role: Option<StaffRole>,
     /// `false` deactivates the account and ends all its sessions at once; `true` reactivates.
     pub active: Option<bool>,
+    /// Whether they receive the organisation's safeguarding concerns.
+    pub safeguarding_lead: Option<bool>,
 }

@@ -78,6 +78,7 @@ pub async fn update(
         }
     }
     let changes = AccountChanges {
+        safeguarding_lead: body.safeguarding_lead,
         role: body.role.map(Role::from),
         deactivated_at: body.active.map(|active| {
             if active {
@@ -113,6 +114,7 @@ pub async fn update(
                     details: serde_json::json!({
                         "role": changes.role.map(|r| r.as_str()),
                         "active": changes.deactivated_at.map(|d| d.is_none()),
+                        "safeguarding_lead": changes.safeguarding_lead,
                     }),
                 },
             )

@@ -38,6 +38,8 @@ pub enum OrgAction {
     ManageStaff,
     /// See the organisation's contracts.
     ViewContracts,
+    /// List and settle safeguarding concerns: the organisation's safeguarding leads.
+    HandleConcerns,
 }
 
 /// Actions reserved to the platform operator.
@@ -101,7 +103,8 @@ pub fn organisation(
         organisation: org.0,
         action,
     });
-    if actor.is_platform_admin() {
+    // The platform operator manages organisations, not people: concerns are about people.
+    if actor.is_platform_admin() && action != OrgAction::HandleConcerns {
         return Ok(Authorized { id: org });
     }
     if actor.organisation_id() != Some(org) {
@@ -112,6 +115,7 @@ pub fn organisation(
         // Supported people belong to the organisation but do not browse its staff.
         OrgAction::ViewStaff => actor.role != Role::Person,
         OrgAction::ManageStaff | OrgAction::ViewContracts => actor.role == Role::Admin,
+        OrgAction::HandleConcerns => actor.safeguarding_lead && actor.role.is_provider_staff(),
     };
     if allowed {
         Ok(Authorized { id: org })
@@ -220,6 +224,9 @@ pub enum PersonAction {
     Moderate,
     /// Read the activity feed (which items: `feed`).
     ViewFeed,
+    /// Say "I'm worried" about a story or comment the actor can see. Open to everyone who may
+    /// see the person, even after support ends.
+    RaiseConcern,
 }
 
 impl PersonAction {
@@ -303,6 +310,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | Encourage
                 | Moderate
                 | ViewFeed
+                | RaiseConcern
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,
@@ -314,7 +322,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
             ViewStories => g.stories || g.contribute,
             PostStory | EditStory => g.contribute,
             Encourage => g.encourage,
-            ViewFeed => true,
+            ViewFeed | RaiseConcern => true,
             _ => false,
         },
     }
@@ -375,6 +383,7 @@ mod tests {
             session_id: SessionId::new(),
             role,
             organisation: org.map(|o| (o, OrganisationKind::Provider)),
+            safeguarding_lead: false,
         }
     }
 

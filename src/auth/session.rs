@@ -34,6 +34,8 @@ pub struct Actor {
     pub session_id: SessionId,
     pub role: Role,
     pub organisation: Option<(OrganisationId, OrganisationKind)>,
+    /// Receives the organisation's safeguarding concerns.
+    pub safeguarding_lead: bool,
 }
 
 impl Actor {
@@ -69,17 +71,19 @@ pub(crate) use live_session;
 fn actor(
     account: AccountId,
     session: SessionId,
-    role: Role,
-    org: Option<Uuid>,
-    kind: Option<OrganisationKind>,
+    (role, org, kind, safeguarding_lead): AccountFacts,
 ) -> Actor {
     Actor {
         account_id: account,
         session_id: session,
         role,
         organisation: org.zip(kind).map(|(id, kind)| (OrganisationId(id), kind)),
+        safeguarding_lead,
     }
 }
+
+/// What the session check reads of the account: role, organisation and its kind, lead flag.
+type AccountFacts = (Role, Option<Uuid>, Option<OrganisationKind>, bool);
 
 fn not_live(session: SessionId) -> ApiError {
     tracing::debug!(session_id = %session.0, "session not live");
@@ -89,21 +93,22 @@ fn not_live(session: SessionId) -> ApiError {
 /// The caller, or 401 when their session or account has ended.
 pub async fn check(conn: &mut AsyncPgConnection, user: &CurrentUser) -> ApiResult<Actor> {
     let (account, session) = user.claims();
-    let (role, org, kind) = live_session!(account, session)
+    let facts = live_session!(account, session)
         .select((
             accounts::role,
             organisations::id.nullable(),
             organisations::kind.nullable(),
+            accounts::safeguarding_lead,
         ))
-        .first::<(Role, Option<Uuid>, Option<OrganisationKind>)>(conn)
+        .first::<AccountFacts>(conn)
         .await
         .optional()?
         .ok_or_else(|| not_live(session))?;
-    Ok(actor(account, session, role, org, kind))
+    Ok(actor(account, session, facts))
 }
 
 type FactsRow = (
-    (Role, Option<Uuid>, Option<OrganisationKind>),
+    AccountFacts,
     (Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<Date>),
     Option<Uuid>,
     Option<(Uuid, bool, bool, bool, bool, bool, bool)>,
@@ -145,6 +150,7 @@ macro_rules! facts_of {
                     accounts::role,
                     organisations::id.nullable(),
                     organisations::kind.nullable(),
+                    accounts::safeguarding_lead,
                 ),
                 (
                     people::id.nullable(),
@@ -231,9 +237,9 @@ pub async fn facts(
             facts_of!(conn, account, session, person).await
         }
     };
-    let ((role, org, kind), (found, organisation, person_account, ended_on), assigned, member) =
+    let (account_facts, (found, organisation, person_account, ended_on), assigned, member) =
         row.optional()?.ok_or_else(|| not_live(session))?;
-    let actor = actor(account, session, role, org, kind);
+    let actor = actor(account, session, account_facts);
     let facts = found.zip(organisation).map(|(person, organisation)| {
         let today = crate::fields::today();
         PersonFacts {

@@ -14,6 +14,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         email_verified_at -> Nullable<Timestamptz>,
+        safeguarding_lead -> Bool,
     }
 }
 
@@ -365,6 +366,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    concerns (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        story_id -> Nullable<Uuid>,
+        comment_id -> Nullable<Uuid>,
+        raised_by -> Uuid,
+        reason -> Nullable<Text>,
+        status -> Text,
+        handled_by -> Nullable<Uuid>,
+        handled_at -> Nullable<Timestamptz>,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     comments (id) {
         id -> Uuid,
         person_id -> Uuid,
@@ -475,6 +493,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     activities,
     comments,
+    concerns,
     photos,
     reactions,
     stories,

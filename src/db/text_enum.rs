@@ -114,5 +114,13 @@ mod tests {
         agrees::<crate::people::types::ServiceType>();
         agrees::<crate::people::types::CommunicationNeed>();
         agrees::<crate::profiles::types::Section>();
+        agrees::<crate::stories::types::Audience>();
+        agrees::<crate::stories::types::StoryStatus>();
+        agrees::<crate::stories::types::AuthorKind>();
+        agrees::<crate::photos::Size>();
+        agrees::<crate::encouragement::types::ReactionKind>();
+        agrees::<crate::activity::ActivityKind>();
+        agrees::<crate::concerns::types::ConcernStatus>();
+        agrees::<crate::concerns::types::ConcernItem>();
     }
 }

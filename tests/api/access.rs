@@ -53,6 +53,8 @@ struct Targets {
     photo: Uuid,
     /// A comment on the story.
     comment: Uuid,
+    /// An open concern about the story.
+    concern: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -78,10 +80,16 @@ async fn world(app: &TestApp) -> World {
         "UPDATE circle_members SET removed_at = now() WHERE id = '{removed_member}'"
     ))
     .await;
+    let admin = app.admin(&o).await;
+    app.sql(&format!(
+        "UPDATE accounts SET safeguarding_lead = true WHERE id = '{}'",
+        admin.id
+    ))
+    .await;
     let actors = vec![
         None,
         Some(app.platform_admin().await),
-        Some(app.admin(&o).await),
+        Some(admin),
         Some(app.account(Some(&o), Role::Coordinator).await),
         Some(mentor.clone()),
         Some(app.account(Some(&o), Role::Mentor).await),
@@ -135,7 +143,12 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
-    let (story, photo, comment) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (story, photo, comment, concern) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
     let person_account = w.p.account.id;
     app.sql(&format!(
         "INSERT INTO stories (id, person_id, organisation_id, body, lang, audience, author_account_id, author_kind, status) \
@@ -149,7 +162,9 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
          INSERT INTO activities (id, person_id, organisation_id, kind, actor_account_id, review_id) \
            VALUES ('{}', '{p}', '{o}', 'review_held', '{author}', '{review}');
          INSERT INTO activities (id, person_id, organisation_id, kind, actor_account_id, story_id) \
-           VALUES ('{}', '{p}', '{o}', 'story_posted', '{person_account}', '{story}');",
+           VALUES ('{}', '{p}', '{o}', 'story_posted', '{person_account}', '{story}');
+         INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason) \
+           VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -170,6 +185,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         story,
         photo,
         comment,
+        concern,
         invitation,
         device_code,
         circle_invitation,
@@ -822,6 +838,31 @@ fn rows() -> Vec<Row> {
             staff_person(200, 200, 200, 200)
         ),
         row!("GET", "/v1/me/feed", "/v1/me/feed", signed_in(200)),
+        // --- safeguarding (O's admin is its safeguarding lead) --------------------------------
+        row!(
+            "POST",
+            "/v1/concerns",
+            "/v1/concerns",
+            staff_person(201, 201, 201, 404),
+            |_, t| Some(json!({ "story_id": t.story, "reason": "worried" }))
+        ),
+        row!(
+            "GET",
+            "/v1/organisations/{organisation_id}/concerns",
+            "/v1/organisations/:O/concerns",
+            [
+                401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ]
+        ),
+        row!(
+            "PATCH",
+            "/v1/concerns/{concern_id}",
+            "/v1/concerns/:Q",
+            [
+                401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ],
+            |_, _| Some(json!({ "status": "restored" }))
+        ),
         row!(
             "GET",
             "/v1/people/{person_id}/feed/stream",
@@ -853,6 +894,7 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":S", &t.story.to_string())
         .replace(":H", &t.photo.to_string())
         .replace(":K", &t.comment.to_string())
+        .replace(":Q", &t.concern.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {

@@ -3,6 +3,7 @@
 
 mod access;
 mod bootstrap;
+mod concerns;
 mod errors;
 mod feed;
 mod health;

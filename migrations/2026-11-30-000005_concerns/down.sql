@@ -1,0 +1,2 @@
+DROP TABLE concerns;
+ALTER TABLE accounts DROP COLUMN safeguarding_lead;
