@@ -134,6 +134,10 @@ impl Application {
             self.state.config.mail.poll_interval,
             AppState::outbox,
         ));
+        let notifications = tokio::spawn(crate::notifications::worker::run(
+            self.state.clone().into_inner(),
+            self.state.config.push.poll_interval,
+        ));
         let live = tokio::spawn(crate::live::listen(
             self.state.live.clone(),
             self.state.config.database.clone(),
@@ -143,6 +147,7 @@ impl Application {
         let result = self.server.await;
         housekeeping.abort();
         live.abort();
+        notifications.abort();
         mail.abort();
         result
     }

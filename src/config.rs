@@ -37,6 +37,27 @@ pub struct Config {
     pub password_reset_ttl: Duration,
     pub photos: PhotoConfig,
     pub streams: StreamConfig,
+    pub push: PushConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct PushConfig {
+    pub transport: PushTransport,
+    /// How often `serve` sends what is due.
+    pub poll_interval: Duration,
+    /// Attempts before a notification is given up (dead-lettered).
+    pub max_attempts: i32,
+}
+
+#[derive(Debug, Clone)]
+pub enum PushTransport {
+    /// Development: a log line with ids only.
+    Log,
+    /// FCM HTTP v1 with a service account's JSON key (a secret), sent to `endpoint`.
+    Fcm {
+        credentials: SecretString,
+        endpoint: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +267,33 @@ impl Config {
                 env.parse("CAMAU_REQUEST_BODY_TIMEOUT_MS", 10_000u64)?
                     .max(1),
             ),
+            push: PushConfig {
+                transport: match env.get("CAMAU_PUSH_TRANSPORT").as_deref() {
+                    None | Some("log") => PushTransport::Log,
+                    Some("fcm") => {
+                        let path = env.get("CAMAU_FCM_CREDENTIALS_FILE").ok_or_else(|| {
+                            err(
+                                "CAMAU_FCM_CREDENTIALS_FILE",
+                                "is needed with CAMAU_PUSH_TRANSPORT=fcm",
+                            )
+                        })?;
+                        let credentials = std::fs::read_to_string(&path).map_err(|e| {
+                            err("CAMAU_FCM_CREDENTIALS_FILE", format!("cannot be read: {e}"))
+                        })?;
+                        PushTransport::Fcm {
+                            credentials: SecretString::from(credentials),
+                            endpoint: env
+                                .get("CAMAU_FCM_ENDPOINT")
+                                .unwrap_or_else(|| "https://fcm.googleapis.com".into()),
+                        }
+                    }
+                    Some(_) => return Err(err("CAMAU_PUSH_TRANSPORT", "must be log or fcm")),
+                },
+                poll_interval: Duration::from_millis(
+                    env.parse("CAMAU_PUSH_POLL_INTERVAL_MS", 2_000u64)?.max(50),
+                ),
+                max_attempts: env.parse("CAMAU_PUSH_MAX_ATTEMPTS", 8)?,
+            },
             streams: StreamConfig {
                 per_account: env.parse("CAMAU_STREAMS_PER_ACCOUNT", 5usize)?.max(1),
                 per_instance: env.parse("CAMAU_STREAMS_PER_INSTANCE", 2000usize)?.max(1),

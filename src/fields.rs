@@ -109,9 +109,14 @@ pub fn today() -> time::Date {
     london_date(time::OffsetDateTime::now_utc())
 }
 
-/// The Europe/London calendar date at `at`. UK summer time (since 1996, the EU rule): from
-/// 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+/// The Europe/London calendar date at `at`.
 pub fn london_date(at: time::OffsetDateTime) -> time::Date {
+    at.to_offset(london_offset(at)).date()
+}
+
+/// Europe/London's offset from UTC at `at`. UK summer time (since 1996, the EU rule): from
+/// 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+pub fn london_offset(at: time::OffsetDateTime) -> time::UtcOffset {
     use time::{Month, Time, Weekday};
     let at = at.to_offset(time::UtcOffset::UTC);
     let last_sunday = |month: Month| {
@@ -124,9 +129,9 @@ pub fn london_date(at: time::OffsetDateTime) -> time::Date {
     };
     let summer = at >= last_sunday(Month::March) && at < last_sunday(Month::October);
     if summer {
-        (at + time::Duration::HOUR).date()
+        time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC)
     } else {
-        at.date()
+        time::UtcOffset::UTC
     }
 }
 

@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     accounts, circles, concerns, contracts, encouragement, feed, goals, health, invitations,
-    organisations, people, photos, profiles, reviews, scales, sessions, stories,
+    notifications, organisations, people, photos, profiles, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -106,6 +106,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(feed::mine::mine)
                 .service(feed::stream_person::stream_person)
                 .service(feed::stream_mine::stream_mine)
+                // notifications
+                .service(notifications::register::register)
+                .service(notifications::unregister::unregister)
+                .service(notifications::get_settings::get_settings)
+                .service(notifications::put_settings::put_settings)
                 // safeguarding
                 .service(concerns::raise::raise)
                 .service(concerns::list::list)

@@ -3,6 +3,7 @@
 //! `main`, `lib` and the tests import.
 
 use actix_web::web;
+use secrecy::ExposeSecret;
 
 use crate::auth::password::Passwords;
 use crate::auth::seal::Sealer;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub photo_workers: crate::images::Workers,
     /// Live updates (see `live`).
     pub live: std::sync::Arc<crate::live::Hub>,
+    /// Sends push notifications (see `notifications`).
+    pub pusher: crate::push::Pusher,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +40,8 @@ pub enum StartupError {
     Pool(#[from] deadpool::managed::BuildError),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("push notifications: {0}")]
+    Push(String),
     #[error("password hasher: {0}")]
     Passwords(String),
     #[error("object storage: {0}")]
@@ -61,6 +66,16 @@ impl AppState {
                 config.photos.max_bytes_in_flight,
                 config.photos.queue_wait,
             ),
+            pusher: match &config.push.transport {
+                crate::config::PushTransport::Log => crate::push::Pusher::Log,
+                crate::config::PushTransport::Fcm {
+                    credentials,
+                    endpoint,
+                } => crate::push::Pusher::Fcm(Box::new(
+                    crate::push::Fcm::new(credentials.expose_secret(), endpoint)
+                        .map_err(StartupError::Push)?,
+                )),
+            },
             live: crate::live::Hub::new(config.streams.per_account, config.streams.per_instance),
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
             config,

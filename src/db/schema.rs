@@ -383,6 +383,53 @@ diesel::table! {
 }
 
 diesel::table! {
+    push_devices (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        platform -> Text,
+        token_hash -> Bytea,
+        token_sealed -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_settings (account_id) {
+        account_id -> Uuid,
+        quiet_from -> Nullable<Time>,
+        quiet_until -> Nullable<Time>,
+    }
+}
+
+diesel::table! {
+    muted_people (account_id, person_id) {
+        account_id -> Uuid,
+        person_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    notification_jobs (activity_id) {
+        activity_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        activity_id -> Uuid,
+        device_id -> Uuid,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     comments (id) {
         id -> Uuid,
         person_id -> Uuid,
@@ -494,6 +541,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     comments,
     concerns,
+    muted_people,
+    notification_jobs,
+    notification_settings,
+    notifications,
+    push_devices,
     photos,
     reactions,
     stories,

@@ -137,7 +137,8 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(20);
 const BATCH: i32 = 5;
 
 /// The wait before attempt `n + 1`: 30 s, 1, 2, 4 ... minutes, at most 6 hours.
-fn backoff(attempts: i32) -> time::Duration {
+/// The wait before try `attempts + 1`: 30 s, doubling, at most 6 hours.
+pub fn backoff(attempts: i32) -> time::Duration {
     let secs = 30i64.saturating_mul(1i64 << attempts.clamp(0, 20) as u32 >> 1);
     time::Duration::seconds(secs.clamp(30, 6 * 3600))
 }

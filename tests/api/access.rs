@@ -55,6 +55,8 @@ struct Targets {
     comment: Uuid,
     /// An open concern about the story.
     concern: Uuid,
+    /// A push device of the staff member `:M`.
+    device: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -143,7 +145,8 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
-    let (story, photo, comment, concern) = (
+    let (story, photo, comment, concern, device) = (
+        Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -163,11 +166,15 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
            VALUES ('{}', '{p}', '{o}', 'review_held', '{author}', '{review}');
          INSERT INTO activities (id, person_id, organisation_id, kind, actor_account_id, story_id) \
            VALUES ('{}', '{p}', '{o}', 'story_posted', '{person_account}', '{story}');
+         INSERT INTO push_devices (id, account_id, platform, token_hash, token_sealed) \
+           VALUES ('{device}', '{staff}', 'ios', '\\x{device_hex}', '\\x00');
          INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason) \
            VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
+        device_hex = device.simple(),
+        staff = w.staff.id,
     ))
     .await;
     for size in ["thumb", "display", "original"] {
@@ -186,6 +193,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         photo,
         comment,
         concern,
+        device,
         invitation,
         device_code,
         circle_invitation,
@@ -838,6 +846,34 @@ fn rows() -> Vec<Row> {
             staff_person(200, 200, 200, 200)
         ),
         row!("GET", "/v1/me/feed", "/v1/me/feed", signed_in(200)),
+        // --- notifications: the caller's own devices and settings -----------------------------
+        row!(
+            "POST",
+            "/v1/me/devices",
+            "/v1/me/devices",
+            signed_in(201),
+            |_, _| Some(json!({ "platform": "android", "token": Uuid::now_v7().to_string() }))
+        ),
+        // A device that is nobody's among the actors: nobody can remove it for its owner.
+        row!(
+            "DELETE",
+            "/v1/me/devices/{device_id}",
+            "/v1/me/devices/:E",
+            signed_in(404)
+        ),
+        row!(
+            "GET",
+            "/v1/me/notification-settings",
+            "/v1/me/notification-settings",
+            signed_in(200)
+        ),
+        row!(
+            "PUT",
+            "/v1/me/notification-settings",
+            "/v1/me/notification-settings",
+            signed_in(200),
+            |_, _| Some(json!({ "quiet_from": "22:00", "quiet_until": "07:00" }))
+        ),
         // --- safeguarding (O's admin is its safeguarding lead) --------------------------------
         row!(
             "POST",
@@ -895,6 +931,7 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":H", &t.photo.to_string())
         .replace(":K", &t.comment.to_string())
         .replace(":Q", &t.concern.to_string())
+        .replace(":E", &t.device.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {

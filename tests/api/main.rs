@@ -14,6 +14,7 @@ mod invitations;
 mod live;
 mod mail;
 mod me;
+mod notifications;
 mod openapi;
 mod organisations;
 mod people;

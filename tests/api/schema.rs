@@ -30,6 +30,7 @@ fn diesel_type(udt: &str) -> String {
         "int8" => "Int8",
         "bool" => "Bool",
         "date" => "Date",
+        "time" => "Time",
         "timestamptz" => "Timestamptz",
         "bytea" => "Bytea",
         "jsonb" => "Jsonb",
