@@ -17,6 +17,9 @@ CREATE TABLE concerns (
     handled_by        uuid REFERENCES accounts (id),
     handled_at        timestamptz,
     note              text CHECK (char_length(note) <= 2000),
+    -- Whether raising it hid the item (rather than finding it hidden already, by the person,
+    -- staff or an earlier concern): only then does restoring show it again.
+    hid_item          boolean NOT NULL,
     created_at        timestamptz NOT NULL DEFAULT now(),
     CHECK (num_nonnulls(story_id, comment_id) = 1),
     CHECK ((status = 'open') = (handled_at IS NULL)),

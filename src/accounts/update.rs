@@ -63,6 +63,18 @@ pub async fn update(
         return Err(ApiError::new(ErrorCode::Conflict)
             .with_detail("ask another admin to change your own role or status"));
     }
+    // Only admins and coordinators handle concerns (ACCESS-POLICY.md).
+    let role_after = body.role.map(Role::from).unwrap_or(current.role());
+    let lead_after = body.safeguarding_lead.unwrap_or(current.safeguarding_lead);
+    if lead_after && !matches!(role_after, Role::Admin | Role::Coordinator) {
+        let mut v = Validator::new();
+        v.add(
+            "/safeguarding_lead",
+            "lead_needs_admin_or_coordinator",
+            "safeguarding leads are admins or coordinators",
+        );
+        v.finish()?;
+    }
     if let Some(role) = body.role.map(Role::from) {
         let (kind, _) = model::organisation_kind(&mut conn, &org)
             .await?

@@ -115,7 +115,10 @@ pub fn organisation(
         // Supported people belong to the organisation but do not browse its staff.
         OrgAction::ViewStaff => actor.role != Role::Person,
         OrgAction::ManageStaff | OrgAction::ViewContracts => actor.role == Role::Admin,
-        OrgAction::HandleConcerns => actor.safeguarding_lead && actor.role.is_provider_staff(),
+        // ACCESS-POLICY.md: admins and coordinators who are safeguarding leads.
+        OrgAction::HandleConcerns => {
+            actor.safeguarding_lead && matches!(actor.role, Role::Admin | Role::Coordinator)
+        }
     };
     if allowed {
         Ok(Authorized { id: org })

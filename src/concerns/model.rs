@@ -30,6 +30,9 @@ pub async fn raise(
         ConcernItem::Story => (Some(item_id), None),
         ConcernItem::Comment => (None, Some(item_id)),
     };
+    // The item's row is locked first, here and in `settle`, so a raise and a settlement of
+    // the same item take turns: a raise never joins a concern being closed under it.
+    let already_hidden = lock_item(conn, item, item_id).await?;
     let inserted: Option<Uuid> = diesel::insert_into(concerns::table)
         .values((
             concerns::id.eq(Uuid::now_v7()),
@@ -39,6 +42,7 @@ pub async fn raise(
             concerns::comment_id.eq(comment),
             concerns::raised_by.eq(by.0),
             concerns::reason.eq(reason),
+            concerns::hid_item.eq(!already_hidden),
         ))
         .on_conflict_do_nothing()
         .returning(concerns::id)
@@ -59,32 +63,50 @@ pub async fn raise(
             open.select(concerns::id).first(conn).await?
         }
     };
-    let now = OffsetDateTime::now_utc();
-    match item {
-        ConcernItem::Story => {
-            diesel::update(
-                stories::table
-                    .filter(stories::id.eq(item_id))
-                    .filter(stories::person_id.eq(s.person.0))
-                    .filter(stories::hidden_at.is_null()),
-            )
-            .set(stories::hidden_at.eq(now))
-            .execute(conn)
-            .await?;
-        }
-        ConcernItem::Comment => {
-            diesel::update(
-                comments::table
-                    .filter(comments::id.eq(item_id))
-                    .filter(comments::person_id.eq(s.person.0))
-                    .filter(comments::hidden_at.is_null()),
-            )
-            .set((comments::hidden_at.eq(now), comments::hidden_by.eq(by.0)))
-            .execute(conn)
-            .await?;
+    if !already_hidden {
+        let now = OffsetDateTime::now_utc();
+        match item {
+            ConcernItem::Story => {
+                diesel::update(stories::table.find(item_id))
+                    .set(stories::hidden_at.eq(now))
+                    .execute(conn)
+                    .await?;
+            }
+            ConcernItem::Comment => {
+                diesel::update(comments::table.find(item_id))
+                    .set((comments::hidden_at.eq(now), comments::hidden_by.eq(by.0)))
+                    .execute(conn)
+                    .await?;
+            }
         }
     }
     Ok(id)
+}
+
+/// Locks the story or comment row; whether it is hidden already.
+async fn lock_item(
+    conn: &mut AsyncPgConnection,
+    item: ConcernItem,
+    item_id: Uuid,
+) -> QueryResult<bool> {
+    match item {
+        ConcernItem::Story => {
+            stories::table
+                .find(item_id)
+                .select(stories::hidden_at.is_not_null())
+                .for_update()
+                .first(conn)
+                .await
+        }
+        ConcernItem::Comment => {
+            comments::table
+                .find(item_id)
+                .select(comments::hidden_at.is_not_null())
+                .for_update()
+                .first(conn)
+                .await
+        }
+    }
 }
 
 /// The organisation a concern belongs to (for authorizing its settlement).
@@ -111,7 +133,19 @@ pub async fn settle(
     by: AccountId,
     note: Option<&str>,
 ) -> QueryResult<Option<()>> {
-    let settled: Option<(Option<Uuid>, Option<Uuid>)> = diesel::update(
+    let target: Option<(Option<Uuid>, Option<Uuid>)> = concerns::table
+        .filter(concerns::id.eq(concern))
+        .filter(concerns::organisation_id.eq(org.id().0))
+        .select((concerns::story_id, concerns::comment_id))
+        .first(conn)
+        .await
+        .optional()?;
+    match target {
+        Some((Some(story), _)) => lock_item(conn, ConcernItem::Story, story).await?,
+        Some((None, Some(comment))) => lock_item(conn, ConcernItem::Comment, comment).await?,
+        _ => return Ok(None),
+    };
+    let settled: Option<(Option<Uuid>, Option<Uuid>, bool)> = diesel::update(
         concerns::table
             .filter(concerns::id.eq(concern))
             .filter(concerns::organisation_id.eq(org.id().0))
@@ -123,14 +157,16 @@ pub async fn settle(
         concerns::handled_at.eq(OffsetDateTime::now_utc()),
         concerns::note.eq(note),
     ))
-    .returning((concerns::story_id, concerns::comment_id))
+    .returning((concerns::story_id, concerns::comment_id, concerns::hid_item))
     .get_result(conn)
     .await
     .optional()?;
-    let Some((story, comment)) = settled else {
+    let Some((story, comment, hid_item)) = settled else {
         return Ok(None);
     };
-    if status == ConcernStatus::Restored {
+    // Shown again only if this concern hid it: a comment the person hid, or a story an
+    // earlier concern left hidden, stays hidden.
+    if status == ConcernStatus::Restored && hid_item {
         if let Some(story) = story {
             diesel::update(stories::table.find(story))
                 .set(stories::hidden_at.eq(None::<OffsetDateTime>))

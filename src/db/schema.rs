@@ -378,6 +378,7 @@ diesel::table! {
         handled_by -> Nullable<Uuid>,
         handled_at -> Nullable<Timestamptz>,
         note -> Nullable<Text>,
+        hid_item -> Bool,
         created_at -> Timestamptz,
     }
 }

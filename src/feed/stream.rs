@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::auth::session::Actor;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ErrorCode};
 use crate::feed::model::{self, Scope};
 use crate::feed::types::FeedItem;
 use crate::http::pagination::Page;
@@ -42,15 +42,36 @@ impl Watch {
     }
 }
 
-/// The caller's access now, or `None` when it has ended (session, relation, grant).
-async fn still_allowed(state: &AppState, user: &CurrentUser, watch: Watch) -> Option<Actor> {
-    let mut conn = state.conn().await.ok()?;
-    match watch {
+/// The caller's access now.
+enum Access {
+    Allowed(Actor),
+    /// Session, relation or grant gone: the stream ends.
+    Ended,
+    /// The database could not say (busy, restarting): neither granted nor ended.
+    Unknown,
+}
+
+async fn still_allowed(state: &AppState, user: &CurrentUser, watch: Watch) -> Access {
+    let Ok(mut conn) = state.conn().await else {
+        return Access::Unknown;
+    };
+    let checked = match watch {
         Watch::Person(p) => crate::people::authorize(&mut conn, user, p, PersonAction::ViewFeed)
             .await
-            .ok()
             .map(|a| a.actor),
-        Watch::Mine => user.check(&mut conn).await.ok(),
+        Watch::Mine => user.check(&mut conn).await,
+    };
+    match checked {
+        Ok(actor) => Access::Allowed(actor),
+        Err(e)
+            if matches!(
+                e.code,
+                ErrorCode::Unauthenticated | ErrorCode::NotFound | ErrorCode::Forbidden
+            ) =>
+        {
+            Access::Ended
+        }
+        Err(_) => Access::Unknown,
     }
 }
 
@@ -119,7 +140,7 @@ async fn run(
     state: Arc<AppState>,
     user: CurrentUser,
     watch: Watch,
-    _slot: Slot,
+    slot: Slot,
     mut events: broadcast::Receiver<Event>,
     mut followed: HashSet<Uuid>,
     replay: Vec<FeedItem>,
@@ -145,13 +166,34 @@ async fn run(
     let mut heartbeat = tokio::time::interval(heartbeat_every);
     heartbeat.tick().await;
     let end = Bytes::from_static(b"event: end\ndata: {\"reason\":\"access_ended\"}\n\n");
+    let reload = Bytes::from_static(b"event: reset\ndata: {}\n\n");
+    let replaced = slot.replaced.clone();
     loop {
         tokio::select! {
+            () = replaced.notified() => {
+                let _ = send(Bytes::from_static(b"event: end\ndata: {\"reason\":\"replaced\"}\n\n")).await;
+                return;
+            }
             event = events.recv() => match event {
-                Ok(event) if followed.contains(&event.person) => {
-                    let Some(actor) = still_allowed(&state, &user, watch).await else {
-                        let _ = send(end).await;
+                Ok(event) if event == Event::RESYNC => {
+                    if !send(reload.clone()).await {
                         return;
+                    }
+                }
+                Ok(event) if followed.contains(&event.person) => {
+                    let actor = match still_allowed(&state, &user, watch).await {
+                        Access::Allowed(actor) => actor,
+                        Access::Ended => {
+                            let _ = send(end).await;
+                            return;
+                        }
+                        // Not known now: the client reloads rather than miss the item.
+                        Access::Unknown => {
+                            if !send(reload.clone()).await {
+                                return;
+                            }
+                            continue;
+                        }
                     };
                     let item = match state.conn().await {
                         Ok(mut conn) => {
@@ -179,11 +221,16 @@ async fn run(
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             _ = heartbeat.tick() => {
-                let Some(actor) = still_allowed(&state, &user, watch).await else {
-                    let _ = send(end).await;
-                    return;
+                let actor = match still_allowed(&state, &user, watch).await {
+                    Access::Allowed(actor) => Some(actor),
+                    Access::Ended => {
+                        let _ = send(end).await;
+                        return;
+                    }
+                    Access::Unknown => None,
                 };
-                if let (Watch::Mine, Ok(mut conn)) = (watch, state.conn().await)
+                if let Some(actor) = actor
+                    && let (Watch::Mine, Ok(mut conn)) = (watch, state.conn().await)
                     && let Ok(now) = followed_by(&mut conn, &actor, watch).await
                 {
                     followed = now;

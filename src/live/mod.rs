@@ -5,7 +5,7 @@
 //! caller's access again before sending anything. Streams are bounded per account and per
 //! instance.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,10 +13,10 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::StreamExt;
 use secrecy::ExposeSecret;
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::{ApiError, ApiResult};
 use crate::ids::AccountId;
 
 /// One new activity.
@@ -27,6 +27,12 @@ pub struct Event {
 }
 
 impl Event {
+    /// Not an activity: events may have been missed, streams should tell clients to reload.
+    pub const RESYNC: Event = Event {
+        activity: Uuid::nil(),
+        person: Uuid::nil(),
+    };
+
     fn parse(payload: &str) -> Option<Self> {
         let (activity, person) = payload.split_once(' ')?;
         Some(Event {
@@ -36,9 +42,13 @@ impl Event {
     }
 }
 
+type Streams = VecDeque<(u64, Arc<Notify>)>;
+
 pub struct Hub {
     events: broadcast::Sender<Event>,
-    open: Mutex<HashMap<AccountId, usize>>,
+    /// Each account's open streams, oldest first, each with the signal that ends it.
+    open: Mutex<HashMap<AccountId, Streams>>,
+    next_id: std::sync::atomic::AtomicU64,
     total: AtomicUsize,
     per_account: usize,
     per_instance: usize,
@@ -50,16 +60,19 @@ pub struct Hub {
 pub struct Slot {
     hub: Arc<Hub>,
     account: AccountId,
+    id: u64,
+    /// Signalled when a newer stream of the same account takes this one's place.
+    pub replaced: Arc<Notify>,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         self.hub.total.fetch_sub(1, Ordering::SeqCst);
         if let Ok(mut open) = self.hub.open.lock()
-            && let Some(n) = open.get_mut(&self.account)
+            && let Some(streams) = open.get_mut(&self.account)
         {
-            *n -= 1;
-            if *n == 0 {
+            streams.retain(|(id, _)| *id != self.id);
+            if streams.is_empty() {
                 open.remove(&self.account);
             }
         }
@@ -72,6 +85,7 @@ impl Hub {
         Arc::new(Hub {
             events,
             open: Mutex::new(HashMap::new()),
+            next_id: std::sync::atomic::AtomicU64::new(0),
             total: AtomicUsize::new(0),
             per_account: per_account.max(1),
             per_instance: per_instance.max(1),
@@ -79,30 +93,33 @@ impl Hub {
         })
     }
 
-    /// A place for a new stream of `account`: 429 past the account's bound (an app opening
-    /// streams in a loop), 503 with `Retry-After` past the instance's (another instance behind
-    /// the load balancer may have room).
+    /// A place for a new stream of `account`. Past the account's bound, its oldest stream is
+    /// ended (`event: end`, reason `replaced`) to make room: a phone that changed network
+    /// leaves a half-open connection behind that the server cannot yet tell is dead, and its
+    /// reconnection must not be refused for it. Past the instance's bound, 503 with
+    /// `Retry-After` (another instance behind the load balancer may have room).
     pub fn open(self: &Arc<Self>, account: AccountId) -> ApiResult<Slot> {
         let mut open = self.open.lock().map_err(|_| ApiError::busy())?;
-        let mine = open.entry(account).or_insert(0);
-        if *mine >= self.per_account {
-            return Err(ApiError::new(ErrorCode::TooManyAttempts)
-                .with_detail(format!(
-                    "at most {} live streams per account: close one first",
-                    self.per_account
-                ))
-                .retry_after(30));
-        }
         if self.total.fetch_add(1, Ordering::SeqCst) >= self.per_instance {
             self.total.fetch_sub(1, Ordering::SeqCst);
             return Err(ApiError::busy()
                 .with_detail("this instance has no room for another live stream")
                 .retry_after(5));
         }
-        *mine += 1;
+        let streams = open.entry(account).or_default();
+        while streams.len() >= self.per_account {
+            if let Some((_, oldest)) = streams.pop_front() {
+                oldest.notify_one();
+            }
+        }
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+        let replaced = Arc::new(Notify::new());
+        streams.push_back((id, replaced.clone()));
         Ok(Slot {
             hub: self.clone(),
             account,
+            id,
+            replaced,
         })
     }
 
@@ -146,6 +163,9 @@ async fn listen_once(
     let mut conn = AsyncPgConnection::establish(database.url.expose_secret()).await?;
     conn.batch_execute("LISTEN camau_activity").await?;
     hub.listening.store(true, Ordering::SeqCst);
+    // Whatever was announced while this instance was not listening is lost to it: every
+    // open stream is told to reload (`event: reset`).
+    let _ = hub.events.send(Event::RESYNC);
     tracing::info!("live updates: listening");
     loop {
         let next = {
@@ -162,7 +182,9 @@ async fn listen_once(
             }
             Ok(Some(Err(e))) => return Err(e.into()),
             Ok(None) => return Err("notification stream ended".into()),
-            Err(_) => conn.batch_execute("SELECT 1").await?,
+            Err(_) => tokio::time::timeout(Duration::from_secs(5), conn.batch_execute("SELECT 1"))
+                .await
+                .map_err(|_| "the listening connection did not answer")??,
         }
     }
 }
@@ -170,6 +192,7 @@ async fn listen_once(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn payloads_are_two_ids() {
@@ -184,14 +207,17 @@ mod tests {
         assert_eq!(Event::parse("nonsense"), None);
     }
 
-    #[test]
-    fn streams_are_bounded_per_account_and_per_instance() {
+    #[tokio::test]
+    async fn a_new_stream_replaces_the_accounts_oldest_and_the_instance_is_bounded() {
         let hub = Hub::new(2, 3);
         let (a, b) = (AccountId::new(), AccountId::new());
         let a1 = hub.open(a).unwrap();
         let _a2 = hub.open(a).unwrap();
-        assert_eq!(hub.open(a).err().unwrap().code, ErrorCode::TooManyAttempts);
-        let _b1 = hub.open(b).unwrap();
+        let _a3 = hub.open(a).unwrap();
+        // The oldest was told to end; it frees its place when it does.
+        tokio::time::timeout(Duration::from_secs(1), a1.replaced.notified())
+            .await
+            .expect("the oldest stream is replaced");
         assert_eq!(
             hub.open(b).err().unwrap().code,
             ErrorCode::ServiceUnavailable

@@ -135,7 +135,7 @@ pub async fn upload(
     // No connection is held while the photo arrives over a slow network; the bytes it may
     // take are reserved from the instance's budget first.
     drop(conn);
-    let _reserved = state
+    let reserved = state
         .photo_workers
         .reserve(declared.unwrap_or(max).min(max))
         .await?;
@@ -154,9 +154,11 @@ pub async fn upload(
     // From here the work runs to its end even if the phone goes away: a retry then finds the
     // stored photo, not a row left half-way.
     let state = state.into_inner();
-    actix_web::rt::spawn(
-        async move { store(&state, &access, story, body, upload_key, body_hash).await },
-    )
+    actix_web::rt::spawn(async move {
+        // The bytes stay reserved until the work on them ends, not when the client leaves.
+        let _reserved = reserved;
+        store(&state, &access, story, body, upload_key, body_hash).await
+    })
     .await
     .map_err(|e| ApiError::internal(format!("photo upload task failed: {e}")))?
 }

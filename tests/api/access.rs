@@ -168,8 +168,8 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
            VALUES ('{}', '{p}', '{o}', 'story_posted', '{person_account}', '{story}');
          INSERT INTO push_devices (id, account_id, platform, token_hash, token_sealed) \
            VALUES ('{device}', '{staff}', 'ios', '\\x{device_hex}', '\\x00');
-         INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason) \
-           VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason');",
+         INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason, hid_item) \
+           VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason', false);",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),

@@ -156,6 +156,57 @@ async fn a_concern_hides_the_item_and_only_leads_see_and_settle_it() {
         .await
         .expect(200);
     assert_eq!(comments["items"], json!([]));
+    // Restoring shows again only what the concern itself hid: a comment the person had
+    // hidden stays hidden.
+    let another = app
+        .post(&format!("/v1/stories/{story_id}/comments"))
+        .bearer(&mam.token)
+        .json(&json!({ "body": "And the number?" }))
+        .send()
+        .await
+        .expect(201);
+    let another_id = another["id"].as_str().unwrap();
+    app.post(&format!("/v1/comments/{another_id}/hide"))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    let raised = app
+        .post("/v1/concerns")
+        .bearer(&cai.account.token)
+        .json(&json!({ "comment_id": another_id }))
+        .send()
+        .await
+        .expect(201);
+    app.patch(&format!("/v1/concerns/{}", raised["id"].as_str().unwrap()))
+        .bearer(&lead.token)
+        .json(&json!({ "status": "restored" }))
+        .send()
+        .await
+        .expect(200);
+    let comments = app
+        .get(&format!("/v1/stories/{story_id}/comments"))
+        .bearer(&friend.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(comments["items"], json!([]));
+    // A mentor cannot be made a safeguarding lead (admins and coordinators only).
+    let etag = app
+        .get(&format!("/v1/staff/{}", mentor.id))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    app.patch(&format!("/v1/staff/{}", mentor.id))
+        .bearer(&admin.token)
+        .header("if-match", &etag)
+        .json(&json!({ "safeguarding_lead": true }))
+        .send()
+        .await
+        .problem(400, "validation_failed");
     // Nobody outside sees anything, and a concern is never a feed item.
     assert_eq!(
         app.scalar(
