@@ -7,8 +7,11 @@
 #   benches/load.sh goals        GET /v1/people/{id}/goals: person authorization + a page of 10
 #   benches/load.sh pgbench      the database's own ceiling: pgbench -S on the same cluster
 #   benches/load.sh readpath     the read path against the ceiling, in one sitting: for each of
-#                                CONNECTIONS_LIST (default "8 32"), /v1/me, the goals of a random
-#                                person of a mentor's caseload of 250, and pgbench -S -M prepared
+#                                CONNECTIONS_LIST (default "8 32"), /v1/me, the goals and the feed
+#                                (20 items with counts) of a random person of a mentor's caseload
+#                                of 250, and pgbench -S -M prepared
+#   benches/load.sh upload       the 12 MP phone photo (shared fixture), upload to stored
+#                                thumbnail, 5 runs: each time, and the peak RSS it added
 #
 # Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2).
 set -euo pipefail
@@ -121,6 +124,12 @@ LUA
       xargs -P 4 -I{} curl -fsS -o /dev/null -X POST "$api/v1/people/{}/goals" -H "authorization: Bearer $mentor" \
         -H 'content-type: application/json' -d "{\"title\":\"Goal $g in my own words\"}" <"$work/people.txt"
     done
+    # With the goals' 4 items, 20 stories each make a feed page of 20 with counts to read.
+    echo "seeding 20 stories per person..." >&2
+    for s in $(seq 1 20); do
+      xargs -P 4 -I{} curl -fsS -o /dev/null -X POST "$api/v1/people/{}/stories" -H "authorization: Bearer $mentor" \
+        -H 'content-type: application/json' -d "{\"body\":\"Story $s: a good day out, in words\",\"audience\":\"circle\"}" <"$work/people.txt"
+    done
     cat >"$work/me.lua" <<LUA
 wrk.method = "GET"
 wrk.path = "/v1/me"
@@ -134,6 +143,14 @@ request = function()
   return wrk.format("GET", "/v1/people/" .. ids[math.random(#ids)] .. "/goals", headers)
 end
 LUA
+    cat >"$work/feed.lua" <<LUA
+local ids = {}
+for line in io.lines("$work/people.txt") do ids[#ids + 1] = line end
+local headers = { ["Authorization"] = "Bearer $mentor" }
+request = function()
+  return wrk.format("GET", "/v1/people/" .. ids[math.random(#ids)] .. "/feed", headers)
+end
+LUA
     bin=$(pg_bindir)
     "$bin/pgbench" -q -i -s 1 "$DATABASE_URL" >/dev/null 2>&1
     secs=$(d=${DURATION:-20s}; echo "${d%s}")
@@ -145,13 +162,35 @@ LUA
     echo "| scenario | connections | req/s | p50 | p99 |"
     echo "|---|---|---|---|---|"
     for c in ${CONNECTIONS_LIST:-8 32}; do
-      for s in me caseload; do
+      for s in me caseload feed; do
         wrk -t"${THREADS:-2}" -c"$c" -d"${DURATION:-20s}" --latency -s "$work/$s.lua" "$api" >"$work/$s-$c.txt"
         row "$s" "$c" "$work/$s-$c.txt"
       done
       tps=$("$bin/pgbench" -n -S -M prepared -c "$c" -j 2 -T "$secs" "$DATABASE_URL" 2>/dev/null \
         | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
       printf "| pgbench -S -M prepared | %s | %.0f | | |\n" "$c" "$tps"
+    done
+    exit 0
+    ;;
+  upload)
+    token=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' -d "$login_body" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    person=$(curl -fsS -X POST "$api/v1/people" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+      -d '{"preferred_name":"Bench","service_type":"other","support_started_on":"2026-01-01"}' \
+      | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+    photo=../shared/fixtures/images/phone-12mp-gps-orientation6.jpg
+    echo "12 MP phone JPEG ($(stat -c %s "$photo") bytes), upload to stored thumbnail:"
+    for run in 1 2 3 4 5; do
+      story=$(curl -fsS -X POST "$api/v1/people/$person/stories" -H "authorization: Bearer $token" \
+        -H 'content-type: application/json' -d '{"body":"Bench story"}' | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+      before=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
+      # Peak RSS only grows: reset it, so each run's peak is its own.
+      echo 5 >"/proc/$server/clear_refs" 2>/dev/null || true
+      base=$(awk '/^VmRSS/ { print $2 }' "/proc/$server/status")
+      t=$(curl -fsS -o /dev/null -w '%{time_total}' -X POST "$api/v1/stories/$story/photos" \
+        -H "authorization: Bearer $token" -H 'content-type: image/jpeg' --data-binary @"$photo")
+      peak=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
+      echo "run $run: $(awk -v t="$t" 'BEGIN { printf "%.0f", t * 1000 }') ms; peak RSS +$(( (peak - base) / 1024 )) MiB (before: $((before / 1024)) MiB)"
     done
     exit 0
     ;;

@@ -223,7 +223,7 @@ mod tests {
             ErrorCode::ServiceUnavailable
         );
         drop(a1);
-        assert!(hub.open(b).is_ok());
+        let _b2 = hub.open(b).unwrap();
         assert_eq!(hub.open_streams(), 3);
     }
 }
