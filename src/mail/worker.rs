@@ -145,12 +145,17 @@ pub fn backoff(attempts: i32) -> time::Duration {
 
 async fn claim(conn: &mut AsyncPgConnection, batch: i32) -> ApiResult<Vec<Claimed>> {
     Ok(diesel::sql_query(
-        "UPDATE outbox_emails SET attempts = attempts + 1, \
-           next_attempt_at = now() + make_interval(secs => $2) \
-         WHERE id IN (SELECT id FROM outbox_emails \
+        // Oldest due first: an UPDATE's RETURNING has no order of its own, and when the
+        // server turns out to be down, the mails after the first wait without losing an
+        // attempt, so the first must be the one waiting longest.
+        "WITH due AS (SELECT id, next_attempt_at FROM outbox_emails \
            WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now() \
-           ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, kind, sealed, attempts",
+           ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED), \
+         claimed AS (UPDATE outbox_emails o SET attempts = o.attempts + 1, \
+           next_attempt_at = now() + make_interval(secs => $2) \
+           FROM due WHERE o.id = due.id \
+           RETURNING o.id, o.kind, o.sealed, o.attempts, due.next_attempt_at AS due_at) \
+         SELECT id, kind, sealed, attempts FROM claimed ORDER BY due_at, id",
     )
     .bind::<Integer, _>(batch)
     .bind::<Integer, _>(CLAIM_SECS)
