@@ -29,6 +29,11 @@ use crate::error::{ErrorCode, FieldError, Problem};
         (name = "circles", description = "Circles of support, grants and supporter sign-in"),
         (name = "goals", description = "Goals in the person's own words, actions and progress"),
         (name = "reviews", description = "Reviews, ratings and scales"),
+        (name = "stories", description = "Achievement stories and their photos"),
+        (name = "encouragement", description = "Reactions and comments"),
+        (name = "feed", description = "The activity feed, as pages and as a live stream"),
+        (name = "notifications", description = "Push devices and notification settings"),
+        (name = "safeguarding", description = "Concerns (\"I'm worried\") and their handling"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -146,7 +151,14 @@ fn declare_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openap
             .ok()
             .and_then(|v| v.as_array().cloned())
             .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()));
-        if !signed_in {
+        // An operation that keeps its own key (a photo upload) declares it itself.
+        let declared = op.parameters.as_ref().is_some_and(|params| {
+            params.iter().any(|p| {
+                matches!(p, utoipa::openapi::RefOr::T(p)
+                    if p.name == "Idempotency-Key" && p.parameter_in == ParameterIn::Header)
+            })
+        });
+        if !signed_in || declared {
             continue;
         }
         let header = ParameterBuilder::new()
