@@ -51,6 +51,7 @@ pub async fn reactions_on(
     reactions::table
         .filter(reactions::story_id.eq(story.0))
         .filter(reactions::person_id.eq(scope.id().person.0))
+        .filter(reactions::organisation_id.eq(scope.id().organisation.0))
         .select((reactions::kind, reactions::account_id))
         .load(conn)
         .await
@@ -129,6 +130,7 @@ pub async fn comments_on(
     let mut query = comments::table
         .filter(comments::story_id.eq(story.0))
         .filter(comments::person_id.eq(scope.id().person.0))
+        .filter(comments::organisation_id.eq(scope.id().organisation.0))
         .order(comments::id.asc())
         .limit(page.fetch_limit())
         .select((CommentRow::as_select(), author_name!()))
@@ -150,6 +152,7 @@ pub async fn find_comment(
     comments::table
         .filter(comments::id.eq(comment.0))
         .filter(comments::person_id.eq(scope.id().person.0))
+        .filter(comments::organisation_id.eq(scope.id().organisation.0))
         .select((CommentRow::as_select(), author_name!()))
         .first(conn)
         .await
@@ -167,6 +170,7 @@ pub async fn hide(
         comments::table
             .filter(comments::id.eq(comment.0))
             .filter(comments::person_id.eq(scope.id().person.0))
+            .filter(comments::organisation_id.eq(scope.id().organisation.0))
             .filter(
                 comments::hidden_at
                     .is_null()

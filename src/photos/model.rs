@@ -36,6 +36,7 @@ pub async fn find_visible(
     let author = stories::table
         .filter(stories::id.eq(story))
         .filter(stories::person_id.eq(s.person.0))
+        .filter(stories::organisation_id.eq(s.organisation.0))
         .filter(visibility::condition(access))
         .select((stories::author_account_id, stories::status))
         .first::<(Uuid, StoryStatus)>(conn)
@@ -77,6 +78,7 @@ pub async fn count_for_story(
     photos::table
         .filter(photos::story_id.eq(story.0))
         .filter(photos::person_id.eq(scope.id().person.0))
+        .filter(photos::organisation_id.eq(scope.id().organisation.0))
         .count()
         .get_result(conn)
         .await
@@ -132,7 +134,8 @@ pub async fn delete(
     diesel::delete(
         photos::table
             .filter(photos::id.eq(photo.0))
-            .filter(photos::person_id.eq(scope.id().person.0)),
+            .filter(photos::person_id.eq(scope.id().person.0))
+            .filter(photos::organisation_id.eq(scope.id().organisation.0)),
     )
     .execute(conn)
     .await

@@ -106,7 +106,8 @@ pub async fn set_members(
     diesel::delete(
         story_audience::table
             .filter(story_audience::story_id.eq(story.0))
-            .filter(story_audience::person_id.eq(s.person.0)),
+            .filter(story_audience::person_id.eq(s.person.0))
+            .filter(story_audience::organisation_id.eq(s.organisation.0)),
     )
     .execute(conn)
     .await?;
@@ -238,6 +239,7 @@ pub async fn members_of(
     story_audience::table
         .filter(story_audience::story_id.eq_any(stories))
         .filter(story_audience::person_id.eq(s.person.0))
+        .filter(story_audience::organisation_id.eq(s.organisation.0))
         .order((story_audience::story_id, story_audience::member_id))
         .select((story_audience::story_id, story_audience::member_id))
         .load(conn)
@@ -308,6 +310,7 @@ pub async fn photo_ids(
     photos::table
         .filter(photos::story_id.eq(story.0))
         .filter(photos::person_id.eq(s.person.0))
+        .filter(photos::organisation_id.eq(s.organisation.0))
         .select(photos::id)
         .load(conn)
         .await
