@@ -55,15 +55,22 @@ pub async fn raise(
                 PersonAction::RaiseConcern,
             )
             .await?;
-            // The comment must be one the caller can see: on a story they see, and (for a
-            // supporter) not hidden.
+            // The comment must be one the caller can see: on a story they see or a goal or
+            // action (a supporter: with `goals`), and (for a supporter) not hidden.
             let (row, _) = crate::encouragement::model::find_comment(&mut conn, &access.scope, id)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
-            let story = row.story_id.ok_or_else(ApiError::not_found)?;
-            crate::stories::model::find_visible(&mut conn, &access, StoryId(story))
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            match row.story_id {
+                Some(story) => {
+                    crate::stories::model::find_visible(&mut conn, &access, StoryId(story))
+                        .await?
+                        .ok_or_else(ApiError::not_found)?;
+                }
+                None if matches!(access.relation, Relation::Supporter(g) if !g.goals) => {
+                    return Err(ApiError::not_found());
+                }
+                None => {}
+            }
             if row.hidden_at.is_some() && matches!(access.relation, Relation::Supporter(_)) {
                 return Err(ApiError::not_found());
             }

@@ -2,6 +2,7 @@
 //! and queries never block an actix worker. The pool has a wait timeout so that an exhausted
 //! pool answers 503 quickly instead of hanging.
 
+pub mod prepared;
 pub mod schema;
 pub mod text_enum;
 
@@ -29,9 +30,11 @@ pub fn pool(config: &DatabaseConfig) -> Result<DbPool, deadpool::managed::BuildE
     manager_config.recycling_method = RecyclingMethod::Fast;
     // Guards on every pooled connection: no statement runs, and no transaction sits idle,
     // longer than configured, so one slow query or stuck request cannot hold rows or a
-    // connection for ever.
+    // connection for ever. No JIT: compiling a query costs tens to hundreds of milliseconds,
+    // which only pays back for long analytic queries; PostgreSQL's cost estimates for the
+    // feed over a large caseload cross its threshold while the query itself takes a few.
     let setup = format!(
-        "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {}",
+        "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {}; SET jit = off",
         config.statement_timeout.as_millis(),
         config.idle_in_transaction_timeout.as_millis()
     );

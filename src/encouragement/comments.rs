@@ -3,19 +3,17 @@
 use actix_web::{get, web};
 
 use crate::auth::CurrentUser;
-use crate::auth::access::{PersonAction, Relation};
-use crate::encouragement::model;
-use crate::encouragement::types::{Comment, CommentList};
+use crate::encouragement::types::CommentList;
+use crate::encouragement::{Target, flow};
 use crate::error::{ApiResult, Problem};
 use crate::http::pagination::PageQuery;
 use crate::ids::StoryId;
 use crate::state::AppState;
-use crate::stories::authorize_story;
 
 /// A story's comments
 ///
-/// Whoever can see the story, oldest first. Hidden comments are shown (marked) to the person
-/// and staff only.
+/// Whoever can see the story, oldest first. Hidden comments are shown (marked) to the person and staff
+/// only.
 #[utoipa::path(
     operation_id = "listStoryComments",
     tag = "encouragement",
@@ -36,19 +34,6 @@ pub async fn comments(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<CommentList>> {
-    let story = StoryId(path.into_inner());
-    let mut conn = state.conn().await?;
-    let (access, _) = authorize_story(&mut conn, &user, story, PersonAction::ViewStories).await?;
-    let page = query.page()?;
-    let with_hidden = !matches!(access.relation, Relation::Supporter(_));
-    let rows = model::comments_on(&mut conn, &access.scope, story, with_hidden, page).await?;
-    let (rows, next_cursor) = page.finish(rows, |(r, _)| r.id);
-    let me = access.actor.account_id.0;
-    Ok(web::Json(CommentList {
-        items: rows
-            .into_iter()
-            .map(|v| Comment::from_view(v, me))
-            .collect(),
-        next_cursor,
-    }))
+    let target = Target::Story(StoryId(path.into_inner()));
+    flow::comments(&state, &user, target, &query).await
 }

@@ -1,4 +1,4 @@
-//! Reaction and comment rows and their queries.
+//! Reaction and comment rows and their queries, for any kind of target.
 
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, OptionalExtension,
@@ -11,10 +11,11 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{accounts, comments, people, reactions};
+use crate::encouragement::Target;
 use crate::encouragement::types::ReactionKind;
 use crate::fields::Lang;
 use crate::http::pagination::Page;
-use crate::ids::{AccountId, CommentId, StoryId};
+use crate::ids::{AccountId, CommentId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
@@ -22,7 +23,7 @@ type QueryResult<T> = Result<T, diesel::result::Error>;
 pub async fn react(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
-    story: StoryId,
+    target: Target,
     account: AccountId,
     kind: ReactionKind,
 ) -> QueryResult<bool> {
@@ -32,7 +33,9 @@ pub async fn react(
             reactions::id.eq(Uuid::now_v7()),
             reactions::person_id.eq(s.person.0),
             reactions::organisation_id.eq(s.organisation.0),
-            reactions::story_id.eq(story.0),
+            reactions::story_id.eq(target.story()),
+            reactions::goal_id.eq(target.goal()),
+            reactions::action_id.eq(target.action()),
             reactions::account_id.eq(account.0),
             reactions::kind.eq(kind),
         ))
@@ -42,19 +45,23 @@ pub async fn react(
     Ok(added == 1)
 }
 
-/// Every reaction on the story: (kind, account).
+/// Every reaction on the target: (kind, account).
 pub async fn reactions_on(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
-    story: StoryId,
+    target: Target,
 ) -> QueryResult<Vec<(ReactionKind, Uuid)>> {
-    reactions::table
-        .filter(reactions::story_id.eq(story.0))
+    let query = reactions::table
         .filter(reactions::person_id.eq(scope.id().person.0))
         .filter(reactions::organisation_id.eq(scope.id().organisation.0))
         .select((reactions::kind, reactions::account_id))
-        .load(conn)
-        .await
+        .into_boxed();
+    let query = match target {
+        Target::Story(id) => query.filter(reactions::story_id.eq(id.0)),
+        Target::Goal(id) => query.filter(reactions::goal_id.eq(id.0)),
+        Target::Action(id) => query.filter(reactions::action_id.eq(id.0)),
+    };
+    query.load(conn).await
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -62,6 +69,8 @@ pub async fn reactions_on(
 pub struct CommentRow {
     pub id: Uuid,
     pub story_id: Option<Uuid>,
+    pub goal_id: Option<Uuid>,
+    pub action_id: Option<Uuid>,
     pub author_account_id: Uuid,
     pub body: String,
     pub lang: Lang,
@@ -98,7 +107,7 @@ macro_rules! author_name {
 pub async fn insert_comment(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
-    story: StoryId,
+    target: Target,
     author: AccountId,
     body: &str,
     lang: Lang,
@@ -109,7 +118,9 @@ pub async fn insert_comment(
             comments::id.eq(CommentId::new().0),
             comments::person_id.eq(s.person.0),
             comments::organisation_id.eq(s.organisation.0),
-            comments::story_id.eq(story.0),
+            comments::story_id.eq(target.story()),
+            comments::goal_id.eq(target.goal()),
+            comments::action_id.eq(target.action()),
             comments::author_account_id.eq(author.0),
             comments::body.eq(body),
             comments::lang.eq(lang),
@@ -119,22 +130,26 @@ pub async fn insert_comment(
         .await
 }
 
-/// Comments on the story, oldest first; hidden ones only when `with_hidden`.
+/// Comments on the target, oldest first; hidden ones only when `with_hidden`.
 pub async fn comments_on(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
-    story: StoryId,
+    target: Target,
     with_hidden: bool,
     page: Page,
 ) -> QueryResult<Vec<CommentView>> {
     let mut query = comments::table
-        .filter(comments::story_id.eq(story.0))
         .filter(comments::person_id.eq(scope.id().person.0))
         .filter(comments::organisation_id.eq(scope.id().organisation.0))
         .order(comments::id.asc())
         .limit(page.fetch_limit())
         .select((CommentRow::as_select(), author_name!()))
         .into_boxed();
+    query = match target {
+        Target::Story(id) => query.filter(comments::story_id.eq(id.0)),
+        Target::Goal(id) => query.filter(comments::goal_id.eq(id.0)),
+        Target::Action(id) => query.filter(comments::action_id.eq(id.0)),
+    };
     if !with_hidden {
         query = query.filter(comments::hidden_at.is_null());
     }

@@ -3,13 +3,11 @@
 use actix_web::{get, web};
 
 use crate::auth::CurrentUser;
-use crate::auth::access::PersonAction;
-use crate::encouragement::model;
 use crate::encouragement::types::Reactions;
+use crate::encouragement::{Target, flow};
 use crate::error::{ApiResult, Problem};
 use crate::ids::StoryId;
 use crate::state::AppState;
-use crate::stories::authorize_story;
 
 /// A story's reactions
 ///
@@ -32,9 +30,6 @@ pub async fn reactions(
     user: CurrentUser,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<web::Json<Reactions>> {
-    let story = StoryId(path.into_inner());
-    let mut conn = state.conn().await?;
-    let (access, _) = authorize_story(&mut conn, &user, story, PersonAction::ViewStories).await?;
-    let all = model::reactions_on(&mut conn, &access.scope, story).await?;
-    Ok(web::Json(Reactions::tally(&all, access.actor.account_id.0)))
+    let target = Target::Story(StoryId(path.into_inner()));
+    flow::reactions(&state, &user, target).await
 }

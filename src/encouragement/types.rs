@@ -62,7 +62,10 @@ impl CreateComment {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Comment {
     pub id: Uuid,
+    /// What it is on: exactly one of these is set.
     pub story_id: Option<Uuid>,
+    pub goal_id: Option<Uuid>,
+    pub action_id: Option<Uuid>,
     /// The person's preferred name, or the staff member's or supporter's name.
     pub author_name: String,
     /// Whether the caller wrote it.
@@ -87,6 +90,8 @@ impl Comment {
         Comment {
             id: row.id,
             story_id: row.story_id,
+            goal_id: row.goal_id,
+            action_id: row.action_id,
             author_name: author.unwrap_or_default(),
             mine: row.author_account_id == me,
             body: row.body,

@@ -4,7 +4,7 @@ use actix_web::{get, web};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, Problem};
-use crate::feed::model::{self, Scope};
+use crate::feed::model::{self, Scope, Viewer};
 use crate::feed::types::Feed;
 use crate::http::pagination::PageQuery;
 use crate::state::AppState;
@@ -33,8 +33,11 @@ pub async fn mine(
 ) -> ApiResult<web::Json<Feed>> {
     let page = query.page()?;
     let mut conn = state.conn().await?;
-    let actor = user.check(&mut conn).await?;
-    let items = model::page(&mut conn, &actor, Scope::Mine, page, None).await?;
+    let items = model::page(&mut conn, Viewer::signed_in(&user), Scope::Mine, page, None).await?;
+    if items.is_empty() {
+        // Nothing to show, or the session has ended: only the second is an error.
+        user.check(&mut conn).await?;
+    }
     let (items, next_cursor) = page.finish(items, |i| i.id);
     Ok(web::Json(Feed { items, next_cursor }))
 }

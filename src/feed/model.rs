@@ -1,21 +1,24 @@
-//! The feed query. Who the caller is to each person (staff, the person, or a supporter with
-//! which grants) is read from the live tables in the same statement, so a removed grant or
-//! membership applies at once, and each item is kept only when that relation allows it:
-//! stories by `stories::visibility`'s rule (in SQL; a supporter's own stories appear only once
-//! the person accepts them, so only their audience counts here), goals and actions with `goals`, reviews
-//! with `reviews`, and a hidden comment never for a supporter.
+//! The feed query. The session, who the caller is to each person (staff, the person, or a
+//! supporter with which grants) and the page are read in one statement from the live tables,
+//! so a removed grant or membership applies at once and a feed page is one round trip. Each
+//! item is kept only when that relation allows it: stories by `stories::visibility`'s rule
+//! (in SQL; a supporter's own stories appear only once the person accepts them, so only their
+//! audience counts here), goals and actions with `goals`, reviews with `reviews`, and a hidden
+//! comment never for a supporter.
 
+use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::activity::ActivityKind;
-use crate::auth::roles::Role;
+use crate::auth::CurrentUser;
 use crate::auth::session::Actor;
+use crate::db::prepared::prepared;
 use crate::feed::types::{FeedAction, FeedGoal, FeedItem, FeedReview, FeedStory};
 use crate::http::pagination::Page;
+use crate::ids::{AccountId, SessionId};
 
 #[derive(QueryableByName)]
 struct Row {
@@ -63,131 +66,262 @@ struct Row {
     comment_hidden: bool,
 }
 
-/// Whose feed: one person (already authorized), or everyone the caller is related to.
+/// Whose feed: one person, or everyone the caller is related to.
+#[derive(Debug, Clone, Copy)]
 pub enum Scope {
     Person(Uuid),
     Mine,
 }
 
-/// The people the caller may follow and how: `full` (staff or the person), or a supporter's
-/// membership and grants. Staff relations mirror `auth::access`: admins and coordinators of
-/// the person's organisation, assigned mentors.
-const VIEWERS: &str = "
-WITH viewer AS (
-    SELECT p.id AS person_id, true AS full_view, NULL::uuid AS member_id,
-           true AS goals, true AS stories, true AS reviews
-      FROM people p
-     WHERE ($2 IN ('admin', 'coordinator') AND p.organisation_id = $3)
-        OR ($2 = 'mentor' AND p.organisation_id = $3 AND EXISTS (
-              SELECT 1 FROM mentor_assignments ma WHERE ma.person_id = p.id AND ma.mentor_id = $1))
-        OR ($2 = 'person' AND p.account_id = $1)
+/// Who reads. A request or stream reads through its session, checked in the same statement
+/// (revoked or expired: no rows); background work (push notifications) as an account.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer {
+    Session(AccountId, SessionId),
+    Account(AccountId),
+}
+
+impl Viewer {
+    pub fn of(actor: &Actor) -> Self {
+        Viewer::Session(actor.account_id, actor.session_id)
+    }
+
+    /// A caller whose session has not been checked yet: the statement checks it.
+    pub fn signed_in(user: &CurrentUser) -> Self {
+        let (account, session) = user.claims();
+        Viewer::Session(account, session)
+    }
+
+    fn binds(self) -> (Uuid, Option<Uuid>) {
+        match self {
+            Viewer::Session(account, session) => (account.0, Some(session.0)),
+            Viewer::Account(account) => (account.0, None),
+        }
+    }
+}
+
+/// The statement's text, one per scope and kind of filter so that every one keeps a plan
+/// that uses `activities (person_id, id DESC)`, and PostgreSQL plans each once per
+/// connection (`db::prepared`). `$1` account, `$2` session (NULL: background work).
+macro_rules! me {
+    () => {
+        "WITH me AS (
+    SELECT ac.id, ac.role, ac.organisation_id
+      FROM accounts ac
+     WHERE ac.id = $1 AND ac.deactivated_at IS NULL
+       AND ($2::uuid IS NULL OR EXISTS (
+             SELECT 1 FROM sessions se
+              WHERE se.id = $2 AND se.account_id = $1 AND se.revoked_at IS NULL
+                AND se.expires_at > now()))
+)"
+    };
+}
+
+/// The one person `$3`, if the caller may follow them, and how: `full_view` (staff or the
+/// person), or a supporter's membership and grants. Staff relations mirror `auth::access`:
+/// admins and coordinators of the person's organisation, assigned mentors.
+macro_rules! viewer_person {
+    () => {
+        ",
+viewer AS (
+    SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
+           cm.id AS member_id, cm.id IS NULL AS full_view,
+           coalesce(cm.can_see_goals, true) AS goals,
+           coalesce(cm.can_see_stories, true) AS stories,
+           coalesce(cm.can_see_reviews, true) AS reviews
+      FROM me
+      JOIN people p ON p.id = $3
+      LEFT JOIN circle_members cm ON me.role = 'supporter' AND cm.person_id = $3
+            AND cm.account_id = me.id AND cm.removed_at IS NULL
+     WHERE cm.id IS NOT NULL
+        OR (me.role IN ('admin', 'coordinator') AND p.organisation_id = me.organisation_id)
+        OR (me.role = 'mentor' AND p.organisation_id = me.organisation_id AND EXISTS (
+              SELECT 1 FROM mentor_assignments ma WHERE ma.person_id = $3 AND ma.mentor_id = $1))
+        OR (me.role = 'person' AND p.account_id = me.id)
+)"
+    };
+}
+
+/// Everyone the caller follows, as [`viewer_person`] decides it for one.
+macro_rules! viewer_mine {
+    () => {
+        ",
+viewer AS (
+    SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
+           NULL::uuid AS member_id, true AS full_view, true AS goals, true AS stories,
+           true AS reviews
+      FROM me JOIN people p ON p.organisation_id = me.organisation_id
+     WHERE me.role IN ('admin', 'coordinator')
     UNION ALL
-    SELECT cm.person_id, false, cm.id, cm.can_see_goals, cm.can_see_stories, cm.can_see_reviews
-      FROM circle_members cm
-     WHERE $2 = 'supporter' AND cm.account_id = $1 AND cm.removed_at IS NULL
-)";
+    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true
+      FROM me JOIN mentor_assignments ma ON ma.mentor_id = me.id
+      JOIN people p ON p.id = ma.person_id AND p.organisation_id = me.organisation_id
+     WHERE me.role = 'mentor'
+    UNION ALL
+    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true
+      FROM me JOIN people p ON p.account_id = me.id
+     WHERE me.role = 'person'
+    UNION ALL
+    SELECT p.id, p.preferred_name, p.account_id, cm.id, false, cm.can_see_goals,
+           cm.can_see_stories, cm.can_see_reviews
+      FROM me JOIN circle_members cm ON cm.account_id = me.id AND cm.removed_at IS NULL
+      JOIN people p ON p.id = cm.person_id
+     WHERE me.role = 'supporter'
+)"
+    };
+}
 
-/// The page query, after [`VIEWERS`]. `$4`: only these people (NULL: all the caller's);
-/// `$5`: before this id; `$6`: rows; `$7`: only these activity ids (NULL: any).
-const PAGE: &str = "
-SELECT a.id, a.kind, a.person_id, p.preferred_name AS person_name,
-       CASE WHEN p.account_id = a.actor_account_id THEN p.preferred_name ELSE ac.name END AS actor_name,
+/// The page: for each person followed, their newest activities the viewer may see (stories
+/// by `stories::visibility`'s rule, a supporter's own only once accepted; goals and actions
+/// with `goals`; reviews with `reviews`; a hidden comment never for a supporter), then the
+/// newest `$limit` of those, and only then the details and counts of each. The checks are
+/// subqueries after `v.full_view OR`, so staff and the person read the index alone.
+macro_rules! page {
+    ($filter:literal, $limit:literal) => {
+        concat!(
+            ",
+page AS (
+    SELECT a.*, v.preferred_name AS person_name, v.person_account, v.full_view
+      FROM viewer v
+     CROSS JOIN LATERAL (
+        SELECT a.id, a.kind, a.person_id, a.actor_account_id, a.created_at, a.story_id,
+               a.goal_id, a.action_id, a.review_id, a.comment_id, a.reaction
+          FROM activities a
+         WHERE a.person_id = v.person_id AND ",
+            $filter,
+            "
+           AND (v.full_view OR (
+                 (a.story_id IS NULL OR EXISTS (
+                    SELECT 1 FROM stories s
+                     WHERE s.id = a.story_id AND s.hidden_at IS NULL AND v.stories
+                       AND s.status = 'published'
+                       AND (s.audience = 'circle' OR (s.audience = 'members' AND EXISTS (
+                             SELECT 1 FROM story_audience sa
+                              WHERE sa.story_id = s.id AND sa.member_id = v.member_id)))))
+                 AND (a.story_id IS NOT NULL OR (a.goal_id IS NULL AND a.action_id IS NULL)
+                      OR v.goals)
+                 AND (a.review_id IS NULL OR v.reviews)
+                 AND (a.comment_id IS NULL OR EXISTS (
+                    SELECT 1 FROM comments cm WHERE cm.id = a.comment_id AND cm.hidden_at IS NULL))))
+         ORDER BY a.id DESC
+         LIMIT ",
+            $limit,
+            ") a
+     ORDER BY a.id DESC
+     LIMIT ",
+            $limit,
+            "
+)
+SELECT a.id, a.kind, a.person_id, a.person_name,
+       CASE WHEN a.person_account = a.actor_account_id THEN a.person_name
+            ELSE (SELECT ac.name FROM accounts ac WHERE ac.id = a.actor_account_id) END AS actor_name,
        a.created_at, a.story_id,
-       left(s.body, 140) AS story_excerpt,
-       (SELECT ph.id FROM photos ph WHERE ph.story_id = s.id AND ph.stored_at IS NOT NULL
+       (SELECT left(s.body, 140) FROM stories s WHERE s.id = a.story_id) AS story_excerpt,
+       (SELECT ph.id FROM photos ph WHERE ph.story_id = a.story_id AND ph.stored_at IS NOT NULL
          ORDER BY ph.id LIMIT 1) AS thumb_photo,
-       (SELECT count(*) FROM photos ph WHERE ph.story_id = s.id AND ph.stored_at IS NOT NULL) AS photo_count,
-       (SELECT count(*) FROM reactions r WHERE r.story_id = s.id) AS reaction_count,
-       (SELECT count(*) FROM comments c WHERE c.story_id = s.id
-          AND (c.hidden_at IS NULL OR v.full_view)) AS comment_count,
-       a.goal_id, g.title AS goal_title, a.action_id, ga.description AS action_text,
-       a.review_id, rv.held_on, a.reaction, left(cm.body, 140) AS comment_excerpt,
+       (SELECT count(*) FROM photos ph WHERE ph.story_id = a.story_id
+           AND ph.stored_at IS NOT NULL) AS photo_count,
+       CASE WHEN a.story_id IS NOT NULL THEN
+                 (SELECT count(*) FROM reactions r WHERE r.story_id = a.story_id)
+            WHEN a.action_id IS NOT NULL THEN
+                 (SELECT count(*) FROM reactions r WHERE r.action_id = a.action_id)
+            WHEN a.goal_id IS NOT NULL THEN
+                 (SELECT count(*) FROM reactions r WHERE r.goal_id = a.goal_id)
+            ELSE 0 END AS reaction_count,
+       CASE WHEN a.story_id IS NOT NULL THEN
+                 (SELECT count(*) FROM comments c WHERE c.story_id = a.story_id
+                     AND (c.hidden_at IS NULL OR a.full_view))
+            WHEN a.action_id IS NOT NULL THEN
+                 (SELECT count(*) FROM comments c WHERE c.action_id = a.action_id
+                     AND (c.hidden_at IS NULL OR a.full_view))
+            WHEN a.goal_id IS NOT NULL THEN
+                 (SELECT count(*) FROM comments c WHERE c.goal_id = a.goal_id
+                     AND (c.hidden_at IS NULL OR a.full_view))
+            ELSE 0 END AS comment_count,
+       a.goal_id, (SELECT g.title FROM goals g WHERE g.id = a.goal_id) AS goal_title,
+       a.action_id,
+       (SELECT ga.description FROM goal_actions ga WHERE ga.id = a.action_id) AS action_text,
+       a.review_id, (SELECT rv.held_on FROM reviews rv WHERE rv.id = a.review_id) AS held_on,
+       a.reaction, left(cm.body, 140) AS comment_excerpt,
        coalesce(cm.hidden_at IS NOT NULL, false) AS comment_hidden
-  FROM activities a
-  JOIN viewer v ON v.person_id = a.person_id
-  JOIN people p ON p.id = a.person_id
-  JOIN accounts ac ON ac.id = a.actor_account_id
-  LEFT JOIN stories s ON s.id = a.story_id
-  LEFT JOIN goals g ON g.id = a.goal_id
-  LEFT JOIN goal_actions ga ON ga.id = a.action_id
-  LEFT JOIN reviews rv ON rv.id = a.review_id
+  FROM page a
   LEFT JOIN comments cm ON cm.id = a.comment_id
- WHERE ($4::uuid IS NULL OR a.person_id = $4)
-   AND ($5::uuid IS NULL OR a.id < $5)
-   AND ($7::uuid[] IS NULL OR a.id = ANY($7))
-   AND (v.full_view OR (
-         (a.story_id IS NULL OR (
-            s.hidden_at IS NULL
-            AND v.stories AND s.status = 'published'
-            AND (s.audience = 'circle' OR (s.audience = 'members' AND EXISTS (
-                  SELECT 1 FROM story_audience sa
-                   WHERE sa.story_id = s.id AND sa.member_id = v.member_id)))))
-         AND (a.goal_id IS NULL OR a.story_id IS NOT NULL OR v.goals)
-         AND (a.review_id IS NULL OR v.reviews)
-         AND (cm.id IS NULL OR cm.hidden_at IS NULL)))
- ORDER BY a.id DESC
- LIMIT $6";
+ ORDER BY a.id DESC"
+        )
+    };
+}
 
-/// Everyone the caller follows.
+/// `$3` person, `$4` before this id, `$5` rows.
+const PERSON_PAGE: &str = concat!(me!(), viewer_person!(), page!("a.id < $4", "$5"));
+/// `$3` person, `$4` only these activity ids, `$5` rows.
+const PERSON_ONLY: &str = concat!(me!(), viewer_person!(), page!("a.id = ANY($4)", "$5"));
+/// `$3` before this id, `$4` rows.
+const MINE_PAGE: &str = concat!(me!(), viewer_mine!(), page!("a.id < $3", "$4"));
+/// `$3` only these activity ids, `$4` rows.
+const MINE_ONLY: &str = concat!(me!(), viewer_mine!(), page!("a.id = ANY($3)", "$4"));
+const FOLLOWED: &str = concat!(me!(), viewer_mine!(), " SELECT person_id FROM viewer");
+
+/// Everyone the viewer follows.
 pub async fn followed(
     conn: &mut AsyncPgConnection,
-    actor: &Actor,
+    viewer: Viewer,
 ) -> Result<Vec<Uuid>, diesel::result::Error> {
     #[derive(QueryableByName)]
     struct Followed {
         #[diesel(sql_type = SqlUuid)]
         person_id: Uuid,
     }
-    let Some(role) = follower_role(actor.role) else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<Followed> = sql_query(format!("{VIEWERS} SELECT person_id FROM viewer"))
-        .bind::<SqlUuid, _>(actor.account_id.0)
-        .bind::<Text, _>(role)
-        .bind::<Nullable<SqlUuid>, _>(actor.organisation_id().map(|o| o.0))
+    let (account, session) = viewer.binds();
+    let rows: Vec<Followed> = prepared(FOLLOWED)
+        .bind::<SqlUuid, _>(account)
+        .bind::<Nullable<SqlUuid>, _>(session)
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|r| r.person_id).collect())
 }
 
-/// The roles that follow people, as the viewer query names them.
-fn follower_role(role: Role) -> Option<&'static str> {
-    match role {
-        Role::Admin | Role::Coordinator | Role::Mentor | Role::Person | Role::Supporter => {
-            Some(role.as_str())
-        }
-        _ => None,
-    }
-}
+/// The newest ids sort below this: a first page reads from the top.
+const TOP: Uuid = Uuid::max();
 
-/// A page of the feed, or (with `only`) those of the given activities the caller may see.
+/// A page of the feed, or (with `only`) those of the given activities the viewer may see, in
+/// one statement with the session check and the authorization. Nothing (not an error) when
+/// the session has ended or the viewer may not follow the person: callers that must tell
+/// those apart ask `auth` when the page is empty.
 pub async fn page(
     conn: &mut AsyncPgConnection,
-    actor: &Actor,
+    viewer: Viewer,
     scope: Scope,
     page: Page,
     only: Option<&[Uuid]>,
 ) -> Result<Vec<FeedItem>, diesel::result::Error> {
-    let role = actor.role;
-    let org = actor.organisation_id().map(|o| o.0);
-    let person = match scope {
-        Scope::Person(p) => Some(p),
-        Scope::Mine => None,
+    let (account, session) = viewer.binds();
+    let before = page.after.unwrap_or(TOP);
+    let limit = page.fetch_limit();
+    let query = match (scope, only) {
+        (Scope::Person(person), None) => prepared(PERSON_PAGE)
+            .bind::<SqlUuid, _>(account)
+            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(person)
+            .bind::<SqlUuid, _>(before)
+            .bind::<BigInt, _>(limit),
+        (Scope::Person(person), Some(ids)) => prepared(PERSON_ONLY)
+            .bind::<SqlUuid, _>(account)
+            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(person)
+            .bind::<Array<SqlUuid>, _>(ids.to_vec())
+            .bind::<BigInt, _>(limit),
+        (Scope::Mine, None) => prepared(MINE_PAGE)
+            .bind::<SqlUuid, _>(account)
+            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(before)
+            .bind::<BigInt, _>(limit),
+        (Scope::Mine, Some(ids)) => prepared(MINE_ONLY)
+            .bind::<SqlUuid, _>(account)
+            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<Array<SqlUuid>, _>(ids.to_vec())
+            .bind::<BigInt, _>(limit),
     };
-    // Nobody else follows people.
-    let Some(role_text) = follower_role(role) else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<Row> = sql_query(format!("{VIEWERS}{PAGE}"))
-        .bind::<SqlUuid, _>(actor.account_id.0)
-        .bind::<Text, _>(role_text)
-        .bind::<Nullable<SqlUuid>, _>(org)
-        .bind::<Nullable<SqlUuid>, _>(person)
-        .bind::<Nullable<SqlUuid>, _>(page.after)
-        .bind::<BigInt, _>(page.fetch_limit())
-        .bind::<Nullable<Array<SqlUuid>>, _>(only.map(<[Uuid]>::to_vec))
-        .load(conn)
-        .await?;
+    let rows: Vec<Row> = query.load(conn).await?;
     Ok(rows.into_iter().map(item).collect())
 }
 
@@ -203,8 +337,6 @@ fn item(r: Row) -> FeedItem {
             excerpt: r.story_excerpt.unwrap_or_default(),
             thumb_url: r.thumb_photo.map(|p| format!("/v1/photos/{p}?size=thumb")),
             photo_count: r.photo_count,
-            reaction_count: r.reaction_count,
-            comment_count: r.comment_count,
         }),
         goal: r
             .goal_id
@@ -219,6 +351,8 @@ fn item(r: Row) -> FeedItem {
             .review_id
             .zip(r.held_on)
             .map(|(id, held_on)| FeedReview { id, held_on }),
+        reaction_count: r.reaction_count,
+        comment_count: r.comment_count,
         reaction: r.reaction,
         comment_excerpt: r.comment_excerpt,
         comment_hidden: r.comment_hidden,

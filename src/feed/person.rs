@@ -5,7 +5,7 @@ use actix_web::{get, web};
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::error::{ApiResult, Problem};
-use crate::feed::model::{self, Scope};
+use crate::feed::model::{self, Scope, Viewer};
 use crate::feed::types::Feed;
 use crate::http::pagination::PageQuery;
 use crate::ids::PersonId;
@@ -37,17 +37,17 @@ pub async fn person(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Feed>> {
-    let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::ViewFeed,
-    )
-    .await?;
+    let person = PersonId(path.into_inner());
     let page = query.page()?;
-    let person = access.scope.id().person.0;
-    let items = model::page(&mut conn, &access.actor, Scope::Person(person), page, None).await?;
+    let mut conn = state.conn().await?;
+    // One statement checks the session, the caller's relation to the person and reads the
+    // page. Only an empty page needs telling apart: no session (401), a person the caller
+    // may not follow (404), or nothing to show yet.
+    let viewer = Viewer::signed_in(&user);
+    let items = model::page(&mut conn, viewer, Scope::Person(person.0), page, None).await?;
+    if items.is_empty() {
+        authorize(&mut conn, &user, person, PersonAction::ViewFeed).await?;
+    }
     let (items, next_cursor) = page.finish(items, |i| i.id);
     Ok(web::Json(Feed { items, next_cursor }))
 }

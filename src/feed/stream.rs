@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
 use crate::auth::session::Actor;
 use crate::error::{ApiResult, ErrorCode};
-use crate::feed::model::{self, Scope};
+use crate::feed::model::{self, Scope, Viewer};
 use crate::feed::types::FeedItem;
 use crate::http::pagination::Page;
 use crate::ids::PersonId;
@@ -102,7 +102,7 @@ pub async fn open(
             limit: REPLAY,
             after: None,
         };
-        let items = model::page(&mut conn, &actor, watch.scope(), page, None).await?;
+        let items = model::page(&mut conn, Viewer::of(&actor), watch.scope(), page, None).await?;
         reset = items.len() as i64 > REPLAY && items.iter().all(|i| i.id > last);
         replay = items.into_iter().filter(|i| i.id > last).collect();
         replay.reverse();
@@ -131,7 +131,10 @@ async fn followed_by(
 ) -> ApiResult<HashSet<Uuid>> {
     Ok(match watch {
         Watch::Person(p) => HashSet::from([p.0]),
-        Watch::Mine => model::followed(conn, actor).await?.into_iter().collect(),
+        Watch::Mine => model::followed(conn, Viewer::of(actor))
+            .await?
+            .into_iter()
+            .collect(),
     })
 }
 
@@ -198,7 +201,7 @@ async fn run(
                     let item = match state.conn().await {
                         Ok(mut conn) => {
                             let page = Page { limit: 1, after: None };
-                            model::page(&mut conn, &actor, watch.scope(), page, Some(&[event.activity]))
+                            model::page(&mut conn, Viewer::of(&actor), watch.scope(), page, Some(&[event.activity]))
                                 .await
                                 .ok()
                                 .and_then(|mut items| items.pop())

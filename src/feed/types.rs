@@ -16,8 +16,6 @@ pub struct FeedStory {
     /// `/v1/photos/{id}?size=thumb` of its first photo, if it has one.
     pub thumb_url: Option<String>,
     pub photo_count: i64,
-    pub reaction_count: i64,
-    pub comment_count: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,6 +51,10 @@ pub struct FeedItem {
     pub goal: Option<FeedGoal>,
     pub action: Option<FeedAction>,
     pub review: Option<FeedReview>,
+    /// Reactions and comments on what the item is about: its story, else its action, else
+    /// its goal (0 for a review). For encouragement, on what was encouraged.
+    pub reaction_count: i64,
+    pub comment_count: i64,
     /// For encouragement: the reaction given, or the start of the comment.
     pub reaction: Option<String>,
     pub comment_excerpt: Option<String>,

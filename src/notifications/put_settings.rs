@@ -37,7 +37,8 @@ pub async fn put_settings(
     let mut muted = body.muted_people.clone();
     muted.sort_unstable();
     muted.dedup();
-    let followed = crate::feed::model::followed(&mut conn, &actor).await?;
+    let followed =
+        crate::feed::model::followed(&mut conn, crate::feed::model::Viewer::of(&actor)).await?;
     if muted.iter().any(|p| !followed.contains(p)) {
         let mut v = Validator::new();
         v.add(

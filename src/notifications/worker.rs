@@ -12,11 +12,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::activity::ActivityKind;
-use crate::auth::roles::{OrganisationKind, Role};
-use crate::auth::session::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::feed::model::Viewer;
 use crate::http::pagination::Page;
-use crate::ids::{AccountId, OrganisationId, SessionId};
+use crate::ids::AccountId;
 use crate::notifications::TOKEN_PURPOSE;
 use crate::push::{Message, PushError};
 use crate::state::AppState;
@@ -40,12 +39,6 @@ pub struct Pass {
 struct Candidate {
     #[diesel(sql_type = SqlUuid)]
     account_id: Uuid,
-    #[diesel(sql_type = Text)]
-    role: Role,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    organisation_id: Option<Uuid>,
-    #[diesel(sql_type = Nullable<Text>)]
-    kind: Option<OrganisationKind>,
 }
 
 #[derive(QueryableByName)]
@@ -73,9 +66,8 @@ pub async fn fan_out(conn: &mut AsyncPgConnection) -> ApiResult<usize> {
         let mut queued = 0;
         for job in &jobs {
             let candidates: Vec<Candidate> = sql_query(
-                "SELECT ac.id AS account_id, ac.role, o.id AS organisation_id, o.kind \
+                "SELECT ac.id AS account_id \
                    FROM accounts ac \
-                   LEFT JOIN organisations o ON o.id = ac.organisation_id \
                    JOIN activities a ON a.id = $1 \
                   WHERE ac.deactivated_at IS NULL \
                     AND ac.id <> a.actor_account_id \
@@ -91,20 +83,14 @@ pub async fn fan_out(conn: &mut AsyncPgConnection) -> ApiResult<usize> {
             .load(conn)
             .await?;
             for c in candidates {
-                let actor = Actor {
-                    account_id: AccountId(c.account_id),
-                    session_id: SessionId(Uuid::nil()),
-                    role: c.role,
-                    organisation: c.organisation_id.zip(c.kind).map(|(o, k)| (OrganisationId(o), k)),
-                    safeguarding_lead: false,
-                };
+                let viewer = Viewer::Account(AccountId(c.account_id));
                 let page = Page {
                     limit: 1,
                     after: None,
                 };
                 let scope = crate::feed::model::Scope::Person(job.person_id);
                 let visible =
-                    crate::feed::model::page(conn, &actor, scope, page, Some(&[job.activity_id]))
+                    crate::feed::model::page(conn, viewer, scope, page, Some(&[job.activity_id]))
                         .await?;
                 if visible.is_empty() {
                     continue;

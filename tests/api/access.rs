@@ -45,6 +45,7 @@ struct Targets {
     device_code: Uuid,
     circle_invitation: Uuid,
     member: Uuid,
+    /// An achieved goal and a done action (open to encouragement).
     goal: Uuid,
     action: Uuid,
     review: Uuid,
@@ -127,9 +128,9 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         "INSERT INTO circle_members (id, person_id, organisation_id, name, relationship, email) \
            VALUES ('{member}', '{p}', '{o}', 'Member Secret-Name', 'friend', 'member-secret@example.org');
          INSERT INTO goals (id, person_id, organisation_id, title, lang, status, scale_id, author_account_id) \
-           VALUES ('{goal}', '{p}', '{o}', 'Goal secret title', 'en', 'active', '01937a00-0000-7000-8000-000000000001', '{author}');
-         INSERT INTO goal_actions (id, goal_id, person_id, organisation_id, description, owner, state, author_account_id) \
-           VALUES ('{action}', '{goal}', '{p}', '{o}', 'Action secret words', 'person', 'accepted', '{author}');
+           VALUES ('{goal}', '{p}', '{o}', 'Goal secret title', 'en', 'achieved', '01937a00-0000-7000-8000-000000000001', '{author}');
+         INSERT INTO goal_actions (id, goal_id, person_id, organisation_id, description, owner, state, author_account_id, done_at) \
+           VALUES ('{action}', '{goal}', '{p}', '{o}', 'Action secret words', 'person', 'accepted', '{author}', now());
          INSERT INTO reviews (id, person_id, organisation_id, held_on, person_took_part, lang, author_account_id, staff_notes, next_review_on) \
            VALUES ('{review}', '{p}', '{o}', '2026-06-01', true, 'en', '{author}', 'Staff-only secret note', '2026-07-01');
          INSERT INTO review_ratings (review_id, goal_id, person_id, organisation_id, value) \
@@ -832,6 +833,59 @@ fn rows() -> Vec<Row> {
             staff_person(201, 201, 201, 404),
             |_, _| Some(json!({ "body": "Da iawn!" }))
         ),
+        // Goals and actions need `goals` to be seen (403 without, as for the goal itself).
+        row!(
+            "GET",
+            "/v1/goals/{goal_id}/reactions",
+            "/v1/goals/:G/reactions",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/goals/{goal_id}/reactions",
+            "/v1/goals/:G/reactions",
+            staff_person(200, 200, 200, 403),
+            |_, _| Some(json!({ "kind": "star" }))
+        ),
+        row!(
+            "GET",
+            "/v1/goals/{goal_id}/comments",
+            "/v1/goals/:G/comments",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/goals/{goal_id}/comments",
+            "/v1/goals/:G/comments",
+            staff_person(201, 201, 201, 403),
+            |_, _| Some(json!({ "body": "Well done!" }))
+        ),
+        row!(
+            "GET",
+            "/v1/actions/{action_id}/reactions",
+            "/v1/actions/:A/reactions",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/actions/{action_id}/reactions",
+            "/v1/actions/:A/reactions",
+            staff_person(200, 200, 200, 403),
+            |_, _| Some(json!({ "kind": "star" }))
+        ),
+        row!(
+            "GET",
+            "/v1/actions/{action_id}/comments",
+            "/v1/actions/:A/comments",
+            staff_person(200, 200, 200, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/actions/{action_id}/comments",
+            "/v1/actions/:A/comments",
+            staff_person(201, 201, 201, 403),
+            |_, _| Some(json!({ "body": "Well done!" }))
+        ),
         row!(
             "POST",
             "/v1/comments/{comment_id}/hide",
@@ -1160,6 +1214,20 @@ async fn each_grant_opens_exactly_its_own_part_of_the_record() {
             ("POST", "/v1/stories/{story_id}/reactions" | "/v1/stories/{story_id}/comments") => {
                 Some(&["can_see_stories", "can_encourage"])
             }
+            (
+                "GET",
+                "/v1/goals/{goal_id}/reactions"
+                | "/v1/goals/{goal_id}/comments"
+                | "/v1/actions/{action_id}/reactions"
+                | "/v1/actions/{action_id}/comments",
+            ) => Some(&["can_see_goals"]),
+            (
+                "POST",
+                "/v1/goals/{goal_id}/reactions"
+                | "/v1/goals/{goal_id}/comments"
+                | "/v1/actions/{action_id}/reactions"
+                | "/v1/actions/{action_id}/comments",
+            ) => Some(&["can_see_goals", "can_encourage"]),
             ("GET", "/v1/people/{person_id}/feed" | "/v1/people/{person_id}/feed/stream") => {
                 Some(&[])
             }

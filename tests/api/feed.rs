@@ -94,8 +94,8 @@ async fn each_feed_shows_what_its_reader_may_see_and_encouragement_reaches_it() 
     let posted = &mams[2];
     assert_eq!(posted["actor_name"], mentor.name.as_str());
     assert_eq!(posted["story"]["excerpt"], "Cai cooked pasta for six!");
-    assert_eq!(posted["story"]["reaction_count"], 1);
-    assert_eq!(posted["story"]["comment_count"], 1);
+    assert_eq!(posted["reaction_count"], 1);
+    assert_eq!(posted["comment_count"], 1);
     assert!(!mams.iter().any(|i| i["story"]["id"] == private["id"]));
     // Without grants: nothing of the plan at all.
     assert!(feed(&app, &nogrant.token, &feed_of).await.is_empty());
@@ -141,7 +141,7 @@ async fn each_feed_shows_what_its_reader_may_see_and_encouragement_reaches_it() 
     assert_eq!(comments["items"], json!([]));
     let mams = feed(&app, &mam.token, &feed_of).await;
     assert_eq!(kinds(&mams), ["encouraged", "story_posted", "goal_set"]);
-    assert_eq!(mams[1]["story"]["comment_count"], 0);
+    assert_eq!(mams[1]["comment_count"], 0);
     let cais = feed(&app, &cai.account.token, &feed_of).await;
     assert_eq!(cais[0]["comment_excerpt"], "Proud of you cariad");
     assert_eq!(cais[0]["comment_hidden"], true);
@@ -166,4 +166,176 @@ async fn each_feed_shows_what_its_reader_may_see_and_encouragement_reaches_it() 
         .await
         .problem(404, "not_found");
     assert!(feed(&app, &mam.token, "/v1/me/feed").await.is_empty());
+}
+
+/// Encouragement opens on a goal once it is achieved and on an action once it is done; it
+/// reaches the feed with counts, and a supporter sees it only with `goals`.
+#[actix_web::test]
+async fn a_goal_achieved_and_an_action_done_are_encouraged_as_stories_are() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.assign(&cai, &mentor, &org).await;
+    let (_, mam) = app.supporter(&cai, &org, true).await;
+    // Encouragement without `goals`: the goals stay out of sight.
+    let (cheerer_member, cheerer) = app.supporter(&cai, &org, false).await;
+    app.sql(&format!(
+        "UPDATE circle_members SET can_encourage = true, can_see_stories = true \
+          WHERE id = '{cheerer_member}'"
+    ))
+    .await;
+    let goal = app
+        .post(&format!("/v1/people/{}/goals", cai.id))
+        .bearer(&cai.account.token)
+        .json(&json!({ "title": "Catch the bus to college" }))
+        .send()
+        .await
+        .expect(201);
+    let goal_id = goal["id"].as_str().unwrap();
+    let action = app
+        .post(&format!("/v1/goals/{goal_id}/actions"))
+        .bearer(&mentor.token)
+        .json(&json!({ "description": "Practise the route on Monday", "owner": "person" }))
+        .send()
+        .await
+        .expect(201);
+    let action_id = action["id"].as_str().unwrap();
+    let clap = json!({ "kind": "clap" });
+
+    // Not yet: a goal in progress and an action not done are not open to encouragement.
+    for path in [
+        format!("/v1/goals/{goal_id}/reactions"),
+        format!("/v1/actions/{action_id}/reactions"),
+    ] {
+        let res = app.post(&path).bearer(&mam.token).json(&clap).send().await;
+        res.problem(409, "conflict");
+    }
+
+    app.patch(&format!("/v1/actions/{action_id}"))
+        .bearer(&cai.account.token)
+        .header("if-match", "\"v1\"")
+        .json(&json!({ "done": true }))
+        .send()
+        .await
+        .expect(200);
+    app.patch(&format!("/v1/goals/{goal_id}"))
+        .bearer(&mentor.token)
+        .header("if-match", "\"v1\"")
+        .json(&json!({ "status": "achieved" }))
+        .send()
+        .await
+        .expect(200);
+
+    // Mam claps both (a retry counts once) and comments on the goal.
+    for path in [
+        format!("/v1/goals/{goal_id}/reactions"),
+        format!("/v1/goals/{goal_id}/reactions"),
+        format!("/v1/actions/{action_id}/reactions"),
+    ] {
+        app.post(&path)
+            .bearer(&mam.token)
+            .json(&clap)
+            .send()
+            .await
+            .expect(200);
+    }
+    let counts = app
+        .get(&format!("/v1/goals/{goal_id}/reactions"))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(counts["total"], 1);
+    assert_eq!(counts["mine"], json!([]));
+    let comment = app
+        .post(&format!("/v1/goals/{goal_id}/comments"))
+        .bearer(&mam.token)
+        .json(&json!({ "body": "You did it on your own!" }))
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(comment["goal_id"], goal_id);
+    assert_eq!(comment["story_id"], Value::Null);
+    let comments = app
+        .get(&format!("/v1/goals/{goal_id}/comments"))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(comments["items"][0]["body"], "You did it on your own!");
+    assert_eq!(comments["items"][0]["author_name"], mam.name.as_str());
+
+    // The feed carries the counts on the goal and the action, and the encouragement itself.
+    let feed_of = format!("/v1/people/{}/feed", cai.id);
+    let items = feed(&app, &cai.account.token, &feed_of).await;
+    assert_eq!(
+        kinds(&items),
+        [
+            "encouraged",
+            "encouraged",
+            "encouraged",
+            "goal_achieved",
+            "action_done",
+            "goal_set"
+        ]
+    );
+    let achieved = &items[3];
+    assert_eq!(achieved["goal"]["id"], goal_id);
+    assert_eq!(achieved["reaction_count"], 1);
+    assert_eq!(achieved["comment_count"], 1);
+    let done = &items[4];
+    assert_eq!(done["action"]["id"], action_id);
+    assert_eq!(done["reaction_count"], 1);
+    assert_eq!(done["comment_count"], 0);
+    assert_eq!(items[0]["comment_excerpt"], "You did it on your own!");
+    assert_eq!(items[0]["goal"]["id"], goal_id);
+    assert_eq!(items[1]["action"]["id"], action_id);
+
+    // Without `goals`, none of it: not the goal's encouragement, not the goal's comments,
+    // not a way to encourage it.
+    assert!(feed(&app, &cheerer.token, &feed_of).await.is_empty());
+    for path in [
+        format!("/v1/goals/{goal_id}/comments"),
+        format!("/v1/actions/{action_id}/reactions"),
+    ] {
+        app.get(&path)
+            .bearer(&cheerer.token)
+            .send()
+            .await
+            .problem(403, "forbidden");
+    }
+    app.post(&format!("/v1/goals/{goal_id}/reactions"))
+        .bearer(&cheerer.token)
+        .json(&clap)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.post("/v1/concerns")
+        .bearer(&cheerer.token)
+        .json(&json!({ "comment_id": comment["id"] }))
+        .send()
+        .await
+        .problem(404, "not_found");
+
+    // The person hides the comment: Mam no longer sees it, nor counts it.
+    app.post(&format!(
+        "/v1/comments/{}/hide",
+        comment["id"].as_str().unwrap()
+    ))
+    .bearer(&cai.account.token)
+    .send()
+    .await
+    .expect(200);
+    let seen = app
+        .get(&format!("/v1/goals/{goal_id}/comments"))
+        .bearer(&mam.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(seen["items"], json!([]));
+    let mams = feed(&app, &mam.token, &feed_of).await;
+    let achieved = mams.iter().find(|i| i["kind"] == "goal_achieved").unwrap();
+    assert_eq!(achieved["comment_count"], 0);
+    assert!(!mams.iter().any(|i| i["comment_excerpt"].is_string()));
 }

@@ -1,0 +1,39 @@
+//! `GET /v1/actions/{action_id}/comments`.
+
+use actix_web::{get, web};
+
+use crate::auth::CurrentUser;
+use crate::encouragement::types::CommentList;
+use crate::encouragement::{Target, flow};
+use crate::error::{ApiResult, Problem};
+use crate::http::pagination::PageQuery;
+use crate::ids::ActionId;
+use crate::state::AppState;
+
+/// A action's comments
+///
+/// Whoever can see the action (its goal), oldest first. Hidden comments are shown (marked) to the person and staff
+/// only.
+#[utoipa::path(
+    operation_id = "listActionComments",
+    tag = "encouragement",
+    security(("bearer" = [])),
+    params(("action_id" = uuid::Uuid, Path), PageQuery),
+    responses(
+        (status = 200, description = "A page of comments", body = CommentList),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without `goals`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such action, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/actions/{action_id}/comments")]
+pub async fn action_comments(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<CommentList>> {
+    let target = Target::Action(ActionId(path.into_inner()));
+    flow::comments(&state, &user, target, &query).await
+}

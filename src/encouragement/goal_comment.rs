@@ -1,0 +1,39 @@
+//! `POST /v1/goals/{goal_id}/comments`.
+
+use actix_web::{HttpResponse, post, web};
+
+use crate::auth::CurrentUser;
+use crate::encouragement::types::{Comment, CreateComment};
+use crate::encouragement::{Target, flow};
+use crate::error::{ApiResult, Problem};
+use crate::ids::GoalId;
+use crate::state::AppState;
+
+/// Comment on a goal
+///
+/// Once the goal is achieved: the person, staff, and supporters with the `goals` and `encourage` grants.
+#[utoipa::path(
+    operation_id = "commentOnGoal",
+    tag = "encouragement",
+    security(("bearer" = [])),
+    params(("goal_id" = uuid::Uuid, Path)),
+    request_body = CreateComment,
+    responses(
+        (status = 201, description = "Posted", body = Comment, headers(("Location" = String))),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without `encourage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The goal is not achieved yet, or support has ended", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/goals/{goal_id}/comments")]
+pub async fn goal_comment(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<CreateComment>,
+) -> ApiResult<HttpResponse> {
+    let target = Target::Goal(GoalId(path.into_inner()));
+    flow::comment(&state, &user, target, body.into_inner()).await
+}
