@@ -5,7 +5,7 @@
 //! page query that planning cost several times its execution. A [`Prepared`] statement's text
 //! is `'static`, so it is cached by its text like any diesel query, and PostgreSQL reuses its
 //! plan. `$n` in the text is the n-th `bind`, used anywhere and as often as needed; each bind
-//! must be used.
+//! must be used. A `Prepared` is always a whole statement: the numbers it sends are its own.
 
 use std::marker::PhantomData;
 
@@ -64,19 +64,10 @@ impl QueryFragment<Pg> for Prepared<'_> {
         // The number each parameter was sent as: its first use sends its value.
         let mut sent = vec![0usize; self.binds.len()];
         let mut count = 0usize;
-        let mut rest = self.sql;
-        while let Some(at) = rest.find('$') {
-            out.push_sql(&rest[..at]);
-            let digits = rest[at + 1..]
-                .bytes()
-                .take_while(u8::is_ascii_digit)
-                .count();
-            if digits == 0 {
-                out.push_sql("$");
-                rest = &rest[at + 1..];
-                continue;
-            }
-            let n: usize = rest[at + 1..at + 1 + digits]
+        let mut copied = 0;
+        while let Some((start, end)) = next_parameter(self.sql, copied) {
+            out.push_sql(&self.sql[copied..start]);
+            let n: usize = self.sql[start + 1..end]
                 .parse()
                 .map_err(|_| placeholder_error(self.sql))?;
             let slot = n.checked_sub(1).filter(|i| *i < self.binds.len());
@@ -88,14 +79,65 @@ impl QueryFragment<Pg> for Prepared<'_> {
             } else {
                 out.push_sql(&format!("${}", sent[i]));
             }
-            rest = &rest[at + 1 + digits..];
+            copied = end;
         }
-        out.push_sql(rest);
+        out.push_sql(&self.sql[copied..]);
         if sent.contains(&0) {
             return Err(placeholder_error(self.sql));
         }
         Ok(())
     }
+}
+
+/// Where the next `$n` at or after `from` starts and ends, outside string literals, quoted
+/// identifiers, comments and dollar-quoted bodies (and not inside an identifier like `a$1`).
+/// `E'...'` escapes are not understood: the statements here do not use them.
+fn next_parameter(sql: &str, from: usize) -> Option<(usize, usize)> {
+    let b = sql.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            quote @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'$' if i > 0 && word(b[i - 1]) => i += 1,
+            b'$' => {
+                let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits > 0 {
+                    return Some((i, i + 1 + digits));
+                }
+                let tag = b[i + 1..].iter().take_while(|c| word(**c)).count();
+                if b.get(i + 1 + tag) == Some(&b'$') {
+                    let delimiter = &sql[i..i + 2 + tag];
+                    let body = i + 2 + tag;
+                    i = sql[body..]
+                        .find(delimiter)
+                        .map_or(b.len(), |end| body + end + delimiter.len());
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn placeholder_error(sql: &str) -> Error {
@@ -139,6 +181,20 @@ mod tests {
         let text = sql(&q).unwrap();
         assert!(text.starts_with("SELECT $1, $2, $1 || 'x$'"), "{text}");
         assert!(text.contains(r#"binds: [2, "a"]"#), "{text}");
+    }
+
+    #[test]
+    fn dollars_in_literals_identifiers_comments_and_dollar_quotes_are_left_alone() {
+        let q = prepared("SELECT '$2', \"a$2\", b$2, $1 -- $2\n /* $2 */ $$ $2 $$, $x$ $2 $x$, $1")
+            .bind::<Text, _>("a");
+        let text = sql(&q).unwrap();
+        assert!(
+            text.starts_with(
+                "SELECT '$2', \"a$2\", b$2, $1 -- $2\n /* $2 */ $$ $2 $$, $x$ $2 $x$, $1"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(r#"binds: ["a"]"#), "{text}");
     }
 
     #[test]

@@ -9,9 +9,10 @@ use crate::error::{ApiResult, Problem};
 use crate::ids::ActionId;
 use crate::state::AppState;
 
-/// Comment on a action
+/// Comment on an action
 ///
-/// Once the action is done: the person, staff, and supporters with the `goals` and `encourage` grants.
+/// Once the action is done: the person, staff, and supporters with the `goals` and `encourage`
+/// grants.
 #[utoipa::path(
     operation_id = "commentOnAction",
     tag = "encouragement",
@@ -22,7 +23,7 @@ use crate::state::AppState;
         (status = 201, description = "Posted", body = Comment, headers(("Location" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A supporter without `encourage`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without `goals` or `encourage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such action, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The action is not done yet, or support has ended", body = Problem, content_type = "application/problem+json"),
     )

@@ -10,10 +10,10 @@ use crate::http::pagination::PageQuery;
 use crate::ids::ActionId;
 use crate::state::AppState;
 
-/// A action's comments
+/// An action's comments
 ///
-/// Whoever can see the action (its goal), oldest first. Hidden comments are shown (marked) to the person and staff
-/// only.
+/// Whoever can see the action (its goal), oldest first. Hidden comments are shown (marked) to the
+/// person and staff only.
 #[utoipa::path(
     operation_id = "listActionComments",
     tag = "encouragement",

@@ -9,10 +9,11 @@ use crate::error::{ApiResult, Problem};
 use crate::ids::ActionId;
 use crate::state::AppState;
 
-/// React to a action
+/// React to an action
 ///
-/// Once the action is done: the person, staff, and supporters with the `goals` and `encourage` grants. Each kind counts once per person reacting: sending it again (a retry) changes
-/// nothing. The person's feed shows the encouragement.
+/// Once the action is done: the person, staff, and supporters with the `goals` and `encourage`
+/// grants. Each kind counts once per person reacting: sending it again (a retry) changes nothing.
+/// The person's feed shows the encouragement.
 #[utoipa::path(
     operation_id = "reactToAction",
     tag = "encouragement",
@@ -23,7 +24,7 @@ use crate::state::AppState;
         (status = 200, description = "The action's reactions now", body = Reactions),
         (status = 400, description = "Unknown kind", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A supporter without `encourage`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without `goals` or `encourage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such action, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The action is not done yet, or support has ended", body = Problem, content_type = "application/problem+json"),
     )

@@ -9,7 +9,7 @@ use crate::error::{ApiResult, Problem};
 use crate::ids::ActionId;
 use crate::state::AppState;
 
-/// A action's reactions
+/// An action's reactions
 ///
 /// Whoever can see the action (its goal): how many of each kind, and which are the caller's.
 #[utoipa::path(

@@ -12,8 +12,8 @@ use crate::state::AppState;
 
 /// A story's comments
 ///
-/// Whoever can see the story, oldest first. Hidden comments are shown (marked) to the person and staff
-/// only.
+/// Whoever can see the story, oldest first. Hidden comments are shown (marked) to the person and
+/// staff only.
 #[utoipa::path(
     operation_id = "listStoryComments",
     tag = "encouragement",

@@ -11,8 +11,9 @@ use crate::state::AppState;
 
 /// React to a goal
 ///
-/// Once the goal is achieved: the person, staff, and supporters with the `goals` and `encourage` grants. Each kind counts once per person reacting: sending it again (a retry) changes
-/// nothing. The person's feed shows the encouragement.
+/// Once the goal is achieved: the person, staff, and supporters with the `goals` and `encourage`
+/// grants. Each kind counts once per person reacting: sending it again (a retry) changes nothing.
+/// The person's feed shows the encouragement.
 #[utoipa::path(
     operation_id = "reactToGoal",
     tag = "encouragement",
@@ -23,7 +24,7 @@ use crate::state::AppState;
         (status = 200, description = "The goal's reactions now", body = Reactions),
         (status = 400, description = "Unknown kind", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A supporter without `encourage`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A supporter without `goals` or `encourage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The goal is not achieved yet, or support has ended", body = Problem, content_type = "application/problem+json"),
     )

@@ -11,8 +11,9 @@ use crate::state::AppState;
 
 /// React to a story
 ///
-/// The person, staff, and supporters with the `encourage` grant who can see the story. Each kind counts once per person reacting: sending it again (a retry) changes
-/// nothing. The person's feed shows the encouragement.
+/// The person, staff, and supporters with the `encourage` grant who can see the story. Each kind
+/// counts once per person reacting: sending it again (a retry) changes nothing. The person's feed
+/// shows the encouragement.
 #[utoipa::path(
     operation_id = "reactToStory",
     tag = "encouragement",

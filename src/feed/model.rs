@@ -74,55 +74,74 @@ pub enum Scope {
 }
 
 /// Who reads. A request or stream reads through its session, checked in the same statement
-/// (revoked or expired: no rows); background work (push notifications) as an account.
+/// (revoked or expired: no rows). Background work reads as an account alone, and only
+/// single activities of one person (`page` with `Scope::Person` and `only`).
 #[derive(Debug, Clone, Copy)]
-pub enum Viewer {
-    Session(AccountId, SessionId),
-    Account(AccountId),
+pub struct Viewer {
+    account: AccountId,
+    session: Option<SessionId>,
 }
 
 impl Viewer {
     pub fn of(actor: &Actor) -> Self {
-        Viewer::Session(actor.account_id, actor.session_id)
+        Viewer {
+            account: actor.account_id,
+            session: Some(actor.session_id),
+        }
     }
 
     /// A caller whose session has not been checked yet: the statement checks it.
     pub fn signed_in(user: &CurrentUser) -> Self {
         let (account, session) = user.claims();
-        Viewer::Session(account, session)
+        Viewer {
+            account,
+            session: Some(session),
+        }
     }
 
-    fn binds(self) -> (Uuid, Option<Uuid>) {
-        match self {
-            Viewer::Session(account, session) => (account.0, Some(session.0)),
-            Viewer::Account(account) => (account.0, None),
+    /// The push worker, deciding whether an account may hear of an activity: never a
+    /// request's caller, who always reads through their session.
+    pub fn background(account: AccountId) -> Self {
+        Viewer {
+            account,
+            session: None,
         }
     }
 }
 
 /// The statement's text, one per scope and kind of filter so that every one keeps a plan
 /// that uses `activities (person_id, id DESC)`, and PostgreSQL plans each once per
-/// connection (`db::prepared`). `$1` account, `$2` session (NULL: background work).
+/// connection (`db::prepared`). `$1` account, `$2` its session (as `auth::session`'s
+/// `live_session!`: not revoked, not expired, the account not deactivated).
 macro_rules! me {
+    () => {
+        "WITH me AS (
+    SELECT ac.id, ac.role, ac.organisation_id
+      FROM sessions se JOIN accounts ac ON ac.id = se.account_id
+     WHERE se.id = $2 AND se.account_id = $1 AND se.revoked_at IS NULL
+       AND se.expires_at > now() AND ac.deactivated_at IS NULL
+)"
+    };
+}
+
+/// Background work: `$1` account, not deactivated.
+macro_rules! me_background {
     () => {
         "WITH me AS (
     SELECT ac.id, ac.role, ac.organisation_id
       FROM accounts ac
      WHERE ac.id = $1 AND ac.deactivated_at IS NULL
-       AND ($2::uuid IS NULL OR EXISTS (
-             SELECT 1 FROM sessions se
-              WHERE se.id = $2 AND se.account_id = $1 AND se.revoked_at IS NULL
-                AND se.expires_at > now()))
 )"
     };
 }
 
-/// The one person `$3`, if the caller may follow them, and how: `full_view` (staff or the
+/// The one person `$person`, if the caller may follow them, and how: `full_view` (staff or the
 /// person), or a supporter's membership and grants. Staff relations mirror `auth::access`:
 /// admins and coordinators of the person's organisation, assigned mentors.
 macro_rules! viewer_person {
-    () => {
-        ",
+    ($person:literal) => {
+        concat!(
+            ",
 viewer AS (
     SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
            cm.id AS member_id, cm.id IS NULL AS full_view,
@@ -130,15 +149,20 @@ viewer AS (
            coalesce(cm.can_see_stories, true) AS stories,
            coalesce(cm.can_see_reviews, true) AS reviews
       FROM me
-      JOIN people p ON p.id = $3
-      LEFT JOIN circle_members cm ON me.role = 'supporter' AND cm.person_id = $3
+      JOIN people p ON p.id = ",
+            $person,
+            "
+      LEFT JOIN circle_members cm ON me.role = 'supporter' AND cm.person_id = p.id
             AND cm.account_id = me.id AND cm.removed_at IS NULL
      WHERE cm.id IS NOT NULL
         OR (me.role IN ('admin', 'coordinator') AND p.organisation_id = me.organisation_id)
         OR (me.role = 'mentor' AND p.organisation_id = me.organisation_id AND EXISTS (
-              SELECT 1 FROM mentor_assignments ma WHERE ma.person_id = $3 AND ma.mentor_id = $1))
+              SELECT 1 FROM mentor_assignments ma WHERE ma.person_id = ",
+            $person,
+            " AND ma.mentor_id = $1))
         OR (me.role = 'person' AND p.account_id = me.id)
 )"
+        )
     };
 }
 
@@ -252,9 +276,15 @@ SELECT a.id, a.kind, a.person_id, a.person_name,
 }
 
 /// `$3` person, `$4` before this id, `$5` rows.
-const PERSON_PAGE: &str = concat!(me!(), viewer_person!(), page!("a.id < $4", "$5"));
+const PERSON_PAGE: &str = concat!(me!(), viewer_person!("$3"), page!("a.id < $4", "$5"));
 /// `$3` person, `$4` only these activity ids, `$5` rows.
-const PERSON_ONLY: &str = concat!(me!(), viewer_person!(), page!("a.id = ANY($4)", "$5"));
+const PERSON_ONLY: &str = concat!(me!(), viewer_person!("$3"), page!("a.id = ANY($4)", "$5"));
+/// Background work: `$2` person, `$3` only these activity ids, `$4` rows.
+const BACKGROUND_PERSON_ONLY: &str = concat!(
+    me_background!(),
+    viewer_person!("$2"),
+    page!("a.id = ANY($3)", "$4")
+);
 /// `$3` before this id, `$4` rows.
 const MINE_PAGE: &str = concat!(me!(), viewer_mine!(), page!("a.id < $3", "$4"));
 /// `$3` only these activity ids, `$4` rows.
@@ -271,10 +301,12 @@ pub async fn followed(
         #[diesel(sql_type = SqlUuid)]
         person_id: Uuid,
     }
-    let (account, session) = viewer.binds();
+    let Some(session) = viewer.session else {
+        return Ok(Vec::new());
+    };
     let rows: Vec<Followed> = prepared(FOLLOWED)
-        .bind::<SqlUuid, _>(account)
-        .bind::<Nullable<SqlUuid>, _>(session)
+        .bind::<SqlUuid, _>(viewer.account.0)
+        .bind::<SqlUuid, _>(session.0)
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|r| r.person_id).collect())
@@ -294,30 +326,44 @@ pub async fn page(
     page: Page,
     only: Option<&[Uuid]>,
 ) -> Result<Vec<FeedItem>, diesel::result::Error> {
-    let (account, session) = viewer.binds();
+    let account = viewer.account.0;
     let before = page.after.unwrap_or(TOP);
     let limit = page.fetch_limit();
+    let Some(session) = viewer.session.map(|s| s.0) else {
+        // Background work reads single activities of one person, nothing else.
+        let (Scope::Person(person), Some(ids)) = (scope, only) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<Row> = prepared(BACKGROUND_PERSON_ONLY)
+            .bind::<SqlUuid, _>(account)
+            .bind::<SqlUuid, _>(person)
+            .bind::<Array<SqlUuid>, _>(ids.to_vec())
+            .bind::<BigInt, _>(limit)
+            .load(conn)
+            .await?;
+        return Ok(rows.into_iter().map(item).collect());
+    };
     let query = match (scope, only) {
         (Scope::Person(person), None) => prepared(PERSON_PAGE)
             .bind::<SqlUuid, _>(account)
-            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(session)
             .bind::<SqlUuid, _>(person)
             .bind::<SqlUuid, _>(before)
             .bind::<BigInt, _>(limit),
         (Scope::Person(person), Some(ids)) => prepared(PERSON_ONLY)
             .bind::<SqlUuid, _>(account)
-            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(session)
             .bind::<SqlUuid, _>(person)
             .bind::<Array<SqlUuid>, _>(ids.to_vec())
             .bind::<BigInt, _>(limit),
         (Scope::Mine, None) => prepared(MINE_PAGE)
             .bind::<SqlUuid, _>(account)
-            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(session)
             .bind::<SqlUuid, _>(before)
             .bind::<BigInt, _>(limit),
         (Scope::Mine, Some(ids)) => prepared(MINE_ONLY)
             .bind::<SqlUuid, _>(account)
-            .bind::<Nullable<SqlUuid>, _>(session)
+            .bind::<SqlUuid, _>(session)
             .bind::<Array<SqlUuid>, _>(ids.to_vec())
             .bind::<BigInt, _>(limit),
     };

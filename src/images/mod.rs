@@ -9,7 +9,6 @@ use std::io::Cursor;
 use std::sync::Arc;
 use std::time::Duration;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use tokio::sync::Semaphore;
 
@@ -120,12 +119,26 @@ fn too_large(width: u32, height: u32) -> ApiError {
     ))
 }
 
+/// A baseline JPEG of the pixels and nothing else (a bare JFIF header, no metadata).
 fn encode(image: &DynamicImage, quality: u8) -> ApiResult<Vec<u8>> {
-    let mut out = Vec::with_capacity(1 << 20);
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(image)
+    let converted;
+    let image = match image.as_rgb8() {
+        Some(rgb) => rgb,
+        None => {
+            converted = image.to_rgb8();
+            &converted
+        }
+    };
+    let mut out = Vec::with_capacity(image.as_raw().len() / 8);
+    let (width, height) = (dimension(image.width())?, dimension(image.height())?);
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(image.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| ApiError::internal(format!("jpeg encoding: {e}")))?;
     Ok(out)
+}
+
+fn dimension(side: u32) -> ApiResult<u16> {
+    u16::try_from(side).map_err(|_| ApiError::internal("an image side past 65535 after bounding"))
 }
 
 /// Decodes, rotates and re-encodes `bytes`.

@@ -83,7 +83,7 @@ pub async fn fan_out(conn: &mut AsyncPgConnection) -> ApiResult<usize> {
             .load(conn)
             .await?;
             for c in candidates {
-                let viewer = Viewer::Account(AccountId(c.account_id));
+                let viewer = Viewer::background(AccountId(c.account_id));
                 let page = Page {
                     limit: 1,
                     after: None,

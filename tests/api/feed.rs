@@ -339,3 +339,57 @@ async fn a_goal_achieved_and_an_action_done_are_encouraged_as_stories_are() {
     assert_eq!(achieved["comment_count"], 0);
     assert!(!mams.iter().any(|i| i["comment_excerpt"].is_string()));
 }
+
+/// The feed checks the session in its own statement: a revoked or expired session, or a
+/// deactivated account, reads nothing with a token still in date, even where the feed has
+/// items.
+#[actix_web::test]
+async fn a_feed_with_items_refuses_a_dead_session_or_a_deactivated_account() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.assign(&cai, &mentor, &org).await;
+    let admin = app.admin(&org).await;
+    let (_, mam) = app.supporter(&cai, &org, true).await;
+    app.post(&format!("/v1/people/{}/stories", cai.id))
+        .bearer(&cai.account.token)
+        .json(&json!({ "body": "First day at the allotment", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201);
+    let paths = [format!("/v1/people/{}/feed", cai.id), "/v1/me/feed".into()];
+    let readers = [
+        (
+            &cai.account,
+            "UPDATE sessions SET revoked_at = now() WHERE account_id = '{}'",
+        ),
+        (
+            &mentor,
+            "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE account_id = '{}'",
+        ),
+        (
+            &admin,
+            "UPDATE accounts SET deactivated_at = now() WHERE id = '{}'",
+        ),
+        (
+            &mam,
+            "UPDATE sessions SET revoked_at = now() WHERE account_id = '{}'",
+        ),
+    ];
+    for (reader, _) in &readers {
+        for path in &paths {
+            assert_eq!(feed(&app, &reader.token, path).await.len(), 1, "{path}");
+        }
+    }
+    for (reader, kill) in &readers {
+        app.sql(&kill.replace("{}", &reader.id.to_string())).await;
+        for path in &paths {
+            app.get(path)
+                .bearer(&reader.token)
+                .send()
+                .await
+                .problem(401, "unauthenticated");
+        }
+    }
+}
