@@ -12,6 +12,9 @@
 #                                of 250, and pgbench -S -M prepared
 #   benches/load.sh upload       the 12 MP phone photo (shared fixture), upload to stored
 #                                thumbnail, 5 runs: each time, and the peak RSS it added
+#   benches/load.sh sse          live delivery across instances: a stream on instance B,
+#                                WRITES (default 200) stories written through instance A, the
+#                                time from sending each write to its event on B
 #
 # Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2).
 set -euo pipefail
@@ -26,8 +29,9 @@ camau=target/release/camau
 
 work=$(mktemp -d /tmp/camau-bench.XXXXXX)
 chmod 755 "$work"
-cluster= server=
+cluster= server= server_b=
 cleanup() {
+  [ -n "$server_b" ] && kill -TERM "$server_b" 2>/dev/null && wait "$server_b" 2>/dev/null
   [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
   [ -n "$cluster" ] && pg_stop "$cluster"
   rm -rf "$work"
@@ -192,6 +196,20 @@ LUA
       peak=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
       echo "run $run: $(awk -v t="$t" 'BEGIN { printf "%.0f", t * 1000 }') ms; peak RSS +$(( (peak - base) / 1024 )) MiB (before: $((before / 1024)) MiB)"
     done
+    exit 0
+    ;;
+  sse)
+    token=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' -d "$login_body" \
+      | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    person=$(curl -fsS -X POST "$api/v1/people" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+      -d '{"preferred_name":"Bench","service_type":"other","support_started_on":"2026-01-01"}' \
+      | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+    # A second instance on the same database: writes go through A, the stream is on B.
+    port_b=$(pg_free_port)
+    CAMAU_BIND="127.0.0.1:$port_b" "$camau" serve &
+    server_b=$!
+    until curl -fsS "http://127.0.0.1:$port_b/health/live" >/dev/null 2>&1; do sleep 0.005; done
+    python3 benches/sse_latency.py "$api" "http://127.0.0.1:$port_b" "$token" "$person" "${WRITES:-200}"
     exit 0
     ;;
   pgbench)
