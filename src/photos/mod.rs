@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 crate::text_enum! {
-    /// The stored sizes: `original` at most 2560 px on its longest side, `display` 1600,
+    /// The stored sizes: `original` at most 4096 px on its longest side, `display` 1600,
     /// `thumb` 400. All are re-encoded JPEGs without metadata.
     #[derive(Default)]
     pub enum Size {

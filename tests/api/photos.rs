@@ -138,8 +138,7 @@ async fn every_accepted_fixture_is_stored_in_s3_without_metadata_and_upright() {
         (
             "phone-12mp-gps-orientation6.jpg",
             "image/jpeg",
-            // 4032 × 3024 on its side, turned upright and bounded at 2560.
-            Some((1920, 2560)),
+            Some((3024, 4032)),
         ),
         ("small-gps.jpg", "image/jpeg", Some((800, 600))),
         ("gps.png", "image/png", None),
