@@ -120,6 +120,36 @@ fn too_large(width: u32, height: u32) -> ApiError {
     ))
 }
 
+/// `image` fitted within `side` × `side` (never enlarged), filtered over every source pixel
+/// (a bilinear convolution widened to the scale, SIMD where the CPU has it). Its working
+/// buffers are a few rows, not a copy of the image.
+fn downscale(image: &DynamicImage, side: u32) -> ApiResult<DynamicImage> {
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    let rgb = image
+        .as_rgb8()
+        .ok_or_else(|| ApiError::internal("downscale expects 8-bit RGB"))?;
+    let (width, height) = rgb.dimensions();
+    let longest = width.max(height);
+    if longest <= side {
+        return Ok(image.clone());
+    }
+    let fit =
+        |n: u32| ((u64::from(n) * u64::from(side)).div_ceil(u64::from(longest)) as u32).max(1);
+    let (w, h) = (fit(width).min(side), fit(height).min(side));
+    let failed = |e: &dyn std::fmt::Display| ApiError::internal(format!("downscale: {e}"));
+    let src =
+        fast_image_resize::images::ImageRef::new(width, height, rgb.as_raw(), PixelType::U8x3)
+            .map_err(|e| failed(&e))?;
+    let mut dst = fast_image_resize::images::Image::new(w, h, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| failed(&e))?;
+    let pixels = image::RgbImage::from_raw(w, h, dst.into_vec())
+        .ok_or_else(|| ApiError::internal("downscale: buffer size"))?;
+    Ok(DynamicImage::ImageRgb8(pixels))
+}
+
 /// A baseline JPEG of the pixels and nothing else (a bare JFIF header, no metadata).
 fn encode(image: &DynamicImage, quality: u8) -> ApiResult<Vec<u8>> {
     let converted;
@@ -186,12 +216,10 @@ pub fn process(bytes: &[u8]) -> ApiResult<Processed> {
     // Pixels only from here: 8-bit RGB (alpha and 16-bit depth have no place in a photo).
     let mut image = DynamicImage::ImageRgb8(image.into_rgb8());
     if image.width().max(image.height()) > ORIGINAL_SIDE {
-        // Whole-pixel sampling: a float filter would need a working buffer several times
-        // the decoded image.
-        image = image.thumbnail(ORIGINAL_SIDE, ORIGINAL_SIDE);
+        image = downscale(&image, ORIGINAL_SIDE)?;
     }
-    let display = image.thumbnail(DISPLAY_SIDE, DISPLAY_SIDE);
-    let thumb = display.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    let display = downscale(&image, DISPLAY_SIDE)?;
+    let thumb = downscale(&display, THUMB_SIDE)?;
     Ok(Processed {
         width: image.width(),
         height: image.height(),
