@@ -121,8 +121,9 @@ fn too_large(width: u32, height: u32) -> ApiError {
 }
 
 /// `image` fitted within `side` × `side` (never enlarged), filtered over every source pixel
-/// (a bilinear convolution widened to the scale, SIMD where the CPU has it). Its working
-/// buffers are a few rows, not a copy of the image.
+/// (a bilinear convolution widened to the scale, SIMD where the CPU has it). It works through
+/// one intermediate buffer of the source width by the target height, so memory stays below
+/// the decoded image's.
 fn downscale(image: &DynamicImage, side: u32) -> ApiResult<DynamicImage> {
     use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
     let rgb = image
@@ -205,16 +206,22 @@ pub fn process(bytes: &[u8]) -> ApiResult<Processed> {
     {
         return Err(too_large(width, height));
     }
+    // The decoders' limits bound their own buffers, not the image they decode into: a 16-bit
+    // RGBA image within the pixel bound would still need 400 MB.
+    if decoder.total_bytes() > MAX_ALLOC {
+        return Err(too_large(width, height));
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => too_large(width, height),
         e => unreadable(e),
     })?;
-    image.apply_orientation(orientation);
-    // Pixels only from here: 8-bit RGB (alpha and 16-bit depth have no place in a photo).
+    // Pixels only from here: 8-bit RGB (alpha and 16-bit depth have no place in a photo),
+    // turned upright after narrowing so the turn copies the smaller image.
     let mut image = DynamicImage::ImageRgb8(image.into_rgb8());
+    image.apply_orientation(orientation);
     if image.width().max(image.height()) > ORIGINAL_SIDE {
         image = downscale(&image, ORIGINAL_SIDE)?;
     }
@@ -272,8 +279,16 @@ impl Workers {
             process(&bytes)
         })
         .await
-        // A decoder that panics on a hostile file has refused it.
-        .map_err(|e| unreadable(format!("photo task failed: {e}")))?
+        .map_err(|e| {
+            if e.is_panic() {
+                // A decoder that panics on a hostile file has refused it; logged loudly, as a
+                // panic in our own steps would look the same to the client.
+                tracing::error!(error = %e, "photo processing panicked");
+                unreadable("the image could not be decoded")
+            } else {
+                ApiError::busy().with_detail("photo processing stopped; retry shortly")
+            }
+        })?
     }
 }
 
@@ -315,6 +330,48 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(e.code, ErrorCode::ImageUnreadable);
+    }
+
+    /// A PNG header (no pixels) of `width` × `height`, 16-bit RGBA.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        fn crc(bytes: &[u8]) -> u32 {
+            let mut c = 0xFFFF_FFFFu32;
+            for b in bytes {
+                c ^= u32::from(*b);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    };
+                }
+            }
+            !c
+        }
+        fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            let sum = crc(&out[start..]);
+            out.extend_from_slice(&sum.to_be_bytes());
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[16, 6, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        chunk(&mut png, b"IDAT", &[0x78, 0x9C]);
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn a_deep_image_within_the_pixel_bound_is_refused_before_its_pixels_are_allocated() {
+        // 49 MP passes the pixel bound, but at 8 bytes a pixel it would need 392 MB.
+        let err = process(&png_header(7000, 7000)).err().expect("refused");
+        assert_eq!(err.code, ErrorCode::ImageTooLarge);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod housekeeping;
 mod idempotency;
 mod input;
 mod invitations;
+mod journey;
 mod live;
 mod mail;
 mod me;

@@ -19,14 +19,14 @@ struct Seen {
 }
 
 /// A local stand-in for `oauth2.googleapis.com/token` and `fcm.googleapis.com`.
-struct FakeFcm {
+pub(crate) struct FakeFcm {
     base: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     credentials: std::path::PathBuf,
 }
 
 impl FakeFcm {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -97,7 +97,7 @@ impl FakeFcm {
         }
     }
 
-    fn env(&self) -> TestEnv {
+    pub(crate) fn env(&self) -> TestEnv {
         TestEnv::default()
             .set("CAMAU_PUSH_TRANSPORT", "fcm")
             .set(
@@ -109,7 +109,7 @@ impl FakeFcm {
     }
 
     /// The messages sent, as (registration token, notification body), and forget them.
-    fn take_sends(&self) -> Vec<(String, String)> {
+    pub(crate) fn take_sends(&self) -> Vec<(String, String)> {
         let mut seen = self.seen.lock().unwrap();
         let sends = seen
             .iter()
@@ -137,7 +137,7 @@ impl Drop for FakeFcm {
     }
 }
 
-async fn register(app: &TestApp, who: &Actor, token: &str) -> Value {
+pub(crate) async fn register(app: &TestApp, who: &Actor, token: &str) -> Value {
     app.post("/v1/me/devices")
         .bearer(&who.token)
         .json(&json!({ "platform": "android", "token": token }))
@@ -146,7 +146,7 @@ async fn register(app: &TestApp, who: &Actor, token: &str) -> Value {
         .expect(201)
 }
 
-async fn pass(app: &TestApp) -> Pass {
+pub(crate) async fn pass(app: &TestApp) -> Pass {
     deliver_due(&app.shared.state)
         .await
         .expect("a delivery pass")
