@@ -16,6 +16,7 @@ pub mod encouragement;
 pub mod error;
 pub mod feed;
 pub mod fields;
+pub mod frameworks;
 pub mod goals;
 pub mod health;
 pub mod housekeeping;

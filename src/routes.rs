@@ -5,8 +5,9 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, circles, concerns, contracts, encouragement, feed, goals, health, invitations,
-    notifications, organisations, people, photos, profiles, reviews, scales, sessions, stories,
+    accounts, circles, concerns, contracts, encouragement, feed, frameworks, goals, health,
+    invitations, notifications, organisations, people, photos, profiles, reviews, scales, sessions,
+    stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -78,6 +79,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(goals::create_action::create_action)
                 .service(goals::update_action::update_action)
                 .service(goals::progress::progress)
+                // outcome frameworks
+                .service(frameworks::list::list)
+                .service(frameworks::get::get)
                 // reviews and scales
                 .service(scales::list::list)
                 .service(reviews::list::list)

@@ -349,6 +349,54 @@ diesel::table! {
 }
 
 diesel::table! {
+    frameworks (id) {
+        id -> Uuid,
+        organisation_id -> Nullable<Uuid>,
+        key -> Text,
+        nation -> Nullable<Text>,
+        name_en -> Text,
+        name_cy -> Nullable<Text>,
+        source -> Text,
+        status -> Text,
+        source_note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    framework_versions (id) {
+        id -> Uuid,
+        framework_id -> Uuid,
+        label -> Text,
+        effective_from -> Nullable<Date>,
+        effective_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    outcome_areas (id) {
+        id -> Uuid,
+        version_id -> Uuid,
+        code -> Text,
+        label_en -> Text,
+        label_cy -> Nullable<Text>,
+        applies_to -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    outcome_statements (id) {
+        id -> Uuid,
+        area_id -> Uuid,
+        code -> Text,
+        label_en -> Text,
+        label_cy -> Nullable<Text>,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
     activities (id) {
         id -> Uuid,
         person_id -> Uuid,
@@ -536,9 +584,17 @@ diesel::joinable!(photos -> stories (story_id));
 diesel::joinable!(story_audience -> stories (story_id));
 diesel::joinable!(story_audience -> circle_members (member_id));
 diesel::joinable!(activities -> people (person_id));
+diesel::joinable!(frameworks -> organisations (organisation_id));
+diesel::joinable!(framework_versions -> frameworks (framework_id));
+diesel::joinable!(outcome_areas -> framework_versions (version_id));
+diesel::joinable!(outcome_statements -> outcome_areas (area_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    frameworks,
+    framework_versions,
+    outcome_areas,
+    outcome_statements,
     activities,
     comments,
     concerns,

@@ -34,7 +34,8 @@ pub struct Scale {
     pub source_note: Option<String>,
 }
 
-fn pick(en: &str, cy: Option<&str>, lang: Lang) -> Label {
+/// `en`, or `cy` when Welsh is asked for and exists.
+pub fn pick(en: &str, cy: Option<&str>, lang: Lang) -> Label {
     match (lang, cy) {
         (Lang::Cy, Some(cy)) if !cy.is_empty() => Label {
             text: cy.to_owned(),

@@ -412,6 +412,14 @@ fn rows() -> Vec<Row> {
             |_, _| Some(json!({ "current_pin": "000000", "new_pin": "725904" }))
         ),
         row!("GET", "/v1/scales", "/v1/scales", signed_in(200)),
+        // Reference data: the seeded frameworks (here the NOF) are everyone's.
+        row!("GET", "/v1/frameworks", "/v1/frameworks", signed_in(200)),
+        row!(
+            "GET",
+            "/v1/frameworks/{framework_id}",
+            "/v1/frameworks/06468675-38cb-79e4-b616-2682fa6348ff",
+            signed_in(200)
+        ),
         // --- organisations, contracts, staff -------------------------------------------------
         row!(
             "POST",

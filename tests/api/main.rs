@@ -6,6 +6,7 @@ mod bootstrap;
 mod concerns;
 mod errors;
 mod feed;
+mod frameworks;
 mod health;
 mod housekeeping;
 mod idempotency;

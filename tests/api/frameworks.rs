@@ -1,0 +1,167 @@
+//! Outcome frameworks as seeded data: every framework the reference lists, its status where
+//! wording is still to be confirmed, labels in Welsh where a Welsh text exists and English
+//! (saying so) where none does, and an organisation's own framework seen by nobody else.
+
+use camau::auth::roles::Role;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::support::TestApp;
+
+const NOF: &str = "06468675-38cb-79e4-b616-2682fa6348ff";
+const SSWBA: &str = "ae7c9605-413c-77de-7eb9-fb579dc20fff";
+
+fn area<'a>(framework: &'a Value, code: &str) -> &'a Value {
+    framework["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == code)
+        .unwrap_or_else(|| panic!("area {code}"))
+}
+
+#[actix_web::test]
+async fn the_seeded_frameworks_are_listed_with_their_status_and_versions() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    let list = app
+        .get("/v1/frameworks")
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .expect(200);
+    let items = list["items"].as_array().unwrap();
+    let keys: Vec<&str> = items.iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "england-ascof",
+            "england-csc-national",
+            "scotland-nhwo",
+            "scotland-shanarri",
+            "wales-nof",
+            "wales-sswba-2014"
+        ]
+    );
+    let nof = items.iter().find(|f| f["key"] == "wales-nof").unwrap();
+    assert_eq!(nof["id"], NOF);
+    assert_eq!(nof["status"], "to_confirm");
+    assert_eq!(nof["read_only"], true);
+    assert_eq!(nof["organisation_id"], Value::Null);
+    assert_eq!(nof["versions"][0]["label"], "2016 well-being statement");
+    let sswba = items
+        .iter()
+        .find(|f| f["key"] == "wales-sswba-2014")
+        .unwrap();
+    assert_eq!(sswba["status"], "verified");
+    assert!(
+        items
+            .iter()
+            .all(|f| f["versions"].as_array().unwrap().len() == 1)
+    );
+}
+
+#[actix_web::test]
+async fn labels_are_welsh_where_a_welsh_text_exists_and_say_when_they_are_english() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let get = |id: &'static str, lang: &'static str| {
+        let app = &app;
+        let token = admin.token.clone();
+        async move {
+            app.get(&format!("/v1/frameworks/{id}"))
+                .bearer(&token)
+                .header("accept-language", lang)
+                .send()
+                .await
+                .expect(200)
+        }
+    };
+    // The Act's areas, in law in both languages.
+    let act = get(SSWBA, "cy").await;
+    assert_eq!(act["areas"].as_array().unwrap().len(), 12);
+    let health = area(&act, "a");
+    assert_eq!(health["label"]["lang"], "cy");
+    assert_eq!(
+        health["label"]["text"],
+        "iechyd corfforol, iechyd meddwl a llesiant emosiynol"
+    );
+    assert_eq!(area(&act, "adult-b")["applies_to"], "adults");
+    assert_eq!(area(&act, "child-a")["applies_to"], "children");
+    let english = get(SSWBA, "en").await;
+    assert_eq!(
+        area(&english, "a")["label"]["text"],
+        "physical and mental health and emotional well-being"
+    );
+
+    // The NOF's "I" statements have no Welsh wording yet: English, said to be English.
+    let nof = get(NOF, "cy").await;
+    assert_eq!(nof["version"]["label"], "2016 well-being statement");
+    let statements: Vec<&Value> = nof["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["statements"].as_array().unwrap())
+        .collect();
+    assert_eq!(statements.len(), 24);
+    assert!(statements.iter().all(|s| s["label"]["lang"] == "en"
+        && !s["label"]["text"].as_str().unwrap().is_empty()));
+    let safe = area(&nof, "b");
+    assert_eq!(safe["label"]["lang"], "cy");
+    assert_eq!(
+        safe["statements"][0]["label"]["text"],
+        "I am safe and protected from abuse and neglect"
+    );
+}
+
+#[actix_web::test]
+async fn an_organisations_own_framework_is_seen_by_that_organisation_alone() {
+    let app = TestApp::new().await;
+    let ours = app.provider().await;
+    let theirs = app.provider().await;
+    let our_admin = app.admin(&ours).await;
+    let their_admin = app.admin(&theirs).await;
+    let (framework, version) = (Uuid::now_v7(), Uuid::now_v7());
+    app.sql(&format!(
+        "INSERT INTO frameworks (id, organisation_id, key, name_en, source, status) \
+           VALUES ('{framework}', '{}', 'contract-outcomes', 'Contract outcomes', 'Our contract', 'verified');
+         INSERT INTO framework_versions (id, framework_id, label, effective_from) \
+           VALUES ('{version}', '{framework}', '2026', '2026-04-01');",
+        ours.id
+    ))
+    .await;
+    let mine = app
+        .get(&format!("/v1/frameworks/{framework}"))
+        .bearer(&our_admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(mine["read_only"], false);
+    assert_eq!(mine["version"]["effective_from"], "2026-04-01");
+    app.get(&format!("/v1/frameworks/{framework}"))
+        .bearer(&their_admin.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    let listed = app
+        .get("/v1/frameworks")
+        .bearer(&their_admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(
+        !listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["key"] == "contract-outcomes")
+    );
+    // An unknown version of a visible framework is not found either.
+    app.get(&format!("/v1/frameworks/{NOF}?version={}", Uuid::now_v7()))
+        .bearer(&our_admin.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+}
