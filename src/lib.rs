@@ -29,6 +29,7 @@ pub mod mail;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod outcome_codes;
 pub mod people;
 pub mod photos;
 pub mod profiles;

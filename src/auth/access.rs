@@ -230,6 +230,10 @@ pub enum PersonAction {
     /// Say "I'm worried" about a story or comment the actor can see. Open to everyone who may
     /// see the person, even after support ends.
     RaiseConcern,
+    /// See the outcome codes on the person's goals (staff and the person).
+    ViewOutcomeCodes,
+    /// Add or remove outcome codes (staff).
+    EditOutcomeCodes,
 }
 
 impl PersonAction {
@@ -251,6 +255,7 @@ impl PersonAction {
                 | AcceptStory
                 | Encourage
                 | Moderate
+                | EditOutcomeCodes
         )
     }
 }
@@ -314,6 +319,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | Moderate
                 | ViewFeed
                 | RaiseConcern
+                | ViewOutcomeCodes
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,

@@ -397,6 +397,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    goal_codes (id) {
+        id -> Uuid,
+        goal_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        area_id -> Uuid,
+        statement_id -> Nullable<Uuid>,
+        coded_by -> Uuid,
+        coded_at -> Timestamptz,
+        removed_at -> Nullable<Timestamptz>,
+        removed_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     activities (id) {
         id -> Uuid,
         person_id -> Uuid,
@@ -593,6 +608,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     frameworks,
     framework_versions,
+    goal_codes,
     outcome_areas,
     outcome_statements,
     activities,

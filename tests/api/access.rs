@@ -58,6 +58,8 @@ struct Targets {
     concern: Uuid,
     /// A push device of the staff member `:M`.
     device: Uuid,
+    /// An outcome code on the goal (the NOF's area b).
+    goal_code: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -146,7 +148,8 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
-    let (story, photo, comment, concern, device) = (
+    let (story, photo, comment, concern, device, goal_code) = (
+        Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -170,7 +173,9 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
          INSERT INTO push_devices (id, account_id, platform, token_hash, token_sealed) \
            VALUES ('{device}', '{staff}', 'ios', '\\x{device_hex}', '\\x00');
          INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason, hid_item) \
-           VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason', false);",
+           VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason', false);
+         INSERT INTO goal_codes (id, goal_id, person_id, organisation_id, area_id, coded_by) \
+           VALUES ('{goal_code}', '{goal}', '{p}', '{o}', '0d86aa86-58d8-7e76-2621-43b18a8eb180', '{author}');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -190,6 +195,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
             .unwrap();
     }
     Targets {
+        goal_code,
         story,
         photo,
         comment,
@@ -715,6 +721,26 @@ fn rows() -> Vec<Row> {
             |_, _| Some(json!({ "done": true })),
             "SELECT version FROM goal_actions WHERE id = ':A'"
         ),
+        // Outcome codes: staff code, the person reads, supporters see none.
+        row!(
+            "GET",
+            "/v1/goals/{goal_id}/codes",
+            "/v1/goals/:G/codes",
+            staff_person(200, 200, 403, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/goals/{goal_id}/codes",
+            "/v1/goals/:G/codes",
+            staff_person(201, 403, 403, 403),
+            |_, _| Some(json!({ "area_id": "59a06546-5baf-5857-bcd7-a447628c5ddf" }))
+        ),
+        row!(
+            "DELETE",
+            "/v1/goals/{goal_id}/codes/{code_id}",
+            "/v1/goals/:G/codes/:X",
+            staff_person(204, 403, 403, 403)
+        ),
         row!(
             "GET",
             "/v1/goals/{goal_id}/progress",
@@ -994,6 +1020,7 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":K", &t.comment.to_string())
         .replace(":Q", &t.concern.to_string())
         .replace(":E", &t.device.to_string())
+        .replace(":X", &t.goal_code.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {

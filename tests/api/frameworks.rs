@@ -165,3 +165,132 @@ async fn an_organisations_own_framework_is_seen_by_that_organisation_alone() {
         .await
         .problem(404, "not_found");
 }
+
+const NOF_SAFE: &str = "0d86aa86-58d8-7e76-2621-43b18a8eb180";
+const NOF_SAFE_1: &str = "7afe2dbd-beff-28e6-2b19-c67c15ecb45a";
+const NOF_LEARN_1: &str = "66d1de50-3410-e071-07c9-1e32b5ffb1c0";
+
+/// Staff code a goal to a NOF area and statement; the goal's words stay as they were; a
+/// retry adds nothing; a statement of another area, or another organisation's framework, is
+/// refused; the person reads the codes and cannot change them; a removed code is kept for
+/// the record and leaves the list.
+#[actix_web::test]
+async fn staff_code_a_goal_to_outcomes_without_touching_its_words() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.assign(&cai, &mentor, &org).await;
+    let goal = app
+        .post(&format!("/v1/people/{}/goals", cai.id))
+        .bearer(&cai.account.token)
+        .json(&serde_json::json!({ "title": "Feel safe walking home from the bus" }))
+        .send()
+        .await
+        .expect(201);
+    let codes = format!("/v1/goals/{}/codes", goal["id"].as_str().unwrap());
+    let body = serde_json::json!({ "area_id": NOF_SAFE, "statement_id": NOF_SAFE_1 });
+
+    let res = app
+        .post(&codes)
+        .bearer(&mentor.token)
+        .header("accept-language", "cy")
+        .json(&body)
+        .send()
+        .await;
+    let code = res.expect(201);
+    assert_eq!(code["framework_key"], "wales-nof");
+    assert_eq!(code["area"]["code"], "b");
+    assert_eq!(code["area"]["label"]["lang"], "cy");
+    assert_eq!(code["statement"]["label"]["lang"], "en");
+    assert_eq!(
+        code["statement"]["label"]["text"],
+        "I am safe and protected from abuse and neglect"
+    );
+    assert_eq!(code["coded_by"], mentor.id.to_string());
+    assert_eq!(code["coded_by_name"], mentor.name.as_str());
+    // A retry (or a second click) answers the same code.
+    let again = app
+        .post(&codes)
+        .bearer(&mentor.token)
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(again.expect(200)["id"], code["id"]);
+
+    // A statement of another area, an unknown area, another organisation's framework.
+    let other = app.provider().await;
+    let (theirs, version, area) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    app.sql(&format!(
+        "INSERT INTO frameworks (id, organisation_id, key, name_en, source, status) \
+           VALUES ('{theirs}', '{}', 'their-outcomes', 'Their outcomes', 'Their contract', 'verified');
+         INSERT INTO framework_versions (id, framework_id, label) VALUES ('{version}', '{theirs}', '1');
+         INSERT INTO outcome_areas (id, version_id, code, label_en, position) \
+           VALUES ('{area}', '{version}', 'x', 'Their area', 1);",
+        other.id
+    ))
+    .await;
+    for bad in [
+        serde_json::json!({ "area_id": NOF_SAFE, "statement_id": NOF_LEARN_1 }),
+        serde_json::json!({ "area_id": Uuid::now_v7() }),
+        serde_json::json!({ "area_id": area }),
+    ] {
+        app.post(&codes)
+            .bearer(&mentor.token)
+            .json(&bad)
+            .send()
+            .await
+            .problem(422, "invalid_reference");
+    }
+
+    // The person reads the codes, cannot change them, and their words are untouched.
+    let listed = app
+        .get(&codes)
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    app.post(&codes)
+        .bearer(&cai.account.token)
+        .json(&body)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    let read = app
+        .get(&format!("/v1/goals/{}", goal["id"].as_str().unwrap()))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(read["title"], "Feel safe walking home from the bus");
+
+    // Removed: gone from the list, kept (with who and when) in the record.
+    let one = format!("{codes}/{}", code["id"].as_str().unwrap());
+    app.delete(&one)
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .expect(204);
+    app.delete(&one)
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    let listed = app
+        .get(&codes)
+        .bearer(&mentor.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed["items"], serde_json::json!([]));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM goal_codes WHERE id = '{}' AND removed_by = '{}'",
+            code["id"].as_str().unwrap(),
+            mentor.id
+        ))
+        .await,
+        1
+    );
+}
