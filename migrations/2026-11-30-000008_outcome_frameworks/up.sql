@@ -2,7 +2,8 @@
 -- outcome statements, each label in English and, where a Welsh text exists, Welsh. Seeded
 -- frameworks (organisation_id NULL) are the service's and read-only; an organisation may
 -- add its own. Wording not yet checked against its source carries status 'to_confirm'.
--- Seeded ids are derived from stable keys (md5 of a name), so they are the same everywhere.
+-- Seeded ids are derived from stable keys (md5 of a name, stamped as RFC 9562 version 8,
+-- variant 10), so they are the same everywhere and valid to strict UUID validators.
 
 CREATE TABLE frameworks (
     id               uuid PRIMARY KEY,
@@ -54,7 +55,8 @@ CREATE TABLE outcome_statements (
 
 -- Seeding helpers: a framework with one version, its areas, their statements.
 CREATE OR REPLACE FUNCTION pg_temp.seed_id(text) RETURNS uuid LANGUAGE sql IMMUTABLE AS
-    $$ SELECT md5('camau/' || $1)::uuid $$;
+    $$ SELECT overlay(overlay(md5('camau/' || $1) placing '8' from 13 for 1)
+                      placing '8' from 17 for 1)::uuid $$;
 
 INSERT INTO frameworks (id, key, nation, name_en, name_cy, source, status, source_note) VALUES
 (pg_temp.seed_id('framework/wales-sswba-2014'), 'wales-sswba-2014', 'wales',

@@ -30,7 +30,7 @@ use crate::state::AppState;
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff code goals", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended, or the goal's codes changed meanwhile (retry)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No such area (or statement of it) in a framework you may use", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -60,26 +60,33 @@ pub async fn add(
         body.statement_id,
         by,
     );
+    // The code changed under this request (added and removed again by others): nothing was
+    // done here, and the caller may simply retry.
+    let changed = || {
+        ApiError::new(ErrorCode::Conflict).with_detail("the goal's codes changed meanwhile; retry")
+    };
     let (id, new) = match added.await {
         // A concurrent request added the same code between this one's snapshot and its
         // insert: the second look sees it.
-        Err(diesel::result::Error::NotFound) => {
-            model::add(
-                &mut conn,
-                &access.scope,
-                goal,
-                body.area_id,
-                body.statement_id,
-                by,
-            )
-            .await?
-        }
+        Err(diesel::result::Error::NotFound) => model::add(
+            &mut conn,
+            &access.scope,
+            goal,
+            body.area_id,
+            body.statement_id,
+            by,
+        )
+        .await
+        .map_err(|e| match e {
+            diesel::result::Error::NotFound => changed(),
+            e => e.into(),
+        })?,
         other => other?,
     };
     let row = model::codes(&mut conn, &access.scope, goal, Some(id))
         .await?
         .pop()
-        .ok_or_else(|| ApiError::internal("a goal code vanished after it was added"))?;
+        .ok_or_else(changed)?;
     let code = GoalCode::localised(row, lang);
     Ok(if new {
         HttpResponse::Created()

@@ -175,7 +175,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
          INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason, hid_item) \
            VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason', false);
          INSERT INTO goal_codes (id, goal_id, person_id, organisation_id, area_id, coded_by) \
-           VALUES ('{goal_code}', '{goal}', '{p}', '{o}', '0d86aa86-58d8-7e76-2621-43b18a8eb180', '{author}');",
+           VALUES ('{goal_code}', '{goal}', '{p}', '{o}', '0d86aa86-58d8-8e76-8621-43b18a8eb180', '{author}');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -423,7 +423,7 @@ fn rows() -> Vec<Row> {
         row!(
             "GET",
             "/v1/frameworks/{framework_id}",
-            "/v1/frameworks/06468675-38cb-79e4-b616-2682fa6348ff",
+            "/v1/frameworks/06468675-38cb-89e4-8616-2682fa6348ff",
             signed_in(200)
         ),
         // --- organisations, contracts, staff -------------------------------------------------
@@ -733,7 +733,7 @@ fn rows() -> Vec<Row> {
             "/v1/goals/{goal_id}/codes",
             "/v1/goals/:G/codes",
             staff_person(201, 403, 403, 403),
-            |_, _| Some(json!({ "area_id": "59a06546-5baf-5857-bcd7-a447628c5ddf" }))
+            |_, _| Some(json!({ "area_id": "59a06546-5baf-8857-8cd7-a447628c5ddf" }))
         ),
         row!(
             "DELETE",

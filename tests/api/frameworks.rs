@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::support::TestApp;
 
-const NOF: &str = "06468675-38cb-79e4-b616-2682fa6348ff";
-const SSWBA: &str = "ae7c9605-413c-77de-7eb9-fb579dc20fff";
+const NOF: &str = "06468675-38cb-89e4-8616-2682fa6348ff";
+const SSWBA: &str = "ae7c9605-413c-87de-8eb9-fb579dc20fff";
 
 fn area<'a>(framework: &'a Value, code: &str) -> &'a Value {
     framework["areas"]
@@ -60,6 +60,15 @@ async fn the_seeded_frameworks_are_listed_with_their_status_and_versions() {
             .iter()
             .all(|f| f["versions"].as_array().unwrap().len() == 1)
     );
+    // Seeded ids pass strict validators: RFC 9562 variant, version 8.
+    for id in items
+        .iter()
+        .flat_map(|f| [&f["id"], &f["versions"][0]["id"]])
+    {
+        let id = Uuid::parse_str(id.as_str().unwrap()).unwrap();
+        assert_eq!(id.get_version_num(), 8, "{id}");
+        assert_eq!(id.get_variant(), uuid::Variant::RFC4122, "{id}");
+    }
 }
 
 #[actix_web::test]
@@ -166,9 +175,9 @@ async fn an_organisations_own_framework_is_seen_by_that_organisation_alone() {
         .problem(404, "not_found");
 }
 
-const NOF_SAFE: &str = "0d86aa86-58d8-7e76-2621-43b18a8eb180";
-const NOF_SAFE_1: &str = "7afe2dbd-beff-28e6-2b19-c67c15ecb45a";
-const NOF_LEARN_1: &str = "66d1de50-3410-e071-07c9-1e32b5ffb1c0";
+const NOF_SAFE: &str = "0d86aa86-58d8-8e76-8621-43b18a8eb180";
+const NOF_SAFE_1: &str = "7afe2dbd-beff-88e6-8b19-c67c15ecb45a";
+const NOF_LEARN_1: &str = "66d1de50-3410-8071-87c9-1e32b5ffb1c0";
 
 /// Staff code a goal to a NOF area and statement; the goal's words stay as they were; a
 /// retry adds nothing; a statement of another area, or another organisation's framework, is
