@@ -139,7 +139,8 @@ pub async fn add(
          SELECT id, true AS new FROM inserted
          UNION ALL
          SELECT id, false FROM goal_codes
-          WHERE goal_id = $2 AND area_id = $5 AND statement_id IS NOT DISTINCT FROM $6
+          WHERE goal_id = $2 AND person_id = $3 AND organisation_id = $4
+            AND area_id = $5 AND statement_id IS NOT DISTINCT FROM $6
             AND removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM inserted)
          LIMIT 1",
     )
