@@ -24,6 +24,7 @@ pub mod http;
 pub mod ids;
 pub mod images;
 pub mod invitations;
+pub mod kpis;
 pub mod live;
 pub mod mail;
 pub mod notifications;

@@ -33,6 +33,8 @@ pub struct AccountRow {
     pub email_verified_at: Option<OffsetDateTime>,
     /// Receives concerns raised about the organisation's people ("I'm worried").
     pub safeguarding_lead: bool,
+    /// Can mentor in Welsh (the Active Offer on the dashboard).
+    pub speaks_welsh: bool,
 }
 
 impl AccountRow {
@@ -159,6 +161,7 @@ pub struct AccountChanges {
     /// `Some(Some(t))` deactivates at `t`; `Some(None)` reactivates.
     pub deactivated_at: Option<Option<OffsetDateTime>>,
     pub safeguarding_lead: Option<bool>,
+    pub speaks_welsh: Option<bool>,
 }
 
 /// Applies `changes` if the account is still at `version`; returns the new row, or `None` when
@@ -186,6 +189,7 @@ pub async fn update(
             changes
                 .safeguarding_lead
                 .map(|lead| accounts::safeguarding_lead.eq(lead)),
+            changes.speaks_welsh.map(|w| accounts::speaks_welsh.eq(w)),
             accounts::version.eq(version + 1),
             accounts::updated_at.eq(now),
         ))

@@ -23,6 +23,9 @@ pub struct StaffMember {
     /// Receives the organisation's safeguarding concerns (admins and coordinators see it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub safeguarding_lead: Option<bool>,
+    /// Can work in Welsh (the Active Offer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaks_welsh: Option<bool>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "time::serde::rfc3339::option"
@@ -37,6 +40,7 @@ impl StaffMember {
             role: Some(row.role()),
             active: Some(row.deactivated_at.is_none()),
             safeguarding_lead: Some(row.safeguarding_lead),
+            speaks_welsh: Some(row.speaks_welsh),
             name: row.name,
             email: row.email,
             created_at: Some(row.created_at),
@@ -51,6 +55,7 @@ impl StaffMember {
             role: None,
             active: None,
             safeguarding_lead: None,
+            speaks_welsh: None,
             created_at: None,
         }
     }
@@ -80,4 +85,6 @@ pub struct UpdateStaff {
     pub active: Option<bool>,
     /// Whether they receive the organisation's safeguarding concerns.
     pub safeguarding_lead: Option<bool>,
+    /// Whether they can work in Welsh.
+    pub speaks_welsh: Option<bool>,
 }

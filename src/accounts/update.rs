@@ -91,6 +91,7 @@ pub async fn update(
     }
     let changes = AccountChanges {
         safeguarding_lead: body.safeguarding_lead,
+        speaks_welsh: body.speaks_welsh,
         role: body.role.map(Role::from),
         deactivated_at: body.active.map(|active| {
             if active {
@@ -127,6 +128,7 @@ pub async fn update(
                         "role": changes.role.map(|r| r.as_str()),
                         "active": changes.deactivated_at.map(|d| d.is_none()),
                         "safeguarding_lead": changes.safeguarding_lead,
+                        "speaks_welsh": changes.speaks_welsh,
                     }),
                 },
             )

@@ -40,6 +40,16 @@ pub enum OrgAction {
     ViewContracts,
     /// List and settle safeguarding concerns: the organisation's safeguarding leads.
     HandleConcerns,
+    /// A provider's dashboard: admins and coordinators (whole organisation), mentors (their
+    /// caseload).
+    ViewDashboard,
+    /// Add the organisation's own frameworks and pick its default: a provider's admins.
+    ManageFrameworks,
+    /// The provider's own aggregate outcome report: its admins.
+    ViewOwnReport,
+    /// Aggregate outcome reports over contracted providers: a commissioning body's
+    /// commissioners and admins.
+    ViewCommissionerReport,
 }
 
 /// Actions reserved to the platform operator.
@@ -103,13 +113,22 @@ pub fn organisation(
         organisation: org.0,
         action,
     });
-    // The platform operator manages organisations, not people: concerns are about people.
-    if actor.is_platform_admin() && action != OrgAction::HandleConcerns {
+    // The platform operator manages organisations, not people: concerns, dashboards and
+    // reports are about people.
+    let about_people = matches!(
+        action,
+        OrgAction::HandleConcerns
+            | OrgAction::ViewDashboard
+            | OrgAction::ViewOwnReport
+            | OrgAction::ViewCommissionerReport
+    );
+    if actor.is_platform_admin() && !about_people {
         return Ok(Authorized { id: org });
     }
     if actor.organisation_id() != Some(org) {
         return Err(ApiError::not_found());
     }
+    let provider = matches!(actor.organisation, Some((_, OrganisationKind::Provider)));
     let allowed = match action {
         OrgAction::View => true,
         // Supported people belong to the organisation but do not browse its staff.
@@ -118,6 +137,15 @@ pub fn organisation(
         // ACCESS-POLICY.md: admins and coordinators who are safeguarding leads.
         OrgAction::HandleConcerns => {
             actor.safeguarding_lead && matches!(actor.role, Role::Admin | Role::Coordinator)
+        }
+        OrgAction::ViewDashboard => {
+            provider && matches!(actor.role, Role::Admin | Role::Coordinator | Role::Mentor)
+        }
+        OrgAction::ManageFrameworks | OrgAction::ViewOwnReport => {
+            provider && actor.role == Role::Admin
+        }
+        OrgAction::ViewCommissionerReport => {
+            !provider && matches!(actor.role, Role::Admin | Role::Commissioner)
         }
     };
     if allowed {

@@ -15,6 +15,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         email_verified_at -> Nullable<Timestamptz>,
         safeguarding_lead -> Bool,
+        speaks_welsh -> Bool,
     }
 }
 
@@ -84,6 +85,7 @@ diesel::table! {
         name -> Text,
         kind -> Text,
         created_at -> Timestamptz,
+        default_framework_id -> Nullable<Uuid>,
     }
 }
 
@@ -284,6 +286,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        gender -> Nullable<Text>,
     }
 }
 
@@ -309,6 +312,7 @@ diesel::table! {
         organisation_id -> Uuid,
         value -> Float8,
         comment -> Nullable<Text>,
+        held_on -> Date,
     }
 }
 

@@ -112,6 +112,7 @@ mod tests {
         agrees::<crate::goals::types::ActionState>();
         agrees::<crate::circles::types::Relationship>();
         agrees::<crate::people::types::ServiceType>();
+        agrees::<crate::people::types::Gender>();
         agrees::<crate::people::types::CommunicationNeed>();
         agrees::<crate::profiles::types::Section>();
         agrees::<crate::stories::types::Audience>();

@@ -37,6 +37,7 @@ pub struct PersonRow {
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub gender: Option<crate::people::types::Gender>,
 }
 
 #[derive(Debug, Insertable)]
@@ -47,6 +48,7 @@ pub struct NewPerson {
     pub preferred_name: String,
     pub legal_name: Option<String>,
     pub date_of_birth: Option<Date>,
+    pub gender: Option<crate::people::types::Gender>,
     pub pronouns: Option<String>,
     pub preferred_language: crate::fields::Lang,
     pub welsh_offered: bool,
@@ -113,6 +115,7 @@ pub struct PersonChanges {
     pub preferred_name: Option<String>,
     pub legal_name: Option<Option<String>>,
     pub date_of_birth: Option<Option<Date>>,
+    pub gender: Option<Option<crate::people::types::Gender>>,
     pub pronouns: Option<Option<String>>,
     pub preferred_language: Option<crate::fields::Lang>,
     pub welsh_offered: Option<bool>,

@@ -21,6 +21,17 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
+    /// As the person describes it; `not_stated` when they chose not to say.
+    pub enum Gender {
+        Female = "female",
+        Male = "male",
+        NonBinary = "non_binary",
+        Other = "other",
+        NotStated = "not_stated",
+    }
+}
+
+crate::text_enum! {
     #[derive(PartialOrd, Ord)]
     pub enum CommunicationNeed {
         EasyRead = "easy_read",
@@ -62,6 +73,8 @@ pub struct CreatePerson {
     #[serde(default, with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Date>,
+    /// Sensitive, like the date of birth: reports break figures down by it.
+    pub gender: Option<Gender>,
     #[schema(max_length = 50, example = "he/him")]
     pub pronouns: Option<String>,
     #[serde(default)]
@@ -141,6 +154,9 @@ pub struct UpdatePerson {
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Option<Date>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Gender>)]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, max_length = 50)]
     pub pronouns: Option<Option<String>>,
     pub preferred_language: Option<Lang>,
@@ -176,6 +192,7 @@ impl UpdatePerson {
     pub fn touches_sensitive(&self) -> bool {
         self.legal_name.is_some()
             || self.date_of_birth.is_some()
+            || self.gender.is_some()
             || self.service_type.is_some()
             || self.support_started_on.is_some()
             || self.support_ended_on.is_some()
@@ -204,6 +221,7 @@ pub struct PersonDetails {
     #[serde(with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Date>,
+    pub gender: Option<Gender>,
     pub pronouns: Option<String>,
     pub preferred_language: Lang,
     pub welsh_offered: bool,
@@ -238,6 +256,7 @@ impl Person {
             details: Some(PersonDetails {
                 legal_name: row.legal_name,
                 date_of_birth: row.date_of_birth,
+                gender: row.gender,
                 pronouns: row.pronouns,
                 preferred_language: row.preferred_language,
                 welsh_offered: row.welsh_offered,

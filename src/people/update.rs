@@ -84,6 +84,7 @@ pub async fn update(
         preferred_name: body.preferred_name,
         legal_name: body.legal_name,
         date_of_birth: body.date_of_birth,
+        gender: body.gender,
         pronouns: body.pronouns,
         preferred_language: body.preferred_language,
         welsh_offered: body.welsh_offered,

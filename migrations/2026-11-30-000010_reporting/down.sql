@@ -1,0 +1,15 @@
+DROP INDEX stories_organisation_idx;
+DROP INDEX goal_status_changes_achieved_idx;
+DROP INDEX reviews_organisation_idx;
+DROP INDEX goals_organisation_idx;
+DROP INDEX goal_codes_organisation_idx;
+DROP INDEX goal_codes_goal_idx;
+CREATE INDEX review_ratings_goal_idx ON review_ratings (goal_id);
+DROP INDEX review_ratings_goal_held_idx;
+DROP TRIGGER reviews_held_on ON reviews;
+DROP TRIGGER review_ratings_held_on ON review_ratings;
+DROP FUNCTION review_ratings_held_on();
+ALTER TABLE review_ratings DROP COLUMN held_on;
+ALTER TABLE organisations DROP COLUMN default_framework_id;
+ALTER TABLE accounts DROP COLUMN speaks_welsh;
+ALTER TABLE people DROP COLUMN gender;
