@@ -35,6 +35,7 @@ pub mod people;
 pub mod photos;
 pub mod profiles;
 pub mod push;
+pub mod reports;
 pub mod reviews;
 pub mod routes;
 pub mod scales;

@@ -30,6 +30,7 @@ use crate::error::{ErrorCode, FieldError, Problem};
         (name = "goals", description = "Goals in the person's own words, actions and progress"),
         (name = "reviews", description = "Reviews, ratings and scales"),
         (name = "frameworks", description = "Outcome frameworks: areas and statements, versioned, in English and Welsh"),
+        (name = "reports", description = "Dashboards, outcome reports and the definitions of their figures"),
         (name = "stories", description = "Achievement stories and their photos"),
         (name = "encouragement", description = "Reactions and comments"),
         (name = "feed", description = "The activity feed, as pages and as a live stream"),

@@ -6,8 +6,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     accounts, circles, concerns, contracts, encouragement, feed, frameworks, goals, health,
-    invitations, notifications, organisations, outcome_codes, people, photos, profiles, reviews,
-    scales, sessions, stories,
+    invitations, notifications, organisations, outcome_codes, people, photos, profiles, reports,
+    reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -85,6 +85,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(outcome_codes::list::list)
                 .service(outcome_codes::add::add)
                 .service(outcome_codes::remove::remove)
+                // reports
+                .service(reports::commissioner::outcomes)
+                .service(reports::provider::outcomes)
                 // reviews and scales
                 .service(scales::list::list)
                 .service(reviews::list::list)

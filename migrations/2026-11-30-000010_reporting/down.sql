@@ -1,3 +1,4 @@
+DROP INDEX stories_goal_idx;
 DROP INDEX stories_organisation_idx;
 DROP INDEX goal_status_changes_achieved_idx;
 DROP INDEX reviews_organisation_idx;

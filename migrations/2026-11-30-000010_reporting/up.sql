@@ -39,3 +39,4 @@ CREATE INDEX reviews_organisation_idx ON reviews (organisation_id, person_id, he
 CREATE INDEX goal_status_changes_achieved_idx ON goal_status_changes (organisation_id, changed_at)
     INCLUDE (goal_id) WHERE status = 'achieved';
 CREATE INDEX stories_organisation_idx ON stories (organisation_id, created_at);
+CREATE INDEX stories_goal_idx ON stories (goal_id) WHERE goal_id IS NOT NULL;

@@ -144,8 +144,10 @@ pub fn organisation(
         OrgAction::ManageFrameworks | OrgAction::ViewOwnReport => {
             provider && actor.role == Role::Admin
         }
+        // A provider is not a commissioning body: there is no such report to see.
+        OrgAction::ViewCommissionerReport if provider => return Err(ApiError::not_found()),
         OrgAction::ViewCommissionerReport => {
-            !provider && matches!(actor.role, Role::Admin | Role::Commissioner)
+            matches!(actor.role, Role::Admin | Role::Commissioner)
         }
     };
     if allowed {

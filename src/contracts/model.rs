@@ -75,3 +75,25 @@ pub fn is_duplicate(e: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+/// Each contract the commissioning body holds, with the provider's name: what its reports
+/// may cover.
+pub async fn spans(
+    conn: &mut AsyncPgConnection,
+    body: &Authorized<OrganisationId>,
+) -> QueryResult<Vec<(Uuid, Date, Option<Date>, String)>> {
+    use crate::db::schema::organisations;
+    use diesel::JoinOnDsl;
+    contracts::table
+        .inner_join(organisations::table.on(organisations::id.eq(contracts::provider_id)))
+        .filter(contracts::commissioning_body_id.eq(body.id().0))
+        .select((
+            contracts::provider_id,
+            contracts::starts_on,
+            contracts::ends_on,
+            organisations::name,
+        ))
+        .order((contracts::provider_id, contracts::starts_on))
+        .load(conn)
+        .await
+}

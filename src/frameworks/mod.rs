@@ -8,3 +8,7 @@ pub mod get;
 pub mod list;
 pub mod model;
 pub mod types;
+
+/// The National Outcomes Framework for Wales as seeded (migration 000008): every
+/// organisation's default until it picks another.
+pub const NOF_WALES: uuid::Uuid = uuid::uuid!("06468675-38cb-89e4-8616-2682fa6348ff");

@@ -96,7 +96,17 @@ impl Rules {
         total: (&str, i64),
         cells: &[(String, i64)],
     ) -> (Option<i64>, Vec<Option<i64>>) {
-        let mut shown_total = self.count(total.0, total.1);
+        self.protect(self.count(total.0, total.1), cells)
+    }
+
+    /// [`Rules::partition`] for a total already shown (it may be in several partitions, one
+    /// per breakdown): the total comes back suppressed when that was needed here.
+    pub fn protect(
+        &self,
+        shown_total: Option<i64>,
+        cells: &[(String, i64)],
+    ) -> (Option<i64>, Vec<Option<i64>>) {
+        let mut shown_total = shown_total;
         let mut shown: Vec<Option<i64>> =
             cells.iter().map(|(name, n)| self.count(name, *n)).collect();
         loop {

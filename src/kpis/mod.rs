@@ -3,3 +3,4 @@
 //! figure leaving a provider passes through.
 
 pub mod disclosure;
+pub mod figures;

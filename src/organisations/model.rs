@@ -84,3 +84,26 @@ pub async fn list(
     }
     query.load(conn).await
 }
+
+/// The framework the organisation reports against unless told otherwise: the one it picked,
+/// else the National Outcomes Framework for Wales.
+pub async fn default_framework(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Uuid> {
+    let picked: Option<Option<Uuid>> = organisations::table
+        .filter(organisations::id.eq(org))
+        .select(organisations::default_framework_id)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(picked.flatten().unwrap_or(crate::frameworks::NOF_WALES))
+}
+
+pub async fn name(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+) -> QueryResult<String> {
+    organisations::table
+        .filter(organisations::id.eq(org.id().0))
+        .select(organisations::name)
+        .first(conn)
+        .await
+}

@@ -471,6 +471,24 @@ fn rows() -> Vec<Row> {
                 401, 200, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
             ]
         ),
+        // Aggregate reports: a provider's admins for their own; a commissioning body's
+        // commissioners for theirs; nobody's about people for the platform operator.
+        row!(
+            "GET",
+            "/v1/organisations/{organisation_id}/reports/outcomes",
+            "/v1/organisations/:O/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=gender",
+            [
+                401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ]
+        ),
+        row!(
+            "GET",
+            "/v1/commissioners/{commissioner_id}/reports/outcomes",
+            "/v1/commissioners/:B/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=provider",
+            [
+                401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404
+            ]
+        ),
         row!(
             "POST",
             "/v1/organisations/{organisation_id}/invitations",

@@ -22,6 +22,7 @@ mod organisations;
 mod people;
 mod photos;
 mod plans;
+mod reports;
 mod schema;
 mod sessions;
 mod staff;

@@ -1,0 +1,302 @@
+//! The true figures per outcome area, from the record, in one statement: what the dashboard
+//! shows its own staff as they are and what the reports pass through disclosure control.
+//! docs/KPIS.md defines each one; the SQL below is that definition.
+
+use diesel::QueryableByName;
+use diesel::sql_types::{
+    Array, BigInt, Date as SqlDate, Double, Integer, Nullable, Text, Uuid as SqlUuid,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::Date;
+use uuid::Uuid;
+
+type QueryResult<T> = Result<T, diesel::result::Error>;
+
+/// One provider's part of a report: its people, goals and reviews from `from` to `to`.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub organisation: Uuid,
+    pub from: Date,
+    pub to: Date,
+}
+
+/// Who the figures cover: providers over their windows, optionally one mentor's caseload.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub windows: Vec<Window>,
+    pub mentor: Option<Uuid>,
+}
+
+/// A breakdown of the figures, by something every person has exactly one value of.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    Provider,
+    ServiceType,
+    AgeBand,
+    Gender,
+    Language,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 5] = [
+        Dimension::Provider,
+        Dimension::ServiceType,
+        Dimension::AgeBand,
+        Dimension::Gender,
+        Dimension::Language,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Provider => "provider",
+            Dimension::ServiceType => "service_type",
+            Dimension::AgeBand => "age_band",
+            Dimension::Gender => "gender",
+            Dimension::Language => "language",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// The column of `person_dims` it groups by (a fixed list: nothing from a request).
+    fn column(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// The figures for one area, overall (`dimension: None`) or for one value of a breakdown.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AreaFigures {
+    /// The area's code (the same across the framework's versions).
+    #[diesel(sql_type = Text)]
+    pub area: String,
+    /// Per breakdown, 1 when this row is not grouped by it (SQL `GROUPING`).
+    #[diesel(sql_type = Integer)]
+    g_provider: i32,
+    #[diesel(sql_type = Integer)]
+    g_service_type: i32,
+    #[diesel(sql_type = Integer)]
+    g_age_band: i32,
+    #[diesel(sql_type = Integer)]
+    g_gender: i32,
+    #[diesel(sql_type = Integer)]
+    g_language: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    provider: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    service_type: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    age_band: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    gender: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    language: Option<String>,
+    /// People supported in the period with a goal coded to the area.
+    #[diesel(sql_type = BigInt)]
+    pub people: i64,
+    /// Coded goals set in the period.
+    #[diesel(sql_type = BigInt)]
+    pub goals_set: i64,
+    /// Coded goals achieved in the period.
+    #[diesel(sql_type = BigInt)]
+    pub goals_achieved: i64,
+    /// People with a baseline and a later rating in the period on a coded goal.
+    #[diesel(sql_type = BigInt)]
+    pub measured: i64,
+    #[diesel(sql_type = BigInt)]
+    pub improved: i64,
+    #[diesel(sql_type = BigInt)]
+    pub same: i64,
+    #[diesel(sql_type = BigInt)]
+    pub worse: i64,
+    /// Median of the measured people's change, as a fraction of their scales' range.
+    #[diesel(sql_type = Nullable<Double>)]
+    pub median_change: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    pub reviews_held: i64,
+    #[diesel(sql_type = BigInt)]
+    pub reviews_on_time: i64,
+    /// Published stories about coded goals, told in the period.
+    #[diesel(sql_type = BigInt)]
+    pub stories: i64,
+}
+
+impl AreaFigures {
+    /// The breakdown this row belongs to and its value there; `None` for the area's total.
+    pub fn cell(&self) -> Option<(Dimension, String)> {
+        Dimension::ALL.into_iter().find_map(|d| {
+            let (grouped_out, value) = match d {
+                Dimension::Provider => (self.g_provider, &self.provider),
+                Dimension::ServiceType => (self.g_service_type, &self.service_type),
+                Dimension::AgeBand => (self.g_age_band, &self.age_band),
+                Dimension::Gender => (self.g_gender, &self.gender),
+                Dimension::Language => (self.g_language, &self.language),
+            };
+            if grouped_out != 0 {
+                return None;
+            }
+            Some((d, value.clone().unwrap_or_default()))
+        })
+    }
+}
+
+/// The people in scope, with what reports break figures down by; the period's dates are in
+/// UK time.
+const PEOPLE_IN_SCOPE: &str = "\
+WITH win(org, lo, hi) AS (SELECT * FROM unnest($1::uuid[], $2::date[], $3::date[])), \
+pop AS ( \
+  SELECT p.id, p.organisation_id, w.lo, w.hi, \
+         p.organisation_id::text AS provider, p.service_type, \
+         COALESCE(p.gender, 'not_recorded') AS gender, p.preferred_language AS language, \
+         CASE WHEN p.date_of_birth IS NULL THEN 'unknown' \
+              ELSE (SELECT CASE WHEN y < 16 THEN '0-15' WHEN y < 18 THEN '16-17' \
+                                WHEN y < 25 THEN '18-24' WHEN y < 35 THEN '25-34' \
+                                WHEN y < 50 THEN '35-49' WHEN y < 65 THEN '50-64' ELSE '65+' END \
+                    FROM (SELECT extract(year FROM age(w.hi, p.date_of_birth))::int AS y) a) \
+         END AS age_band \
+  FROM win w JOIN people p ON p.organisation_id = w.org \
+  WHERE p.support_started_on <= w.hi \
+    AND (p.support_ended_on IS NULL OR p.support_ended_on >= w.lo) \
+    AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM mentor_assignments m \
+                                     WHERE m.person_id = p.id AND m.mentor_id = $4)) \
+)";
+
+/// The figures per area of `framework` (any of its versions), with a row per value of each
+/// breakdown asked for.
+pub async fn by_area(
+    conn: &mut AsyncPgConnection,
+    framework: Uuid,
+    scope: &Scope,
+    breakdowns: &[Dimension],
+) -> QueryResult<Vec<AreaFigures>> {
+    // Only what is asked for is grouped by (SQL allows GROUPING() of those alone).
+    let columns: Vec<String> = Dimension::ALL
+        .iter()
+        .map(|d| {
+            let c = d.column();
+            if breakdowns.contains(d) {
+                format!("GROUPING(d.{c}) AS g_{c}, d.{c}")
+            } else {
+                format!("1 AS g_{c}, NULL::text AS {c}")
+            }
+        })
+        .collect();
+    let mut sets = vec!["(f.area)".to_string()];
+    sets.extend(
+        breakdowns
+            .iter()
+            .map(|d| format!("(f.area, d.{})", d.column())),
+    );
+    let sql = format!(
+        "{PEOPLE_IN_SCOPE}, \
+areas AS (SELECT a.id, a.code FROM outcome_areas a JOIN framework_versions v ON v.id = a.version_id \
+          WHERE v.framework_id = $5), \
+coded AS ( \
+  SELECT DISTINCT areas.code AS area, gc.goal_id, pop.id AS person_id, pop.lo, pop.hi \
+  FROM pop JOIN goal_codes gc ON gc.person_id = pop.id AND gc.organisation_id = pop.organisation_id \
+       AND gc.removed_at IS NULL \
+  JOIN areas ON areas.id = gc.area_id \
+), \
+goal_facts AS ( \
+  SELECT c.area, c.person_id, \
+    (g.created_at AT TIME ZONE 'Europe/London')::date >= c.lo AS set_in_period, \
+    EXISTS (SELECT 1 FROM goal_status_changes s WHERE s.goal_id = g.id AND s.status = 'achieved' \
+            AND (s.changed_at AT TIME ZONE 'Europe/London')::date BETWEEN c.lo AND c.hi) AS achieved, \
+    (lt.value - b.value) / NULLIF(sc.max_value - sc.min_value, 0) AS change, \
+    (SELECT count(*) FROM stories st WHERE st.goal_id = g.id AND st.status = 'published' \
+       AND (st.created_at AT TIME ZONE 'Europe/London')::date BETWEEN c.lo AND c.hi) AS stories \
+  FROM coded c \
+  JOIN goals g ON g.id = c.goal_id \
+  JOIN scales sc ON sc.id = g.scale_id \
+  LEFT JOIN LATERAL (SELECT rr.value, rr.held_on, rr.review_id FROM review_ratings rr \
+                     WHERE rr.goal_id = g.id AND rr.held_on <= c.hi \
+                     ORDER BY rr.held_on, rr.review_id LIMIT 1) b ON true \
+  LEFT JOIN LATERAL (SELECT rr.value FROM review_ratings rr \
+                     WHERE rr.goal_id = g.id AND rr.held_on BETWEEN c.lo AND c.hi \
+                       AND (rr.held_on, rr.review_id) > (b.held_on, b.review_id) \
+                     ORDER BY rr.held_on DESC, rr.review_id DESC LIMIT 1) lt ON true \
+  WHERE (g.created_at AT TIME ZONE 'Europe/London')::date <= c.hi \
+), \
+person_area AS ( \
+  SELECT area, person_id, count(*) FILTER (WHERE set_in_period) AS goals_set, \
+         count(*) FILTER (WHERE achieved) AS goals_achieved, avg(change) AS change, \
+         sum(stories) AS stories \
+  FROM goal_facts GROUP BY area, person_id \
+), \
+person_reviews AS ( \
+  SELECT person_id, count(*) AS held, \
+         count(*) FILTER (WHERE due IS NULL OR held_on <= due) AS on_time \
+  FROM (SELECT r.person_id, r.held_on, pop.lo, pop.hi, \
+               lag(r.next_review_on) OVER (PARTITION BY r.person_id ORDER BY r.held_on, r.id) AS due \
+        FROM pop JOIN reviews r ON r.person_id = pop.id AND r.organisation_id = pop.organisation_id \
+        WHERE r.held_on <= pop.hi) x \
+  WHERE held_on >= lo GROUP BY person_id \
+) \
+SELECT f.area, {}, \
+  count(*) AS people, COALESCE(sum(f.goals_set), 0)::bigint AS goals_set, \
+  COALESCE(sum(f.goals_achieved), 0)::bigint AS goals_achieved, \
+  count(f.change) AS measured, \
+  count(*) FILTER (WHERE f.change > 1e-9) AS improved, \
+  count(*) FILTER (WHERE abs(f.change) <= 1e-9) AS same, \
+  count(*) FILTER (WHERE f.change < -1e-9) AS worse, \
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY f.change) AS median_change, \
+  COALESCE(sum(r.held), 0)::bigint AS reviews_held, \
+  COALESCE(sum(r.on_time), 0)::bigint AS reviews_on_time, \
+  COALESCE(sum(f.stories), 0)::bigint AS stories \
+FROM person_area f JOIN pop d ON d.id = f.person_id \
+LEFT JOIN person_reviews r ON r.person_id = f.person_id \
+GROUP BY GROUPING SETS ({})",
+        columns.join(", "),
+        sets.join(", ")
+    );
+    let (orgs, froms, tos) = scope.columns();
+    diesel::sql_query(sql)
+        .bind::<Array<SqlUuid>, _>(orgs)
+        .bind::<Array<SqlDate>, _>(froms)
+        .bind::<Array<SqlDate>, _>(tos)
+        .bind::<Nullable<SqlUuid>, _>(scope.mentor)
+        .bind::<SqlUuid, _>(framework)
+        .load(conn)
+        .await
+}
+
+impl Scope {
+    fn columns(&self) -> (Vec<Uuid>, Vec<Date>, Vec<Date>) {
+        (
+            self.windows.iter().map(|w| w.organisation).collect(),
+            self.windows.iter().map(|w| w.from).collect(),
+            self.windows.iter().map(|w| w.to).collect(),
+        )
+    }
+}
+
+#[derive(QueryableByName)]
+struct Cohort {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    key: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    children: i64,
+}
+
+/// A fingerprint of exactly who is in scope (changes when anyone joins or leaves) and whether
+/// any of them is in children's services: what a report's disclosure draws are keyed by and
+/// its threshold depends on.
+pub async fn cohort(conn: &mut AsyncPgConnection, scope: &Scope) -> QueryResult<(i64, bool)> {
+    let (orgs, froms, tos) = scope.columns();
+    let row: Cohort = diesel::sql_query(format!(
+        "{PEOPLE_IN_SCOPE} SELECT bit_xor(hashtextextended(id::text, 0)) AS key, \
+         count(*) FILTER (WHERE service_type = 'childrens_services') AS children FROM pop"
+    ))
+    .bind::<Array<SqlUuid>, _>(orgs)
+    .bind::<Array<SqlDate>, _>(froms)
+    .bind::<Array<SqlDate>, _>(tos)
+    .bind::<Nullable<SqlUuid>, _>(scope.mentor)
+    .get_result(conn)
+    .await?;
+    Ok((row.key.unwrap_or(0), row.children > 0))
+}

@@ -1,0 +1,336 @@
+//! Builds a report from the true figures: areas in the framework's order, each figure through
+//! disclosure control, a total suppressed in one breakdown suppressed in all.
+
+use diesel_async::AsyncPgConnection;
+use time::Date;
+use uuid::Uuid;
+
+use crate::auth::seal::Sealer;
+use crate::error::ApiResult;
+use crate::fields::Lang;
+use crate::frameworks::model::{self as frameworks, FrameworkRow};
+use crate::kpis::disclosure::{self, BASE, Rules};
+use crate::kpis::figures::{self, AreaFigures, Dimension, Scope, Window};
+use crate::reports::types::{
+    AreaReport, Breakdown, Cell, DisclosureRules, Figures, OutcomeReport, ReportFramework,
+    ReportProvider, value_label,
+};
+use crate::scales::types::{Label, pick};
+
+/// What a report is asked for.
+pub struct Request {
+    pub framework: FrameworkRow,
+    pub from: Date,
+    pub to: Date,
+    pub breakdowns: Vec<Dimension>,
+    pub threshold: Option<i64>,
+    /// Each provider with its name, over its part of the period.
+    pub providers: Vec<(Window, String)>,
+    pub lang: Lang,
+}
+
+/// The counts of [`AreaFigures`] that go through disclosure control, by `GET /v1/kpis` id.
+/// Reads one count of a row.
+type Count = fn(&AreaFigures) -> i64;
+
+const COUNTS: [(&str, Count); 8] = [
+    ("people_supported", |f| f.people),
+    ("goals_set", |f| f.goals_set),
+    ("goals_achieved", |f| f.goals_achieved),
+    ("people_measured", |f| f.measured),
+    ("people_improved", |f| f.improved),
+    ("reviews_held", |f| f.reviews_held),
+    ("reviews_on_time", |f| f.reviews_on_time),
+    ("stories_told", |f| f.stories),
+];
+
+/// A median is shown only over at least this many (shown) people.
+const MEDIAN_MIN_PEOPLE: i64 = 20;
+
+pub async fn build(
+    conn: &mut AsyncPgConnection,
+    sealer: &Sealer,
+    req: Request,
+) -> ApiResult<OutcomeReport> {
+    let scope = Scope {
+        windows: req.providers.iter().map(|(w, _)| *w).collect(),
+        mentor: None,
+    };
+    let (cohort, children) = figures::cohort(conn, &scope).await?;
+    let floor = if children {
+        disclosure::CHILDREN_THRESHOLD
+    } else {
+        disclosure::DEFAULT_THRESHOLD
+    };
+    let threshold = req.threshold.unwrap_or(floor).max(floor);
+    // Keyed by exactly who is in the report and the framework, and a server secret: asking
+    // again draws the same; a cohort one person different draws afresh.
+    let key = sealer.fingerprints(
+        b"camau/report-disclosure/v1",
+        &[&cohort.to_be_bytes(), req.framework.id.as_bytes()],
+    )[0]
+    .clone();
+    let rules = Rules::new(threshold, key.try_into().expect("HMAC-SHA256 is 32 bytes"));
+
+    let rows = if scope.windows.is_empty() {
+        Vec::new()
+    } else {
+        figures::by_area(conn, req.framework.id, &scope, &req.breakdowns).await?
+    };
+    let versions = frameworks::versions_of(conn, &[req.framework.id]).await?;
+    let version = versions
+        .iter()
+        .rev()
+        .find(|v| v.in_force_on(req.to))
+        .or(versions.last());
+    let areas = match version {
+        Some(v) => frameworks::contents(conn, v.id).await?.0,
+        None => Vec::new(),
+    };
+    let names: std::collections::HashMap<String, String> = req
+        .providers
+        .iter()
+        .map(|(w, name)| (w.organisation.to_string(), name.clone()))
+        .collect();
+
+    let areas = areas
+        .into_iter()
+        .map(|area| {
+            let mine: Vec<&AreaFigures> = rows.iter().filter(|r| r.area == area.code).collect();
+            let total = mine.iter().find(|r| r.cell().is_none()).copied();
+            let cells: Vec<(Dimension, Vec<(String, &AreaFigures)>)> = req
+                .breakdowns
+                .iter()
+                .map(|d| {
+                    let mut cells: Vec<(String, &AreaFigures)> = mine
+                        .iter()
+                        .filter_map(|r| match r.cell() {
+                            Some((dim, value)) if dim == *d => Some((value, *r)),
+                            _ => None,
+                        })
+                        .collect();
+                    cells.sort_by(|a, b| a.0.cmp(&b.0));
+                    (*d, cells)
+                })
+                .collect();
+            let (total_figures, cell_figures) = disclose(&rules, &area.code, total, &cells);
+            AreaReport {
+                label: pick(&area.label_en, area.label_cy.as_deref(), req.lang),
+                applies_to: area.applies_to.clone(),
+                total: total_figures,
+                breakdowns: cells
+                    .iter()
+                    .zip(cell_figures)
+                    .map(|((d, cells), figures)| Breakdown {
+                        dimension: *d,
+                        cells: cells
+                            .iter()
+                            .zip(figures)
+                            .map(|((value, _), figures)| Cell {
+                                label: match d {
+                                    Dimension::Provider => Label {
+                                        text: names.get(value).cloned().unwrap_or_default(),
+                                        lang: req.lang,
+                                    },
+                                    _ => value_label(*d, value, req.lang),
+                                },
+                                value: value.clone(),
+                                figures,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                code: area.code,
+            }
+        })
+        .collect();
+
+    Ok(OutcomeReport {
+        framework: ReportFramework {
+            id: req.framework.id,
+            name: pick(
+                &req.framework.name_en,
+                req.framework.name_cy.as_deref(),
+                req.lang,
+            ),
+            key: req.framework.key,
+            status: req.framework.status,
+        },
+        from: req.from,
+        to: req.to,
+        providers: req
+            .providers
+            .into_iter()
+            .map(|(w, name)| ReportProvider {
+                id: w.organisation,
+                name,
+                from: w.from,
+                to: w.to,
+            })
+            .collect(),
+        disclosure: DisclosureRules {
+            threshold,
+            rounding_base: BASE,
+            definitions: "/v1/kpis".into(),
+        },
+        areas,
+    })
+}
+
+type Shown = Vec<Option<i64>>;
+/// A count's shown total and, per breakdown, its shown cells.
+type Disclosed = (Option<i64>, Vec<Shown>);
+
+/// Every count of an area through disclosure control, its total and each breakdown's cells
+/// protected together; then the percentages and median from what is shown.
+fn disclose(
+    rules: &Rules,
+    area: &str,
+    total: Option<&AreaFigures>,
+    breakdowns: &[(Dimension, Vec<(String, &AreaFigures)>)],
+) -> (Figures, Vec<Vec<Figures>>) {
+    // Per count: the shown total and, per breakdown, the shown cells.
+    let mut counts: Vec<Disclosed> = Vec::new();
+    for (metric, get) in COUNTS {
+        let true_total = total.map(get).unwrap_or(0);
+        let mut shown_total = rules.count(&format!("{area}|total|{metric}"), true_total);
+        let per_breakdown = loop {
+            let mut out = Vec::new();
+            let mut total_now = shown_total;
+            for (d, cells) in breakdowns {
+                let named: Vec<(String, i64)> = cells
+                    .iter()
+                    .map(|(v, f)| (format!("{area}|{}|{v}|{metric}", d.as_str()), get(f)))
+                    .collect();
+                let (t, shown) = rules.protect(total_now, &named);
+                total_now = t;
+                out.push(shown);
+            }
+            if total_now == shown_total {
+                break out;
+            }
+            // Suppressed for one breakdown: suppressed for all, and protect them again.
+            shown_total = total_now;
+        };
+        counts.push((shown_total, per_breakdown));
+    }
+    let figures = |pick: &dyn Fn(&Disclosed) -> Option<i64>, row: Option<&AreaFigures>| {
+        let c: Vec<Option<i64>> = counts.iter().map(pick).collect();
+        let measured = c[3];
+        Figures {
+            people_supported: c[0],
+            goals_set: c[1],
+            goals_achieved: c[2],
+            people_measured: measured,
+            people_improved: c[4],
+            people_improved_pct: disclosure::percentage(c[4], measured),
+            median_change_pct: match (measured, row.and_then(|r| r.median_change)) {
+                (Some(m), Some(median)) if m >= MEDIAN_MIN_PEOPLE => {
+                    Some(((median * 100.0 / BASE as f64).round() as i64) * BASE)
+                }
+                _ => None,
+            },
+            reviews_held: c[5],
+            reviews_on_time: c[6],
+            reviews_on_time_pct: disclosure::percentage(c[6], c[5]),
+            stories_told: c[7],
+        }
+    };
+    let total_figures = figures(&|(t, _)| *t, total);
+    let cells = breakdowns
+        .iter()
+        .enumerate()
+        .map(|(b, (_, cells))| {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, (_, row))| figures(&|(_, per)| per[b][i], Some(row)))
+                .collect()
+        })
+        .collect();
+    (total_figures, cells)
+}
+
+/// Each provider's part of `[from, to]` under the commissioner's contracts with it: contracts
+/// that touch or overlap are joined; where a provider has a gap between contracts, only the
+/// latest stretch counts (a report covers one stretch per provider).
+pub fn windows(contracts: &[(Uuid, Date, Option<Date>)], from: Date, to: Date) -> Vec<Window> {
+    let mut by_provider: std::collections::BTreeMap<Uuid, Vec<(Date, Date)>> = Default::default();
+    for (provider, starts, ends) in contracts {
+        let lo = (*starts).max(from);
+        let hi = ends.unwrap_or(to).min(to);
+        if lo <= hi {
+            by_provider.entry(*provider).or_default().push((lo, hi));
+        }
+    }
+    by_provider
+        .into_iter()
+        .map(|(organisation, mut spans)| {
+            spans.sort();
+            let mut current = spans[0];
+            for (lo, hi) in spans.into_iter().skip(1) {
+                if lo <= current.1.next_day().unwrap_or(current.1) {
+                    current.1 = current.1.max(hi);
+                } else {
+                    current = (lo, hi);
+                }
+            }
+            Window {
+                organisation,
+                from: current.0,
+                to: current.1,
+            }
+        })
+        .collect()
+}
+
+/// The report as JSON, or as CSV when the caller's `Accept` asks for `text/csv`. Never cached
+/// by anyone but the caller.
+pub fn respond(req: &actix_web::HttpRequest, report: &OutcomeReport) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    let csv = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept
+                .split(',')
+                .any(|part| part.split(';').next().unwrap_or("").trim() == "text/csv")
+        });
+    let mut res = actix_web::HttpResponse::Ok();
+    res.insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::VARY, "Authorization, Accept, Accept-Language"));
+    if csv {
+        res.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"outcomes-{}-{}-{}.csv\"",
+                    report.framework.key, report.from, report.to
+                ),
+            ))
+            .body(report.to_csv())
+    } else {
+        res.json(report)
+    }
+}
+
+/// The framework a report is for: the one asked for (when the organisation may use it), else
+/// the organisation's default.
+pub async fn framework(
+    conn: &mut AsyncPgConnection,
+    organisation: Uuid,
+    asked: Option<Uuid>,
+) -> ApiResult<FrameworkRow> {
+    use crate::error::{ApiError, ErrorCode};
+    let id = match asked {
+        Some(id) => id,
+        None => crate::organisations::model::default_framework(conn, organisation).await?,
+    };
+    frameworks::find_visible(conn, id, Some(organisation))
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidReference)
+                .with_detail("no such framework among those this organisation may use")
+        })
+}

@@ -1,0 +1,302 @@
+//! The report's query, its JSON shape and its CSV rendering.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::{ApiResult, Validator};
+use crate::fields::{Lang, iso_date};
+use crate::kpis::figures::Dimension;
+use crate::scales::types::Label;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// The framework (its id); by default the organisation's default framework.
+    pub framework: Option<Uuid>,
+    /// First day of the period (UK time), `YYYY-MM-DD`.
+    #[param(value_type = String, format = Date)]
+    #[serde(with = "iso_date")]
+    pub from: Date,
+    /// Last day of the period, inclusive.
+    #[param(value_type = String, format = Date)]
+    #[serde(with = "iso_date")]
+    pub to: Date,
+    /// Comma-separated: `provider`, `service_type`, `age_band`, `gender`, `language`.
+    #[param(example = "age_band,gender")]
+    pub breakdown: Option<String>,
+    /// The smallest count shown (at least 8; at least 10 when children's services are in the
+    /// report).
+    #[param(minimum = 8, maximum = 100)]
+    pub threshold: Option<i64>,
+}
+
+impl ReportQuery {
+    /// The breakdowns asked for, each once, in the order given.
+    pub fn validate(&self) -> ApiResult<Vec<Dimension>> {
+        let mut v = Validator::new();
+        if self.to < self.from {
+            v.add("/to", "before_from", "the period ends before it starts");
+        } else if (self.to - self.from).whole_days() > 5 * 366 {
+            v.add("/to", "too_long", "a period is at most five years");
+        }
+        if let Some(t) = self.threshold
+            && !(8..=100).contains(&t)
+        {
+            v.add("/threshold", "out_of_range", "between 8 and 100");
+        }
+        let mut dims = Vec::new();
+        for part in self.breakdown.as_deref().unwrap_or("").split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            match Dimension::parse(part) {
+                Some(d) if !dims.contains(&d) => dims.push(d),
+                Some(_) => {}
+                None => v.add(
+                    "/breakdown",
+                    "unknown_breakdown",
+                    "provider, service_type, age_band, gender or language",
+                ),
+            }
+        }
+        v.finish()?;
+        Ok(dims)
+    }
+}
+
+/// An aggregate report: counts per outcome area, disclosure-controlled. A suppressed count or
+/// a withheld percentage is `null`; a true zero is `0`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeReport {
+    pub framework: ReportFramework,
+    #[serde(with = "iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub from: Date,
+    #[serde(with = "iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub to: Date,
+    /// The providers whose figures are included, each over the part of the period its
+    /// contract covers.
+    pub providers: Vec<ReportProvider>,
+    pub disclosure: DisclosureRules,
+    pub areas: Vec<AreaReport>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportFramework {
+    pub id: Uuid,
+    pub key: String,
+    pub name: Label,
+    /// `to_confirm`: wording not yet checked against its source.
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportProvider {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(with = "iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub from: Date,
+    #[serde(with = "iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub to: Date,
+}
+
+/// How the counts were protected (docs/KPIS.md §Disclosure).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureRules {
+    /// The smallest count shown; smaller non-zero counts are `null`.
+    pub threshold: i64,
+    /// Shown counts are multiples of this.
+    pub rounding_base: i64,
+    /// Where the definitions of every figure are: `GET /v1/kpis`.
+    #[schema(example = "/v1/kpis")]
+    pub definitions: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AreaReport {
+    pub code: String,
+    pub label: Label,
+    /// `all`, `children` or `adults`.
+    pub applies_to: String,
+    pub total: Figures,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Breakdown {
+    pub dimension: Dimension,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Cell {
+    /// The value: a provider's id, `learning_disability`, `18-24`, `female`, `cy`...
+    pub value: String,
+    pub label: Label,
+    pub figures: Figures,
+}
+
+/// The figures of `GET /v1/kpis`, by their ids. `null`: suppressed or withheld.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Figures {
+    pub people_supported: Option<i64>,
+    pub goals_set: Option<i64>,
+    pub goals_achieved: Option<i64>,
+    pub people_measured: Option<i64>,
+    pub people_improved: Option<i64>,
+    pub people_improved_pct: Option<i64>,
+    /// Median change in percentage points of the scale, to the nearest 5.
+    pub median_change_pct: Option<i64>,
+    pub reviews_held: Option<i64>,
+    pub reviews_on_time: Option<i64>,
+    pub reviews_on_time_pct: Option<i64>,
+    pub stories_told: Option<i64>,
+}
+
+impl Figures {
+    pub const COLUMNS: [&'static str; 11] = [
+        "people_supported",
+        "goals_set",
+        "goals_achieved",
+        "people_measured",
+        "people_improved",
+        "people_improved_pct",
+        "median_change_pct",
+        "reviews_held",
+        "reviews_on_time",
+        "reviews_on_time_pct",
+        "stories_told",
+    ];
+
+    fn values(&self) -> [Option<i64>; 11] {
+        [
+            self.people_supported,
+            self.goals_set,
+            self.goals_achieved,
+            self.people_measured,
+            self.people_improved,
+            self.people_improved_pct,
+            self.median_change_pct,
+            self.reviews_held,
+            self.reviews_on_time,
+            self.reviews_on_time_pct,
+            self.stories_told,
+        ]
+    }
+}
+
+/// RFC 4180: quoted when it holds a comma, quote or line break; `*` for suppressed. A value
+/// starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet does not run it.
+fn field(out: &mut String, text: &str) {
+    let guarded;
+    let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
+        guarded = format!("'{text}");
+        guarded.as_str()
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+impl OutcomeReport {
+    /// One row per area total and per breakdown cell; the header names the figures by their
+    /// `GET /v1/kpis` ids, labels follow the report's language.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let header = [
+            "area_code",
+            "area_label",
+            "breakdown",
+            "value",
+            "value_label",
+        ];
+        let mut first = true;
+        for h in header.iter().chain(Figures::COLUMNS.iter()) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(h);
+        }
+        out.push_str("\r\n");
+        let mut row = |area: &AreaReport, dim: &str, value: &str, label: &str, f: &Figures| {
+            for (i, text) in [
+                area.code.as_str(),
+                area.label.text.as_str(),
+                dim,
+                value,
+                label,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    out.push(',');
+                }
+                field(&mut out, text);
+            }
+            for v in f.values() {
+                out.push(',');
+                match v {
+                    Some(n) => out.push_str(&n.to_string()),
+                    None => out.push('*'),
+                }
+            }
+            out.push_str("\r\n");
+        };
+        for area in &self.areas {
+            row(area, "total", "", "", &area.total);
+            for b in &area.breakdowns {
+                for c in &b.cells {
+                    row(
+                        area,
+                        b.dimension.as_str(),
+                        &c.value,
+                        &c.label.text,
+                        &c.figures,
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The label of a breakdown value (a provider's is its name, given by the caller).
+pub fn value_label(dimension: Dimension, value: &str, lang: Lang) -> Label {
+    let (en, cy) = match (dimension, value) {
+        (Dimension::ServiceType, "learning_disability") => {
+            ("Learning disability", "Anabledd dysgu")
+        }
+        (Dimension::ServiceType, "childrens_services") => {
+            ("Children's services", "Gwasanaethau plant")
+        }
+        (Dimension::ServiceType, "work_support") => ("Work support", "Cymorth gwaith"),
+        (Dimension::ServiceType, "mental_health") => ("Mental health", "Iechyd meddwl"),
+        (Dimension::ServiceType, "other") | (Dimension::Gender, "other") => ("Other", "Arall"),
+        (Dimension::Gender, "female") => ("Female", "Benyw"),
+        (Dimension::Gender, "male") => ("Male", "Gwryw"),
+        (Dimension::Gender, "non_binary") => ("Non-binary", "Anneuaidd"),
+        (Dimension::Gender, "not_stated") => {
+            ("Prefers not to say", "Gwell ganddynt beidio â dweud")
+        }
+        (Dimension::Gender, "not_recorded") => ("Not recorded", "Heb ei gofnodi"),
+        (Dimension::Language, "cy") => ("Welsh", "Cymraeg"),
+        (Dimension::Language, "en") => ("English", "Saesneg"),
+        (Dimension::AgeBand, "unknown") => ("Age not recorded", "Oed heb ei gofnodi"),
+        (_, v) => (v, v),
+    };
+    crate::scales::types::pick(en, Some(cy), lang)
+}

@@ -1,0 +1,550 @@
+//! Outcome figures and reports: each figure on a small hand-built dataset worked out here, a
+//! commissioner's report over contracted providers only (in JSON and CSV, English and Welsh),
+//! disclosure control as a commissioner sees it, and nothing person-level in a report.
+
+use camau::auth::roles::Role;
+use camau::kpis::figures::{self, AreaFigures, Dimension, Scope, Window};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::Value;
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::support::{Org, TestApp};
+
+/// NOF areas as seeded: b (protection from abuse and neglect) and c (education, training and
+/// recreation), both with Welsh labels.
+const AREA_B: &str = "0d86aa86-58d8-8e76-8621-43b18a8eb180";
+const AREA_C: &str = "59a06546-5baf-8857-8cd7-a447628c5ddf";
+const NOF: &str = "06468675-38cb-89e4-8616-2682fa6348ff";
+
+/// `n` alike people of `org`, each with one goal on the 0–10 scale coded to `area`, rated at
+/// reviews on the given days. Built in SQL: the figures, not the write paths, are under test.
+struct Group {
+    org: Uuid,
+    author: Uuid,
+    n: usize,
+    area: &'static str,
+    service: &'static str,
+    gender: Option<&'static str>,
+    born: Option<&'static str>,
+    support: (&'static str, Option<&'static str>),
+    goal_created: &'static str,
+    /// (held on, value, next review due)
+    ratings: Vec<(&'static str, f64, Option<&'static str>)>,
+    achieved_on: Option<&'static str>,
+    code_removed: bool,
+    story_on: Option<&'static str>,
+}
+
+impl Group {
+    fn new(org: &Org, author: Uuid, n: usize, area: &'static str) -> Self {
+        Group {
+            org: org.id,
+            author,
+            n,
+            area,
+            service: "learning_disability",
+            gender: None,
+            born: None,
+            support: ("2025-01-01", None),
+            goal_created: "2025-12-01",
+            ratings: Vec::new(),
+            achieved_on: None,
+            code_removed: false,
+            story_on: None,
+        }
+    }
+    fn gender(mut self, g: &'static str) -> Self {
+        self.gender = Some(g);
+        self
+    }
+    fn born(mut self, d: &'static str) -> Self {
+        self.born = Some(d);
+        self
+    }
+    fn service(mut self, s: &'static str) -> Self {
+        self.service = s;
+        self
+    }
+    fn support(mut self, from: &'static str, to: Option<&'static str>) -> Self {
+        self.support = (from, to);
+        self
+    }
+    fn created(mut self, d: &'static str) -> Self {
+        self.goal_created = d;
+        self
+    }
+    fn rated(mut self, on: &'static str, value: f64, due: Option<&'static str>) -> Self {
+        self.ratings.push((on, value, due));
+        self
+    }
+    fn achieved(mut self, on: &'static str) -> Self {
+        self.achieved_on = Some(on);
+        self
+    }
+    fn code_removed(mut self) -> Self {
+        self.code_removed = true;
+        self
+    }
+    fn story(mut self, on: &'static str) -> Self {
+        self.story_on = Some(on);
+        self
+    }
+
+    /// Inserts the group; returns the people's ids.
+    async fn insert(self, app: &TestApp) -> Vec<Uuid> {
+        let q = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{v}'"));
+        let (org, author) = (self.org, self.author);
+        let ids: Vec<(Uuid, Uuid)> = (0..self.n)
+            .map(|_| (Uuid::now_v7(), Uuid::now_v7()))
+            .collect();
+        let values: Vec<String> = ids
+            .iter()
+            .map(|(p, g)| format!("('{p}'::uuid, '{g}'::uuid)"))
+            .collect();
+        let g = format!("(VALUES {}) g(person, goal)", values.join(", "));
+        let mut sql = format!(
+            "INSERT INTO people (id, organisation_id, preferred_name, service_type, support_started_on, \
+               support_ended_on, gender, date_of_birth) \
+             SELECT person, '{org}', 'Someone', '{service}', '{from}', {to}, {gender}, {born} FROM {g}; \
+             INSERT INTO goals (id, person_id, organisation_id, title, lang, status, scale_id, author_account_id, created_at) \
+             SELECT goal, person, '{org}', 'My goal', 'en', '{status}', \
+               (SELECT id FROM scales WHERE code = 'distance_travelled'), '{author}', '{created} 12:00+00' FROM {g}; \
+             INSERT INTO goal_codes (id, goal_id, person_id, organisation_id, area_id, coded_by, removed_at, removed_by) \
+             SELECT gen_random_uuid(), goal, person, '{org}', '{area}', '{author}', {removed}, {removed_by} FROM {g};",
+            service = self.service,
+            from = self.support.0,
+            to = q(self.support.1),
+            gender = q(self.gender),
+            born = q(self.born),
+            status = if self.achieved_on.is_some() {
+                "achieved"
+            } else {
+                "active"
+            },
+            created = self.goal_created,
+            area = self.area,
+            removed = if self.code_removed { "now()" } else { "NULL" },
+            removed_by = if self.code_removed {
+                format!("'{author}'")
+            } else {
+                "NULL".into()
+            },
+        );
+        for (on, value, due) in &self.ratings {
+            let reviews: Vec<String> = ids
+                .iter()
+                .map(|(p, g)| format!("('{}'::uuid, '{p}'::uuid, '{g}'::uuid)", Uuid::now_v7()))
+                .collect();
+            let r = format!("(VALUES {}) r(review, person, goal)", reviews.join(", "));
+            sql += &format!(
+                "INSERT INTO reviews (id, person_id, organisation_id, held_on, person_took_part, lang, \
+                   next_review_on, author_account_id) \
+                 SELECT review, person, '{org}', '{on}', true, 'en', {due}, '{author}' FROM {r}; \
+                 INSERT INTO review_ratings (review_id, goal_id, person_id, organisation_id, value) \
+                 SELECT review, goal, person, '{org}', {value} FROM {r};",
+                due = q(*due),
+            );
+        }
+        if let Some(on) = self.achieved_on {
+            sql += &format!(
+                "INSERT INTO goal_status_changes (id, goal_id, person_id, organisation_id, status, changed_by, changed_at) \
+                 SELECT gen_random_uuid(), goal, person, '{org}', 'achieved', '{author}', '{on} 12:00+00' FROM {g};"
+            );
+        }
+        if let Some(on) = self.story_on {
+            sql += &format!(
+                "INSERT INTO stories (id, person_id, organisation_id, body, lang, audience, goal_id, \
+                   author_account_id, author_kind, status, created_at) \
+                 SELECT gen_random_uuid(), person, '{org}', 'I did it', 'en', 'private', goal, '{author}', \
+                   'supporter', s, '{on} 12:00+00' FROM {g}, (VALUES ('published'), ('pending')) v(s);"
+            );
+        }
+        app.sql(&sql).await;
+        ids.into_iter().map(|(p, _)| p).collect()
+    }
+}
+
+fn find<'a>(
+    rows: &'a [AreaFigures],
+    area: &str,
+    cell: Option<(Dimension, &str)>,
+) -> &'a AreaFigures {
+    rows.iter()
+        .find(|r| r.area == area && r.cell().as_ref().map(|(d, v)| (*d, v.as_str())) == cell)
+        .unwrap_or_else(|| panic!("no row for {area} {cell:?}"))
+}
+
+#[actix_web::test]
+async fn each_figure_follows_its_definition_on_a_hand_built_dataset() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let other = app.provider().await;
+    let admin = app.admin(&org).await;
+    let other_admin = app.admin(&other).await;
+    // Period: the first half of 2026.
+    // Three people: goal set before the period, baseline before it, a better rating in it;
+    // their second review came before it was due. Each told a story in the period.
+    let g1 = Group::new(&org, admin.id, 3, AREA_B)
+        .gender("female")
+        .born("2000-01-01")
+        .rated("2025-12-15", 2.0, Some("2026-03-15"))
+        .rated("2026-03-01", 5.0, None)
+        .story("2026-03-02")
+        .insert(&app)
+        .await;
+    // Two people: goal set in the period, rated twice in it the same; the second review late.
+    Group::new(&org, admin.id, 2, AREA_B)
+        .gender("male")
+        .born("2010-06-01")
+        .created("2026-02-01")
+        .rated("2026-02-01", 4.0, Some("2026-04-01"))
+        .rated("2026-05-01", 4.0, None)
+        .insert(&app)
+        .await;
+    // One person: goal set in the period, rated once (no change to measure), achieved in it.
+    Group::new(&org, admin.id, 1, AREA_B)
+        .created("2026-02-01")
+        .rated("2026-02-01", 3.0, None)
+        .achieved("2026-04-10")
+        .insert(&app)
+        .await;
+    // Not counted: support ended before the period; a code removed; another organisation.
+    Group::new(&org, admin.id, 1, AREA_B)
+        .support("2025-01-01", Some("2025-11-30"))
+        .rated("2025-06-01", 1.0, None)
+        .rated("2025-11-01", 9.0, None)
+        .insert(&app)
+        .await;
+    Group::new(&org, admin.id, 1, AREA_B)
+        .code_removed()
+        .rated("2026-01-05", 1.0, None)
+        .rated("2026-02-05", 9.0, None)
+        .insert(&app)
+        .await;
+    Group::new(&other, other_admin.id, 1, AREA_B)
+        .rated("2026-01-05", 1.0, None)
+        .rated("2026-02-05", 9.0, None)
+        .insert(&app)
+        .await;
+    // One person in area c only, worse: 6 then 3; neither review late.
+    Group::new(&org, admin.id, 1, AREA_C)
+        .rated("2026-01-10", 6.0, None)
+        .rated("2026-06-01", 3.0, None)
+        .insert(&app)
+        .await;
+
+    let scope = Scope {
+        windows: vec![Window {
+            organisation: org.id,
+            from: date!(2026 - 01 - 01),
+            to: date!(2026 - 06 - 30),
+        }],
+        mentor: None,
+    };
+    let mut conn = AsyncPgConnection::establish(app.database_url())
+        .await
+        .unwrap();
+    let nof = Uuid::parse_str(NOF).unwrap();
+    let rows = figures::by_area(
+        &mut conn,
+        nof,
+        &scope,
+        &[Dimension::Gender, Dimension::AgeBand],
+    )
+    .await
+    .unwrap();
+
+    let b = find(&rows, "b", None);
+    assert_eq!(b.people, 3 + 2 + 1, "people supported with a coded goal");
+    assert_eq!(b.goals_set, 2 + 1, "goals created in the period");
+    assert_eq!(b.goals_achieved, 1);
+    assert_eq!(
+        b.measured,
+        3 + 2,
+        "a baseline and a later rating in the period"
+    );
+    assert_eq!((b.improved, b.same, b.worse), (3, 2, 0));
+    // Changes 0.3, 0.3, 0.3, 0, 0 of the scale's range: the median is 0.3.
+    assert!((b.median_change.unwrap() - 0.3).abs() < 1e-9);
+    // Reviews held in the period: 3 x 1, 2 x 2, 1 x 1; on time: all but the two late ones.
+    assert_eq!(b.reviews_held, 3 + 4 + 1);
+    assert_eq!(b.reviews_on_time, 3 + 2 + 1);
+    // Each of the three has a published story about the goal (counted) and a pending one
+    // (not).
+    assert_eq!(b.stories, 3);
+
+    let c = find(&rows, "c", None);
+    assert_eq!((c.people, c.goals_set, c.measured, c.worse), (1, 0, 1, 1));
+    assert!((c.median_change.unwrap() + 0.3).abs() < 1e-9);
+    assert_eq!((c.reviews_held, c.reviews_on_time), (2, 2));
+
+    // Breakdowns partition the total: gender (not recorded where unknown), age at the
+    // period's end.
+    assert_eq!(
+        find(&rows, "b", Some((Dimension::Gender, "female"))).people,
+        3
+    );
+    assert_eq!(
+        find(&rows, "b", Some((Dimension::Gender, "male"))).people,
+        2
+    );
+    assert_eq!(
+        find(&rows, "b", Some((Dimension::Gender, "not_recorded"))).people,
+        1
+    );
+    assert_eq!(
+        find(&rows, "b", Some((Dimension::AgeBand, "25-34"))).improved,
+        3
+    );
+    assert_eq!(
+        find(&rows, "b", Some((Dimension::AgeBand, "16-17"))).same,
+        2
+    );
+    assert_eq!(
+        find(&rows, "b", Some((Dimension::AgeBand, "unknown"))).goals_achieved,
+        1
+    );
+
+    // A mentor's caseload narrows the same figures to their people.
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.sql(&format!(
+        "INSERT INTO mentor_assignments (person_id, mentor_id, organisation_id) VALUES ('{}', '{}', '{}')",
+        g1[0], mentor.id, org.id
+    ))
+    .await;
+    let mine = figures::by_area(
+        &mut conn,
+        nof,
+        &Scope {
+            mentor: Some(mentor.id),
+            ..scope.clone()
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0].people, mine[0].improved), (1, 1));
+}
+
+fn area<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == code)
+        .unwrap_or_else(|| panic!("area {code}"))
+}
+
+async fn contract(app: &TestApp, body: &Org, provider: &Org, from: &str, to: Option<&str>) {
+    let to = to.map_or("NULL".to_string(), |d| format!("'{d}'"));
+    app.sql(&format!(
+        "INSERT INTO contracts (id, commissioning_body_id, provider_id, starts_on, ends_on) \
+         VALUES ('{}', '{}', '{}', '{from}', {to})",
+        Uuid::now_v7(),
+        body.id,
+        provider.id
+    ))
+    .await;
+}
+
+#[actix_web::test]
+async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_csv_in_both_languages()
+ {
+    let app = TestApp::new().await;
+    let body = app.commissioning_body().await;
+    let commissioner = app.account(Some(&body), Role::Commissioner).await;
+    let (funded, ended, unfunded) = (
+        app.provider().await,
+        app.provider().await,
+        app.provider().await,
+    );
+    contract(&app, &body, &funded, "2025-01-01", None).await;
+    contract(&app, &body, &ended, "2025-01-01", Some("2025-12-31")).await;
+    let mut people = Vec::new();
+    for org in [&funded, &ended, &unfunded] {
+        let admin = app.admin(org).await;
+        // Twenty people who each set a goal in 2026, rated 2 then 6 on the 0-10 scale, both
+        // reviews on time.
+        people.extend(
+            Group::new(org, admin.id, 20, AREA_B)
+                .gender("female")
+                .born("1990-05-05")
+                .created("2026-01-15")
+                .rated("2026-01-20", 2.0, Some("2026-07-20"))
+                .rated("2026-07-01", 6.0, None)
+                .insert(&app)
+                .await,
+        );
+        // Three more, in area c: too few to show.
+        Group::new(org, admin.id, 3, AREA_C)
+            .gender("male")
+            .created("2026-02-01")
+            .insert(&app)
+            .await;
+    }
+    let path = format!(
+        "/v1/commissioners/{}/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=provider,gender",
+        body.id
+    );
+    let report = app
+        .get(&path)
+        .bearer(&commissioner.token)
+        .send()
+        .await
+        .expect(200);
+
+    // The default framework is the NOF; only the provider under contract in 2026 counts.
+    assert_eq!(report["framework"]["id"], NOF);
+    let providers = report["providers"].as_array().unwrap();
+    assert_eq!(providers.len(), 1);
+    assert_eq!(providers[0]["id"], funded.id.to_string());
+    assert_eq!(report["disclosure"]["threshold"], 8);
+
+    let b = area(&report, "b");
+    assert_eq!(b["label"]["text"], "protection from abuse and neglect");
+    let total = &b["total"];
+    // Counts that are multiples of 5 above the threshold's band are shown as they are.
+    assert_eq!(total["people_supported"], 20);
+    assert_eq!(total["goals_set"], 20);
+    assert_eq!(total["people_measured"], 20);
+    assert_eq!(total["people_improved"], 20);
+    assert_eq!(total["people_improved_pct"], 100);
+    assert_eq!(total["median_change_pct"], 40);
+    assert_eq!(total["reviews_held"], 40);
+    assert_eq!(total["reviews_on_time"], 40);
+    assert_eq!(total["reviews_on_time_pct"], 100);
+    assert_eq!(total["goals_achieved"], 0, "zero is zero");
+    // Three people: suppressed, and so is what depends on them.
+    let c = &area(&report, "c")["total"];
+    assert_eq!(c["people_supported"], Value::Null);
+    assert_eq!(c["goals_set"], Value::Null);
+    assert_eq!(c["people_improved_pct"], Value::Null);
+    let gender = b["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dimension"] == "gender")
+        .unwrap();
+    assert_eq!(gender["cells"][0]["value"], "female");
+    assert_eq!(gender["cells"][0]["label"]["text"], "Female");
+    assert_eq!(gender["cells"][0]["figures"]["people_supported"], 20);
+
+    // Nothing about any one person is in it.
+    let text = report.to_string();
+    for id in &people {
+        assert!(!text.contains(&id.to_string()));
+    }
+    assert!(!text.contains("Someone") && !text.contains("My goal"));
+
+    // In Welsh: the labels that have a Welsh text are in Welsh and say so.
+    let cy = app
+        .get(&path)
+        .bearer(&commissioner.token)
+        .header("Accept-Language", "cy")
+        .send()
+        .await
+        .expect(200);
+    let b = area(&cy, "b");
+    assert_eq!(
+        b["label"]["text"],
+        "amddiffyn rhag camdriniaeth ac esgeulustod"
+    );
+    assert_eq!(b["label"]["lang"], "cy");
+    assert!(cy.to_string().contains("Benyw"));
+    assert_eq!(
+        b["total"],
+        report["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == "b")
+            .unwrap()["total"],
+        "the same figures in either language"
+    );
+
+    // As CSV: a standard reader parses it; suppressed counts are `*`.
+    let res = app
+        .get(&path)
+        .bearer(&commissioner.token)
+        .header("Accept", "text/csv")
+        .header("Accept-Language", "cy")
+        .send()
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.header("content-type").unwrap().starts_with("text/csv"));
+    let text = res.text();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "area_code");
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let b_total = rows
+        .iter()
+        .find(|r| &r[0] == "b" && &r[column("breakdown")] == "total")
+        .unwrap();
+    assert_eq!(
+        &b_total[column("area_label")],
+        "amddiffyn rhag camdriniaeth ac esgeulustod"
+    );
+    assert_eq!(&b_total[column("people_supported")], "20");
+    let c_total = rows
+        .iter()
+        .find(|r| &r[0] == "c" && &r[column("breakdown")] == "total")
+        .unwrap();
+    assert_eq!(&c_total[column("people_supported")], "*");
+    assert!(rows.iter().any(|r| &r[column("value_label")] == "Benyw"));
+
+    // A bad breakdown or period is a clear 422, not a guess.
+    app.get(&format!(
+        "/v1/commissioners/{}/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=postcode",
+        body.id
+    ))
+    .bearer(&commissioner.token)
+    .send()
+    .await
+    .problem(400, "validation_failed");
+    app.get(&format!(
+        "/v1/commissioners/{}/reports/outcomes?from=2026-12-31&to=2026-01-01",
+        body.id
+    ))
+    .bearer(&commissioner.token)
+    .send()
+    .await
+    .problem(400, "validation_failed");
+}
+
+#[actix_web::test]
+async fn childrens_services_raise_the_threshold_to_ten_and_a_provider_admin_gets_the_same_rules() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    Group::new(&org, admin.id, 9, AREA_B)
+        .service("childrens_services")
+        .born("2012-01-01")
+        .created("2026-03-01")
+        .insert(&app)
+        .await;
+    let path = format!(
+        "/v1/organisations/{}/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=age_band",
+        org.id
+    );
+    let report = app.get(&path).bearer(&admin.token).send().await.expect(200);
+    assert_eq!(report["disclosure"]["threshold"], 10);
+    let b = area(&report, "b");
+    assert_eq!(b["total"]["people_supported"], Value::Null, "9 is under 10");
+    // A caller may ask for a higher threshold, never a lower one.
+    let higher = app
+        .get(&format!("{path}&threshold=20"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(higher["disclosure"]["threshold"], 20);
+    app.get(&format!("{path}&threshold=3"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .problem(400, "validation_failed");
+}
