@@ -11,6 +11,7 @@ pub mod circles;
 pub mod concerns;
 pub mod config;
 pub mod contracts;
+pub mod dashboard;
 pub mod db;
 pub mod encouragement;
 pub mod error;

@@ -5,9 +5,9 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, circles, concerns, contracts, encouragement, feed, frameworks, goals, health,
-    invitations, notifications, organisations, outcome_codes, people, photos, profiles, reports,
-    reviews, scales, sessions, stories,
+    accounts, circles, concerns, contracts, dashboard, encouragement, feed, frameworks, goals,
+    health, invitations, notifications, organisations, outcome_codes, people, photos, profiles,
+    reports, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -85,7 +85,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(outcome_codes::list::list)
                 .service(outcome_codes::add::add)
                 .service(outcome_codes::remove::remove)
-                // reports
+                // dashboard and reports
+                .service(dashboard::get::get)
                 .service(reports::commissioner::outcomes)
                 .service(reports::provider::outcomes)
                 // reviews and scales

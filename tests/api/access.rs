@@ -471,6 +471,14 @@ fn rows() -> Vec<Row> {
                 401, 200, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
             ]
         ),
+        row!(
+            "GET",
+            "/v1/organisations/{organisation_id}/dashboard",
+            "/v1/organisations/:O/dashboard",
+            [
+                401, 404, 200, 200, 200, 200, 403, 403, 404, 404, 404, 404, 404
+            ]
+        ),
         // Aggregate reports: a provider's admins for their own; a commissioning body's
         // commissioners for theirs; nobody's about people for the platform operator.
         row!(

@@ -5,7 +5,7 @@
 use camau::auth::roles::Role;
 use camau::kpis::figures::{self, AreaFigures, Dimension, Scope, Window};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde_json::Value;
+use serde_json::{Value, json};
 use time::macros::date;
 use uuid::Uuid;
 
@@ -33,6 +33,7 @@ struct Group {
     ratings: Vec<(&'static str, f64, Option<&'static str>)>,
     achieved_on: Option<&'static str>,
     code_removed: bool,
+    uncoded: bool,
     story_on: Option<&'static str>,
 }
 
@@ -51,6 +52,7 @@ impl Group {
             ratings: Vec::new(),
             achieved_on: None,
             code_removed: false,
+            uncoded: false,
             story_on: None,
         }
     }
@@ -86,6 +88,10 @@ impl Group {
         self.code_removed = true;
         self
     }
+    fn uncoded(mut self) -> Self {
+        self.uncoded = true;
+        self
+    }
     fn story(mut self, on: &'static str) -> Self {
         self.story_on = Some(on);
         self
@@ -111,7 +117,8 @@ impl Group {
              SELECT goal, person, '{org}', 'My goal', 'en', '{status}', \
                (SELECT id FROM scales WHERE code = 'distance_travelled'), '{author}', '{created} 12:00+00' FROM {g}; \
              INSERT INTO goal_codes (id, goal_id, person_id, organisation_id, area_id, coded_by, removed_at, removed_by) \
-             SELECT gen_random_uuid(), goal, person, '{org}', '{area}', '{author}', {removed}, {removed_by} FROM {g};",
+             SELECT gen_random_uuid(), goal, person, '{org}', '{area}', '{author}', {removed}, {removed_by} FROM {g} \
+             WHERE NOT {uncoded};",
             service = self.service,
             from = self.support.0,
             to = q(self.support.1),
@@ -124,6 +131,7 @@ impl Group {
             },
             created = self.goal_created,
             area = self.area,
+            uncoded = self.uncoded,
             removed = if self.code_removed { "now()" } else { "NULL" },
             removed_by = if self.code_removed {
                 format!("'{author}'")
@@ -547,4 +555,188 @@ async fn childrens_services_raise_the_threshold_to_ten_and_a_provider_admin_gets
         .send()
         .await
         .problem(400, "validation_failed");
+}
+
+/// A day `n` days before today (after it, when negative), as the builders take it.
+fn day(n: i64) -> &'static str {
+    let d = camau::fields::today() - time::Duration::days(n);
+    Box::leak(d.to_string().into_boxed_str())
+}
+
+#[actix_web::test]
+async fn the_dashboard_shows_each_figure_for_the_organisation_and_a_mentors_caseload() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let welsh_mentor = app.account(Some(&org), Role::Mentor).await;
+    let other_mentor = app.account(Some(&org), Role::Mentor).await;
+    app.sql(&format!(
+        "UPDATE accounts SET speaks_welsh = true WHERE id = '{}'",
+        welsh_mentor.id
+    ))
+    .await;
+    // Three people in area b: set 200 days ago, rated 2 then 5 (10 days ago); next review in
+    // 20 days; each told a story 5 days ago. Welsh mentor; one took up the Active Offer.
+    let a = Group::new(&org, admin.id, 3, AREA_B)
+        .created(day(200))
+        .rated(day(150), 2.0, Some(day(100)))
+        .rated(day(10), 5.0, Some(day(-20)))
+        .story(day(5))
+        .insert(&app)
+        .await;
+    // Two people whose goals have no code and were never rated.
+    let b = Group::new(&org, admin.id, 2, AREA_B)
+        .uncoded()
+        .created(day(30))
+        .insert(&app)
+        .await;
+    // One person in area c, reviewed long ago and overdue, goal achieved 20 days ago.
+    Group::new(&org, admin.id, 1, AREA_C)
+        .created(day(500))
+        .rated(day(400), 6.0, Some(day(300)))
+        .achieved(day(20))
+        .insert(&app)
+        .await;
+    // Support ended yesterday: not among people supported today.
+    Group::new(&org, admin.id, 1, AREA_B)
+        .support("2025-01-01", Some(day(1)))
+        .insert(&app)
+        .await;
+    let assign = |people: &[Uuid], mentor: Uuid| {
+        people
+            .iter()
+            .map(|p| {
+                format!(
+                    "INSERT INTO mentor_assignments (person_id, mentor_id, organisation_id) VALUES ('{p}', '{mentor}', '{}');",
+                    org.id
+                )
+            })
+            .collect::<String>()
+    };
+    app.sql(&(assign(&a, welsh_mentor.id) + &assign(&b, other_mentor.id)))
+        .await;
+    app.sql(&format!(
+        "UPDATE people SET welsh_offered = true, welsh_accepted = true WHERE id = '{}'",
+        a[0]
+    ))
+    .await;
+    app.sql(&format!(
+        "INSERT INTO circle_members (id, person_id, organisation_id, name, relationship) \
+         VALUES ('{}', '{}', '{}', 'Mam', 'family')",
+        Uuid::now_v7(),
+        a[1],
+        org.id
+    ))
+    .await;
+
+    let path = format!("/v1/organisations/{}/dashboard", org.id);
+    let d = app.get(&path).bearer(&admin.token).send().await.expect(200);
+    assert_eq!(d["scope"], "organisation");
+    assert_eq!(d["framework"]["key"], "wales-nof");
+    assert_eq!(d["from"], day(90));
+    assert_eq!(d["active_people"], 6);
+    let caseload = |d: &Value, mentor: Uuid| {
+        d["caseloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["mentor_id"] == mentor.to_string())
+            .map(|c| {
+                (
+                    c["people"].as_i64().unwrap(),
+                    c["speaks_welsh"].as_bool().unwrap(),
+                )
+            })
+    };
+    assert_eq!(caseload(&d, welsh_mentor.id), Some((3, true)));
+    assert_eq!(caseload(&d, other_mentor.id), Some((2, false)));
+    let goals = |d: &Value, code: Value| {
+        let g = d["goals_by_area"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["code"] == code)
+            .cloned()
+            .unwrap();
+        (
+            g["active"].as_i64().unwrap(),
+            g["achieved"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(goals(&d, "b".into()), (3, 0));
+    assert_eq!(goals(&d, "c".into()), (0, 1));
+    assert_eq!(goals(&d, Value::Null), (2, 0), "goals with no NOF code");
+    assert_eq!(d["goals_achieved"], 1);
+    let progress = |d: &Value, code: &str| {
+        d["distance_travelled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    let pb = progress(&d, "b");
+    // Period figures count everyone supported during the period: the person whose support
+    // ended yesterday too.
+    assert_eq!(pb["people"], 3 + 1);
+    assert_eq!(pb["goals_set"], 0, "set before the period");
+    assert_eq!(
+        (pb["measured"].as_i64(), pb["improved"].as_i64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(pb["improved_pct"], 100.0);
+    assert_eq!(pb["worse_pct"], 0.0);
+    assert_eq!(pb["median_change_pct"], 30.0);
+    assert_eq!(pb["stories"], 3);
+    let pc = progress(&d, "c");
+    assert_eq!(
+        (pc["people"].as_i64(), pc["measured"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(pc["improved_pct"], Value::Null);
+    assert_eq!(pc["goals_achieved"], 1);
+    assert_eq!(d["reviews"], json!({ "held": 3, "due": 3, "overdue": 1 }));
+    assert_eq!(d["engagement"]["stories"], 3);
+    // 3 stories / 6 people / (91 days / 30).
+    assert_eq!(d["engagement"]["stories_per_person_per_month"], 0.16);
+    assert_eq!(
+        d["welsh"],
+        json!({ "offered": 1, "accepted": 1, "accepted_with_welsh_speaking_mentor": 1, "preferring_welsh": 0 })
+    );
+    assert_eq!(
+        d["data_quality"],
+        json!({
+            "goals_without_codes": 2,
+            "people_without_recent_review": 2 + 1,
+            "goals_without_baseline": 2,
+            "people_without_circle": 5
+        })
+    );
+    // No supported person's name or id is on it.
+    let text = d.to_string();
+    assert!(!text.contains("Someone"));
+    assert!(a.iter().chain(&b).all(|p| !text.contains(&p.to_string())));
+
+    // A mentor sees the same figures for their own caseload.
+    let mine = app
+        .get(&path)
+        .bearer(&welsh_mentor.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(mine["scope"], "caseload");
+    assert_eq!(mine["active_people"], 3);
+    assert_eq!(mine["caseloads"].as_array().unwrap().len(), 1);
+    assert_eq!(goals(&mine, "b".into()), (3, 0));
+    assert!(
+        mine["goals_by_area"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| !g["code"].is_null())
+    );
+    assert_eq!(mine["data_quality"]["goals_without_codes"], 0);
+    assert_eq!(mine["reviews"]["overdue"], 0);
+    assert_eq!(progress(&mine, "b")["improved"], 3);
 }
