@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(organisations::create::create)
                 .service(organisations::list::list)
                 .service(organisations::get::get)
+                .service(organisations::update::update)
                 .service(contracts::create::create)
                 .service(contracts::list::list)
                 // staff
@@ -82,6 +83,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // outcome frameworks
                 .service(frameworks::list::list)
                 .service(frameworks::get::get)
+                .service(frameworks::create::create)
                 .service(outcome_codes::list::list)
                 .service(outcome_codes::add::add)
                 .service(outcome_codes::remove::remove)

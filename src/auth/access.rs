@@ -43,7 +43,7 @@ pub enum OrgAction {
     /// A provider's dashboard: admins and coordinators (whole organisation), mentors (their
     /// caseload).
     ViewDashboard,
-    /// Add the organisation's own frameworks and pick its default: a provider's admins.
+    /// Add the organisation's own frameworks and pick its default: its admins.
     ManageFrameworks,
     /// The provider's own aggregate outcome report: its admins.
     ViewOwnReport,
@@ -141,9 +141,8 @@ pub fn organisation(
         OrgAction::ViewDashboard => {
             provider && matches!(actor.role, Role::Admin | Role::Coordinator | Role::Mentor)
         }
-        OrgAction::ManageFrameworks | OrgAction::ViewOwnReport => {
-            provider && actor.role == Role::Admin
-        }
+        OrgAction::ManageFrameworks => actor.role == Role::Admin,
+        OrgAction::ViewOwnReport => provider && actor.role == Role::Admin,
         // A provider is not a commissioning body: there is no such report to see.
         OrgAction::ViewCommissionerReport if provider => return Err(ApiError::not_found()),
         OrgAction::ViewCommissionerReport => {

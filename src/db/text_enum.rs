@@ -113,6 +113,7 @@ mod tests {
         agrees::<crate::circles::types::Relationship>();
         agrees::<crate::people::types::ServiceType>();
         agrees::<crate::people::types::Gender>();
+        agrees::<crate::frameworks::types::AppliesTo>();
         agrees::<crate::people::types::CommunicationNeed>();
         agrees::<crate::profiles::types::Section>();
         agrees::<crate::stories::types::Audience>();

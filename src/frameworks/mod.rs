@@ -4,6 +4,7 @@
 //! the service's and read-only; wording not yet checked against its source says so
 //! (`status: to_confirm`).
 
+pub mod create;
 pub mod get;
 pub mod list;
 pub mod model;

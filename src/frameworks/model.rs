@@ -52,7 +52,7 @@ pub struct AreaRow {
     pub code: String,
     pub label_en: String,
     pub label_cy: Option<String>,
-    pub applies_to: String,
+    pub applies_to: crate::frameworks::types::AppliesTo,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -65,16 +65,41 @@ pub struct StatementRow {
     pub label_cy: Option<String>,
 }
 
-/// The seeded frameworks and `organisation`'s own, by key.
+/// Whose frameworks `organisation` may use besides the seeded ones: its own, and those of
+/// the commissioning bodies holding a current contract with it (their contract outcomes).
+async fn owners(
+    conn: &mut AsyncPgConnection,
+    organisation: Option<Uuid>,
+) -> QueryResult<Vec<Uuid>> {
+    use crate::db::schema::contracts;
+    let Some(org) = organisation else {
+        return Ok(Vec::new());
+    };
+    let mut owners: Vec<Uuid> = contracts::table
+        .filter(contracts::provider_id.eq(org))
+        .filter(
+            contracts::ends_on
+                .is_null()
+                .or(contracts::ends_on.ge(crate::fields::today())),
+        )
+        .select(contracts::commissioning_body_id)
+        .load(conn)
+        .await?;
+    owners.push(org);
+    Ok(owners)
+}
+
+/// The seeded frameworks and those `organisation` may use, by key.
 pub async fn visible(
     conn: &mut AsyncPgConnection,
     organisation: Option<Uuid>,
 ) -> QueryResult<Vec<FrameworkRow>> {
+    let owners = owners(conn, organisation).await?;
     frameworks::table
         .filter(
             frameworks::organisation_id
                 .is_null()
-                .or(frameworks::organisation_id.eq(organisation)),
+                .or(frameworks::organisation_id.eq_any(owners)),
         )
         .order((frameworks::organisation_id.is_not_null(), frameworks::key))
         .select(FrameworkRow::as_select())
@@ -87,12 +112,13 @@ pub async fn find_visible(
     id: Uuid,
     organisation: Option<Uuid>,
 ) -> QueryResult<Option<FrameworkRow>> {
+    let owners = owners(conn, organisation).await?;
     frameworks::table
         .filter(frameworks::id.eq(id))
         .filter(
             frameworks::organisation_id
                 .is_null()
-                .or(frameworks::organisation_id.eq(organisation)),
+                .or(frameworks::organisation_id.eq_any(owners)),
         )
         .select(FrameworkRow::as_select())
         .first(conn)
@@ -136,4 +162,73 @@ pub async fn contents(
         .load(conn)
         .await?;
     Ok((areas, statements))
+}
+
+/// Inserts an organisation's own framework with its one version, areas and statements, in the
+/// caller's transaction; its id.
+pub async fn insert_own(
+    conn: &mut AsyncPgConnection,
+    org: &crate::auth::Authorized<crate::ids::OrganisationId>,
+    new: &crate::frameworks::types::CreateFramework,
+) -> QueryResult<Uuid> {
+    let id = Uuid::now_v7();
+    let version = Uuid::now_v7();
+    diesel::insert_into(frameworks::table)
+        .values((
+            frameworks::id.eq(id),
+            frameworks::organisation_id.eq(org.id().0),
+            frameworks::key.eq(&new.key),
+            frameworks::name_en.eq(&new.name_en),
+            frameworks::name_cy.eq(&new.name_cy),
+            frameworks::source.eq(&new.source),
+            // The organisation is the source of its own wording.
+            frameworks::status.eq("verified"),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::insert_into(framework_versions::table)
+        .values((
+            framework_versions::id.eq(version),
+            framework_versions::framework_id.eq(id),
+            framework_versions::label.eq(&new.version.label),
+            framework_versions::effective_from.eq(new.version.effective_from),
+            framework_versions::effective_to.eq(new.version.effective_to),
+        ))
+        .execute(conn)
+        .await?;
+    let mut areas = Vec::new();
+    let mut statements = Vec::new();
+    for (i, area) in new.areas.iter().enumerate() {
+        let area_id = Uuid::now_v7();
+        areas.push((
+            outcome_areas::id.eq(area_id),
+            outcome_areas::version_id.eq(version),
+            outcome_areas::code.eq(&area.code),
+            outcome_areas::label_en.eq(&area.label_en),
+            outcome_areas::label_cy.eq(&area.label_cy),
+            outcome_areas::applies_to.eq(area.applies_to.as_str()),
+            outcome_areas::position.eq(i as i32 + 1),
+        ));
+        for (j, s) in area.statements.iter().enumerate() {
+            statements.push((
+                outcome_statements::id.eq(Uuid::now_v7()),
+                outcome_statements::area_id.eq(area_id),
+                outcome_statements::code.eq(&s.code),
+                outcome_statements::label_en.eq(&s.label_en),
+                outcome_statements::label_cy.eq(&s.label_cy),
+                outcome_statements::position.eq(j as i32 + 1),
+            ));
+        }
+    }
+    diesel::insert_into(outcome_areas::table)
+        .values(areas)
+        .execute(conn)
+        .await?;
+    if !statements.is_empty() {
+        diesel::insert_into(outcome_statements::table)
+            .values(statements)
+            .execute(conn)
+            .await?;
+    }
+    Ok(id)
 }

@@ -1,6 +1,6 @@
 //! Response bodies for frameworks, with labels in the requested language.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -61,7 +61,7 @@ pub struct OutcomeArea {
     pub code: String,
     pub label: Label,
     /// `all`, `children` or `adults`.
-    pub applies_to: String,
+    pub applies_to: AppliesTo,
     pub statements: Vec<OutcomeStatement>,
 }
 
@@ -119,5 +119,168 @@ impl OutcomeArea {
             code: area.code,
             applies_to: area.applies_to,
         }
+    }
+}
+
+/// An organisation's own framework (a commissioner's contract outcomes, say): one version with
+/// its areas and their statements.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "key": "cardiff-contract-2026",
+    "name_en": "Cardiff supported living contract outcomes",
+    "name_cy": "Canlyniadau contract byw â chymorth Caerdydd",
+    "source": "Contract schedule 3, April 2026",
+    "version": { "label": "2026-27", "effective_from": "2026-04-01", "effective_to": null },
+    "areas": [{
+        "code": "1",
+        "label_en": "Living more independently",
+        "label_cy": "Byw yn fwy annibynnol",
+        "statements": [{ "code": "1.1", "label_en": "I cook a meal for myself" }]
+    }]
+}))]
+pub struct CreateFramework {
+    /// Lower-case letters, digits and hyphens; unique within the organisation.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,59}$")]
+    pub key: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name_en: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name_cy: Option<String>,
+    /// Where the wording comes from.
+    #[schema(min_length = 1, max_length = 500)]
+    pub source: String,
+    pub version: NewVersion,
+    /// At least one, at most 100, codes unique.
+    pub areas: Vec<NewArea>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVersion {
+    #[schema(min_length = 1, max_length = 100)]
+    pub label: String,
+    #[serde(default, with = "crate::fields::iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub effective_from: Option<time::Date>,
+    #[serde(default, with = "crate::fields::iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub effective_to: Option<time::Date>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewArea {
+    #[schema(min_length = 1, max_length = 40)]
+    pub code: String,
+    #[schema(min_length = 1, max_length = 500)]
+    pub label_en: String,
+    #[schema(min_length = 1, max_length = 500)]
+    pub label_cy: Option<String>,
+    #[serde(default)]
+    pub applies_to: AppliesTo,
+    /// At most 50, codes unique within the area.
+    #[serde(default)]
+    pub statements: Vec<NewStatement>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStatement {
+    #[schema(min_length = 1, max_length = 40)]
+    pub code: String,
+    #[schema(min_length = 1, max_length = 500)]
+    pub label_en: String,
+    #[schema(min_length = 1, max_length = 500)]
+    pub label_cy: Option<String>,
+}
+
+crate::text_enum! {
+    /// Who an area is for: some are in law for children only, or adults only.
+    #[derive(Default)]
+    pub enum AppliesTo {
+        #[default]
+        All = "all",
+        Children = "children",
+        Adults = "adults",
+    }
+}
+
+impl CreateFramework {
+    pub fn validate(&self) -> crate::error::ApiResult<()> {
+        let mut v = crate::error::Validator::new();
+        let key_ok = !self.key.is_empty()
+            && self.key.len() <= 60
+            && self
+                .key
+                .starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && self
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !key_ok {
+            v.add(
+                "/key",
+                "invalid",
+                "lower-case letters, digits and hyphens, at most 60",
+            );
+        }
+        v.text("/name_en", &self.name_en, 1, 200);
+        if let Some(cy) = &self.name_cy {
+            v.text("/name_cy", cy, 1, 200);
+        }
+        v.text("/source", &self.source, 1, 500);
+        v.text("/version/label", &self.version.label, 1, 100);
+        if let (Some(from), Some(to)) = (self.version.effective_from, self.version.effective_to)
+            && to <= from
+        {
+            v.add(
+                "/version/effective_to",
+                "before_from",
+                "must be after effective_from",
+            );
+        }
+        if self.areas.is_empty() || self.areas.len() > 100 {
+            v.add("/areas", "count", "between 1 and 100 areas");
+        }
+        let mut codes = std::collections::HashSet::new();
+        for (i, area) in self.areas.iter().enumerate() {
+            v.text(&format!("/areas/{i}/code"), &area.code, 1, 40);
+            if !codes.insert(area.code.as_str()) {
+                v.add(
+                    &format!("/areas/{i}/code"),
+                    "duplicate",
+                    "each area's code once",
+                );
+            }
+            v.text(&format!("/areas/{i}/label_en"), &area.label_en, 1, 500);
+            if let Some(cy) = &area.label_cy {
+                v.text(&format!("/areas/{i}/label_cy"), cy, 1, 500);
+            }
+            if area.statements.len() > 50 {
+                v.add(
+                    &format!("/areas/{i}/statements"),
+                    "count",
+                    "at most 50 statements",
+                );
+            }
+            let mut inner = std::collections::HashSet::new();
+            for (j, s) in area.statements.iter().enumerate() {
+                let at = format!("/areas/{i}/statements/{j}");
+                v.text(&format!("{at}/code"), &s.code, 1, 40);
+                if !inner.insert(s.code.as_str()) {
+                    v.add(
+                        &format!("{at}/code"),
+                        "duplicate",
+                        "each statement's code once",
+                    );
+                }
+                v.text(&format!("{at}/label_en"), &s.label_en, 1, 500);
+                if let Some(cy) = &s.label_cy {
+                    v.text(&format!("{at}/label_cy"), cy, 1, 500);
+                }
+            }
+        }
+        v.finish()
     }
 }

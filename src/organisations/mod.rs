@@ -7,3 +7,4 @@ pub mod get;
 pub mod list;
 pub mod model;
 pub mod types;
+pub mod update;

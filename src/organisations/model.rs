@@ -21,6 +21,7 @@ pub struct OrganisationRow {
     pub name: String,
     pub kind: crate::auth::roles::OrganisationKind,
     pub created_at: OffsetDateTime,
+    pub default_framework_id: Option<Uuid>,
 }
 
 impl OrganisationRow {
@@ -105,5 +106,17 @@ pub async fn name(
         .filter(organisations::id.eq(org.id().0))
         .select(organisations::name)
         .first(conn)
+        .await
+}
+
+pub async fn set_default_framework(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    framework: Uuid,
+) -> QueryResult<OrganisationRow> {
+    diesel::update(organisations::table.filter(organisations::id.eq(org.id().0)))
+        .set(organisations::default_framework_id.eq(framework))
+        .returning(OrganisationRow::as_returning())
+        .get_result(conn)
         .await
 }

@@ -43,6 +43,8 @@ pub struct Organisation {
     pub id: Uuid,
     pub name: String,
     pub kind: OrganisationKind,
+    /// The framework its dashboard and reports use unless told otherwise.
+    pub default_framework_id: Uuid,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -52,6 +54,9 @@ impl From<OrganisationRow> for Organisation {
         Organisation {
             id: row.id,
             kind: row.kind(),
+            default_framework_id: row
+                .default_framework_id
+                .unwrap_or(crate::frameworks::NOF_WALES),
             name: row.name,
             created_at: row.created_at,
         }
@@ -69,4 +74,14 @@ pub struct CreatedOrganisation {
 pub struct OrganisationList {
     pub items: Vec<Organisation>,
     pub next_cursor: Option<String>,
+}
+
+/// Settings an organisation's admins change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({ "default_framework_id": "06468675-38cb-89e4-8616-2682fa6348ff" }))]
+pub struct UpdateOrganisation {
+    /// A framework the organisation may use (a seeded one, its own, or a contracted
+    /// commissioning body's).
+    pub default_framework_id: Uuid,
 }

@@ -82,7 +82,7 @@ pub async fn codes(
 }
 
 /// Whether `area` (and `statement`, one of its own) belongs to a framework the organisation
-/// may code with: the service's, or its own.
+/// may code with: the service's, its own, or a contracted commissioning body's.
 pub async fn usable(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
@@ -99,7 +99,10 @@ pub async fn usable(
             SELECT 1 FROM outcome_areas a
               JOIN framework_versions v ON v.id = a.version_id
               JOIN frameworks f ON f.id = v.framework_id
-             WHERE a.id = $1 AND (f.organisation_id IS NULL OR f.organisation_id = $2)
+             WHERE a.id = $1 AND (f.organisation_id IS NULL OR f.organisation_id = $2
+                    OR f.organisation_id IN (SELECT commissioning_body_id FROM contracts
+                                              WHERE provider_id = $2
+                                                AND (ends_on IS NULL OR ends_on >= $4)))
                AND ($3::uuid IS NULL OR EXISTS (
                      SELECT 1 FROM outcome_statements s WHERE s.id = $3 AND s.area_id = a.id))
          ) AS ok",
@@ -107,6 +110,7 @@ pub async fn usable(
     .bind::<SqlUuid, _>(area)
     .bind::<SqlUuid, _>(scope.id().organisation.0)
     .bind::<Nullable<SqlUuid>, _>(statement)
+    .bind::<diesel::sql_types::Date, _>(crate::fields::today())
     .get_result(conn)
     .await?;
     Ok(found.ok)

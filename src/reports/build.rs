@@ -116,7 +116,7 @@ pub async fn build(
             let (total_figures, cell_figures) = disclose(&rules, &area.code, total, &cells);
             AreaReport {
                 label: pick(&area.label_en, area.label_cy.as_deref(), req.lang),
-                applies_to: area.applies_to.clone(),
+                applies_to: area.applies_to,
                 total: total_figures,
                 breakdowns: cells
                     .iter()

@@ -123,7 +123,7 @@ pub struct AreaReport {
     pub code: String,
     pub label: Label,
     /// `all`, `children` or `adults`.
-    pub applies_to: String,
+    pub applies_to: crate::frameworks::types::AppliesTo,
     pub total: Figures,
     pub breakdowns: Vec<Breakdown>,
 }

@@ -472,6 +472,30 @@ fn rows() -> Vec<Row> {
             ]
         ),
         row!(
+            "PATCH",
+            "/v1/organisations/{organisation_id}",
+            "/v1/organisations/:O",
+            [
+                401, 200, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ],
+            |_, _| Some(json!({ "default_framework_id": "06468675-38cb-89e4-8616-2682fa6348ff" }))
+        ),
+        row!(
+            "POST",
+            "/v1/organisations/{organisation_id}/frameworks",
+            "/v1/organisations/:O/frameworks",
+            [
+                401, 201, 201, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ],
+            |_, _| Some(json!({
+                "key": format!("k-{}", Uuid::now_v7().simple()),
+                "name_en": "Contract outcomes",
+                "source": "Contract schedule",
+                "version": { "label": "2026" },
+                "areas": [{ "code": "1", "label_en": "Living well" }]
+            }))
+        ),
+        row!(
             "GET",
             "/v1/organisations/{organisation_id}/dashboard",
             "/v1/organisations/:O/dashboard",

@@ -303,3 +303,143 @@ async fn staff_code_a_goal_to_outcomes_without_touching_its_words() {
         1
     );
 }
+
+#[actix_web::test]
+async fn an_organisation_adds_its_own_framework_and_a_commissioners_reaches_its_contracted_providers()
+ {
+    let app = TestApp::new().await;
+    let body = app.commissioning_body().await;
+    let body_admin = app.admin(&body).await;
+    let provider = app.provider().await;
+    let provider_admin = app.admin(&provider).await;
+    let stranger = app.admin(&app.provider().await).await;
+    app.sql(&format!(
+        "INSERT INTO contracts (id, commissioning_body_id, provider_id, starts_on) \
+         VALUES ('{}', '{}', '{}', '2026-01-01')",
+        Uuid::now_v7(),
+        body.id,
+        provider.id
+    ))
+    .await;
+    let new = serde_json::json!({
+        "key": "cardiff-contract-2026",
+        "name_en": "Cardiff supported living contract outcomes",
+        "name_cy": "Canlyniadau contract byw â chymorth Caerdydd",
+        "source": "Contract schedule 3",
+        "version": { "label": "2026-27", "effective_from": "2026-04-01" },
+        "areas": [
+            { "code": "1", "label_en": "Living more independently", "label_cy": "Byw yn fwy annibynnol",
+              "statements": [{ "code": "1.1", "label_en": "I cook a meal for myself" }] },
+            { "code": "2", "label_en": "Work and volunteering", "applies_to": "adults" }
+        ]
+    });
+    let created = app
+        .post(&format!("/v1/organisations/{}/frameworks", body.id))
+        .bearer(&body_admin.token)
+        .header("Accept-Language", "cy")
+        .json(&new)
+        .send()
+        .await
+        .expect(201);
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["organisation_id"], body.id.to_string());
+    assert_eq!(
+        created["name"]["text"],
+        "Canlyniadau contract byw â chymorth Caerdydd"
+    );
+    assert_eq!(created["version"]["effective_from"], "2026-04-01");
+    assert_eq!(
+        created["areas"][0]["label"]["text"],
+        "Byw yn fwy annibynnol"
+    );
+    assert_eq!(created["areas"][0]["statements"][0]["label"]["lang"], "en");
+    assert_eq!(created["areas"][1]["applies_to"], "adults");
+
+    // The same key again is a conflict; nothing half-written is left.
+    app.post(&format!("/v1/organisations/{}/frameworks", body.id))
+        .bearer(&body_admin.token)
+        .json(&new)
+        .send()
+        .await
+        .problem(409, "conflict");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM frameworks WHERE organisation_id = '{}'",
+            body.id
+        ))
+        .await,
+        1
+    );
+    // Duplicate area codes, an empty list or a bad key are clear 400s.
+    let mut bad = new.clone();
+    bad["key"] = "Not A Key".into();
+    bad["areas"][1]["code"] = "1".into();
+    let problem = app
+        .post(&format!("/v1/organisations/{}/frameworks", body.id))
+        .bearer(&body_admin.token)
+        .json(&bad)
+        .send()
+        .await
+        .problem(400, "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["/key", "/areas/1/code"]);
+
+    // The contracted provider sees it, codes a goal with it and makes it its default; a
+    // provider without a contract sees nothing of it.
+    app.get(&format!("/v1/frameworks/{id}"))
+        .bearer(&provider_admin.token)
+        .send()
+        .await
+        .expect(200);
+    app.get(&format!("/v1/frameworks/{id}"))
+        .bearer(&stranger.token)
+        .send()
+        .await
+        .expect(404);
+    let org = app
+        .patch(&format!("/v1/organisations/{}", provider.id))
+        .bearer(&provider_admin.token)
+        .json(&serde_json::json!({ "default_framework_id": id }))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(org["default_framework_id"], id.as_str());
+    app.patch(&format!(
+        "/v1/organisations/{}",
+        stranger_org(&app, &stranger).await
+    ))
+    .bearer(&stranger.token)
+    .json(&serde_json::json!({ "default_framework_id": id }))
+    .send()
+    .await
+    .problem(422, "invalid_reference");
+    // The provider's dashboard now uses it by default.
+    let dashboard = app
+        .get(&format!("/v1/organisations/{}/dashboard", provider.id))
+        .bearer(&provider_admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(dashboard["framework"]["key"], "cardiff-contract-2026");
+    assert_eq!(dashboard["distance_travelled"][0]["code"], "1");
+}
+
+/// The organisation `admin` belongs to, as its own API says.
+async fn stranger_org(app: &TestApp, admin: &crate::support::Actor) -> String {
+    let me = app
+        .get("/v1/me")
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(200);
+    me["organisation_id"]
+        .as_str()
+        .or(me["organisation"]["id"].as_str())
+        .unwrap()
+        .to_owned()
+}

@@ -1,0 +1,76 @@
+//! `PATCH /v1/organisations/{organisation_id}`.
+
+use actix_web::{patch, web};
+
+use crate::audit::model::{self as audit, AuditEvent};
+use crate::auth::CurrentUser;
+use crate::auth::access::{self, OrgAction};
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::ids::OrganisationId;
+use crate::organisations::model;
+use crate::organisations::types::{Organisation, UpdateOrganisation};
+use crate::state::AppState;
+use diesel_async::AsyncConnection;
+
+/// Change an organisation's settings
+///
+/// Its admins: the default framework of its dashboard and reports (Wales's National Outcomes
+/// Framework until changed). Setting the same value again changes nothing.
+#[utoipa::path(
+    operation_id = "updateOrganisation",
+    tag = "organisations",
+    security(("bearer" = [])),
+    params(("organisation_id" = uuid::Uuid, Path)),
+    request_body = UpdateOrganisation,
+    responses(
+        (status = 200, description = "The organisation as it is now", body = Organisation),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A framework the organisation may not use (`invalid_reference`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/organisations/{organisation_id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<UpdateOrganisation>,
+) -> ApiResult<web::Json<Organisation>> {
+    let mut conn = state.conn().await?;
+    let actor = user.check(&mut conn).await?;
+    let org = access::organisation(
+        &actor,
+        OrganisationId(path.into_inner()),
+        OrgAction::ManageFrameworks,
+    )?;
+    let framework = body.default_framework_id;
+    if crate::frameworks::model::find_visible(&mut conn, framework, Some(org.id().0))
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::new(ErrorCode::InvalidReference)
+            .with_detail("no such framework among those this organisation may use"));
+    }
+    let by = actor.account_id;
+    let row = conn
+        .transaction(async |conn| {
+            let row = model::set_default_framework(conn, &org, framework).await?;
+            audit::record(
+                conn,
+                AuditEvent {
+                    organisation: Some(org.id()),
+                    actor: Some(by),
+                    action: "organisation.updated",
+                    subject_type: "organisation",
+                    subject_id: Some(org.id().0),
+                    details: serde_json::json!({ "default_framework_id": framework }),
+                },
+            )
+            .await?;
+            Ok::<_, ApiError>(row)
+        })
+        .await?;
+    Ok(web::Json(row.into()))
+}
