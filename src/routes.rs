@@ -6,8 +6,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     accounts, circles, concerns, contracts, dashboard, encouragement, feed, frameworks, goals,
-    health, invitations, notifications, organisations, outcome_codes, people, photos, profiles,
-    reports, reviews, scales, sessions, stories,
+    health, invitations, kpis, notifications, organisations, outcome_codes, people, photos,
+    profiles, reports, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -89,6 +89,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(outcome_codes::remove::remove)
                 // dashboard and reports
                 .service(dashboard::get::get)
+                .service(kpis::list::list)
                 .service(reports::commissioner::outcomes)
                 .service(reports::provider::outcomes)
                 // reviews and scales

@@ -2,5 +2,7 @@
 //! figures behind the dashboard and the outcome reports, and the disclosure control every
 //! figure leaving a provider passes through.
 
+pub mod definitions;
 pub mod disclosure;
 pub mod figures;
+pub mod list;

@@ -420,6 +420,7 @@ fn rows() -> Vec<Row> {
         row!("GET", "/v1/scales", "/v1/scales", signed_in(200)),
         // Reference data: the seeded frameworks (here the NOF) are everyone's.
         row!("GET", "/v1/frameworks", "/v1/frameworks", signed_in(200)),
+        row!("GET", "/v1/kpis", "/v1/kpis", signed_in(200)),
         row!(
             "GET",
             "/v1/frameworks/{framework_id}",
