@@ -13,6 +13,7 @@ pub mod config;
 pub mod contracts;
 pub mod dashboard;
 pub mod db;
+pub mod demo;
 pub mod encouragement;
 pub mod error;
 pub mod feed;

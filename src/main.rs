@@ -49,6 +49,15 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Load a synthetic demo dataset: a commissioning body with contracts, providers, staff
+    /// and people with plans, reviews over two years and stories (no photos). The same seed
+    /// gives the same data; the sign-in details of a few accounts are printed at the end.
+    DemoData {
+        #[arg(long)]
+        people: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Create a platform administrator (password as for create-organisation).
     CreatePlatformAdmin {
         #[arg(long)]
@@ -169,6 +178,21 @@ async fn main() -> anyhow::Result<()> {
             .await
             .map_err(problem)?;
             println!("organisation_id={}\nadmin_account_id={}", org.id, admin.id);
+        }
+        Command::DemoData { people, seed } => {
+            anyhow::ensure!(people > 0, "--people must be at least 1");
+            let passwords = Passwords::new(1, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut conn = connect(&config).await?;
+            let started = std::time::Instant::now();
+            let summary = camau::demo::generate(
+                &mut conn,
+                &passwords,
+                &camau::demo::Options { people, seed },
+                camau::demo::progress_bar,
+            )
+            .await?;
+            eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());
+            summary.print();
         }
         Command::CreatePlatformAdmin {
             email,

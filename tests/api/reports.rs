@@ -740,3 +740,102 @@ async fn the_dashboard_shows_each_figure_for_the_organisation_and_a_mentors_case
     assert_eq!(mine["reviews"]["overdue"], 0);
     assert_eq!(progress(&mine, "b")["improved"], 3);
 }
+
+/// Loads `people` demo people with `seed` into this test's database.
+async fn demo(app: &TestApp, people: usize, seed: u64) -> camau::demo::Summary {
+    let mut conn = AsyncPgConnection::establish(app.database_url())
+        .await
+        .unwrap();
+    let mut steps = Vec::new();
+    let summary = camau::demo::generate(
+        &mut conn,
+        &app.shared.state.passwords,
+        &camau::demo::Options { people, seed },
+        |done, total| steps.push((done, total)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        steps.last(),
+        Some(&(people, people)),
+        "progress reaches the end"
+    );
+    summary
+}
+
+#[actix_web::test]
+async fn demo_data_is_deterministic_complete_and_reportable() {
+    let (one, two) = (TestApp::new().await, TestApp::new().await);
+    let summary = demo(&one, 600, 42).await;
+    demo(&two, 600, 42).await;
+    // The same seed writes the same records.
+    let fingerprint = "SELECT ('x' || substr(md5(string_agg(g.id::text || g.title || r.value::text, ',' \
+                        ORDER BY g.id, r.review_id)), 1, 15))::bit(60)::bigint \
+                        FROM goals g JOIN review_ratings r ON r.goal_id = g.id";
+    assert_eq!(one.scalar(fingerprint).await, two.scalar(fingerprint).await);
+    // What the issue asks of it: every scale rated, some goals never rated (no baseline),
+    // some reviews overdue, some people without a circle, stories without photos, codes.
+    for scale in ["distance_travelled", "goal_attainment", "review_outcome"] {
+        assert!(
+            one.scalar(&format!(
+                "SELECT count(*) FROM review_ratings r JOIN goals g ON g.id = r.goal_id \
+                 JOIN scales s ON s.id = g.scale_id WHERE s.code = '{scale}'"
+            ))
+            .await
+                > 0,
+            "{scale}"
+        );
+    }
+    assert_eq!(one.scalar("SELECT count(*) FROM people").await, 600);
+    let goals = one.scalar("SELECT count(*) FROM goals").await;
+    assert!((2_400..3_600).contains(&goals), "{goals} goals");
+    assert!(one.scalar("SELECT count(*) FROM goals g WHERE NOT EXISTS (SELECT 1 FROM review_ratings r WHERE r.goal_id = g.id)").await > 0);
+    assert!(one.scalar("SELECT count(*) FROM reviews r WHERE next_review_on < current_date AND NOT EXISTS (SELECT 1 FROM reviews l WHERE l.person_id = r.person_id AND l.held_on > r.held_on)").await > 0);
+    assert!(one.scalar("SELECT count(*) FROM people p WHERE NOT EXISTS (SELECT 1 FROM circle_members c WHERE c.person_id = p.id)").await > 0);
+    assert!(one.scalar("SELECT count(*) FROM stories").await > 0);
+    assert_eq!(one.scalar("SELECT count(*) FROM photos").await, 0);
+    assert!(
+        one.scalar("SELECT count(DISTINCT area_id) FROM goal_codes")
+            .await
+            >= 6
+    );
+    assert!(
+        one.scalar("SELECT count(*) FROM contracts WHERE ends_on IS NOT NULL")
+            .await
+            == 0,
+        "one provider: its contract runs"
+    );
+
+    // The printed accounts sign in, and the commissioner's year report has figures.
+    let commissioner = summary
+        .accounts
+        .iter()
+        .find(|(what, _, _)| what == "commissioner")
+        .unwrap();
+    let signed = one
+        .login(
+            &commissioner.1,
+            secrecy::ExposeSecret::expose_secret(&summary.password),
+        )
+        .await
+        .expect(200);
+    let token = signed["tokens"]["access_token"].as_str().unwrap();
+    let today = camau::fields::today();
+    let report = one
+        .get(&format!(
+            "/v1/commissioners/{}/reports/outcomes?from={}&to={today}",
+            summary.commissioning_body,
+            today - time::Duration::days(365)
+        ))
+        .bearer(token)
+        .send()
+        .await
+        .expect(200);
+    let supported: i64 = report["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["total"]["people_supported"].as_i64())
+        .sum();
+    assert!(supported > 0, "{report}");
+}
