@@ -114,10 +114,12 @@ pub fn organisation(
         action,
     });
     // The platform operator manages organisations, not people: concerns, dashboards and
-    // reports are about people.
+    // reports are about people, and an organisation's frameworks and report settings are its
+    // own admins' to choose.
     let about_people = matches!(
         action,
         OrgAction::HandleConcerns
+            | OrgAction::ManageFrameworks
             | OrgAction::ViewDashboard
             | OrgAction::ViewOwnReport
             | OrgAction::ViewCommissionerReport

@@ -86,6 +86,7 @@ diesel::table! {
         kind -> Text,
         created_at -> Timestamptz,
         default_framework_id -> Nullable<Uuid>,
+        report_threshold -> Nullable<Int4>,
     }
 }
 

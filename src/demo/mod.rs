@@ -101,6 +101,7 @@ pub async fn generate(
             scales::min_value,
             scales::max_value,
         ))
+        .order(scales::code)
         .load(conn)
         .await?;
     let areas = nof_areas(conn).await?;
@@ -355,12 +356,12 @@ fn people_batch(
             service_type: service,
             support_started_on: started,
         });
+        // Records stop where support ended.
+        let mut last = today;
         if rng.random_bool(0.08) {
             let days = (today - started).whole_days();
-            b.ended.push((
-                person,
-                started + Duration::days(rng.random_range(days / 2..days)),
-            ));
+            last = started + Duration::days(rng.random_range(days / 2..days));
+            b.ended.push((person, last));
         }
         b.mentors.push((person, mentor, s.org));
         for _ in 0..rng.random_range(0..4) {
@@ -395,7 +396,7 @@ fn people_batch(
                 Lang::En
             };
             // Most goals are set early in the support, a few later.
-            let span = (today - started).whole_days().max(1);
+            let span = (last - started).whole_days().max(1);
             let early = rng.random_bool(0.8);
             let created = started
                 + Duration::days(rng.random_range(0..=if early { span * 2 / 5 } else { span }));
@@ -424,10 +425,17 @@ fn people_batch(
             b.changes
                 .push((uuid(rng), goal, person, s.org, "active", mentor, created_at));
             if status != "active" {
-                let on = created
-                    + Duration::days(rng.random_range(0..=(today - created).whole_days().max(0)));
-                b.changes
-                    .push((uuid(rng), goal, person, s.org, status, mentor, at(on, rng)));
+                let after =
+                    Duration::days(rng.random_range(0..=(last - created).whole_days().max(0)));
+                b.changes.push((
+                    uuid(rng),
+                    goal,
+                    person,
+                    s.org,
+                    status,
+                    mentor,
+                    created_at + after + Duration::hours(1),
+                ));
             }
             if rng.random_bool(0.9) {
                 let first_area = rng.random_range(0..areas.len());
@@ -473,7 +481,7 @@ fn people_batch(
         // that is, for some, already past.
         let mut held = started + Duration::days(rng.random_range(14..60));
         let mut k = 0;
-        while held <= today {
+        while held <= last {
             let review = uuid(rng);
             let next = held + Duration::days(*pick(rng, &[60i64, 90, 90, 90, 120]));
             b.reviews
@@ -492,10 +500,12 @@ fn people_batch(
             held = next + Duration::days(rng.random_range(-20..30));
         }
         for _ in 0..rng.random_range(0..4) {
+            // A story about a goal comes after the goal was set.
             let about = (!person_goals.is_empty() && rng.random_bool(0.6))
-                .then(|| person_goals[rng.random_range(0..person_goals.len())].0);
-            let on = started
-                + Duration::days(rng.random_range(0..=(today - started).whole_days().max(0)));
+                .then(|| &person_goals[rng.random_range(0..person_goals.len())]);
+            let from = about.map_or(started, |g| g.1);
+            let on = from + Duration::days(rng.random_range(0..=(last - from).whole_days().max(0)));
+            let about = about.map(|g| g.0);
             let lang = if welsh { Lang::Cy } else { Lang::En };
             b.stories.push((
                 uuid(rng),

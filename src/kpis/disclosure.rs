@@ -11,9 +11,10 @@
 //! - Within a partition (a total and cells that add up to it), cells are suppressed until no
 //!   suppressed value can be solved for from the total and the others.
 //!
-//! The draws are keyed by the report's cohort and a server secret: the same report answers the
-//! same every time (asking again gives nothing new), a cohort one person different draws
-//! afresh, and nobody without the secret can predict the draws.
+//! The draws are keyed by a server secret, the figure and exactly who is in the cell (the
+//! cell-key method): the same people show the same value in every report, period and breakdown
+//! they appear in, so asking again, or otherwise, gives no fresh draw to average; and nobody
+//! without the secret can predict the draws.
 
 use sha2::{Digest, Sha256};
 
@@ -33,7 +34,8 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// `key` must be secret and derived from the report's cohort (see `kpis::figures`).
+    /// `key` must be secret; each cell's name must say which figure it is and exactly who is
+    /// in it (see `reports::build`).
     pub fn new(threshold: i64, key: [u8; 32]) -> Self {
         Rules {
             threshold: threshold.max(2),
@@ -237,15 +239,18 @@ mod tests {
         )
     }
 
+    /// Each cell's name is who is in it (as the reports key cells), with its count.
     fn tally(members: &[usize]) -> Vec<(String, i64)> {
         (0..6)
             .map(|c| {
-                (
-                    format!("cell {c}"),
-                    members.iter().filter(|m| **m == c).count() as i64,
-                )
+                let who: Vec<usize> = (0..members.len()).filter(|i| members[*i] == c).collect();
+                (format!("{who:?}"), who.len() as i64)
             })
             .collect()
+    }
+
+    fn everyone(members: &[usize]) -> String {
+        format!("{:?}", (0..members.len()).collect::<Vec<_>>())
     }
 
     proptest! {
@@ -260,7 +265,7 @@ mod tests {
             let r = rules(t, seed);
             let cells = tally(&members);
             let total = members.len() as i64;
-            let (shown_total, shown) = r.partition(("total", total), &cells);
+            let (shown_total, shown) = r.partition((&everyone(&members), total), &cells);
             for (v, n) in shown.iter().zip(cells.iter().map(|c| c.1)).chain([(&shown_total, total)]) {
                 match v {
                     Some(0) => prop_assert_eq!(n, 0),
@@ -274,22 +279,22 @@ mod tests {
             prop_assert!(!r.any_pinned(shown_total, &shown));
         }
 
-        /// Differencing: a report on a cohort and on the same cohort plus one person. For every
-        /// cell the new person is in, the two shown values are consistent with the person not
-        /// being there (so no cell gives them away), and no small count of either report is
-        /// pinned by putting the two together (its count one less, or the same). A cell empty
-        /// in the first report is the exception the rules accept: zero is shown as zero.
+        /// Differencing: a report on a cohort and on the same cohort plus one person. Cells
+        /// without the person show the same as before; for the cell the person joined, the two
+        /// shown values are consistent with the person not being there, and no small count of
+        /// either report is pinned by putting the two together (its count one less, or the
+        /// same). Accepted by the rules: a cell empty in the first report (zero is zero), and
+        /// that a cell whose shown value changed has the person in it.
         #[test]
         fn one_more_person_reveals_nobody((members, extra, seed, children) in cohort()) {
             let t = if children { CHILDREN_THRESHOLD } else { DEFAULT_THRESHOLD };
-            // The draws are keyed by the cohort: one person more, another key.
             let before = rules(t, seed);
-            let after = rules(t, seed.wrapping_add(1));
+            let after = rules(t, seed);
             let mut plus = members.clone();
             plus.push(extra);
             let (cells0, cells1) = (tally(&members), tally(&plus));
-            let (t0, s0) = before.partition(("total", members.len() as i64), &cells0);
-            let (t1, s1) = after.partition(("total", plus.len() as i64), &cells1);
+            let (t0, s0) = before.partition((&everyone(&members), members.len() as i64), &cells0);
+            let (t1, s1) = after.partition((&everyone(&plus), plus.len() as i64), &cells1);
             let pairs = s0.iter().zip(&s1).zip(cells0.iter().zip(&cells1))
                 .map(|((a, b), (c0, c1))| (*a, *b, c0.1, c1.1))
                 .chain([(t0, t1, members.len() as i64, plus.len() as i64)]);

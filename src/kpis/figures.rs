@@ -4,7 +4,7 @@
 
 use diesel::QueryableByName;
 use diesel::sql_types::{
-    Array, BigInt, Date as SqlDate, Double, Integer, Nullable, Text, Uuid as SqlUuid,
+    Array, BigInt, Bool, Date as SqlDate, Double, Integer, Nullable, Text, Uuid as SqlUuid,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::Date;
@@ -124,6 +124,9 @@ pub struct AreaFigures {
     /// Published stories about coded goals, told in the period.
     #[diesel(sql_type = BigInt)]
     pub stories: i64,
+    /// A fingerprint of exactly who is in this row: disclosure control keys its draws by it.
+    #[diesel(sql_type = BigInt)]
+    pub members: i64,
 }
 
 impl AreaFigures {
@@ -222,13 +225,13 @@ goal_facts AS ( \
                      ORDER BY rr.held_on DESC, rr.review_id DESC LIMIT 1) lt ON true \
   WHERE (g.created_at AT TIME ZONE 'Europe/London')::date <= c.hi \
 ), \
-person_area AS ( \
+person_area AS MATERIALIZED ( \
   SELECT area, person_id, count(*) FILTER (WHERE set_in_period) AS goals_set, \
          count(*) FILTER (WHERE achieved) AS goals_achieved, avg(change) AS change, \
          sum(stories) AS stories \
   FROM goal_facts GROUP BY area, person_id \
 ), \
-person_reviews AS ( \
+person_reviews AS MATERIALIZED ( \
   SELECT person_id, count(*) AS held, \
          count(*) FILTER (WHERE due IS NULL OR held_on <= due) AS on_time \
   FROM (SELECT r.person_id, r.held_on, pop.lo, pop.hi, \
@@ -247,7 +250,8 @@ SELECT f.area, {}, \
   percentile_cont(0.5) WITHIN GROUP (ORDER BY f.change) AS median_change, \
   COALESCE(sum(r.held), 0)::bigint AS reviews_held, \
   COALESCE(sum(r.on_time), 0)::bigint AS reviews_on_time, \
-  COALESCE(sum(f.stories), 0)::bigint AS stories \
+  COALESCE(sum(f.stories), 0)::bigint AS stories, \
+  COALESCE(bit_xor(hashtextextended(f.person_id::text, 0)), 0) AS members \
 FROM person_area f JOIN pop d ON d.id = f.person_id \
 LEFT JOIN person_reviews r ON r.person_id = f.person_id \
 GROUP BY GROUPING SETS ({})",
@@ -276,21 +280,16 @@ impl Scope {
 }
 
 #[derive(QueryableByName)]
-struct Cohort {
-    #[diesel(sql_type = Nullable<BigInt>)]
-    key: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    children: i64,
+struct Children {
+    #[diesel(sql_type = Bool)]
+    any: bool,
 }
 
-/// A fingerprint of exactly who is in scope (changes when anyone joins or leaves) and whether
-/// any of them is in children's services: what a report's disclosure draws are keyed by and
-/// its threshold depends on.
-pub async fn cohort(conn: &mut AsyncPgConnection, scope: &Scope) -> QueryResult<(i64, bool)> {
+/// Whether anyone in scope is in children's services: a report's threshold depends on it.
+pub async fn includes_children(conn: &mut AsyncPgConnection, scope: &Scope) -> QueryResult<bool> {
     let (orgs, froms, tos) = scope.columns();
-    let row: Cohort = diesel::sql_query(format!(
-        "{PEOPLE_IN_SCOPE} SELECT bit_xor(hashtextextended(id::text, 0)) AS key, \
-         count(*) FILTER (WHERE service_type = 'childrens_services') AS children FROM pop"
+    let row: Children = diesel::sql_query(format!(
+        "{PEOPLE_IN_SCOPE} SELECT EXISTS (SELECT 1 FROM pop WHERE service_type = 'childrens_services') AS any"
     ))
     .bind::<Array<SqlUuid>, _>(orgs)
     .bind::<Array<SqlDate>, _>(froms)
@@ -298,5 +297,5 @@ pub async fn cohort(conn: &mut AsyncPgConnection, scope: &Scope) -> QueryResult<
     .bind::<Nullable<SqlUuid>, _>(scope.mentor)
     .get_result(conn)
     .await?;
-    Ok((row.key.unwrap_or(0), row.children > 0))
+    Ok(row.any)
 }

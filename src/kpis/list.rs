@@ -53,10 +53,11 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<we
                     threshold. Every other count is rounded to one of its two nearest multiples \
                     of 5, the nearer the likelier. Within a total and its breakdown cells, more \
                     cells (then the total) are suppressed until no suppressed value can be \
-                    worked out from the others. Percentages come from the shown counts and are \
-                    withheld when either is suppressed. The draws are keyed by a server secret \
-                    and exactly who is in the report: asking again answers the same. See \
-                    docs/KPIS.md.",
+                    worked out from the others; a group whose people are suppressed shows no \
+                    other count. Percentages come from the shown counts and are withheld when \
+                    either is suppressed. The draws are keyed by a server secret, the figure \
+                    and exactly who is in the cell: the same people always show the same. An \
+                    organisation may raise its reports' threshold. See docs/KPIS.md.",
         },
     }))
 }

@@ -22,6 +22,7 @@ pub struct OrganisationRow {
     pub kind: crate::auth::roles::OrganisationKind,
     pub created_at: OffsetDateTime,
     pub default_framework_id: Option<Uuid>,
+    pub report_threshold: Option<i32>,
 }
 
 impl OrganisationRow {
@@ -109,13 +110,30 @@ pub async fn name(
         .await
 }
 
-pub async fn set_default_framework(
+/// The smallest count the organisation's reports show, when it set one.
+pub async fn report_threshold(
     conn: &mut AsyncPgConnection,
     org: &Authorized<OrganisationId>,
-    framework: Uuid,
+) -> QueryResult<Option<i64>> {
+    let t: Option<i32> = organisations::table
+        .filter(organisations::id.eq(org.id().0))
+        .select(organisations::report_threshold)
+        .first(conn)
+        .await?;
+    Ok(t.map(i64::from))
+}
+
+pub async fn update_settings(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    framework: Option<Uuid>,
+    threshold: Option<Option<i32>>,
 ) -> QueryResult<OrganisationRow> {
     diesel::update(organisations::table.filter(organisations::id.eq(org.id().0)))
-        .set(organisations::default_framework_id.eq(framework))
+        .set((
+            framework.map(|f| organisations::default_framework_id.eq(f)),
+            threshold.map(|t| organisations::report_threshold.eq(t)),
+        ))
         .returning(OrganisationRow::as_returning())
         .get_result(conn)
         .await

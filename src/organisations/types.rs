@@ -45,6 +45,9 @@ pub struct Organisation {
     pub kind: OrganisationKind,
     /// The framework its dashboard and reports use unless told otherwise.
     pub default_framework_id: Uuid,
+    /// The smallest count its outcome reports show (`null`: the default, 8, or 10 with
+    /// children's services).
+    pub report_threshold: Option<i32>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -57,6 +60,7 @@ impl From<OrganisationRow> for Organisation {
             default_framework_id: row
                 .default_framework_id
                 .unwrap_or(crate::frameworks::NOF_WALES),
+            report_threshold: row.report_threshold,
             name: row.name,
             created_at: row.created_at,
         }
@@ -79,9 +83,29 @@ pub struct OrganisationList {
 /// Settings an organisation's admins change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({ "default_framework_id": "06468675-38cb-89e4-8616-2682fa6348ff" }))]
+#[schema(example = json!({ "default_framework_id": "06468675-38cb-89e4-8616-2682fa6348ff", "report_threshold": 10 }))]
 pub struct UpdateOrganisation {
     /// A framework the organisation may use (a seeded one, its own, or a contracted
     /// commissioning body's).
-    pub default_framework_id: Uuid,
+    pub default_framework_id: Option<Uuid>,
+    /// The smallest count its outcome reports show, 8 to 100 (`null`: the default). It can
+    /// raise the rules' floor, never lower it.
+    #[serde(default, deserialize_with = "crate::fields::double_option")]
+    #[schema(value_type = Option<i32>, minimum = 8, maximum = 100)]
+    pub report_threshold: Option<Option<i32>>,
+}
+
+impl UpdateOrganisation {
+    pub fn validate(&self) -> crate::error::ApiResult<()> {
+        let mut v = Validator::new();
+        if let Some(Some(t)) = self.report_threshold
+            && !(8..=100).contains(&t)
+        {
+            v.add("/report_threshold", "out_of_range", "between 8 and 100");
+        }
+        if self.default_framework_id.is_none() && self.report_threshold.is_none() {
+            v.add("", "empty", "nothing to change");
+        }
+        v.finish()
+    }
 }

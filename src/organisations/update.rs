@@ -15,7 +15,8 @@ use diesel_async::AsyncConnection;
 /// Change an organisation's settings
 ///
 /// Its admins: the default framework of its dashboard and reports (Wales's National Outcomes
-/// Framework until changed). Setting the same value again changes nothing.
+/// Framework until changed) and the smallest count its outcome reports show. Setting the same
+/// values again changes nothing.
 #[utoipa::path(
     operation_id = "updateOrganisation",
     tag = "organisations",
@@ -24,7 +25,7 @@ use diesel_async::AsyncConnection;
     request_body = UpdateOrganisation,
     responses(
         (status = 200, description = "The organisation as it is now", body = Organisation),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body, a threshold out of range, or nothing to change", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
@@ -45,10 +46,13 @@ pub async fn update(
         OrganisationId(path.into_inner()),
         OrgAction::ManageFrameworks,
     )?;
+    body.validate()?;
     let framework = body.default_framework_id;
-    if crate::frameworks::model::find_visible(&mut conn, framework, Some(org.id().0))
-        .await?
-        .is_none()
+    let threshold = body.report_threshold;
+    if let Some(framework) = framework
+        && crate::frameworks::model::find_visible(&mut conn, framework, Some(org.id().0))
+            .await?
+            .is_none()
     {
         return Err(ApiError::new(ErrorCode::InvalidReference)
             .with_detail("no such framework among those this organisation may use"));
@@ -56,7 +60,7 @@ pub async fn update(
     let by = actor.account_id;
     let row = conn
         .transaction(async |conn| {
-            let row = model::set_default_framework(conn, &org, framework).await?;
+            let row = model::update_settings(conn, &org, framework, threshold).await?;
             audit::record(
                 conn,
                 AuditEvent {
@@ -65,7 +69,10 @@ pub async fn update(
                     action: "organisation.updated",
                     subject_type: "organisation",
                     subject_id: Some(org.id().0),
-                    details: serde_json::json!({ "default_framework_id": framework }),
+                    details: serde_json::json!({
+                        "default_framework_id": framework,
+                        "report_threshold": threshold,
+                    }),
                 },
             )
             .await?;

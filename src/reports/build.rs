@@ -23,6 +23,7 @@ pub struct Request {
     pub from: Date,
     pub to: Date,
     pub breakdowns: Vec<Dimension>,
+    /// The threshold the organisation pulling the report set (`None`: the rules' default).
     pub threshold: Option<i64>,
     /// Each provider with its name, over its part of the period.
     pub providers: Vec<(Window, String)>,
@@ -56,20 +57,17 @@ pub async fn build(
         windows: req.providers.iter().map(|(w, _)| *w).collect(),
         mentor: None,
     };
-    let (cohort, children) = figures::cohort(conn, &scope).await?;
+    let children = figures::includes_children(conn, &scope).await?;
     let floor = if children {
         disclosure::CHILDREN_THRESHOLD
     } else {
         disclosure::DEFAULT_THRESHOLD
     };
     let threshold = req.threshold.unwrap_or(floor).max(floor);
-    // Keyed by exactly who is in the report and the framework, and a server secret: asking
-    // again draws the same; a cohort one person different draws afresh.
-    let key = sealer.fingerprints(
-        b"camau/report-disclosure/v1",
-        &[&cohort.to_be_bytes(), req.framework.id.as_bytes()],
-    )[0]
-    .clone();
+    // A server secret; each cell's draws are keyed by it, the figure and exactly who is in the
+    // cell (the cell-key method): the same people always show the same, whichever report,
+    // period or breakdown they appear in, so asking again or otherwise gives nothing new.
+    let key = sealer.fingerprints(b"camau/report-disclosure/v2", &[])[0].clone();
     let rules = Rules::new(threshold, key.try_into().expect("HMAC-SHA256 is 32 bytes"));
 
     let rows = if scope.windows.is_empty() {
@@ -113,7 +111,7 @@ pub async fn build(
                     (*d, cells)
                 })
                 .collect();
-            let (total_figures, cell_figures) = disclose(&rules, &area.code, total, &cells);
+            let (total_figures, cell_figures) = disclose(&rules, total, &cells);
             AreaReport {
                 label: pick(&area.label_en, area.label_cy.as_deref(), req.lang),
                 applies_to: area.applies_to,
@@ -185,7 +183,6 @@ type Disclosed = (Option<i64>, Vec<Shown>);
 /// protected together; then the percentages and median from what is shown.
 fn disclose(
     rules: &Rules,
-    area: &str,
     total: Option<&AreaFigures>,
     breakdowns: &[(Dimension, Vec<(String, &AreaFigures)>)],
 ) -> (Figures, Vec<Vec<Figures>>) {
@@ -193,15 +190,14 @@ fn disclose(
     let mut counts: Vec<Disclosed> = Vec::new();
     for (metric, get) in COUNTS {
         let true_total = total.map(get).unwrap_or(0);
-        let mut shown_total = rules.count(&format!("{area}|total|{metric}"), true_total);
+        let key = |f: Option<&AreaFigures>| format!("{metric}|{}", f.map_or(0, |f| f.members));
+        let mut shown_total = rules.count(&key(total), true_total);
         let per_breakdown = loop {
             let mut out = Vec::new();
             let mut total_now = shown_total;
-            for (d, cells) in breakdowns {
-                let named: Vec<(String, i64)> = cells
-                    .iter()
-                    .map(|(v, f)| (format!("{area}|{}|{v}|{metric}", d.as_str()), get(f)))
-                    .collect();
+            for (_, cells) in breakdowns {
+                let named: Vec<(String, i64)> =
+                    cells.iter().map(|(_, f)| (key(Some(*f)), get(f))).collect();
                 let (t, shown) = rules.protect(total_now, &named);
                 total_now = t;
                 out.push(shown);
@@ -213,6 +209,21 @@ fn disclose(
             shown_total = total_now;
         };
         counts.push((shown_total, per_breakdown));
+    }
+    // A group too small to show (its people suppressed) shows nothing else either: not its
+    // goals, reviews or stories, which are counts of events and could be large.
+    let people = counts[0].clone();
+    for (shown_total, per_breakdown) in counts.iter_mut().skip(1) {
+        if people.0.is_none() {
+            *shown_total = None;
+        }
+        for (cells, people_cells) in per_breakdown.iter_mut().zip(&people.1) {
+            for (cell, person_count) in cells.iter_mut().zip(people_cells) {
+                if person_count.is_none() {
+                    *cell = None;
+                }
+            }
+        }
     }
     let figures = |pick: &dyn Fn(&Disclosed) -> Option<i64>, row: Option<&AreaFigures>| {
         let c: Vec<Option<i64>> = counts.iter().map(pick).collect();
@@ -323,14 +334,24 @@ pub async fn framework(
     asked: Option<Uuid>,
 ) -> ApiResult<FrameworkRow> {
     use crate::error::{ApiError, ErrorCode};
-    let id = match asked {
-        Some(id) => id,
-        None => crate::organisations::model::default_framework(conn, organisation).await?,
+    let not_usable = || {
+        ApiError::new(ErrorCode::InvalidReference)
+            .with_detail("no such framework among those this organisation may use")
     };
-    frameworks::find_visible(conn, id, Some(organisation))
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidReference)
-                .with_detail("no such framework among those this organisation may use")
-        })
+    match asked {
+        Some(id) => frameworks::find_visible(conn, id, Some(organisation))
+            .await?
+            .ok_or_else(not_usable),
+        None => {
+            // A default that is no longer usable (a commissioner's framework whose contract
+            // ended) falls back to the NOF rather than breaking every dashboard.
+            let id = crate::organisations::model::default_framework(conn, organisation).await?;
+            match frameworks::find_visible(conn, id, Some(organisation)).await? {
+                Some(row) => Ok(row),
+                None => frameworks::find_visible(conn, crate::frameworks::NOF_WALES, None)
+                    .await?
+                    .ok_or_else(not_usable),
+            }
+        }
+    }
 }

@@ -71,6 +71,7 @@ pub async fn outcomes(
             (w, name)
         })
         .collect();
+    let threshold = crate::organisations::model::report_threshold(&mut conn, &body).await?;
     let report = build::build(
         &mut conn,
         &state.sealer,
@@ -79,7 +80,7 @@ pub async fn outcomes(
             from: query.from,
             to: query.to,
             breakdowns,
-            threshold: query.threshold,
+            threshold,
             providers,
             lang,
         },

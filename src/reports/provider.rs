@@ -62,6 +62,7 @@ pub async fn outcomes(
         from: query.from,
         to: query.to,
     };
+    let threshold = crate::organisations::model::report_threshold(&mut conn, &org).await?;
     let report = build::build(
         &mut conn,
         &state.sealer,
@@ -70,7 +71,7 @@ pub async fn outcomes(
             from: query.from,
             to: query.to,
             breakdowns,
-            threshold: query.threshold,
+            threshold,
             providers: vec![(window, name)],
             lang,
         },

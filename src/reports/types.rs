@@ -26,10 +26,6 @@ pub struct ReportQuery {
     /// Comma-separated: `provider`, `service_type`, `age_band`, `gender`, `language`.
     #[param(example = "age_band,gender")]
     pub breakdown: Option<String>,
-    /// The smallest count shown (at least 8; at least 10 when children's services are in the
-    /// report).
-    #[param(minimum = 8, maximum = 100)]
-    pub threshold: Option<i64>,
 }
 
 impl ReportQuery {
@@ -40,11 +36,6 @@ impl ReportQuery {
             v.add("/to", "before_from", "the period ends before it starts");
         } else if (self.to - self.from).whole_days() > 5 * 366 {
             v.add("/to", "too_long", "a period is at most five years");
-        }
-        if let Some(t) = self.threshold
-            && !(8..=100).contains(&t)
-        {
-            v.add("/threshold", "out_of_range", "between 8 and 100");
         }
         let mut dims = Vec::new();
         for part in self.breakdown.as_deref().unwrap_or("").split(',') {

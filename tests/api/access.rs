@@ -477,7 +477,7 @@ fn rows() -> Vec<Row> {
             "/v1/organisations/{organisation_id}",
             "/v1/organisations/:O",
             [
-                401, 200, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+                401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
             ],
             |_, _| Some(json!({ "default_framework_id": "06468675-38cb-89e4-8616-2682fa6348ff" }))
         ),
@@ -486,7 +486,7 @@ fn rows() -> Vec<Row> {
             "/v1/organisations/{organisation_id}/frameworks",
             "/v1/organisations/:O/frameworks",
             [
-                401, 201, 201, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+                401, 404, 201, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
             ],
             |_, _| Some(json!({
                 "key": format!("k-{}", Uuid::now_v7().simple()),

@@ -524,14 +524,25 @@ async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_
 }
 
 #[actix_web::test]
-async fn childrens_services_raise_the_threshold_to_ten_and_a_provider_admin_gets_the_same_rules() {
+async fn childrens_services_raise_the_threshold_to_ten_small_groups_show_nothing_and_an_admin_may_raise_it()
+ {
     let app = TestApp::new().await;
     let org = app.provider().await;
     let admin = app.admin(&org).await;
+    // Nine children, each reviewed twice in the year: 18 reviews, but only nine people.
     Group::new(&org, admin.id, 9, AREA_B)
         .service("childrens_services")
         .born("2012-01-01")
         .created("2026-03-01")
+        .rated("2026-03-10", 2.0, None)
+        .rated("2026-06-10", 5.0, None)
+        .insert(&app)
+        .await;
+    // Twenty adults in area c, reviewed twice each.
+    Group::new(&org, admin.id, 20, AREA_C)
+        .created("2026-03-01")
+        .rated("2026-03-10", 2.0, None)
+        .rated("2026-06-10", 5.0, None)
         .insert(&app)
         .await;
     let path = format!(
@@ -540,18 +551,35 @@ async fn childrens_services_raise_the_threshold_to_ten_and_a_provider_admin_gets
     );
     let report = app.get(&path).bearer(&admin.token).send().await.expect(200);
     assert_eq!(report["disclosure"]["threshold"], 10);
-    let b = area(&report, "b");
-    assert_eq!(b["total"]["people_supported"], Value::Null, "9 is under 10");
-    // A caller may ask for a higher threshold, never a lower one.
-    let higher = app
-        .get(&format!("{path}&threshold=20"))
+    let b = &area(&report, "b")["total"];
+    assert_eq!(b["people_supported"], Value::Null, "9 is under 10");
+    // The group is too small to show, so none of its counts shows, however large.
+    for figure in [
+        "goals_set",
+        "people_measured",
+        "people_improved",
+        "reviews_held",
+        "reviews_on_time",
+    ] {
+        assert_eq!(b[figure], Value::Null, "{figure}");
+    }
+    assert_eq!(area(&report, "c")["total"]["people_supported"], 20);
+    assert_eq!(area(&report, "c")["total"]["reviews_held"], 40);
+
+    // The organisation's admin may raise its reports' threshold (a setting, not a query
+    // parameter), never lower it below the rules' floor.
+    app.patch(&format!("/v1/organisations/{}", org.id))
         .bearer(&admin.token)
+        .json(&json!({ "report_threshold": 25 }))
         .send()
         .await
         .expect(200);
-    assert_eq!(higher["disclosure"]["threshold"], 20);
-    app.get(&format!("{path}&threshold=3"))
+    let higher = app.get(&path).bearer(&admin.token).send().await.expect(200);
+    assert_eq!(higher["disclosure"]["threshold"], 25);
+    assert_eq!(area(&higher, "c")["total"]["people_supported"], Value::Null);
+    app.patch(&format!("/v1/organisations/{}", org.id))
         .bearer(&admin.token)
+        .json(&json!({ "report_threshold": 3 }))
         .send()
         .await
         .problem(400, "validation_failed");
