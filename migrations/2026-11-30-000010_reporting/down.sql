@@ -11,7 +11,6 @@ DROP TRIGGER reviews_held_on ON reviews;
 DROP TRIGGER review_ratings_held_on ON review_ratings;
 DROP FUNCTION review_ratings_held_on();
 ALTER TABLE review_ratings DROP COLUMN held_on;
-ALTER TABLE organisations DROP COLUMN report_threshold;
 ALTER TABLE organisations DROP COLUMN default_framework_id;
 ALTER TABLE accounts DROP COLUMN speaks_welsh;
 ALTER TABLE people DROP COLUMN gender;

@@ -7,9 +7,6 @@ ALTER TABLE people ADD COLUMN gender text
     CHECK (gender IN ('female', 'male', 'non_binary', 'other', 'not_stated'));
 ALTER TABLE accounts ADD COLUMN speaks_welsh boolean NOT NULL DEFAULT false;
 ALTER TABLE organisations ADD COLUMN default_framework_id uuid REFERENCES frameworks (id);
--- The smallest count the organisation's reports show (NULL: the rules' default); never below 8.
-ALTER TABLE organisations ADD COLUMN report_threshold integer
-    CHECK (report_threshold BETWEEN 8 AND 100);
 
 -- A rating's review date, kept beside it so a goal's baseline and latest rating are read from
 -- one index; the trigger keeps it equal to the review's.

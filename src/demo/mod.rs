@@ -80,10 +80,12 @@ pub async fn generate(
         "seed {} is already loaded in this database: choose another --seed",
         options.seed
     );
+    // From the operating system, not the seed: knowing the seed must not give a sign-in.
+    let mut os = StdRng::from_os_rng();
     let password: String = (0..4)
         .map(|_| {
             (0..5)
-                .map(|_| *pick(&mut rng, b"abcdefghjkmnpqrstuvwxyz23456789") as char)
+                .map(|_| *pick(&mut os, b"abcdefghjkmnpqrstuvwxyz23456789") as char)
                 .collect::<String>()
         })
         .collect::<Vec<_>>()

@@ -77,6 +77,7 @@ async fn owners(
     };
     let mut owners: Vec<Uuid> = contracts::table
         .filter(contracts::provider_id.eq(org))
+        .filter(contracts::starts_on.le(crate::fields::today()))
         .filter(
             contracts::ends_on
                 .is_null()

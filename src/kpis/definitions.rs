@@ -47,7 +47,7 @@ pub const KPIS: &[Kpi] = &[
         name: "Goals achieved",
         shown_in: R,
         unit: "goals",
-        counts: "Goals coded to the area whose status was set to achieved in the period (a goal achieved, reopened and achieved again counts once). Dashboard top level: every goal achieved in the period, coded or not.",
+        counts: "Goals coded to the area whose status was set to achieved in the period (a goal achieved, reopened and achieved again counts once). Dashboard top level: every goal of people supported today achieved in the period, coded or not.",
         out_of: None,
     },
     Kpi {

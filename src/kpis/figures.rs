@@ -124,9 +124,25 @@ pub struct AreaFigures {
     /// Published stories about coded goals, told in the period.
     #[diesel(sql_type = BigInt)]
     pub stories: i64,
-    /// A fingerprint of exactly who is in this row: disclosure control keys its draws by it.
+    /// Fingerprints of exactly what each count counts (its people, goals, reviews or
+    /// stories): disclosure control keys its draws by them, so the same things always show the
+    /// same.
     #[diesel(sql_type = BigInt)]
-    pub members: i64,
+    pub people_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub goals_set_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub goals_achieved_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub measured_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub improved_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub reviews_held_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub reviews_on_time_fp: i64,
+    #[diesel(sql_type = BigInt)]
+    pub stories_fp: i64,
 }
 
 impl AreaFigures {
@@ -206,13 +222,12 @@ coded AS ( \
   JOIN areas ON areas.id = gc.area_id \
 ), \
 goal_facts AS ( \
-  SELECT c.area, c.person_id, \
+  SELECT c.area, c.person_id, c.goal_id, \
     (g.created_at AT TIME ZONE 'Europe/London')::date >= c.lo AS set_in_period, \
     EXISTS (SELECT 1 FROM goal_status_changes s WHERE s.goal_id = g.id AND s.status = 'achieved' \
             AND (s.changed_at AT TIME ZONE 'Europe/London')::date BETWEEN c.lo AND c.hi) AS achieved, \
     (lt.value - b.value) / NULLIF(sc.max_value - sc.min_value, 0) AS change, \
-    (SELECT count(*) FROM stories st WHERE st.goal_id = g.id AND st.status = 'published' \
-       AND (st.created_at AT TIME ZONE 'Europe/London')::date BETWEEN c.lo AND c.hi) AS stories \
+    t.n AS stories, t.fp AS stories_fp \
   FROM coded c \
   JOIN goals g ON g.id = c.goal_id \
   JOIN scales sc ON sc.id = g.scale_id \
@@ -223,18 +238,27 @@ goal_facts AS ( \
                      WHERE rr.goal_id = g.id AND rr.held_on BETWEEN c.lo AND c.hi \
                        AND (rr.held_on, rr.review_id) > (b.held_on, b.review_id) \
                      ORDER BY rr.held_on DESC, rr.review_id DESC LIMIT 1) lt ON true \
+  LEFT JOIN LATERAL (SELECT count(*) AS n, bit_xor(hashtextextended(st.id::text, 0)) AS fp \
+                     FROM stories st WHERE st.goal_id = g.id AND st.status = 'published' \
+                       AND (st.created_at AT TIME ZONE 'Europe/London')::date \
+                           BETWEEN c.lo AND c.hi) t ON true \
   WHERE (g.created_at AT TIME ZONE 'Europe/London')::date <= c.hi \
 ), \
 person_area AS MATERIALIZED ( \
   SELECT area, person_id, count(*) FILTER (WHERE set_in_period) AS goals_set, \
          count(*) FILTER (WHERE achieved) AS goals_achieved, avg(change) AS change, \
-         sum(stories) AS stories \
+         sum(stories) AS stories, bit_xor(stories_fp) AS stories_fp, \
+         bit_xor(hashtextextended(goal_id::text, 0)) FILTER (WHERE set_in_period) AS goals_set_fp, \
+         bit_xor(hashtextextended(goal_id::text, 0)) FILTER (WHERE achieved) AS goals_achieved_fp \
   FROM goal_facts GROUP BY area, person_id \
 ), \
 person_reviews AS MATERIALIZED ( \
   SELECT person_id, count(*) AS held, \
-         count(*) FILTER (WHERE due IS NULL OR held_on <= due) AS on_time \
-  FROM (SELECT r.person_id, r.held_on, pop.lo, pop.hi, \
+         count(*) FILTER (WHERE due IS NULL OR held_on <= due) AS on_time, \
+         bit_xor(hashtextextended(id::text, 0)) AS held_fp, \
+         bit_xor(hashtextextended(id::text, 0)) FILTER (WHERE due IS NULL OR held_on <= due) \
+           AS on_time_fp \
+  FROM (SELECT r.id, r.person_id, r.held_on, pop.lo, pop.hi, \
                lag(r.next_review_on) OVER (PARTITION BY r.person_id ORDER BY r.held_on, r.id) AS due \
         FROM pop JOIN reviews r ON r.person_id = pop.id AND r.organisation_id = pop.organisation_id \
         WHERE r.held_on <= pop.hi) x \
@@ -251,7 +275,16 @@ SELECT f.area, {}, \
   COALESCE(sum(r.held), 0)::bigint AS reviews_held, \
   COALESCE(sum(r.on_time), 0)::bigint AS reviews_on_time, \
   COALESCE(sum(f.stories), 0)::bigint AS stories, \
-  COALESCE(bit_xor(hashtextextended(f.person_id::text, 0)), 0) AS members \
+  COALESCE(bit_xor(hashtextextended(f.person_id::text, 0)), 0) AS people_fp, \
+  COALESCE(bit_xor(f.goals_set_fp), 0) AS goals_set_fp, \
+  COALESCE(bit_xor(f.goals_achieved_fp), 0) AS goals_achieved_fp, \
+  COALESCE(bit_xor(hashtextextended(f.person_id::text, 0)) FILTER (WHERE f.change IS NOT NULL), 0) \
+    AS measured_fp, \
+  COALESCE(bit_xor(hashtextextended(f.person_id::text, 0)) FILTER (WHERE f.change > 1e-9), 0) \
+    AS improved_fp, \
+  COALESCE(bit_xor(r.held_fp), 0) AS reviews_held_fp, \
+  COALESCE(bit_xor(r.on_time_fp), 0) AS reviews_on_time_fp, \
+  COALESCE(bit_xor(f.stories_fp), 0) AS stories_fp \
 FROM person_area f JOIN pop d ON d.id = f.person_id \
 LEFT JOIN person_reviews r ON r.person_id = f.person_id \
 GROUP BY GROUPING SETS ({})",

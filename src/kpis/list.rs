@@ -55,9 +55,10 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<we
                     cells (then the total) are suppressed until no suppressed value can be \
                     worked out from the others; a group whose people are suppressed shows no \
                     other count. Percentages come from the shown counts and are withheld when \
-                    either is suppressed. The draws are keyed by a server secret, the figure \
-                    and exactly who is in the cell: the same people always show the same. An \
-                    organisation may raise its reports' threshold. See docs/KPIS.md.",
+                    either is suppressed. The draws are keyed by a server secret and exactly \
+                    what is counted (its people, goals, reviews or stories): the same things \
+                    always show the same. An organisation may raise its reports' threshold in \
+                    steps of 5. See docs/KPIS.md.",
         },
     }))
 }

@@ -86,12 +86,14 @@ pub struct OrganisationList {
 #[schema(example = json!({ "default_framework_id": "06468675-38cb-89e4-8616-2682fa6348ff", "report_threshold": 10 }))]
 pub struct UpdateOrganisation {
     /// A framework the organisation may use (a seeded one, its own, or a contracted
-    /// commissioning body's).
-    pub default_framework_id: Option<Uuid>,
-    /// The smallest count its outcome reports show, 8 to 100 (`null`: the default). It can
-    /// raise the rules' floor, never lower it.
+    /// commissioning body's); it cannot be cleared.
     #[serde(default, deserialize_with = "crate::fields::double_option")]
-    #[schema(value_type = Option<i32>, minimum = 8, maximum = 100)]
+    #[schema(value_type = Option<Uuid>)]
+    pub default_framework_id: Option<Option<Uuid>>,
+    /// The smallest count its outcome reports show: a multiple of 5 from 10 to 100 (`null`:
+    /// the default). It can raise the rules' floor, never lower it.
+    #[serde(default, deserialize_with = "crate::fields::double_option")]
+    #[schema(value_type = Option<i32>, minimum = 10, maximum = 100, multiple_of = 5)]
     pub report_threshold: Option<Option<i32>>,
 }
 
@@ -99,9 +101,20 @@ impl UpdateOrganisation {
     pub fn validate(&self) -> crate::error::ApiResult<()> {
         let mut v = Validator::new();
         if let Some(Some(t)) = self.report_threshold
-            && !(8..=100).contains(&t)
+            && !((10..=100).contains(&t) && t % 5 == 0)
         {
-            v.add("/report_threshold", "out_of_range", "between 8 and 100");
+            v.add(
+                "/report_threshold",
+                "out_of_range",
+                "a multiple of 5 from 10 to 100",
+            );
+        }
+        if self.default_framework_id == Some(None) {
+            v.add(
+                "/default_framework_id",
+                "required",
+                "a framework id, not null",
+            );
         }
         if self.default_framework_id.is_none() && self.report_threshold.is_none() {
             v.add("", "empty", "nothing to change");

@@ -47,7 +47,7 @@ pub async fn update(
         OrgAction::ManageFrameworks,
     )?;
     body.validate()?;
-    let framework = body.default_framework_id;
+    let framework = body.default_framework_id.flatten();
     let threshold = body.report_threshold;
     if let Some(framework) = framework
         && crate::frameworks::model::find_visible(&mut conn, framework, Some(org.id().0))

@@ -101,7 +101,7 @@ pub async fn usable(
               JOIN frameworks f ON f.id = v.framework_id
              WHERE a.id = $1 AND (f.organisation_id IS NULL OR f.organisation_id = $2
                     OR f.organisation_id IN (SELECT commissioning_body_id FROM contracts
-                                              WHERE provider_id = $2
+                                              WHERE provider_id = $2 AND starts_on <= $4
                                                 AND (ends_on IS NULL OR ends_on >= $4)))
                AND ($3::uuid IS NULL OR EXISTS (
                      SELECT 1 FROM outcome_statements s WHERE s.id = $3 AND s.area_id = a.id))

@@ -31,18 +31,21 @@ pub struct Request {
 }
 
 /// The counts of [`AreaFigures`] that go through disclosure control, by `GET /v1/kpis` id.
-/// Reads one count of a row.
+/// Reads one count of a row, or the fingerprint of what it counts.
 type Count = fn(&AreaFigures) -> i64;
 
-const COUNTS: [(&str, Count); 8] = [
-    ("people_supported", |f| f.people),
-    ("goals_set", |f| f.goals_set),
-    ("goals_achieved", |f| f.goals_achieved),
-    ("people_measured", |f| f.measured),
-    ("people_improved", |f| f.improved),
-    ("reviews_held", |f| f.reviews_held),
-    ("reviews_on_time", |f| f.reviews_on_time),
-    ("stories_told", |f| f.stories),
+/// Each count: what kind of thing it counts, the count, and the fingerprint of the things.
+/// Draws are keyed by kind and fingerprint: the same people (or goals, reviews, stories)
+/// always show the same, whichever figure, report, period or breakdown they are in.
+const COUNTS: [(&str, Count, Count); 8] = [
+    ("people", |f| f.people, |f| f.people_fp),
+    ("goals", |f| f.goals_set, |f| f.goals_set_fp),
+    ("goals", |f| f.goals_achieved, |f| f.goals_achieved_fp),
+    ("people", |f| f.measured, |f| f.measured_fp),
+    ("people", |f| f.improved, |f| f.improved_fp),
+    ("reviews", |f| f.reviews_held, |f| f.reviews_held_fp),
+    ("reviews", |f| f.reviews_on_time, |f| f.reviews_on_time_fp),
+    ("stories", |f| f.stories, |f| f.stories_fp),
 ];
 
 /// A median is shown only over at least this many (shown) people.
@@ -188,9 +191,9 @@ fn disclose(
 ) -> (Figures, Vec<Vec<Figures>>) {
     // Per count: the shown total and, per breakdown, the shown cells.
     let mut counts: Vec<Disclosed> = Vec::new();
-    for (metric, get) in COUNTS {
+    for (kind, get, fingerprint) in COUNTS {
         let true_total = total.map(get).unwrap_or(0);
-        let key = |f: Option<&AreaFigures>| format!("{metric}|{}", f.map_or(0, |f| f.members));
+        let key = |f: Option<&AreaFigures>| format!("{kind}|{}", f.map_or(0, fingerprint));
         let mut shown_total = rules.count(&key(total), true_total);
         let per_breakdown = loop {
             let mut out = Vec::new();
@@ -210,16 +213,29 @@ fn disclose(
         };
         counts.push((shown_total, per_breakdown));
     }
-    // A group too small to show (its people suppressed) shows nothing else either: not its
-    // goals, reviews or stories, which are counts of events and could be large.
-    let people = counts[0].clone();
-    for (shown_total, per_breakdown) in counts.iter_mut().skip(1) {
-        if people.0.is_none() {
+    // A group too small to show shows nothing that depends on it: where its people are
+    // suppressed, not its goals, reviews or stories (counts of events, which could be large);
+    // where its measured people are, not how many improved; where its reviews are, not how
+    // many were on time. (Only adds suppression: nothing suppressed becomes solvable.)
+    for (count, depends_on) in [
+        (1, 0),
+        (2, 0),
+        (3, 0),
+        (4, 0),
+        (5, 0),
+        (6, 0),
+        (7, 0),
+        (4, 3),
+        (6, 5),
+    ] {
+        let (hidden_total, hidden_cells) = counts[depends_on].clone();
+        let (shown_total, per_breakdown) = &mut counts[count];
+        if hidden_total.is_none() {
             *shown_total = None;
         }
-        for (cells, people_cells) in per_breakdown.iter_mut().zip(&people.1) {
-            for (cell, person_count) in cells.iter_mut().zip(people_cells) {
-                if person_count.is_none() {
+        for (cells, gate) in per_breakdown.iter_mut().zip(&hidden_cells) {
+            for (cell, gate) in cells.iter_mut().zip(gate) {
+                if gate.is_none() {
                     *cell = None;
                 }
             }

@@ -579,7 +579,7 @@ async fn childrens_services_raise_the_threshold_to_ten_small_groups_show_nothing
     assert_eq!(area(&higher, "c")["total"]["people_supported"], Value::Null);
     app.patch(&format!("/v1/organisations/{}", org.id))
         .bearer(&admin.token)
-        .json(&json!({ "report_threshold": 3 }))
+        .json(&json!({ "report_threshold": 12 }))
         .send()
         .await
         .problem(400, "validation_failed");
