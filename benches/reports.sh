@@ -68,7 +68,10 @@ mentor=$(token p0.mentor0)
 # p50 and p99 (ms) of RUNS sequential requests, after one warm-up that must succeed.
 measure() {
   local name=$1 tok=$2 path=$3
-  curl -fsS -o /dev/null -H "authorization: Bearer $tok" "$api$path"
+  if ! curl -fsS -o /dev/null -H "authorization: Bearer $tok" "$api$path"; then
+    printf '  %-44s failed (see the server log above)\n' "$name"
+    return 0
+  fi
   for _ in $(seq "$runs"); do
     curl -fsS -o /dev/null -w '%{time_total}\n' -H "authorization: Bearer $tok" "$api$path"
   done | sort -n | awk -v name="$name" '{ t[NR] = $1 * 1000 } END {
