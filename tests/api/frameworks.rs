@@ -409,6 +409,18 @@ async fn an_organisation_adds_its_own_framework_and_a_commissioners_reaches_its_
         .await
         .expect(200);
     assert_eq!(org["default_framework_id"], id.as_str());
+    // The default cannot be cleared, and an empty change is refused rather than ignored.
+    for body in [
+        serde_json::json!({ "default_framework_id": null }),
+        serde_json::json!({}),
+    ] {
+        app.patch(&format!("/v1/organisations/{}", provider.id))
+            .bearer(&provider_admin.token)
+            .json(&body)
+            .send()
+            .await
+            .problem(400, "validation_failed");
+    }
     app.patch(&format!(
         "/v1/organisations/{}",
         stranger_org(&app, &stranger).await
