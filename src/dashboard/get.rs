@@ -65,11 +65,7 @@ pub async fn get(
     let to = query.to.unwrap_or(today);
     let from = query.from.unwrap_or(to - time::Duration::days(90));
     let mut v = Validator::new();
-    if to < from {
-        v.add("/to", "before_from", "the period ends before it starts");
-    } else if (to - from).whole_days() > 5 * 366 {
-        v.add("/to", "too_long", "a period is at most five years");
-    }
+    crate::reports::types::check_period(&mut v, from, to);
     v.finish()?;
     let framework = build::framework(&mut conn, org.id().0, query.framework).await?;
 
@@ -85,16 +81,7 @@ pub async fn get(
         mentor: mentor.map(|AccountId(m)| m),
     };
     let progress = figures::by_area(&mut conn, framework.id, &scope, &[]).await?;
-    let versions = frameworks::versions_of(&mut conn, &[framework.id]).await?;
-    let areas = match versions
-        .iter()
-        .rev()
-        .find(|v| v.in_force_on(to))
-        .or(versions.last())
-    {
-        Some(v) => frameworks::contents(&mut conn, v.id).await?.0,
-        None => Vec::new(),
-    };
+    let areas = frameworks::areas_in_force(&mut conn, framework.id, to).await?;
 
     let label = |code: &str| {
         areas

@@ -233,3 +233,21 @@ pub async fn insert_own(
     }
     Ok(id)
 }
+
+/// The areas of `framework`'s version in force on `day` (else its latest), in order.
+pub async fn areas_in_force(
+    conn: &mut AsyncPgConnection,
+    framework: Uuid,
+    day: Date,
+) -> QueryResult<Vec<AreaRow>> {
+    let versions = versions_of(conn, &[framework]).await?;
+    match versions
+        .iter()
+        .rev()
+        .find(|v| v.in_force_on(day))
+        .or(versions.last())
+    {
+        Some(v) => Ok(contents(conn, v.id).await?.0),
+        None => Ok(Vec::new()),
+    }
+}

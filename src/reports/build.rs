@@ -78,16 +78,7 @@ pub async fn build(
     } else {
         figures::by_area(conn, req.framework.id, &scope, &req.breakdowns).await?
     };
-    let versions = frameworks::versions_of(conn, &[req.framework.id]).await?;
-    let version = versions
-        .iter()
-        .rev()
-        .find(|v| v.in_force_on(req.to))
-        .or(versions.last());
-    let areas = match version {
-        Some(v) => frameworks::contents(conn, v.id).await?.0,
-        None => Vec::new(),
-    };
+    let areas = frameworks::areas_in_force(conn, req.framework.id, req.to).await?;
     let names: std::collections::HashMap<String, String> = req
         .providers
         .iter()

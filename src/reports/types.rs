@@ -32,11 +32,7 @@ impl ReportQuery {
     /// The breakdowns asked for, each once, in the order given.
     pub fn validate(&self) -> ApiResult<Vec<Dimension>> {
         let mut v = Validator::new();
-        if self.to < self.from {
-            v.add("/to", "before_from", "the period ends before it starts");
-        } else if (self.to - self.from).whole_days() > 5 * 366 {
-            v.add("/to", "too_long", "a period is at most five years");
-        }
+        check_period(&mut v, self.from, self.to);
         let mut dims = Vec::new();
         for part in self.breakdown.as_deref().unwrap_or("").split(',') {
             let part = part.trim();
@@ -55,6 +51,15 @@ impl ReportQuery {
         }
         v.finish()?;
         Ok(dims)
+    }
+}
+
+/// A period of a report or dashboard: it ends on or after its start, within five years.
+pub fn check_period(v: &mut Validator, from: Date, to: Date) {
+    if to < from {
+        v.add("/to", "before_from", "the period ends before it starts");
+    } else if (to - from).whole_days() > 5 * 366 {
+        v.add("/to", "too_long", "a period is at most five years");
     }
 }
 
