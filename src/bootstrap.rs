@@ -89,6 +89,7 @@ pub async fn create_organisation(
             conn,
             AuditEvent {
                 organisation: Some(org_id),
+                person: None,
                 actor: None,
                 action: "organisation.created",
                 subject_type: "organisation",

@@ -120,6 +120,7 @@ pub async fn update(
                 conn,
                 AuditEvent {
                     organisation: Some(org.id()),
+                    person: None,
                     actor: Some(actor),
                     action: "account.updated",
                     subject_type: "account",

@@ -1,28 +1,24 @@
-//! Writing audit events, inside the same transaction as the change they record.
+//! Writing audit events. A change's event is written inside the transaction that makes it (and
+//! the database refuses to commit a change to a person's record without one: migration
+//! 000012); a read's event is written before anything read is returned.
 
-use diesel::Insertable;
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::schema::audit_events;
-use crate::ids::{AccountId, OrganisationId};
+use crate::auth::access::{Authorized, PersonScope};
+use crate::http::pagination::Page;
+use crate::ids::{AccountId, OrganisationId, PersonId};
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = audit_events)]
-struct NewAuditEvent<'a> {
-    id: Uuid,
-    organisation_id: Option<Uuid>,
-    actor_account_id: Option<Uuid>,
-    action: &'a str,
-    subject_type: &'a str,
-    subject_id: Option<Uuid>,
-    details: serde_json::Value,
-}
-
-/// One recorded change.
+/// One recorded event.
 pub struct AuditEvent<'a> {
     pub organisation: Option<OrganisationId>,
+    /// Who did it; `None`: the service itself (housekeeping, retention).
     pub actor: Option<AccountId>,
+    /// The person whose record it concerns, for their access log.
+    pub person: Option<PersonId>,
     pub action: &'a str,
     pub subject_type: &'a str,
     pub subject_id: Option<Uuid>,
@@ -30,21 +26,161 @@ pub struct AuditEvent<'a> {
     pub details: serde_json::Value,
 }
 
+/// Writes `event`, with the actor's role as it is now and the current request's id, and marks
+/// the transaction as audited (the check at commit looks for that mark).
 pub async fn record(
     conn: &mut AsyncPgConnection,
     event: AuditEvent<'_>,
 ) -> Result<(), diesel::result::Error> {
-    diesel::insert_into(audit_events::table)
-        .values(NewAuditEvent {
-            id: Uuid::now_v7(),
-            organisation_id: event.organisation.map(|o| o.0),
-            actor_account_id: event.actor.map(|a| a.0),
-            action: event.action,
-            subject_type: event.subject_type,
-            subject_id: event.subject_id,
-            details: event.details,
-        })
+    diesel::sql_query(
+        "WITH e AS (
+             INSERT INTO audit_events (id, organisation_id, actor_account_id, actor_role,
+                                       person_id, action, subject_type, subject_id, details,
+                                       request_id)
+             SELECT $1, coalesce($2, (SELECT organisation_id FROM people WHERE id = $4)), $3,
+                    coalesce((SELECT role FROM accounts WHERE id = $3), 'system'),
+                    $4, $5, $6, $7, $8, $9
+             RETURNING 1)
+         SELECT set_config('camau.audited', 'on', true) FROM e",
+    )
+    .bind::<SqlUuid, _>(Uuid::now_v7())
+    .bind::<Nullable<SqlUuid>, _>(event.organisation.map(|o| o.0))
+    .bind::<Nullable<SqlUuid>, _>(event.actor.map(|a| a.0))
+    .bind::<Nullable<SqlUuid>, _>(event.person.map(|p| p.0))
+    .bind::<Text, _>(event.action)
+    .bind::<Text, _>(event.subject_type)
+    .bind::<Nullable<SqlUuid>, _>(event.subject_id)
+    .bind::<Jsonb, _>(event.details)
+    .bind::<Nullable<Text>, _>(crate::telemetry::request_id::current())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A change to a person's record by `actor`, inside its transaction.
+pub async fn changed(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    actor: AccountId,
+    action: &str,
+    subject_type: &str,
+    subject_id: Uuid,
+) -> Result<(), diesel::result::Error> {
+    let scope = scope.id();
+    record(
+        conn,
+        AuditEvent {
+            organisation: Some(scope.organisation),
+            actor: Some(actor),
+            person: Some(scope.person),
+            action,
+            subject_type,
+            subject_id: Some(subject_id),
+            details: serde_json::Value::Object(Default::default()),
+        },
+    )
+    .await
+}
+
+/// Marks the current transaction as audited without an event of its own: only for a later
+/// step of an action whose event is already on the trail (an uploaded photo marked stored, or
+/// its failed upload undone).
+pub async fn covered(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
+    diesel::sql_query("SELECT set_config('camau.audited', 'on', true)")
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// An event as the audit endpoints read it, with the actor's name where the account remains.
+#[derive(Debug, QueryableByName)]
+pub struct EventRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = Timestamptz)]
+    pub occurred_at: OffsetDateTime,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub actor_account_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub actor_role: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub actor_name: Option<String>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub person_id: Option<Uuid>,
+    #[diesel(sql_type = Text)]
+    pub action: String,
+    #[diesel(sql_type = Text)]
+    pub subject_type: String,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub subject_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub request_id: Option<String>,
+}
+
+const EVENT_COLUMNS: &str = "e.id, e.occurred_at, e.actor_account_id, e.actor_role,
+    a.name AS actor_name, e.person_id, e.action, e.subject_type, e.subject_id, e.request_id
+    FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_account_id";
+
+/// A page of the events about one person, newest first. `for_person_themself` leaves out
+/// safeguarding concerns: they are routed privately, and telling the person could put them
+/// at risk.
+pub async fn for_person(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    for_person_themself: bool,
+    page: Page,
+) -> Result<Vec<EventRow>, diesel::result::Error> {
+    let s = scope.id();
+    diesel::sql_query(format!(
+        "SELECT {EVENT_COLUMNS}
+          WHERE e.person_id = $1 AND e.organisation_id = $2
+            AND ($3::uuid IS NULL OR e.id < $3)
+            AND NOT ($4 AND e.action LIKE 'concern.%')
+          ORDER BY e.id DESC LIMIT $5"
+    ))
+    .bind::<SqlUuid, _>(s.person.0)
+    .bind::<SqlUuid, _>(s.organisation.0)
+    .bind::<Nullable<SqlUuid>, _>(page.after)
+    .bind::<Bool, _>(for_person_themself)
+    .bind::<BigInt, _>(page.fetch_limit())
+    .load(conn)
+    .await
+}
+
+/// Which of an organisation's events.
+#[derive(Debug, Clone, Copy)]
+pub struct Filter {
+    pub actor: Option<Uuid>,
+    pub person: Option<Uuid>,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+}
+
+/// Up to `limit` of an organisation's events after the cursor `after`, newest first.
+pub async fn for_organisation(
+    conn: &mut AsyncPgConnection,
+    org: &Authorized<OrganisationId>,
+    filter: Filter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<EventRow>, diesel::result::Error> {
+    diesel::sql_query(format!(
+        "SELECT {EVENT_COLUMNS}
+          WHERE e.organisation_id = $1
+            AND ($2::uuid IS NULL OR e.actor_account_id = $2)
+            AND ($3::uuid IS NULL OR e.person_id = $3)
+            AND ($4::timestamptz IS NULL OR e.occurred_at >= $4)
+            AND ($5::timestamptz IS NULL OR e.occurred_at < $5)
+            AND ($6::uuid IS NULL OR e.id < $6)
+          ORDER BY e.id DESC LIMIT $7"
+    ))
+    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<Nullable<SqlUuid>, _>(filter.actor)
+    .bind::<Nullable<SqlUuid>, _>(filter.person)
+    .bind::<Nullable<Timestamptz>, _>(filter.from)
+    .bind::<Nullable<Timestamptz>, _>(filter.to)
+    .bind::<Nullable<SqlUuid>, _>(after)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
 }

@@ -50,6 +50,8 @@ pub enum OrgAction {
     /// Aggregate outcome reports over contracted providers: a commissioning body's
     /// commissioners and admins.
     ViewCommissionerReport,
+    /// The organisation's audit trail: its admins.
+    ViewAudit,
 }
 
 /// Actions reserved to the platform operator.
@@ -93,6 +95,31 @@ fn record(check: Check) {
     let _ = CHECKS.try_with(|checks| checks.borrow_mut().push(check));
 }
 
+/// A check on a person's record a request passed: the audit trail records what was read
+/// (`audit::reads`); changes record themselves in their transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    pub person: PersonId,
+    pub organisation: OrganisationId,
+    pub actor: AccountId,
+    pub action: PersonAction,
+}
+
+tokio::task_local! {
+    static SEEN: RefCell<Vec<Seen>>;
+}
+
+/// Runs `fut` (a request's handler) and returns what it gave with the person-scoped checks it
+/// passed.
+pub async fn watching<F: Future>(fut: F) -> (F::Output, Vec<Seen>) {
+    SEEN.scope(RefCell::new(Vec::new()), async move {
+        let out = fut.await;
+        let seen = SEEN.with(|c| c.take());
+        (out, seen)
+    })
+    .await
+}
+
 /// Runs `fut` (a request's handler) and returns what it gave with the checks it passed.
 pub async fn recording<F: Future>(fut: F) -> (F::Output, Vec<Check>) {
     CHECKS
@@ -123,6 +150,7 @@ pub fn organisation(
             | OrgAction::ViewDashboard
             | OrgAction::ViewOwnReport
             | OrgAction::ViewCommissionerReport
+            | OrgAction::ViewAudit
     );
     if actor.is_platform_admin() && !about_people {
         return Ok(Authorized { id: org });
@@ -143,7 +171,7 @@ pub fn organisation(
         OrgAction::ViewDashboard => {
             provider && matches!(actor.role, Role::Admin | Role::Coordinator | Role::Mentor)
         }
-        OrgAction::ManageFrameworks => actor.role == Role::Admin,
+        OrgAction::ManageFrameworks | OrgAction::ViewAudit => actor.role == Role::Admin,
         OrgAction::ViewOwnReport => provider && actor.role == Role::Admin,
         // A provider is not a commissioning body: there is no such report to see.
         OrgAction::ViewCommissionerReport if provider => return Err(ApiError::not_found()),
@@ -265,9 +293,33 @@ pub enum PersonAction {
     ViewOutcomeCodes,
     /// Add or remove outcome codes (staff).
     EditOutcomeCodes,
+    /// See who viewed or changed the person's record: the person, admins and coordinators.
+    ViewAccessLog,
 }
 
 impl PersonAction {
+    /// The part of the record a read action shows, as the audit trail names it; `None` for
+    /// actions that change something (audited in their own transaction).
+    pub fn part_read(self) -> Option<&'static str> {
+        use PersonAction::*;
+        Some(match self {
+            ViewRecord => "record",
+            ViewMentors => "mentors",
+            ViewProfile => "profile",
+            ViewProfileHistory => "profile_history",
+            ViewCircle => "circle",
+            ViewGoals => "goals",
+            ViewReviews => "reviews",
+            ViewCodes => "circle_invitations",
+            ViewDeviceCodes => "device_codes",
+            ViewStories => "stories",
+            ViewFeed => "feed",
+            ViewOutcomeCodes => "outcome_codes",
+            ViewAccessLog => "access_log",
+            _ => return None,
+        })
+    }
+
     fn writes(self) -> bool {
         use PersonAction::*;
         matches!(
@@ -327,7 +379,8 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
         // Only the person accepts what a supporter suggests.
         Relation::Staff(_) if action == AcceptStory => false,
         Relation::Staff(Role::Admin | Role::Coordinator) => true,
-        Relation::Staff(_) => action != AssignMentors,
+        // ACCESS-POLICY.md: a mentor does not read the access log.
+        Relation::Staff(_) => !matches!(action, AssignMentors | ViewAccessLog),
         Relation::Person => matches!(
             action,
             ViewRecord
@@ -351,6 +404,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | ViewFeed
                 | RaiseConcern
                 | ViewOutcomeCodes
+                | ViewAccessLog
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,
@@ -388,6 +442,14 @@ pub fn person(
     if facts.support_ended && action.writes() && !reopening {
         return Err(ApiError::new(ErrorCode::SupportEnded));
     }
+    let _ = SEEN.try_with(|seen| {
+        seen.borrow_mut().push(Seen {
+            person: facts.scope.person,
+            organisation: facts.scope.organisation,
+            actor: actor.account_id,
+            action,
+        })
+    });
     Ok(PersonAccess {
         scope: Authorized { id: facts.scope },
         relation,

@@ -159,6 +159,7 @@ pub async fn accept(
                 conn,
                 AuditEvent {
                     organisation: None,
+                    person: Some(crate::ids::PersonId(person)),
                     actor: Some(account),
                     action: "circle.invitation_accepted",
                     subject_type: "circle_member",

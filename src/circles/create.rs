@@ -59,6 +59,7 @@ pub async fn create(
                 conn,
                 AuditEvent {
                     organisation: Some(scope.id().organisation),
+                    person: Some(scope.id().person),
                     actor: Some(actor),
                     action: "circle.member_added",
                     subject_type: "circle_member",

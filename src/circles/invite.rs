@@ -64,6 +64,9 @@ pub async fn invite(
             expires_at,
         )
         .await?;
+        let action = "circle.invitation_created";
+        crate::audit::model::changed(conn, &scope, issuer, action, "circle_member", member.0)
+            .await?;
         if let Some(to) = &found.email {
             let mail = templates::circle_invitation(
                 to,

@@ -42,6 +42,7 @@ pub async fn leave(
             conn,
             AuditEvent {
                 organisation: Some(OrganisationId(organisation)),
+                person: Some(crate::ids::PersonId(person)),
                 actor: Some(actor),
                 action: "circle.member_left",
                 subject_type: "circle_member",

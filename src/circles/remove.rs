@@ -47,6 +47,7 @@ pub async fn remove(
             conn,
             AuditEvent {
                 organisation: Some(scope.id().organisation),
+                person: Some(scope.id().person),
                 actor: Some(actor),
                 action: "circle.member_removed",
                 subject_type: "circle_member",

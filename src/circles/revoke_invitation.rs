@@ -47,6 +47,7 @@ pub async fn revoke_invitation(
             conn,
             AuditEvent {
                 organisation: Some(scope.id().organisation),
+                person: Some(scope.id().person),
                 actor: Some(actor),
                 action: "circle.invitation_revoked",
                 subject_type: "person",

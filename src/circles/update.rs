@@ -63,6 +63,7 @@ pub async fn update(
                 conn,
                 AuditEvent {
                     organisation: Some(scope.id().organisation),
+                    person: Some(scope.id().person),
                     actor: Some(actor),
                     action: "circle.member_updated",
                     subject_type: "circle_member",

@@ -88,6 +88,7 @@ pub async fn raise(
                 conn,
                 AuditEvent {
                     organisation: Some(scope.id().organisation),
+                    person: Some(scope.id().person),
                     actor: Some(by),
                     action: "concern.raised",
                     subject_type: "concern",

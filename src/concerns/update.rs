@@ -59,6 +59,7 @@ pub async fn update(
             conn,
             AuditEvent {
                 organisation: Some(org.id()),
+                person: None,
                 actor: Some(by),
                 action: "concern.settled",
                 subject_type: "concern",

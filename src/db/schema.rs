@@ -29,6 +29,9 @@ diesel::table! {
         subject_id -> Nullable<Uuid>,
         details -> Jsonb,
         occurred_at -> Timestamptz,
+        person_id -> Nullable<Uuid>,
+        actor_role -> Nullable<Text>,
+        request_id -> Nullable<Text>,
     }
 }
 

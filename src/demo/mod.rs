@@ -228,8 +228,21 @@ pub async fn generate(
             &areas,
             today,
         );
-        conn.transaction(async |conn| batch.write(conn).await)
-            .await?;
+        conn.transaction(async |conn| {
+            batch.write(conn).await?;
+            // Invented people: one event for the batch, by the service.
+            let event = crate::audit::model::AuditEvent {
+                organisation: None,
+                actor: None,
+                person: None,
+                action: "demo.people_generated",
+                subject_type: "demo",
+                subject_id: None,
+                details: serde_json::json!({ "people": n, "first": done }),
+            };
+            crate::audit::model::record(conn, event).await
+        })
+        .await?;
         done += n;
         progress(done, options.people);
     }

@@ -46,6 +46,8 @@ pub async fn react(
     let all = conn
         .transaction(async |conn| {
             if model::react(conn, &scope, target, me, kind).await? {
+                let (kind_, id) = target.subject();
+                crate::audit::model::changed(conn, &scope, me, "reaction.added", kind_, id).await?;
                 let subject = Subject {
                     reaction: Some(kind.as_str()),
                     ..item.subject
@@ -100,6 +102,7 @@ pub async fn comment(
     let view = conn
         .transaction(async |conn| {
             let id = model::insert_comment(conn, &scope, target, me, &body.body, body.lang).await?;
+            crate::audit::model::changed(conn, &scope, me, "comment.posted", "comment", id).await?;
             let subject = Subject {
                 comment: Some(id),
                 ..item.subject

@@ -2,6 +2,7 @@
 //! circle's view. It is kept (and shown to them, marked) for the record.
 
 use actix_web::{post, web};
+use diesel_async::AsyncConnection;
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
@@ -43,7 +44,13 @@ pub async fn hide(
         PersonAction::Moderate,
     )
     .await?;
-    model::hide(&mut conn, &access.scope, id, access.actor.account_id).await?;
+    let by = access.actor.account_id;
+    conn.transaction(async |conn| {
+        model::hide(conn, &access.scope, id, by).await?;
+        crate::audit::model::changed(conn, &access.scope, by, "comment.hidden", "comment", id.0)
+            .await
+    })
+    .await?;
     let view = model::find_comment(&mut conn, &access.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;

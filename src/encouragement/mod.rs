@@ -43,6 +43,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// The audit trail's subject type and id.
+    pub fn subject(self) -> (&'static str, Uuid) {
+        match self {
+            Target::Story(id) => ("story", id.0),
+            Target::Goal(id) => ("goal", id.0),
+            Target::Action(id) => ("goal_action", id.0),
+        }
+    }
+
     pub fn story(self) -> Option<Uuid> {
         match self {
             Target::Story(id) => Some(id.0),

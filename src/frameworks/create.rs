@@ -60,6 +60,7 @@ pub async fn create(
                 conn,
                 AuditEvent {
                     organisation: Some(org.id()),
+                    person: None,
                     actor: Some(by),
                     action: "framework.created",
                     subject_type: "framework",

@@ -77,6 +77,8 @@ pub async fn create(
                 ..Subject::default()
             };
             activity::record(conn, &scope, author, ActivityKind::GoalSet, subject).await?;
+            crate::audit::model::changed(conn, &scope, author, "goal.created", "goal", row.id)
+                .await?;
             let history = model::status_history(conn, &scope, GoalId(row.id)).await?;
             Ok::<_, ApiError>((row, history))
         })

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
 
 use crate::auth::access::{self, PersonAction};
 use crate::auth::session::{self, PersonOf};
@@ -67,20 +68,32 @@ pub async fn create_action(
         );
         v.finish()?;
     }
-    let row = model::insert_action(
-        &mut conn,
-        &access.scope,
-        access.actor.account_id,
-        &NewAction {
-            goal,
-            description: &body.description,
-            owner: body.owner.as_str(),
-            owner_member_id: body.owner_member_id,
-            due_on: body.due_on,
-            state: state_.as_str(),
-        },
-    )
-    .await?;
+    let scope = access.scope;
+    let by = access.actor.account_id;
+    let row = conn
+        .transaction(async |conn| {
+            let row = model::insert_action(
+                conn,
+                &scope,
+                by,
+                &NewAction {
+                    goal,
+                    description: &body.description,
+                    owner: body.owner.as_str(),
+                    owner_member_id: body.owner_member_id,
+                    due_on: body.due_on,
+                    state: state_.as_str(),
+                },
+            )
+            .await?;
+            let action = match state_ {
+                ActionState::Suggested => "goal_action.suggested",
+                _ => "goal_action.created",
+            };
+            crate::audit::model::changed(conn, &scope, by, action, "goal_action", row.id).await?;
+            Ok::<_, ApiError>(row)
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .json(Action::from(row)))

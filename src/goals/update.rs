@@ -78,6 +78,8 @@ pub async fn update(
                 };
                 activity::record(conn, &scope, actor, ActivityKind::GoalAchieved, subject).await?;
             }
+            crate::audit::model::changed(conn, &scope, actor, "goal.updated", "goal", goal.0)
+                .await?;
             let history = model::status_history(conn, &scope, goal).await?;
             Ok::<_, ApiError>((row, history))
         })

@@ -115,6 +115,15 @@ pub async fn update_action(
                 };
                 activity::record(conn, &scope, actor, ActivityKind::ActionDone, subject).await?;
             }
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                actor,
+                "goal_action.updated",
+                "goal_action",
+                id.0,
+            )
+            .await?;
             Ok::<_, ApiError>(row)
         })
         .await?;

@@ -7,9 +7,10 @@
 use std::time::Duration;
 
 use diesel::sql_query;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
+use crate::audit::model::AuditEvent;
 use crate::config::Config;
 use crate::state::AppState;
 
@@ -34,6 +35,32 @@ async fn delete(conn: &mut AsyncPgConnection, sql: &str) -> QueryResult<usize> {
     sql_query(sql).execute(conn).await
 }
 
+/// Deletes from a table about people, with one event (by the service, with the count) in the
+/// same transaction.
+async fn delete_audited(
+    conn: &mut AsyncPgConnection,
+    kind: &'static str,
+    sql: &str,
+) -> QueryResult<usize> {
+    conn.transaction(async |conn| {
+        let n = sql_query(sql).execute(conn).await?;
+        if n > 0 {
+            let event = AuditEvent {
+                organisation: None,
+                actor: None,
+                person: None,
+                action: "housekeeping.expired_codes_purged",
+                subject_type: kind,
+                subject_id: None,
+                details: serde_json::json!({ "rows": n }),
+            };
+            crate::audit::model::record(conn, event).await?;
+        }
+        Ok(n)
+    })
+    .await
+}
+
 /// One pass. Each statement stands alone, so a failure leaves the others' work done.
 pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult<Purged> {
     // A revoked session's access tokens die within the access-token lifetime; a day is ample.
@@ -50,13 +77,15 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now()",
     )
     .await?;
-    let circle_invitations = delete(
+    let circle_invitations = delete_audited(
         conn,
+        "circle_invitation",
         "DELETE FROM circle_invitations WHERE accepted_at IS NULL AND expires_at < now()",
     )
     .await?;
-    let device_codes = delete(
+    let device_codes = delete_audited(
         conn,
+        "device_code",
         "DELETE FROM device_codes WHERE redeemed_at IS NULL AND expires_at < now()",
     )
     .await?;

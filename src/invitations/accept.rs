@@ -96,6 +96,7 @@ pub async fn accept(
                     conn,
                     AuditEvent {
                         organisation: Some(OrganisationId(invitation.organisation_id)),
+                        person: None,
                         actor: Some(AccountId(account.id)),
                         action: "invitation.accepted",
                         subject_type: "account",

@@ -84,6 +84,7 @@ pub async fn create(
                 conn,
                 AuditEvent {
                     organisation: Some(org.id()),
+                    person: None,
                     actor: Some(user.account_id),
                     action: "invitation.created",
                     subject_type: "invitation",

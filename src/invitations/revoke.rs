@@ -55,6 +55,7 @@ pub async fn revoke(
             conn,
             AuditEvent {
                 organisation: Some(org.id()),
+                person: None,
                 actor: Some(actor),
                 action: "invitation.revoked",
                 subject_type: "invitation",

@@ -80,6 +80,20 @@ pub async fn put_settings(
             .values(rows)
             .execute(conn)
             .await?;
+        // The follower's own settings, not anyone's record: an event without a person.
+        crate::audit::model::record(
+            conn,
+            crate::audit::model::AuditEvent {
+                organisation: actor.organisation_id(),
+                person: None,
+                actor: Some(actor.account_id),
+                action: "notifications.settings_changed",
+                subject_type: "account",
+                subject_id: Some(account),
+                details: serde_json::json!({ "muted": muted.len() }),
+            },
+        )
+        .await?;
         Ok::<_, ApiError>(())
     })
     .await?;

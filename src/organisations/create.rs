@@ -76,6 +76,7 @@ pub async fn create(
                 conn,
                 AuditEvent {
                     organisation: Some(org_id),
+                    person: None,
                     actor: Some(user.account_id),
                     action: "organisation.created",
                     subject_type: "organisation",

@@ -65,6 +65,7 @@ pub async fn update(
                 conn,
                 AuditEvent {
                     organisation: Some(org.id()),
+                    person: None,
                     actor: Some(by),
                     action: "organisation.updated",
                     subject_type: "organisation",

@@ -2,10 +2,11 @@
 
 use diesel::sql_types::{Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{QueryableByName, sql_query};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit::model as audit;
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::ids::{AccountId, GoalId};
@@ -133,7 +134,7 @@ pub async fn add(
         new: bool,
     }
     let s = scope.id();
-    let added: Added = sql_query(
+    let query = sql_query(
         "WITH inserted AS (
             INSERT INTO goal_codes (id, goal_id, person_id, organisation_id, area_id, statement_id, coded_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -154,10 +155,15 @@ pub async fn add(
     .bind::<SqlUuid, _>(s.organisation.0)
     .bind::<SqlUuid, _>(area)
     .bind::<Nullable<SqlUuid>, _>(statement)
-    .bind::<SqlUuid, _>(by.0)
-    .get_result(conn)
-    .await?;
-    Ok((added.id, added.new))
+    .bind::<SqlUuid, _>(by.0);
+    conn.transaction(async |conn| {
+        let added: Added = query.get_result(conn).await?;
+        if added.new {
+            audit::changed(conn, scope, by, "goal_code.added", "goal_code", added.id).await?;
+        }
+        Ok((added.id, added.new))
+    })
+    .await
 }
 
 /// Marks the code removed; whether there was a current one.
@@ -169,7 +175,7 @@ pub async fn remove(
     by: AccountId,
 ) -> QueryResult<bool> {
     let s = scope.id();
-    let n = sql_query(
+    let query = sql_query(
         "UPDATE goal_codes SET removed_at = now(), removed_by = $5
           WHERE id = $1 AND goal_id = $2 AND person_id = $3 AND organisation_id = $4
             AND removed_at IS NULL",
@@ -178,8 +184,13 @@ pub async fn remove(
     .bind::<SqlUuid, _>(goal.0)
     .bind::<SqlUuid, _>(s.person.0)
     .bind::<SqlUuid, _>(s.organisation.0)
-    .bind::<SqlUuid, _>(by.0)
-    .execute(conn)
-    .await?;
-    Ok(n == 1)
+    .bind::<SqlUuid, _>(by.0);
+    conn.transaction(async |conn| {
+        let removed = query.execute(conn).await? == 1;
+        if removed {
+            audit::changed(conn, scope, by, "goal_code.removed", "goal_code", code).await?;
+        }
+        Ok(removed)
+    })
+    .await
 }

@@ -68,6 +68,7 @@ pub async fn assign_mentors(
                 conn,
                 AuditEvent {
                     organisation: Some(scope.id().organisation),
+                    person: Some(scope.id().person),
                     actor: Some(actor),
                     action: "person.mentors_assigned",
                     subject_type: "person",

@@ -87,6 +87,7 @@ pub async fn create(
                 conn,
                 AuditEvent {
                     organisation: actor.organisation_id(),
+                    person: Some(person),
                     actor: Some(actor.account_id),
                     action: "person.created",
                     subject_type: "person",

@@ -63,6 +63,7 @@ pub async fn issue_device_code(
             conn,
             AuditEvent {
                 organisation: Some(scope.id().organisation),
+                person: Some(scope.id().person),
                 actor: Some(actor),
                 action: "person.device_code_issued",
                 subject_type: "person",

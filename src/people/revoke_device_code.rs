@@ -52,6 +52,7 @@ pub async fn revoke_device_code(
             conn,
             AuditEvent {
                 organisation: Some(scope.id().organisation),
+                person: Some(scope.id().person),
                 actor: Some(actor),
                 action: "person.device_code_revoked",
                 subject_type: "person",

@@ -115,6 +115,7 @@ pub async fn update(
                 conn,
                 AuditEvent {
                     organisation: Some(organisation),
+                    person: Some(scope.id().person),
                     actor: Some(actor),
                     action: if ending {
                         "person.support_dates_changed"

@@ -2,6 +2,7 @@
 //! after (or at the next housekeeping pass, if storage is down).
 
 use actix_web::{HttpResponse, delete, web};
+use diesel_async::AsyncConnection;
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
@@ -39,7 +40,13 @@ pub async fn delete(
     if !crate::stories::visibility::may_delete(&access, author, status) {
         return Err(ApiError::forbidden());
     }
-    model::delete(&mut conn, &access.scope, photo).await?;
+    let by = access.actor.account_id;
+    conn.transaction(async |conn| {
+        model::delete(conn, &access.scope, photo).await?;
+        crate::audit::model::changed(conn, &access.scope, by, "photo.deleted", "photo", photo.0)
+            .await
+    })
+    .await?;
     crate::storage::sweep::remove_photos(&state.storage, &mut conn, &[photo.0]).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,7 +1,7 @@
 //! Photo rows. A row is visible once `stored_at` is set: its three objects exist.
 
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -119,10 +119,15 @@ pub async fn insert_pending(
 }
 
 pub async fn mark_stored(conn: &mut AsyncPgConnection, photo: PhotoId) -> QueryResult<usize> {
-    diesel::update(photos::table.find(photo.0))
-        .set(photos::stored_at.eq(OffsetDateTime::now_utc()))
-        .execute(conn)
-        .await
+    // The upload's event ("photo.uploaded") is on the trail already.
+    conn.transaction(async |conn| {
+        crate::audit::model::covered(conn).await?;
+        diesel::update(photos::table.find(photo.0))
+            .set(photos::stored_at.eq(OffsetDateTime::now_utc()))
+            .execute(conn)
+            .await
+    })
+    .await
 }
 
 /// Deletes the row; the database queues its objects for removal.
@@ -143,11 +148,16 @@ pub async fn delete(
 
 /// Deletes a row whose upload failed, whoever's it is.
 pub async fn delete_failed(conn: &mut AsyncPgConnection, photo: PhotoId) -> QueryResult<usize> {
-    diesel::delete(
-        photos::table
-            .find(photo.0)
-            .filter(photos::stored_at.is_null()),
-    )
-    .execute(conn)
+    // Undoing an upload whose event is on the trail.
+    conn.transaction(async |conn| {
+        crate::audit::model::covered(conn).await?;
+        diesel::delete(
+            photos::table
+                .find(photo.0)
+                .filter(photos::stored_at.is_null()),
+        )
+        .execute(conn)
+        .await
+    })
     .await
 }

@@ -232,7 +232,10 @@ async fn store(
                     ApiError::new(ErrorCode::IdempotencyKeyInUse).retry_after(5)
                 }
                 e => e,
-            })
+            })?;
+        crate::audit::model::changed(conn, &scope, account, "photo.uploaded", "photo", id.0)
+            .await?;
+        Ok(())
     })
     .await?;
     drop(conn);

@@ -80,6 +80,9 @@ pub async fn update(
                 })
                 .collect();
             model::insert(conn, &scope, author, author_kind, &entries).await?;
+            let person = scope.id().person.0;
+            crate::audit::model::changed(conn, &scope, author, "profile.updated", "person", person)
+                .await?;
             let rows = model::current(conn, &scope).await?;
             let version = model::version(conn, &scope).await?;
             Ok::<_, ApiError>((rows, version))

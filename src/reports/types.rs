@@ -189,7 +189,7 @@ impl Figures {
 
 /// RFC 4180: quoted when it holds a comma, quote or line break; `*` for suppressed. A value
 /// starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet does not run it.
-fn field(out: &mut String, text: &str) {
+pub fn field(out: &mut String, text: &str) {
     let guarded;
     let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
         guarded = format!("'{text}");

@@ -84,6 +84,8 @@ pub async fn create(
                 ..Subject::default()
             };
             activity::record(conn, &scope, author, ActivityKind::ReviewHeld, subject).await?;
+            crate::audit::model::changed(conn, &scope, author, "review.created", "review", row.id)
+                .await?;
             Ok::<_, ApiError>((row, ratings))
         })
         .await?;

@@ -62,6 +62,7 @@ pub async fn update(
         v.finish()?;
     }
     let scope = access.scope;
+    let by = access.actor.account_id;
     check_references(
         &mut conn,
         &scope,
@@ -82,6 +83,8 @@ pub async fn update(
                     .collect();
                 model::replace_ratings(conn, &scope, id, &ratings).await?;
             }
+            crate::audit::model::changed(conn, &scope, by, "review.updated", "review", id.0)
+                .await?;
             let ratings = model::ratings(conn, &scope, &[id.0]).await?;
             Ok::<_, ApiError>((row, ratings))
         })

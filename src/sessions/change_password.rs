@@ -137,6 +137,7 @@ pub(crate) async fn change_secret(
             conn,
             AuditEvent {
                 organisation: user.organisation_id(),
+                person: None,
                 actor: Some(user.account_id),
                 action,
                 subject_type: "account",

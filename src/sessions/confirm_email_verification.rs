@@ -62,6 +62,7 @@ pub async fn confirm_email_verification(
             conn,
             AuditEvent {
                 organisation,
+                person: None,
                 actor: Some(account),
                 action: "account.email_verified",
                 subject_type: "account",

@@ -76,6 +76,7 @@ pub async fn confirm_password_reset(
             conn,
             AuditEvent {
                 organisation: None,
+                person: None,
                 actor: Some(account),
                 action: "account.password_reset",
                 subject_type: "account",

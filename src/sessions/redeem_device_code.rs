@@ -106,6 +106,7 @@ pub async fn redeem_device_code(
                 conn,
                 AuditEvent {
                     organisation: Some(crate::ids::OrganisationId(row.organisation_id)),
+                    person: Some(person),
                     actor: Some(account),
                     action: "person.device_code_redeemed",
                     subject_type: "person",

@@ -5,7 +5,7 @@
 //! marking the row stored), which queues their objects in turn.
 
 use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -77,12 +77,28 @@ pub async fn sweep(
     storage: &Storage,
     conn: &mut AsyncPgConnection,
 ) -> Result<Swept, diesel::result::Error> {
-    let abandoned_uploads = diesel::sql_query(format!(
+    let abandoned = diesel::sql_query(format!(
         "DELETE FROM photos WHERE stored_at IS NULL \
          AND created_at < now() - interval '{ABANDONED_AFTER_MINUTES} minutes'"
-    ))
-    .execute(conn)
-    .await?;
+    ));
+    let abandoned_uploads = conn
+        .transaction(async |conn| {
+            let n = abandoned.execute(conn).await?;
+            if n > 0 {
+                let event = crate::audit::model::AuditEvent {
+                    organisation: None,
+                    actor: None,
+                    person: None,
+                    action: "housekeeping.abandoned_uploads_removed",
+                    subject_type: "photo",
+                    subject_id: None,
+                    details: serde_json::json!({ "rows": n }),
+                };
+                crate::audit::model::record(conn, event).await?;
+            }
+            Ok::<_, diesel::result::Error>(n)
+        })
+        .await?;
     let queued: Vec<String> = storage_deletions::table
         .order(storage_deletions::queued_at.asc())
         .limit(BATCH)

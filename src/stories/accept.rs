@@ -63,6 +63,8 @@ pub async fn accept(
         };
         let author = AccountId(locked.author_account_id);
         activity::record(conn, &scope, author, ActivityKind::StoryPosted, subject).await?;
+        let by = access.actor.account_id;
+        crate::audit::model::changed(conn, &scope, by, "story.accepted", "story", id.0).await?;
         Ok::<_, ApiError>(())
     })
     .await?;

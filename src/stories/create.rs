@@ -95,6 +95,12 @@ pub async fn create(
                 };
                 activity::record(conn, &scope, author, ActivityKind::StoryPosted, subject).await?;
             }
+            let action = if status == StoryStatus::Published {
+                "story.posted"
+            } else {
+                "story.suggested"
+            };
+            crate::audit::model::changed(conn, &scope, author, action, "story", id.0).await?;
             Ok::<_, ApiError>(id)
         })
         .await?;

@@ -44,6 +44,8 @@ pub async fn delete(
         .transaction(async |conn| {
             let photos = model::photo_ids(conn, &scope, id).await?;
             model::delete(conn, &scope, id).await?;
+            let by = access.actor.account_id;
+            crate::audit::model::changed(conn, &scope, by, "story.deleted", "story", id.0).await?;
             Ok::<_, ApiError>(photos)
         })
         .await?;

@@ -94,6 +94,8 @@ pub async fn update(
         } else if clear_members {
             model::set_members(conn, &scope, id, &[]).await?;
         }
+        let by = access.actor.account_id;
+        crate::audit::model::changed(conn, &scope, by, "story.updated", "story", id.0).await?;
         Ok::<_, ApiError>(())
     })
     .await?;

@@ -514,6 +514,22 @@ fn rows() -> Vec<Row> {
                 401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
             ]
         ),
+        // The audit trail: the organisation's admins; a person's access log also the person
+        // and coordinators (ACCESS-POLICY.md), not mentors or supporters.
+        row!(
+            "GET",
+            "/v1/organisations/{organisation_id}/audit",
+            "/v1/organisations/:O/audit",
+            [
+                401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
+            ]
+        ),
+        row!(
+            "GET",
+            "/v1/people/{person_id}/access-log",
+            "/v1/people/:P/access-log",
+            person(200, 200, 403, 200, 403, 403)
+        ),
         row!(
             "GET",
             "/v1/commissioners/{commissioner_id}/reports/outcomes",

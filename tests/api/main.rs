@@ -2,6 +2,7 @@
 //! own PostgreSQL database. Run through `scripts/test` (it provides the database server).
 
 mod access;
+mod audit;
 mod bootstrap;
 mod concerns;
 mod errors;

@@ -1,0 +1,72 @@
+//! `GET /v1/people/{person_id}/access-log`: who viewed or changed the person's record.
+
+use actix_web::{HttpRequest, get, web};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::audit::model;
+use crate::audit::types::{AccessLog, AccessLogEntry};
+use crate::auth::CurrentUser;
+use crate::auth::access::{PersonAction, Relation};
+use crate::db::schema::people;
+use crate::error::{ApiResult, Problem};
+use crate::fields::Lang;
+use crate::http::pagination::PageQuery;
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::state::AppState;
+
+/// The person's access log
+///
+/// Every view and change of the person's record, newest first, each with who did it (their
+/// role then) and a sentence in plain words in the language of `Accept-Language`. The
+/// person, and their organisation's admins and coordinators. The person's own log leaves out
+/// safeguarding concerns raised about them.
+#[utoipa::path(
+    operation_id = "getAccessLog",
+    tag = "audit",
+    security(("bearer" = [])),
+    params(
+        ("person_id" = uuid::Uuid, Path),
+        PageQuery,
+        ("Accept-Language" = Option<String>, Header, example = "cy"),
+    ),
+    responses(
+        (status = 200, description = "A page of the log, newest first", body = AccessLog),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Mentors and supporters do not read the access log", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}/access-log")]
+pub async fn access_log(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<AccessLog>> {
+    let lang = Lang::from_request(&req);
+    let mut conn = state.conn().await?;
+    let person = PersonId(path.into_inner());
+    let access = authorize(&mut conn, &user, person, PersonAction::ViewAccessLog).await?;
+    let page = query.page()?;
+    let themself = access.relation == Relation::Person;
+    let person_account: Option<uuid::Uuid> = people::table
+        .filter(people::id.eq(access.scope.id().person.0))
+        .select(people::account_id)
+        .first::<Option<uuid::Uuid>>(&mut conn)
+        .await
+        .optional()?
+        .flatten();
+    let rows = model::for_person(&mut conn, &access.scope, themself, page).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| r.id);
+    Ok(web::Json(AccessLog {
+        items: rows
+            .into_iter()
+            .map(|r| AccessLogEntry::from_row(r, person_account, lang))
+            .collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,155 @@
+//! Reads of a person's record, on the audit trail before the response leaves. Every check on a
+//! person passes through `auth::access::person`, which notes it; this middleware writes one
+//! event per person a successful request read, naming the part read and the record the path
+//! named. A request that changed the person's record wrote its own event in its transaction,
+//! so it adds none here. If the event cannot be written, the caller gets 503, not the data.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, ResponseError, web};
+use uuid::Uuid;
+
+use crate::audit::model::{self, AuditEvent};
+use crate::auth::access::{self, Seen};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn audit_reads(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (res, seen) = access::watching(next.call(req)).await;
+    let res = res?.map_into_boxed_body();
+    let reads = reads(&seen);
+    if !res.status().is_success() || reads.is_empty() {
+        return Ok(res);
+    }
+    let (subject_type, subject_id) = subject(&res);
+    let written = async {
+        let state = state.ok_or_else(|| ApiError::internal("no application state"))?;
+        let mut conn = state.conn().await?;
+        for read in reads {
+            model::record(
+                &mut conn,
+                AuditEvent {
+                    organisation: Some(read.organisation),
+                    actor: Some(read.actor),
+                    person: Some(read.person),
+                    action: &format!("{}.viewed", read.part),
+                    subject_type: subject_type.unwrap_or("person"),
+                    subject_id: Some(subject_id.unwrap_or(read.person.0)),
+                    details: serde_json::Value::Object(Default::default()),
+                },
+            )
+            .await?;
+        }
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match written {
+        Ok(()) => Ok(res),
+        Err(e) => {
+            tracing::warn!(
+                request_id = crate::telemetry::request_id::current(),
+                "a read could not be audited; its response withheld"
+            );
+            let (req, _) = res.into_parts();
+            let e = if e.code == crate::error::ErrorCode::ServiceUnavailable {
+                e
+            } else {
+                ApiError::busy()
+            };
+            Ok(ServiceResponse::new(req, e.error_response()))
+        }
+    }
+}
+
+/// One read per person: the last part the request was authorized to read, unless it changed
+/// the person's record (then its change's event says what happened).
+struct Read {
+    person: crate::ids::PersonId,
+    organisation: crate::ids::OrganisationId,
+    actor: crate::ids::AccountId,
+    part: &'static str,
+}
+
+fn reads(seen: &[Seen]) -> Vec<Read> {
+    let mut out: Vec<Read> = Vec::new();
+    let mut changed = Vec::new();
+    for s in seen {
+        match s.action.part_read() {
+            None => changed.push(s.person),
+            Some(part) => match out.iter_mut().find(|r| r.person == s.person) {
+                Some(r) => r.part = part,
+                None => out.push(Read {
+                    person: s.person,
+                    organisation: s.organisation,
+                    actor: s.actor,
+                    part,
+                }),
+            },
+        }
+    }
+    out.retain(|r| !changed.contains(&r.person));
+    out
+}
+
+/// The record the path names: its last `{…_id}` segment (`goal`, `story`, `photo`, `person`).
+fn subject(res: &ServiceResponse<BoxBody>) -> (Option<&'static str>, Option<Uuid>) {
+    let info = res.request().match_info();
+    let last = info
+        .iter()
+        .filter_map(|(name, value)| Some((name.strip_suffix("_id")?, value.parse::<Uuid>().ok()?)))
+        .last();
+    match last {
+        Some((name, id)) => (Some(subject_name(name)), Some(id)),
+        None => (None, None),
+    }
+}
+
+/// Path parameter names as stable subject types.
+fn subject_name(name: &str) -> &'static str {
+    match name {
+        "person" => "person",
+        "goal" => "goal",
+        "action" => "goal_action",
+        "review" => "review",
+        "story" => "story",
+        "photo" => "photo",
+        "comment" => "comment",
+        "member" => "circle_member",
+        "export" => "export",
+        _ => "record",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::access::PersonAction;
+    use crate::ids::{AccountId, OrganisationId, PersonId};
+
+    fn seen(person: PersonId, action: PersonAction) -> Seen {
+        Seen {
+            person,
+            organisation: OrganisationId(Uuid::nil()),
+            actor: AccountId(Uuid::nil()),
+            action,
+        }
+    }
+
+    #[test]
+    fn one_read_per_person_and_none_where_the_request_changed_the_record() {
+        let (a, b) = (PersonId::new(), PersonId::new());
+        let r = reads(&[
+            seen(a, PersonAction::ViewFeed),
+            seen(a, PersonAction::ViewStories),
+            seen(b, PersonAction::ViewGoals),
+            seen(b, PersonAction::Encourage),
+        ]);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].person, r[0].part), (a, "stories"));
+    }
+}

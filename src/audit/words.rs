@@ -1,0 +1,228 @@
+//! The access log in plain words, English and Welsh: "Your mentor Alex viewed your goals",
+//! "Gwelwyd eich nodau gan eich mentor Alex". Welsh uses the impersonal past ("gwelwyd":
+//! was seen) so one sentence shape serves every actor.
+
+use uuid::Uuid;
+
+use crate::audit::model::EventRow;
+use crate::fields::Lang;
+
+/// The part of the record a read showed.
+fn part(part: &str) -> (&'static str, &'static str) {
+    match part {
+        "record" => ("your record", "eich cofnod"),
+        "mentors" => ("who your mentors are", "pwy yw eich mentoriaid"),
+        "profile" => ("your strengths profile", "eich proffil cryfderau"),
+        "profile_history" => ("your profile's history", "hanes eich proffil"),
+        "circle" => ("your circle of support", "eich cylch cefnogaeth"),
+        "goals" => ("your goals", "eich nodau"),
+        "reviews" => ("your reviews", "eich adolygiadau"),
+        "circle_invitations" => ("your circle's invitations", "gwahoddiadau eich cylch"),
+        "device_codes" => ("your sign-in codes", "eich codau mewngofnodi"),
+        "stories" => ("your stories", "eich straeon"),
+        "feed" => ("your news", "eich newyddion"),
+        "outcome_codes" => ("your goals' outcome codes", "codau canlyniad eich nodau"),
+        "access_log" => (
+            "who has seen your record",
+            "pwy sydd wedi gweld eich cofnod",
+        ),
+        "consents" => ("your consents", "eich caniatâd"),
+        "holds" => ("the holds on your record", "y daliadau ar eich cofnod"),
+        "export" => ("a copy of your record", "copi o'ch cofnod"),
+        _ => ("your record", "eich cofnod"),
+    }
+}
+
+/// A change: what the actor did (English, after the actor) and the same in Welsh (impersonal,
+/// before "gan" and the actor).
+fn change(action: &str) -> (&'static str, &'static str) {
+    match action {
+        "person.created" => ("created your record", "Crëwyd eich cofnod"),
+        "person.updated" => ("changed your record", "Newidiwyd eich cofnod"),
+        "person.support_dates_changed" => (
+            "changed your support dates",
+            "Newidiwyd dyddiadau eich cefnogaeth",
+        ),
+        "person.mentors_assigned" => ("changed who your mentors are", "Newidiwyd eich mentoriaid"),
+        "person.device_code_issued" => ("made a sign-in code for you", "Gwnaed cod mewngofnodi"),
+        "person.device_code_redeemed" => (
+            "signed in on a new phone or tablet",
+            "Mewngofnodwyd ar ffôn neu lechen newydd",
+        ),
+        "person.device_code_revoked" => {
+            ("withdrew a sign-in code", "Tynnwyd cod mewngofnodi yn ôl")
+        }
+        "profile.updated" => (
+            "changed your strengths profile",
+            "Newidiwyd eich proffil cryfderau",
+        ),
+        "circle.member_added" => (
+            "added someone to your circle",
+            "Ychwanegwyd rhywun i'ch cylch",
+        ),
+        "circle.member_updated" => (
+            "changed someone's place in your circle",
+            "Newidiwyd lle rhywun yn eich cylch",
+        ),
+        "circle.member_removed" => (
+            "removed someone from your circle",
+            "Tynnwyd rhywun o'ch cylch",
+        ),
+        "circle.member_left" => ("left your circle", "Gadawyd eich cylch"),
+        "circle.invitation_created" => (
+            "invited someone in your circle to sign in",
+            "Gwahoddwyd rhywun yn eich cylch",
+        ),
+        "circle.invitation_accepted" => (
+            "accepted an invitation to your circle",
+            "Derbyniwyd gwahoddiad i'ch cylch",
+        ),
+        "circle.invitation_revoked" => (
+            "withdrew a circle invitation",
+            "Tynnwyd gwahoddiad i'ch cylch yn ôl",
+        ),
+        "goal.created" => ("added a goal", "Ychwanegwyd nod"),
+        "goal.updated" => ("changed a goal", "Newidiwyd nod"),
+        "goal_action.created" => ("added a step to a goal", "Ychwanegwyd cam at nod"),
+        "goal_action.suggested" => ("suggested a step", "Awgrymwyd cam"),
+        "goal_action.updated" => ("changed a step", "Newidiwyd cam"),
+        "goal_code.added" => ("linked a goal to an outcome", "Cysylltwyd nod â chanlyniad"),
+        "goal_code.removed" => ("unlinked a goal from an outcome", "Datgysylltwyd nod"),
+        "review.created" => ("recorded a review", "Cofnodwyd adolygiad"),
+        "review.updated" => ("changed a review", "Newidiwyd adolygiad"),
+        "story.posted" => ("posted a story", "Postiwyd stori"),
+        "story.suggested" => ("suggested a story", "Awgrymwyd stori"),
+        "story.accepted" => ("accepted a story", "Derbyniwyd stori"),
+        "story.updated" => ("changed a story", "Newidiwyd stori"),
+        "story.deleted" => ("deleted a story", "Dilëwyd stori"),
+        "photo.uploaded" => ("added a photo", "Ychwanegwyd llun"),
+        "photo.deleted" => ("deleted a photo", "Dilëwyd llun"),
+        "reaction.added" => ("reacted to something", "Ymatebwyd i rywbeth"),
+        "comment.posted" => ("wrote a comment", "Ysgrifennwyd sylw"),
+        "comment.hidden" => ("hid a comment", "Cuddiwyd sylw"),
+        "consent.given" => ("recorded a consent", "Cofnodwyd caniatâd"),
+        "consent.withdrawn" => ("withdrew a consent", "Tynnwyd caniatâd yn ôl"),
+        "export.requested" => (
+            "asked for a copy of your record",
+            "Gofynnwyd am gopi o'ch cofnod",
+        ),
+        "export.downloaded" => (
+            "downloaded a copy of your record",
+            "Lawrlwythwyd copi o'ch cofnod",
+        ),
+        "hold.placed" => (
+            "put a hold on your record",
+            "Rhoddwyd daliad ar eich cofnod",
+        ),
+        "hold.lifted" => (
+            "lifted a hold on your record",
+            "Codwyd daliad ar eich cofnod",
+        ),
+        "erasure.requested" => (
+            "asked for your record to be erased",
+            "Gofynnwyd am ddileu eich cofnod",
+        ),
+        "erasure.cancelled" => (
+            "cancelled erasing your record",
+            "Canslwyd dileu eich cofnod",
+        ),
+        _ => ("changed your record", "Newidiwyd eich cofnod"),
+    }
+}
+
+/// Who, as the person reads it.
+fn who(row: &EventRow, person_account: Option<Uuid>, lang: Lang) -> String {
+    let cy = lang == Lang::Cy;
+    if row.actor_account_id.is_some() && row.actor_account_id == person_account {
+        return if cy { "chi" } else { "You" }.into();
+    }
+    let Some(name) = row.actor_name.as_deref() else {
+        return match (row.actor_account_id, cy) {
+            (None, _) => "Camau".into(),
+            (Some(_), false) => "Someone no longer on Camau".into(),
+            (Some(_), true) => "rhywun nad yw ar Camau mwyach".into(),
+        };
+    };
+    let (en, cy_) = match row.actor_role.as_deref() {
+        Some("mentor") => ("Your mentor", "eich mentor"),
+        Some("coordinator") => ("Coordinator", "y cydlynydd"),
+        Some("admin") => ("Administrator", "y gweinyddwr"),
+        Some("supporter") => {
+            return if cy {
+                format!("{name} o'ch cylch")
+            } else {
+                format!("{name} from your circle")
+            };
+        }
+        _ => return name.to_owned(),
+    };
+    if cy {
+        format!("{cy_} {name}")
+    } else {
+        format!("{en} {name}")
+    }
+}
+
+/// The event in one sentence.
+pub fn summary(row: &EventRow, person_account: Option<Uuid>, lang: Lang) -> String {
+    let who = who(row, person_account, lang);
+    let by_you = who == "chi";
+    let cy_tail = |head: &str| {
+        if by_you {
+            format!("{head} gennych chi")
+        } else {
+            format!("{head} gan {who}")
+        }
+    };
+    match (row.action.strip_suffix(".viewed"), lang) {
+        (Some(p), Lang::En) => format!("{who} viewed {}", part(p).0),
+        (Some(p), Lang::Cy) => cy_tail(&format!("Gwelwyd {}", part(p).1)),
+        (None, Lang::En) => format!("{who} {}", change(&row.action).0),
+        (None, Lang::Cy) => cy_tail(change(&row.action).1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(action: &str, role: &str, actor: Option<Uuid>, name: Option<&str>) -> EventRow {
+        EventRow {
+            id: Uuid::nil(),
+            occurred_at: time::OffsetDateTime::UNIX_EPOCH,
+            actor_account_id: actor,
+            actor_role: Some(role.into()),
+            actor_name: name.map(Into::into),
+            person_id: None,
+            action: action.into(),
+            subject_type: "person".into(),
+            subject_id: None,
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn sentences_name_the_actor_as_the_person_knows_them() {
+        let alex = Some(Uuid::now_v7());
+        let me = Some(Uuid::now_v7());
+        let r = row("goals.viewed", "mentor", alex, Some("Alex"));
+        assert_eq!(
+            summary(&r, me, Lang::En),
+            "Your mentor Alex viewed your goals"
+        );
+        assert_eq!(
+            summary(&r, me, Lang::Cy),
+            "Gwelwyd eich nodau gan eich mentor Alex"
+        );
+        let mine = row("goal.created", "person", me, Some("Sam"));
+        assert_eq!(summary(&mine, me, Lang::En), "You added a goal");
+        assert_eq!(summary(&mine, me, Lang::Cy), "Ychwanegwyd nod gennych chi");
+        let gone = row("story.deleted", "supporter", alex, None);
+        assert_eq!(
+            summary(&gone, me, Lang::En),
+            "Someone no longer on Camau deleted a story"
+        );
+        let system = row("person.updated", "system", None, None);
+        assert_eq!(summary(&system, me, Lang::En), "Camau changed your record");
+    }
+}
