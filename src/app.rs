@@ -76,7 +76,7 @@ pub fn app(
             }),
         )
         .default_service(web::to(extract::fallback))
-        .wrap(from_fn(crate::audit::reads::audit_reads))
+        .wrap(from_fn(crate::http::audit_reads::audit_reads))
         .wrap(from_fn(idempotency))
         .wrap(from_fn(text_guard))
         .wrap(from_fn(body_deadline))

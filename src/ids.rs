@@ -59,3 +59,4 @@ id!(
 );
 id!(PhotoId);
 id!(CommentId);
+id!(ConsentId);

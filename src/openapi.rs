@@ -36,6 +36,7 @@ use crate::error::{ErrorCode, FieldError, Problem};
         (name = "feed", description = "The activity feed, as pages and as a live stream"),
         (name = "notifications", description = "Push devices and notification settings"),
         (name = "safeguarding", description = "Concerns (\"I'm worried\") and their handling"),
+        (name = "consents", description = "Consent per purpose and audience: who decided, on which wording, withdrawable"),
         (name = "audit", description = "Who viewed or changed a person's record: the access log and the organisation's audit trail"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -5,9 +5,9 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, audit, circles, concerns, contracts, dashboard, encouragement, feed, frameworks,
-    goals, health, invitations, kpis, notifications, organisations, outcome_codes, people, photos,
-    profiles, reports, reviews, scales, sessions, stories,
+    accounts, audit_log, circles, concerns, consents, contracts, dashboard, encouragement, feed,
+    frameworks, goals, health, invitations, kpis, notifications, organisations, outcome_codes,
+    people, photos, profiles, reports, reviews, scales, sessions, stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -54,9 +54,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(people::issue_device_code::issue_device_code)
                 .service(people::list_device_codes::list_device_codes)
                 .service(people::revoke_device_code::revoke_device_code)
+                // consents
+                .service(consents::list::list)
+                .service(consents::record::record)
+                .service(consents::withdraw::withdraw)
                 // the audit trail
-                .service(audit::access_log::access_log)
-                .service(audit::organisation::audit)
+                .service(audit_log::access_log::access_log)
+                .service(audit_log::organisation::audit)
                 .service(sessions::redeem_device_code::redeem_device_code)
                 .service(sessions::person_login::person_login)
                 // strengths profiles

@@ -9,7 +9,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::auth::access::{Authorized, PersonScope};
-use crate::http::pagination::Page;
 use crate::ids::{AccountId, OrganisationId, PersonId};
 
 /// One recorded event.
@@ -128,7 +127,8 @@ pub async fn for_person(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     for_person_themself: bool,
-    page: Page,
+    after: Option<Uuid>,
+    limit: i64,
 ) -> Result<Vec<EventRow>, diesel::result::Error> {
     let s = scope.id();
     diesel::sql_query(format!(
@@ -140,9 +140,9 @@ pub async fn for_person(
     ))
     .bind::<SqlUuid, _>(s.person.0)
     .bind::<SqlUuid, _>(s.organisation.0)
-    .bind::<Nullable<SqlUuid>, _>(page.after)
+    .bind::<Nullable<SqlUuid>, _>(after)
     .bind::<Bool, _>(for_person_themself)
-    .bind::<BigInt, _>(page.fetch_limit())
+    .bind::<BigInt, _>(limit)
     .load(conn)
     .await
 }

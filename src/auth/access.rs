@@ -219,6 +219,9 @@ pub struct Grants {
     pub profile: bool,
     pub goals: bool,
     pub stories: bool,
+    /// Whether the person lets the circle see photos of them (their consent; no grant of its
+    /// own).
+    pub photos: bool,
     pub reviews: bool,
     pub encourage: bool,
     pub contribute: bool,
@@ -295,6 +298,10 @@ pub enum PersonAction {
     EditOutcomeCodes,
     /// See who viewed or changed the person's record: the person, admins and coordinators.
     ViewAccessLog,
+    /// See the person's consents: staff who work with them, and the person.
+    ViewConsents,
+    /// Record and withdraw consents: the person (their own), admins and coordinators.
+    EditConsents,
 }
 
 impl PersonAction {
@@ -316,6 +323,7 @@ impl PersonAction {
             ViewFeed => "feed",
             ViewOutcomeCodes => "outcome_codes",
             ViewAccessLog => "access_log",
+            ViewConsents => "consents",
             _ => return None,
         })
     }
@@ -353,6 +361,17 @@ pub struct PersonAccess {
     pub actor: Actor,
 }
 
+impl PersonAccess {
+    /// Whether the actor sees photos of the person: a supporter not once the person has said
+    /// no to the circle seeing them.
+    pub fn sees_photos(&self) -> bool {
+        match self.relation {
+            Relation::Staff(_) | Relation::Person => true,
+            Relation::Supporter(g) => g.photos,
+        }
+    }
+}
+
 /// The relation, or `None` when the actor may not know the person exists.
 fn relation(actor: &Actor, facts: &PersonFacts) -> Option<Relation> {
     match actor.role {
@@ -379,8 +398,8 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
         // Only the person accepts what a supporter suggests.
         Relation::Staff(_) if action == AcceptStory => false,
         Relation::Staff(Role::Admin | Role::Coordinator) => true,
-        // ACCESS-POLICY.md: a mentor does not read the access log.
-        Relation::Staff(_) => !matches!(action, AssignMentors | ViewAccessLog),
+        // ACCESS-POLICY.md: a mentor does not read the access log, and reads consents only.
+        Relation::Staff(_) => !matches!(action, AssignMentors | ViewAccessLog | EditConsents),
         Relation::Person => matches!(
             action,
             ViewRecord
@@ -405,6 +424,8 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | RaiseConcern
                 | ViewOutcomeCodes
                 | ViewAccessLog
+                | ViewConsents
+                | EditConsents
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,

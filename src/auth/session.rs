@@ -16,13 +16,13 @@ use crate::auth::access::{self, Grants, PersonAccess, PersonAction, PersonFacts,
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::db::schema::{
-    accounts, circle_members, comments, goal_actions, goals, mentor_assignments, organisations,
-    people, photos, reviews, sessions, stories,
+    accounts, circle_members, comments, consents, goal_actions, goals, mentor_assignments,
+    organisations, people, photos, reviews, sessions, stories,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{
-    AccountId, ActionId, CircleMemberId, CommentId, GoalId, OrganisationId, PersonId, PhotoId,
-    ReviewId, SessionId, StoryId,
+    AccountId, ActionId, CircleMemberId, CommentId, ConsentId, GoalId, OrganisationId, PersonId,
+    PhotoId, ReviewId, SessionId, StoryId,
 };
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -112,7 +112,13 @@ type FactsRow = (
     (Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<Date>),
     Option<Uuid>,
     Option<(Uuid, bool, bool, bool, bool, bool, bool)>,
+    (bool, bool),
 );
+
+diesel::define_sql_function! {
+    /// Whether the person said no to `purpose` (migration 000013).
+    fn consent_withheld(person: diesel::sql_types::Nullable<diesel::sql_types::Uuid>, purpose: diesel::sql_types::Text) -> diesel::sql_types::Bool;
+}
 
 /// Whose data a request is about: the person, or a record of theirs reached by its own id
 /// (`/v1/goals/{goal_id}`), resolved to its person inside the one query.
@@ -126,6 +132,7 @@ pub enum PersonOf {
     Story(StoryId),
     Photo(PhotoId),
     Comment(CommentId),
+    Consent(ConsentId),
 }
 
 /// The facts query, with the person chosen by `$person` (an expression of type
@@ -169,6 +176,10 @@ macro_rules! facts_of {
                     circle_members::can_contribute,
                 )
                     .nullable(),
+                (
+                    consent_withheld(people::id.nullable(), "circle_stories"),
+                    consent_withheld(people::id.nullable(), "circle_photos"),
+                ),
             ))
             .first::<FactsRow>($conn)
     };
@@ -236,9 +247,21 @@ pub async fn facts(
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
+        PersonOf::Consent(id) => {
+            let person = consents::table
+                .filter(consents::id.eq(id.0))
+                .select(consents::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
     };
-    let (account_facts, (found, organisation, person_account, ended_on), assigned, member) =
-        row.optional()?.ok_or_else(|| not_live(session))?;
+    let (
+        account_facts,
+        (found, organisation, person_account, ended_on),
+        assigned,
+        member,
+        (stories_withheld, photos_withheld),
+    ) = row.optional()?.ok_or_else(|| not_live(session))?;
     let actor = actor(account, session, account_facts);
     let facts = found.zip(organisation).map(|(person, organisation)| {
         let today = crate::fields::today();
@@ -255,7 +278,10 @@ pub async fn facts(
                     member: CircleMemberId(member),
                     profile,
                     goals,
-                    stories,
+                    // The person's consents narrow what their grants open: withdrawn, the
+                    // circle sees no more of it from the next request on.
+                    stories: stories && !stories_withheld,
+                    photos: !photos_withheld,
                     reviews,
                     encourage,
                     contribute,

@@ -79,6 +79,7 @@ pub async fn get(
             to,
         }],
         mentor: mentor.map(|AccountId(m)| m),
+        for_commissioners: false,
     };
     let progress = figures::by_area(&mut conn, framework.id, &scope, &[]).await?;
     let areas = frameworks::areas_in_force(&mut conn, framework.id, to).await?;

@@ -437,6 +437,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    consents (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        purpose -> Text,
+        audience -> Text,
+        decision -> Text,
+        given_by -> Text,
+        wording_version -> Text,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+        current -> Bool,
+        withdrawn_at -> Nullable<Timestamptz>,
+        withdrawn_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     concerns (id) {
         id -> Uuid,
         person_id -> Uuid,
@@ -622,6 +640,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     comments,
     concerns,
+    consents,
     muted_people,
     notification_jobs,
     notification_settings,

@@ -146,8 +146,10 @@ viewer AS (
     SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
            cm.id AS member_id, cm.id IS NULL AS full_view,
            coalesce(cm.can_see_goals, true) AS goals,
-           coalesce(cm.can_see_stories, true) AS stories,
-           coalesce(cm.can_see_reviews, true) AS reviews
+           coalesce(cm.can_see_stories, true)
+               AND (cm.id IS NULL OR NOT consent_withheld(p.id, 'circle_stories')) AS stories,
+           coalesce(cm.can_see_reviews, true) AS reviews,
+           cm.id IS NULL OR NOT consent_withheld(p.id, 'circle_photos') AS photos
       FROM me
       JOIN people p ON p.id = ",
             $person,
@@ -173,21 +175,22 @@ macro_rules! viewer_mine {
 viewer AS (
     SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
            NULL::uuid AS member_id, true AS full_view, true AS goals, true AS stories,
-           true AS reviews
+           true AS reviews, true AS photos
       FROM me JOIN people p ON p.organisation_id = me.organisation_id
      WHERE me.role IN ('admin', 'coordinator')
     UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true
+    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true
       FROM me JOIN mentor_assignments ma ON ma.mentor_id = me.id
       JOIN people p ON p.id = ma.person_id AND p.organisation_id = me.organisation_id
      WHERE me.role = 'mentor'
     UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true
+    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true
       FROM me JOIN people p ON p.account_id = me.id
      WHERE me.role = 'person'
     UNION ALL
     SELECT p.id, p.preferred_name, p.account_id, cm.id, false, cm.can_see_goals,
-           cm.can_see_stories, cm.can_see_reviews
+           cm.can_see_stories AND NOT consent_withheld(p.id, 'circle_stories'),
+           cm.can_see_reviews, NOT consent_withheld(p.id, 'circle_photos')
       FROM me JOIN circle_members cm ON cm.account_id = me.id AND cm.removed_at IS NULL
       JOIN people p ON p.id = cm.person_id
      WHERE me.role = 'supporter'
@@ -205,7 +208,7 @@ macro_rules! page {
         concat!(
             ",
 page AS (
-    SELECT a.*, v.preferred_name AS person_name, v.person_account, v.full_view
+    SELECT a.*, v.preferred_name AS person_name, v.person_account, v.full_view, v.photos
       FROM viewer v
      CROSS JOIN LATERAL (
         SELECT a.id, a.kind, a.person_id, a.actor_account_id, a.created_at, a.story_id,
@@ -242,9 +245,9 @@ SELECT a.id, a.kind, a.person_id, a.person_name,
        a.created_at, a.story_id,
        (SELECT left(s.body, 140) FROM stories s WHERE s.id = a.story_id) AS story_excerpt,
        (SELECT ph.id FROM photos ph WHERE ph.story_id = a.story_id AND ph.stored_at IS NOT NULL
-         ORDER BY ph.id LIMIT 1) AS thumb_photo,
+           AND a.photos ORDER BY ph.id LIMIT 1) AS thumb_photo,
        (SELECT count(*) FROM photos ph WHERE ph.story_id = a.story_id
-           AND ph.stored_at IS NOT NULL) AS photo_count,
+           AND ph.stored_at IS NOT NULL AND a.photos) AS photo_count,
        CASE WHEN a.story_id IS NOT NULL THEN
                  (SELECT count(*) FROM reactions r WHERE r.story_id = a.story_id)
             WHEN a.action_id IS NOT NULL THEN

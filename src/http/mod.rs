@@ -1,7 +1,9 @@
 //! HTTP plumbing shared by every slice: metrics and access logs, the extractor error handlers
 //! that keep client mistakes 4xx problem+json, pagination, ETags and idempotent retries.
 
+pub mod audit_reads;
 pub mod client;
+pub mod csv;
 pub mod deadline;
 pub mod etag;
 pub mod extract;

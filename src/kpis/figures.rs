@@ -25,6 +25,9 @@ pub struct Window {
 pub struct Scope {
     pub windows: Vec<Window>,
     pub mentor: Option<Uuid>,
+    /// For commissioners' reports (and the provider's copy of one): leaves out the people
+    /// who said no to being counted in them (`consents`). Dashboards count everyone.
+    pub for_commissioners: bool,
 }
 
 /// A breakdown of the figures, by something every person has exactly one value of.
@@ -183,7 +186,18 @@ pop AS ( \
     AND (p.support_ended_on IS NULL OR p.support_ended_on >= w.lo) \
     AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM mentor_assignments m \
                                      WHERE m.person_id = p.id AND m.mentor_id = $4)) \
+    /*consent*/ \
 )";
+
+/// [`PEOPLE_IN_SCOPE`] for `scope`.
+fn people_in_scope(scope: &Scope) -> String {
+    let consent = if scope.for_commissioners {
+        "AND NOT consent_withheld(p.id, 'commissioner_reports')"
+    } else {
+        ""
+    };
+    PEOPLE_IN_SCOPE.replace("/*consent*/", consent)
+}
 
 /// The figures per area of `framework` (any of its versions), with a row per value of each
 /// breakdown asked for.
@@ -212,7 +226,7 @@ pub async fn by_area(
             .map(|d| format!("(f.area, d.{})", d.column())),
     );
     let sql = format!(
-        "{PEOPLE_IN_SCOPE}, \
+        "{}, \
 areas AS (SELECT a.id, a.code FROM outcome_areas a JOIN framework_versions v ON v.id = a.version_id \
           WHERE v.framework_id = $5), \
 coded AS ( \
@@ -288,6 +302,7 @@ SELECT f.area, {}, \
 FROM person_area f JOIN pop d ON d.id = f.person_id \
 LEFT JOIN person_reviews r ON r.person_id = f.person_id \
 GROUP BY GROUPING SETS ({})",
+        people_in_scope(scope),
         columns.join(", "),
         sets.join(", ")
     );
@@ -338,7 +353,8 @@ struct Children {
 pub async fn includes_children(conn: &mut AsyncPgConnection, scope: &Scope) -> QueryResult<bool> {
     let (orgs, froms, tos) = scope.columns();
     let row: Children = diesel::sql_query(format!(
-        "{PEOPLE_IN_SCOPE} SELECT EXISTS (SELECT 1 FROM pop WHERE service_type = 'childrens_services') AS any"
+        "{} SELECT EXISTS (SELECT 1 FROM pop WHERE service_type = 'childrens_services') AS any",
+        people_in_scope(scope)
     ))
     .bind::<Array<SqlUuid>, _>(orgs)
     .bind::<Array<SqlDate>, _>(froms)

@@ -20,6 +20,9 @@ pub async fn find_visible(
     access: &PersonAccess,
     photo: PhotoId,
 ) -> QueryResult<Option<((Uuid, StoryStatus), i32, i32)>> {
+    if !access.sees_photos() {
+        return Ok(None);
+    }
     let s = access.scope.id();
     let Some((story, width, height)) = photos::table
         .filter(photos::id.eq(photo.0))

@@ -59,6 +59,7 @@ pub async fn build(
     let scope = Scope {
         windows: req.providers.iter().map(|(w, _)| *w).collect(),
         mentor: None,
+        for_commissioners: true,
     };
     let children = figures::includes_children(conn, &scope).await?;
     let floor = if children {

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiResult, Validator};
 use crate::fields::{Lang, iso_date};
+use crate::http::csv::field;
 use crate::kpis::figures::Dimension;
 use crate::scales::types::Label;
 
@@ -184,25 +185,6 @@ impl Figures {
             self.reviews_on_time_pct,
             self.stories_told,
         ]
-    }
-}
-
-/// RFC 4180: quoted when it holds a comma, quote or line break; `*` for suppressed. A value
-/// starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet does not run it.
-pub fn field(out: &mut String, text: &str) {
-    let guarded;
-    let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
-        guarded = format!("'{text}");
-        guarded.as_str()
-    } else {
-        text
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(text);
     }
 }
 

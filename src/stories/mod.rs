@@ -53,7 +53,8 @@ pub async fn present(
 
     let ids: Vec<uuid::Uuid> = views.iter().map(|(r, _)| r.id).collect();
     let mut photos: HashMap<uuid::Uuid, Vec<types::PhotoRef>> = HashMap::new();
-    for (story, photo, width, height) in model::photos_of(conn, &access.scope, &ids).await? {
+    let with_photos: &[uuid::Uuid] = if access.sees_photos() { &ids } else { &[] };
+    for (story, photo, width, height) in model::photos_of(conn, &access.scope, with_photos).await? {
         photos
             .entry(story)
             .or_default()

@@ -60,6 +60,8 @@ struct Targets {
     device: Uuid,
     /// An outcome code on the goal (the NOF's area b).
     goal_code: Uuid,
+    /// A consent P gave (the circle seeing photos).
+    consent: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -148,7 +150,8 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
-    let (story, photo, comment, concern, device, goal_code) = (
+    let (story, photo, comment, concern, device, goal_code, consent) = (
+        Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -175,7 +178,10 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
          INSERT INTO concerns (id, person_id, organisation_id, comment_id, raised_by, reason, hid_item) \
            VALUES ('{concern}', '{p}', '{o}', '{comment}', '{person_account}', 'Concern secret reason', false);
          INSERT INTO goal_codes (id, goal_id, person_id, organisation_id, area_id, coded_by) \
-           VALUES ('{goal_code}', '{goal}', '{p}', '{o}', '0d86aa86-58d8-8e76-8621-43b18a8eb180', '{author}');",
+           VALUES ('{goal_code}', '{goal}', '{p}', '{o}', '0d86aa86-58d8-8e76-8621-43b18a8eb180', '{author}');
+         UPDATE consents SET current = false WHERE person_id = '{p}' AND purpose = 'circle_photos';
+         INSERT INTO consents (id, person_id, organisation_id, purpose, audience, decision, given_by, wording_version, recorded_by) \
+           VALUES ('{consent}', '{p}', '{o}', 'circle_photos', 'circle', 'given', 'person', 'v1', '{person_account}');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -195,6 +201,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
             .unwrap();
     }
     Targets {
+        consent,
         goal_code,
         story,
         photo,
@@ -528,6 +535,29 @@ fn rows() -> Vec<Row> {
             "GET",
             "/v1/people/{person_id}/access-log",
             "/v1/people/:P/access-log",
+            person(200, 200, 403, 200, 403, 403)
+        ),
+        // Consents: staff who work with the person read them; the person, admins and
+        // coordinators record and withdraw them.
+        row!(
+            "GET",
+            "/v1/people/{person_id}/consents",
+            "/v1/people/:P/consents",
+            staff_person(200, 200, 403, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/people/{person_id}/consents",
+            "/v1/people/:P/consents",
+            person(201, 201, 403, 201, 403, 403),
+            |_, _| Some(
+                json!({ "purpose": "contact", "decision": "given", "given_by": "person", "wording_version": "contact/1" })
+            )
+        ),
+        row!(
+            "POST",
+            "/v1/consents/{consent_id}/withdraw",
+            "/v1/consents/:N/withdraw",
             person(200, 200, 403, 200, 403, 403)
         ),
         row!(
@@ -1088,6 +1118,7 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":Q", &t.concern.to_string())
         .replace(":E", &t.device.to_string())
         .replace(":X", &t.goal_code.to_string())
+        .replace(":N", &t.consent.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {

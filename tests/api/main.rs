@@ -5,6 +5,7 @@ mod access;
 mod audit;
 mod bootstrap;
 mod concerns;
+mod consents;
 mod errors;
 mod feed;
 mod frameworks;

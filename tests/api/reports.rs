@@ -249,6 +249,7 @@ async fn each_figure_follows_its_definition_on_a_hand_built_dataset() {
             to: date!(2026 - 06 - 30),
         }],
         mentor: None,
+        for_commissioners: false,
     };
     let mut conn = AsyncPgConnection::establish(app.database_url())
         .await
@@ -866,4 +867,48 @@ async fn demo_data_is_deterministic_complete_and_reportable() {
         .filter_map(|a| a["total"]["people_supported"].as_i64())
         .sum();
     assert!(supported > 0, "{report}");
+}
+
+#[actix_web::test]
+async fn a_person_who_says_no_to_commissioner_reports_is_left_out_of_them_from_the_next_report() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let people = Group::new(&org, admin.id, 3, AREA_B)
+        .rated("2026-01-05", 1.0, None)
+        .rated("2026-02-05", 9.0, None)
+        .insert(&app)
+        .await;
+    let scope = |for_commissioners| Scope {
+        windows: vec![Window {
+            organisation: org.id,
+            from: date!(2026 - 01 - 01),
+            to: date!(2026 - 06 - 30),
+        }],
+        mentor: None,
+        for_commissioners,
+    };
+    let nof = Uuid::parse_str(NOF).unwrap();
+    let people_in = |rows: Vec<AreaFigures>| find(&rows, "b", None).people;
+    let mut conn = AsyncPgConnection::establish(app.database_url())
+        .await
+        .unwrap();
+    let before = figures::by_area(&mut conn, nof, &scope(true), &[])
+        .await
+        .unwrap();
+    assert_eq!(people_in(before), 3);
+    app.post(&format!("/v1/people/{}/consents", people[0]))
+        .bearer(&admin.token)
+        .json(&json!({ "purpose": "commissioner_reports", "decision": "refused", "given_by": "person", "wording_version": "reports/2026-11" }))
+        .send()
+        .await
+        .expect(201);
+    let report = figures::by_area(&mut conn, nof, &scope(true), &[])
+        .await
+        .unwrap();
+    assert_eq!(people_in(report), 2, "left out of commissioners' reports");
+    let dashboard = figures::by_area(&mut conn, nof, &scope(false), &[])
+        .await
+        .unwrap();
+    assert_eq!(people_in(dashboard), 3, "still counted on the dashboard");
 }

@@ -5,7 +5,7 @@ use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
 
 use crate::audit::model;
-use crate::audit::types::{AccessLog, AccessLogEntry};
+use crate::audit_log::types::{AccessLog, AccessLogEntry};
 use crate::auth::CurrentUser;
 use crate::auth::access::{PersonAction, Relation};
 use crate::db::schema::people;
@@ -13,7 +13,6 @@ use crate::error::{ApiResult, Problem};
 use crate::fields::Lang;
 use crate::http::pagination::PageQuery;
 use crate::ids::PersonId;
-use crate::people::authorize;
 use crate::state::AppState;
 
 /// The person's access log
@@ -50,7 +49,13 @@ pub async fn access_log(
     let lang = Lang::from_request(&req);
     let mut conn = state.conn().await?;
     let person = PersonId(path.into_inner());
-    let access = authorize(&mut conn, &user, person, PersonAction::ViewAccessLog).await?;
+    let access = crate::auth::session::authorize(
+        &mut conn,
+        &user,
+        crate::auth::session::PersonOf::Person(person),
+        PersonAction::ViewAccessLog,
+    )
+    .await?;
     let page = query.page()?;
     let themself = access.relation == Relation::Person;
     let person_account: Option<uuid::Uuid> = people::table
@@ -60,7 +65,14 @@ pub async fn access_log(
         .await
         .optional()?
         .flatten();
-    let rows = model::for_person(&mut conn, &access.scope, themself, page).await?;
+    let rows = model::for_person(
+        &mut conn,
+        &access.scope,
+        themself,
+        page.after,
+        page.fetch_limit(),
+    )
+    .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(web::Json(AccessLog {
         items: rows

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::audit::model::EventRow;
-use crate::audit::words;
+use crate::audit_log::words;
 use crate::fields::Lang;
 
 /// Who did it, as the access log shows them.
@@ -155,7 +155,7 @@ pub fn to_csv(rows: &[EventRow]) -> String {
             if i > 0 {
                 out.push(',');
             }
-            crate::reports::types::field(&mut out, c);
+            crate::http::csv::field(&mut out, c);
         }
         out.push_str("\r\n");
     }

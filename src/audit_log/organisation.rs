@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::audit::model::{self, AuditEvent, Filter};
-use crate::audit::types::{self, AuditEntry, AuditLog, AuditQuery};
+use crate::audit_log::types::{self, AuditEntry, AuditLog, AuditQuery};
 use crate::auth::CurrentUser;
 use crate::auth::access::{self, OrgAction};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};

@@ -1,0 +1,2 @@
+DROP FUNCTION consent_withheld(uuid, text);
+DROP TABLE consents;
