@@ -53,6 +53,9 @@ pub enum ErrorCode {
     ImageUnreadable,
     ImageTooLarge,
     TooManyPhotos,
+    LegalHold,
+    ErasureConfirmationInvalid,
+    ExportNotReady,
     ServiceUnavailable,
     InternalError,
 }
@@ -89,7 +92,10 @@ impl ErrorCode {
             | DeviceCodeInvalid
             | ResetTokenInvalid
             | VerificationCodeInvalid
-            | SupportEnded => StatusCode::CONFLICT,
+            | SupportEnded
+            | LegalHold
+            | ErasureConfirmationInvalid
+            | ExportNotReady => StatusCode::CONFLICT,
             TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -144,6 +150,11 @@ impl ErrorCode {
             ImageUnreadable => "The photo could not be read: it is damaged or incomplete",
             ImageTooLarge => "The photo has more pixels than this service takes",
             TooManyPhotos => "A story holds at most 10 photos",
+            LegalHold => "A legal or safeguarding hold keeps this record from erasure",
+            ErasureConfirmationInvalid => {
+                "The erasure confirmation is not valid: it is wrong, used or expired"
+            }
+            ExportNotReady => "The export is not ready yet",
             ServiceUnavailable => "The service is temporarily unavailable",
             InternalError => "An unexpected error occurred",
         }

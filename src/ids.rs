@@ -60,3 +60,4 @@ id!(
 id!(PhotoId);
 id!(CommentId);
 id!(ConsentId);
+id!(ExportId);

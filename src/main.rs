@@ -32,9 +32,17 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
-    /// Purge expired sessions, codes, throttle counters and stored responses once, and print
-    /// what was removed (`serve` also does this every CAMAU_HOUSEKEEPING_INTERVAL_SECS).
+    /// Purge expired sessions, codes, throttle counters, stored responses and exports, and
+    /// erase the records whose retention period has passed, once; print what was done
+    /// (`serve` also does this every CAMAU_HOUSEKEEPING_INTERVAL_SECS).
     Maintenance,
+    /// Erase every person whose organisation's retention period after their support ended
+    /// has passed (a standing hold keeps a record), and print who; with --dry-run, only list
+    /// who is due.
+    Retention {
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Create an organisation and its first admin. The password is read from
     /// CAMAU_BOOTSTRAP_PASSWORD or, with --password-stdin, from the first line of stdin.
     CreateOrganisation {
@@ -139,11 +147,23 @@ async fn main() -> anyhow::Result<()> {
             let mut conn = connect(&config).await?;
             let purged = camau::housekeeping::purge(&mut conn, &config).await?;
             let storage = camau::storage::Storage::from_config(&config.storage)?;
+            let retention = camau::retention::run(&mut conn, &storage, false).await?;
             let swept = camau::storage::sweep::sweep(&storage, &mut conn).await?;
             println!(
                 "{}",
-                serde_json::json!({ "purged": purged, "storage": swept })
+                serde_json::json!({
+                    "purged": purged,
+                    "storage": swept,
+                    "retention": { "erased": retention.erased, "held": retention.held, "failed": retention.failed },
+                })
             );
+        }
+        Command::Retention { dry_run } => {
+            let mut conn = connect(&config).await?;
+            let storage = camau::storage::Storage::from_config(&config.storage)?;
+            let outcome = camau::retention::run(&mut conn, &storage, dry_run).await?;
+            println!("{}", serde_json::to_string_pretty(&outcome)?);
+            anyhow::ensure!(outcome.failed == 0, "{} erasures failed", outcome.failed);
         }
         Command::Serve => {
             let app = Application::build(config)?;

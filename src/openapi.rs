@@ -37,6 +37,7 @@ use crate::error::{ErrorCode, FieldError, Problem};
         (name = "notifications", description = "Push devices and notification settings"),
         (name = "safeguarding", description = "Concerns (\"I'm worried\") and their handling"),
         (name = "consents", description = "Consent per purpose and audience: who decided, on which wording, withdrawable"),
+        (name = "data rights", description = "Exports of everything held (right of access), erasure, legal and safeguarding holds"),
         (name = "audit", description = "Who viewed or changed a person's record: the access log and the organisation's audit trail"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -5,9 +5,10 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    accounts, audit_log, circles, concerns, consents, contracts, dashboard, encouragement, feed,
-    frameworks, goals, health, invitations, kpis, notifications, organisations, outcome_codes,
-    people, photos, profiles, reports, reviews, scales, sessions, stories,
+    accounts, audit_log, circles, concerns, consents, contracts, dashboard, encouragement, erasure,
+    exports, feed, frameworks, goals, health, holds, invitations, kpis, notifications,
+    organisations, outcome_codes, people, photos, profiles, reports, reviews, scales, sessions,
+    stories,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -58,6 +59,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(consents::list::list)
                 .service(consents::record::record)
                 .service(consents::withdraw::withdraw)
+                // data rights: holds, erasure, exports
+                .service(holds::list::list)
+                .service(holds::place::place)
+                .service(holds::lift::lift)
+                .service(erasure::erase::erase)
+                .service(exports::create::create)
+                .service(exports::get::get)
                 // the audit trail
                 .service(audit_log::access_log::access_log)
                 .service(audit_log::organisation::audit)

@@ -302,6 +302,14 @@ pub enum PersonAction {
     ViewConsents,
     /// Record and withdraw consents: the person (their own), admins and coordinators.
     EditConsents,
+    /// See legal and safeguarding holds: admins.
+    ViewHolds,
+    /// Place and lift them: admins.
+    ManageHolds,
+    /// Erase the person's record: admins.
+    Erase,
+    /// Ask for a copy of everything held (right of access): admins and the person.
+    RequestExport,
 }
 
 impl PersonAction {
@@ -324,6 +332,7 @@ impl PersonAction {
             ViewOutcomeCodes => "outcome_codes",
             ViewAccessLog => "access_log",
             ViewConsents => "consents",
+            ViewHolds => "holds",
             _ => return None,
         })
     }
@@ -397,6 +406,13 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
     match relation {
         // Only the person accepts what a supporter suggests.
         Relation::Staff(_) if action == AcceptStory => false,
+        // ACCESS-POLICY.md: erasure, holds and exports are an admin's (exports also the
+        // person's own).
+        Relation::Staff(role)
+            if matches!(action, ViewHolds | ManageHolds | Erase | RequestExport) =>
+        {
+            role == Role::Admin
+        }
         Relation::Staff(Role::Admin | Role::Coordinator) => true,
         // ACCESS-POLICY.md: a mentor does not read the access log, and reads consents only.
         Relation::Staff(_) => !matches!(action, AssignMentors | ViewAccessLog | EditConsents),
@@ -426,6 +442,7 @@ fn permits(relation: Relation, action: PersonAction) -> bool {
                 | ViewAccessLog
                 | ViewConsents
                 | EditConsents
+                | RequestExport
         ),
         Relation::Supporter(g) => match action {
             ViewRecord | ViewCircle => true,
@@ -476,6 +493,12 @@ pub fn person(
         relation,
         actor,
     })
+}
+
+/// The service's own proof over a person whose retention period has passed (`retention`):
+/// no actor, and nothing else may ask for it.
+pub fn for_retention(scope: PersonScope) -> Authorized<PersonScope> {
+    Authorized { id: scope }
 }
 
 /// Actions on the people of an organisation as a whole.

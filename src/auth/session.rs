@@ -16,13 +16,13 @@ use crate::auth::access::{self, Grants, PersonAccess, PersonAction, PersonFacts,
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::db::schema::{
-    accounts, circle_members, comments, consents, goal_actions, goals, mentor_assignments,
+    accounts, circle_members, comments, consents, exports, goal_actions, goals, mentor_assignments,
     organisations, people, photos, reviews, sessions, stories,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{
-    AccountId, ActionId, CircleMemberId, CommentId, ConsentId, GoalId, OrganisationId, PersonId,
-    PhotoId, ReviewId, SessionId, StoryId,
+    AccountId, ActionId, CircleMemberId, CommentId, ConsentId, ExportId, GoalId, OrganisationId,
+    PersonId, PhotoId, ReviewId, SessionId, StoryId,
 };
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -133,6 +133,7 @@ pub enum PersonOf {
     Photo(PhotoId),
     Comment(CommentId),
     Consent(ConsentId),
+    Export(ExportId),
 }
 
 /// The facts query, with the person chosen by `$person` (an expression of type
@@ -244,6 +245,13 @@ pub async fn facts(
             let person = comments::table
                 .filter(comments::id.eq(id.0))
                 .select(comments::person_id)
+                .single_value();
+            facts_of!(conn, account, session, person).await
+        }
+        PersonOf::Export(id) => {
+            let person = exports::table
+                .filter(exports::id.eq(id.0))
+                .select(exports::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }

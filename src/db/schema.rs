@@ -90,6 +90,7 @@ diesel::table! {
         created_at -> Timestamptz,
         default_framework_id -> Nullable<Uuid>,
         report_threshold -> Nullable<Int4>,
+        retention_months -> Nullable<Int4>,
     }
 }
 
@@ -455,6 +456,55 @@ diesel::table! {
 }
 
 diesel::table! {
+    erasure_requests (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        requested_by -> Uuid,
+        code_hash -> Bytea,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    erasures (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        erased_at -> Timestamptz,
+        reason -> Text,
+        counts -> Jsonb,
+    }
+}
+
+diesel::table! {
+    exports (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        requested_by -> Uuid,
+        status -> Text,
+        created_at -> Timestamptz,
+        ready_at -> Nullable<Timestamptz>,
+        expires_at -> Timestamptz,
+        size_bytes -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    legal_holds (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        reason -> Text,
+        placed_by -> Uuid,
+        placed_at -> Timestamptz,
+        lifted_at -> Nullable<Timestamptz>,
+        lifted_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     concerns (id) {
         id -> Uuid,
         person_id -> Uuid,
@@ -641,6 +691,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     concerns,
     consents,
+    erasure_requests,
+    erasures,
+    exports,
+    legal_holds,
     muted_people,
     notification_jobs,
     notification_settings,

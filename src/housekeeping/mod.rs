@@ -29,6 +29,10 @@ pub struct Purged {
     pub idempotency_keys: usize,
     pub mails: usize,
     pub password_resets: usize,
+    /// Exports past their week (their files follow), unconfirmed erasures past their time,
+    /// and export jobs that never finished (marked failed).
+    pub exports: usize,
+    pub erasure_requests: usize,
 }
 
 async fn delete(conn: &mut AsyncPgConnection, sql: &str) -> QueryResult<usize> {
@@ -49,7 +53,7 @@ async fn delete_audited(
                 organisation: None,
                 actor: None,
                 person: None,
-                action: "housekeeping.expired_codes_purged",
+                action: "housekeeping.expired_purged",
                 subject_type: kind,
                 subject_id: None,
                 details: serde_json::json!({ "rows": n }),
@@ -113,7 +117,28 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
             "DELETE FROM email_verifications WHERE expires_at < now()",
         )
         .await?;
+    let exports = delete_audited(
+        conn,
+        "export",
+        "DELETE FROM exports WHERE expires_at < now()",
+    )
+    .await?
+        + delete_audited(
+            conn,
+            "export",
+            "UPDATE exports SET status = 'failed' \
+             WHERE status = 'pending' AND created_at < now() - interval '1 hour'",
+        )
+        .await?;
+    let erasure_requests = delete_audited(
+        conn,
+        "erasure_request",
+        "DELETE FROM erasure_requests WHERE expires_at < now()",
+    )
+    .await?;
     Ok(Purged {
+        exports,
+        erasure_requests,
         sessions,
         refresh_tokens,
         throttles,
@@ -143,6 +168,22 @@ pub async fn run(state: actix_web::web::Data<AppState>, interval: Duration) {
         match result {
             Ok(purged) => tracing::info!(?purged, "housekeeping done"),
             Err(error) => tracing::warn!(error, "housekeeping failed; will try again"),
+        }
+        let retained = async {
+            let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
+            crate::retention::run(&mut conn, &state.storage, false)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        match retained {
+            Ok(o) => tracing::info!(
+                erased = o.erased,
+                held = o.held,
+                failed = o.failed,
+                "retention done"
+            ),
+            Err(error) => tracing::warn!(error, "retention failed; will try again"),
         }
         let swept = async {
             let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;

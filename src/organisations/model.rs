@@ -23,6 +23,7 @@ pub struct OrganisationRow {
     pub created_at: OffsetDateTime,
     pub default_framework_id: Option<Uuid>,
     pub report_threshold: Option<i32>,
+    pub retention_months: Option<i32>,
 }
 
 impl OrganisationRow {
@@ -128,11 +129,13 @@ pub async fn update_settings(
     org: &Authorized<OrganisationId>,
     framework: Option<Uuid>,
     threshold: Option<Option<i32>>,
+    retention: Option<Option<i32>>,
 ) -> QueryResult<OrganisationRow> {
     diesel::update(organisations::table.filter(organisations::id.eq(org.id().0)))
         .set((
             framework.map(|f| organisations::default_framework_id.eq(f)),
             threshold.map(|t| organisations::report_threshold.eq(t)),
+            retention.map(|r| organisations::retention_months.eq(r)),
         ))
         .returning(OrganisationRow::as_returning())
         .get_result(conn)

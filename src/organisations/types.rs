@@ -48,6 +48,9 @@ pub struct Organisation {
     /// The smallest count its outcome reports show (`null`: the default, 8, or 10 with
     /// children's services).
     pub report_threshold: Option<i32>,
+    /// Months a person's record is kept after their support ended, then erased by retention
+    /// (`null`: kept until someone decides).
+    pub retention_months: Option<i32>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -61,6 +64,7 @@ impl From<OrganisationRow> for Organisation {
                 .default_framework_id
                 .unwrap_or(crate::frameworks::NOF_WALES),
             report_threshold: row.report_threshold,
+            retention_months: row.retention_months,
             name: row.name,
             created_at: row.created_at,
         }
@@ -95,6 +99,11 @@ pub struct UpdateOrganisation {
     #[serde(default, deserialize_with = "crate::fields::double_option")]
     #[schema(value_type = Option<i32>, minimum = 10, maximum = 100, multiple_of = 5)]
     pub report_threshold: Option<Option<i32>>,
+    /// Months to keep a person's record after their support ended, 12 to 1200 (96, eight
+    /// years, is usual for adults' social care records); `null`: until someone decides.
+    #[serde(default, deserialize_with = "crate::fields::double_option")]
+    #[schema(value_type = Option<i32>, minimum = 12, maximum = 1200)]
+    pub retention_months: Option<Option<i32>>,
 }
 
 impl UpdateOrganisation {
@@ -116,7 +125,19 @@ impl UpdateOrganisation {
                 "a framework id, not null",
             );
         }
-        if self.default_framework_id.is_none() && self.report_threshold.is_none() {
+        if let Some(Some(m)) = self.retention_months
+            && !(12..=1200).contains(&m)
+        {
+            v.add(
+                "/retention_months",
+                "out_of_range",
+                "from 12 to 1200 months",
+            );
+        }
+        if self.default_framework_id.is_none()
+            && self.report_threshold.is_none()
+            && self.retention_months.is_none()
+        {
             v.add("", "empty", "nothing to change");
         }
         v.finish()

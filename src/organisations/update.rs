@@ -49,6 +49,7 @@ pub async fn update(
     body.validate()?;
     let framework = body.default_framework_id.flatten();
     let threshold = body.report_threshold;
+    let retention = body.retention_months;
     if let Some(framework) = framework
         && crate::frameworks::model::find_visible(&mut conn, framework, Some(org.id().0))
             .await?
@@ -60,7 +61,7 @@ pub async fn update(
     let by = actor.account_id;
     let row = conn
         .transaction(async |conn| {
-            let row = model::update_settings(conn, &org, framework, threshold).await?;
+            let row = model::update_settings(conn, &org, framework, threshold, retention).await?;
             audit::record(
                 conn,
                 AuditEvent {
@@ -73,6 +74,7 @@ pub async fn update(
                     details: serde_json::json!({
                         "default_framework_id": framework,
                         "report_threshold": threshold,
+                        "retention_months": retention,
                     }),
                 },
             )

@@ -75,10 +75,20 @@ impl Storage {
     /// Stores a JPEG under `key`. On S3 it carries its type and a private cache policy, which
     /// S3 sends back with every signed read.
     pub async fn put_jpeg(&self, key: &str, bytes: Vec<u8>) -> Result<(), object_store::Error> {
+        self.put(key, bytes, "image/jpeg").await
+    }
+
+    /// Stores `bytes` of `content_type` under `key`, private as photos are.
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &'static str,
+    ) -> Result<(), object_store::Error> {
         let mut opts = PutOptions::default();
         if self.signer.is_some() {
             opts.attributes
-                .insert(Attribute::ContentType, "image/jpeg".into());
+                .insert(Attribute::ContentType, content_type.into());
             opts.attributes
                 .insert(Attribute::CacheControl, "private, max-age=300".into());
         }

@@ -28,7 +28,7 @@ pub struct Swept {
     pub failed: usize,
 }
 
-async fn remove(storage: &Storage, conn: &mut AsyncPgConnection, prefix: &str) -> bool {
+pub async fn remove(storage: &Storage, conn: &mut AsyncPgConnection, prefix: &str) -> bool {
     match storage.delete_prefix(prefix).await {
         Ok(_) => {
             let done = diesel::delete(storage_deletions::table.find(prefix))

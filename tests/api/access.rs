@@ -62,6 +62,9 @@ struct Targets {
     goal_code: Uuid,
     /// A consent P gave (the circle seeing photos).
     consent: Uuid,
+    /// A lifted hold on P (a standing one would refuse the erasure row) and an export of P's.
+    hold: Uuid,
+    export: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -150,6 +153,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
+    let (hold, export) = (Uuid::now_v7(), Uuid::now_v7());
     let (story, photo, comment, concern, device, goal_code, consent) = (
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -181,7 +185,11 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
            VALUES ('{goal_code}', '{goal}', '{p}', '{o}', '0d86aa86-58d8-8e76-8621-43b18a8eb180', '{author}');
          UPDATE consents SET current = false WHERE person_id = '{p}' AND purpose = 'circle_photos';
          INSERT INTO consents (id, person_id, organisation_id, purpose, audience, decision, given_by, wording_version, recorded_by) \
-           VALUES ('{consent}', '{p}', '{o}', 'circle_photos', 'circle', 'given', 'person', 'v1', '{person_account}');",
+           VALUES ('{consent}', '{p}', '{o}', 'circle_photos', 'circle', 'given', 'person', 'v1', '{person_account}');
+         INSERT INTO legal_holds (id, person_id, organisation_id, reason, placed_by, lifted_at, lifted_by) \
+           VALUES ('{hold}', '{p}', '{o}', 'complaint', '{person_account}', now(), '{person_account}');
+         INSERT INTO exports (id, person_id, organisation_id, requested_by, expires_at) \
+           VALUES ('{export}', '{p}', '{o}', '{person_account}', now() + interval '1 day');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -201,6 +209,8 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
             .unwrap();
     }
     Targets {
+        hold,
+        export,
         consent,
         goal_code,
         story,
@@ -559,6 +569,46 @@ fn rows() -> Vec<Row> {
             "/v1/consents/{consent_id}/withdraw",
             "/v1/consents/:N/withdraw",
             person(200, 200, 403, 200, 403, 403)
+        ),
+        // Data rights: holds and erasure are an admin's; exports an admin's and the
+        // person's own.
+        row!(
+            "GET",
+            "/v1/people/{person_id}/holds",
+            "/v1/people/:P/holds",
+            person(200, 403, 403, 403, 403, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/people/{person_id}/holds",
+            "/v1/people/:P/holds",
+            person(201, 403, 403, 403, 403, 403),
+            |_, _| Some(json!({ "reason": "complaint" }))
+        ),
+        row!(
+            "DELETE",
+            "/v1/people/{person_id}/holds/{hold_id}",
+            "/v1/people/:P/holds/:L",
+            person(200, 403, 403, 403, 403, 403)
+        ),
+        // Step one only: it changes nothing but a request to confirm.
+        row!(
+            "DELETE",
+            "/v1/people/{person_id}",
+            "/v1/people/:P",
+            person(202, 403, 403, 403, 403, 403)
+        ),
+        row!(
+            "POST",
+            "/v1/people/{person_id}/exports",
+            "/v1/people/:P/exports",
+            person(202, 403, 403, 202, 403, 403)
+        ),
+        row!(
+            "GET",
+            "/v1/exports/{export_id}",
+            "/v1/exports/:Y",
+            person(200, 403, 403, 200, 403, 403)
         ),
         row!(
             "GET",
@@ -1119,6 +1169,8 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":E", &t.device.to_string())
         .replace(":X", &t.goal_code.to_string())
         .replace(":N", &t.consent.to_string())
+        .replace(":L", &t.hold.to_string())
+        .replace(":Y", &t.export.to_string())
 }
 
 async fn version(app: &TestApp, sql: &str) -> i32 {

@@ -25,6 +25,7 @@ mod people;
 mod photos;
 mod plans;
 mod reports;
+mod rights;
 mod schema;
 mod sessions;
 mod staff;

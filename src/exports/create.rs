@@ -1,0 +1,49 @@
+//! `POST /v1/people/{person_id}/exports`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, post, web};
+
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiResult, Problem};
+use crate::exports::types::Export;
+use crate::exports::{build, model};
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::state::AppState;
+
+/// Ask for a copy of everything held
+///
+/// The person, or an admin for them. Starts a job and answers 202 at once; poll
+/// `GET /v1/exports/{id}` until `status` is `ready`, then fetch the ZIP there with
+/// `Accept: application/zip`. The ZIP holds `record.json` (every row about the person),
+/// `summary.md` (their plan and stories in their language) and their photos; it is kept a
+/// week. Asking and downloading are audited.
+#[utoipa::path(
+    operation_id = "requestExport",
+    tag = "data rights",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 202, description = "Started", body = Export, headers(("Location" = String))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the person nor an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/people/{person_id}/exports")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let person = PersonId(path.into_inner());
+    let access = authorize(&mut conn, &user, person, PersonAction::RequestExport).await?;
+    let row = model::insert(&mut conn, &access.scope, access.actor.account_id).await?;
+    drop(conn);
+    actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/v1/exports/{}", row.id)))
+        .json(Export::from(row)))
+}

@@ -1,0 +1,102 @@
+//! Export rows.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::access::PersonScope;
+use crate::db::schema::exports;
+use crate::exports::types::ExportStatus;
+use crate::ids::AccountId;
+
+/// How long a finished export is kept.
+pub const KEPT_DAYS: i64 = 7;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = exports)]
+pub struct ExportRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub status: ExportStatus,
+    pub created_at: OffsetDateTime,
+    pub ready_at: Option<OffsetDateTime>,
+    pub expires_at: OffsetDateTime,
+    pub size_bytes: Option<i64>,
+}
+
+/// The object key of an export's file.
+pub fn key(export: Uuid) -> String {
+    format!("exports/{export}/export.zip")
+}
+
+/// A new pending export, with its audit event.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    by: AccountId,
+) -> QueryResult<ExportRow> {
+    let s = scope.id();
+    conn.transaction(async |conn| {
+        let row = diesel::insert_into(exports::table)
+            .values((
+                exports::id.eq(Uuid::now_v7()),
+                exports::person_id.eq(s.person.0),
+                exports::organisation_id.eq(s.organisation.0),
+                exports::requested_by.eq(by.0),
+                exports::expires_at.eq(OffsetDateTime::now_utc() + time::Duration::days(KEPT_DAYS)),
+            ))
+            .returning(ExportRow::as_returning())
+            .get_result(conn)
+            .await?;
+        crate::audit::model::changed(conn, scope, by, "export.requested", "export", row.id).await?;
+        Ok(row)
+    })
+    .await
+}
+
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+    export: Uuid,
+) -> QueryResult<Option<ExportRow>> {
+    let s = scope.id();
+    exports::table
+        .filter(exports::id.eq(export))
+        .filter(exports::person_id.eq(s.person.0))
+        .filter(exports::organisation_id.eq(s.organisation.0))
+        .select(ExportRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Marks the job done (ready with its size, or failed): a later step of the audited request.
+pub async fn finish(
+    conn: &mut AsyncPgConnection,
+    export: Uuid,
+    size: Option<i64>,
+) -> QueryResult<usize> {
+    let status = if size.is_some() {
+        ExportStatus::Ready
+    } else {
+        ExportStatus::Failed
+    };
+    conn.transaction(async |conn| {
+        crate::audit::model::covered(conn).await?;
+        diesel::update(
+            exports::table
+                .filter(exports::id.eq(export))
+                .filter(exports::status.eq(ExportStatus::Pending)),
+        )
+        .set((
+            exports::status.eq(status),
+            exports::ready_at.eq(size.map(|_| OffsetDateTime::now_utc())),
+            exports::size_bytes.eq(size),
+        ))
+        .execute(conn)
+        .await
+    })
+    .await
+}

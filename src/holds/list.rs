@@ -1,0 +1,42 @@
+//! `GET /v1/people/{person_id}/holds`.
+
+use actix_web::{get, web};
+
+use crate::auth::CurrentUser;
+use crate::auth::access::PersonAction;
+use crate::error::{ApiResult, Problem};
+use crate::holds::model;
+use crate::holds::types::{Hold, HoldList};
+use crate::ids::PersonId;
+use crate::people::authorize;
+use crate::state::AppState;
+
+/// The person's holds
+///
+/// Admins of the person's organisation. Standing and lifted holds, newest first.
+#[utoipa::path(
+    operation_id = "listHolds",
+    tag = "data rights",
+    security(("bearer" = [])),
+    params(("person_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "The holds", body = HoldList),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/people/{person_id}/holds")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<uuid::Uuid>,
+) -> ApiResult<web::Json<HoldList>> {
+    let mut conn = state.conn().await?;
+    let person = PersonId(path.into_inner());
+    let access = authorize(&mut conn, &user, person, PersonAction::ViewHolds).await?;
+    let rows = model::list(&mut conn, &access.scope, false).await?;
+    Ok(web::Json(HoldList {
+        items: rows.into_iter().map(Hold::from).collect(),
+    }))
+}

@@ -1,0 +1,555 @@
+//! Data rights: an export holds everything about the person (every table, found by walking
+//! the schema) with their photos and a summary in their language; erasure takes two steps
+//! and leaves no row about the person and no object in storage (checked on the S3 test
+//! server); a hold refuses erasure with its reason; retention erases who is due and keeps
+//! who is held.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use camau::auth::roles::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::support::s3::{S3TestServer, SECRET_KEY};
+use crate::support::{Actor, Org, Person, TestApp};
+
+struct Record {
+    org: Org,
+    admin: Actor,
+    mentor: Actor,
+    person: Person,
+    supporter: Actor,
+    goal: String,
+    photo: String,
+}
+
+/// A person with a little of everything: a goal with a step, a profile, a story with a
+/// photo, a review, a consent, a circle member with a login, a comment.
+async fn record(app: &TestApp) -> Record {
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    let person = app.person(&org).await;
+    app.assign(&person, &mentor, &org).await;
+    app.sql(&format!(
+        "UPDATE people SET preferred_language = 'cy' WHERE id = '{}'",
+        person.id
+    ))
+    .await;
+    let (_, supporter) = app.supporter(&person, &org, true).await;
+    let token = &person.account.token;
+    let p = person.id;
+    let goal = app
+        .post(&format!("/v1/people/{p}/goals"))
+        .bearer(token)
+        .json(&json!({ "title": "Dysgu nofio", "lang": "cy" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(&format!("/v1/goals/{goal}/actions"))
+        .bearer(&mentor.token)
+        .json(&json!({ "description": "Book a lesson", "owner": "person" }))
+        .send()
+        .await
+        .expect(201);
+    let tag = app
+        .get(&format!("/v1/people/{p}/profile"))
+        .bearer(token)
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    app.put(&format!("/v1/people/{p}/profile"))
+        .bearer(token)
+        .header("if-match", &tag)
+        .json(&json!({ "sections": { "important_to_me": { "text": "Fy nghi", "lang": "cy" } } }))
+        .send()
+        .await
+        .expect(200);
+    let story = app
+        .post(&format!("/v1/people/{p}/stories"))
+        .bearer(token)
+        .json(&json!({ "body": "Nofiais i!", "lang": "cy", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let jpeg = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/images/clean.jpg"),
+    )
+    .unwrap();
+    let photo = app
+        .post(&format!("/v1/stories/{story}/photos"))
+        .bearer(token)
+        .raw("image/jpeg", jpeg)
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(&format!("/v1/stories/{story}/comments"))
+        .bearer(&supporter.token)
+        .json(&json!({ "body": "Da iawn!", "lang": "cy" }))
+        .send()
+        .await
+        .expect(201);
+    app.post(&format!("/v1/people/{p}/reviews"))
+        .bearer(&mentor.token)
+        .json(&json!({ "held_on": "2026-11-01", "person_took_part": true, "whats_working": "Swimming" }))
+        .send()
+        .await
+        .expect(201);
+    app.post(&format!("/v1/people/{p}/consents"))
+        .bearer(token)
+        .json(&json!({ "purpose": "circle_photos", "decision": "given", "given_by": "person", "wording_version": "v1" }))
+        .send()
+        .await
+        .expect(201);
+    Record {
+        org,
+        admin,
+        mentor,
+        person,
+        supporter,
+        goal,
+        photo,
+    }
+}
+
+/// Every table with a `person_id` column, from the catalogue.
+async fn person_tables(app: &TestApp) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        t: String,
+    }
+    let mut conn = app.shared.state.conn().await.unwrap();
+    let rows: Vec<T> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT c.table_name::text AS t FROM information_schema.columns c
+               JOIN information_schema.tables t USING (table_schema, table_name)
+              WHERE c.table_schema = current_schema() AND c.column_name = 'person_id'
+                AND t.table_type = 'BASE TABLE' ORDER BY 1",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    rows.into_iter().map(|r| r.t).collect()
+}
+
+async fn export_zip(app: &TestApp, token: &str, person: Uuid) -> Vec<u8> {
+    let started = app
+        .post(&format!("/v1/people/{person}/exports"))
+        .bearer(token)
+        .send()
+        .await
+        .expect(202);
+    assert_eq!(started["status"], "pending");
+    let path = format!("/v1/exports/{}", started["id"].as_str().unwrap());
+    let mut status = Value::Null;
+    for _ in 0..200 {
+        status = app.get(&path).bearer(token).send().await.expect(200);
+        if status["status"] != "pending" {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status["status"], "ready", "{status}");
+    let res = app
+        .get(&path)
+        .bearer(token)
+        .header("accept", "application/zip")
+        .send()
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-type"), Some("application/zip"));
+    res.body.to_vec()
+}
+
+#[actix_web::test]
+async fn an_export_holds_every_table_about_the_person_their_photos_and_a_summary_in_welsh() {
+    let app = TestApp::new().await;
+    let r = record(&app).await;
+    let zip = export_zip(&app, &r.person.account.token, r.person.id).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut json = String::new();
+    archive
+        .by_name("record.json")
+        .unwrap()
+        .read_to_string(&mut json)
+        .unwrap();
+    let record: Value = serde_json::from_str(&json).unwrap();
+    // Completeness: every table with a person_id is in the export (a new table is found by
+    // the same walk), with the rows that are about the person.
+    for table in person_tables(&app).await {
+        assert!(record.get(&table).is_some(), "{table} is not in the export");
+    }
+    for (table, at_least) in [
+        ("goals", 1),
+        ("goal_actions", 1),
+        ("profile_entries", 1),
+        ("stories", 1),
+        ("photos", 1),
+        ("comments", 1),
+        ("reviews", 1),
+        ("consents", 1),
+        ("circle_members", 1),
+        ("mentor_assignments", 1),
+        ("activities", 1),
+        ("audit_events", 1),
+        ("people", 1),
+        ("accounts", 1),
+    ] {
+        let n = record[table].as_array().map_or(0, Vec::len);
+        assert!(n >= at_least, "{table}: {n} rows");
+    }
+    for table in ["people", "goals", "photos"] {
+        for row in record[table].as_array().unwrap() {
+            let id = row.get("person_id").or_else(|| row.get("id")).unwrap();
+            if table == "people" {
+                assert_eq!(id, &json!(r.person.id));
+            } else {
+                assert_eq!(id, &json!(r.person.id), "{table} row of someone else");
+            }
+        }
+    }
+    assert_eq!(record["goals"][0]["id"], r.goal);
+    // No secrets: no hash, sealed token or PIN.
+    assert!(!json.contains("_hash\"") && !json.contains("_sealed\""));
+    // The photo, as stored (already stripped of metadata).
+    let mut photo = Vec::new();
+    archive
+        .by_name(&format!("photos/{}.jpg", r.photo))
+        .unwrap()
+        .read_to_end(&mut photo)
+        .unwrap();
+    assert!(photo.starts_with(&[0xFF, 0xD8]));
+    // The summary, in Welsh, with the plan and the story.
+    let mut summary = String::new();
+    archive
+        .by_name("summary.md")
+        .unwrap()
+        .read_to_string(&mut summary)
+        .unwrap();
+    assert!(summary.contains("## Fy nodau"), "{summary}");
+    assert!(summary.contains("Dysgu nofio") && summary.contains("Book a lesson"));
+    assert!(summary.contains("Nofiais i!") && summary.contains("Fy nghi"));
+    // Audited: asked for and downloaded.
+    for action in ["export.requested", "export.downloaded"] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT count(*) FROM audit_events WHERE action = '{action}' AND person_id = '{}'",
+                r.person.id
+            ))
+            .await,
+            1,
+            "{action}"
+        );
+    }
+    // Staff other than admins, and supporters, do not export.
+    for token in [&r.mentor.token, &r.supporter.token] {
+        app.post(&format!("/v1/people/{}/exports", r.person.id))
+            .bearer(token)
+            .send()
+            .await
+            .problem(403, "forbidden");
+    }
+    // An admin exports for the person.
+    let by_admin = export_zip(&app, &r.admin.token, r.person.id).await;
+    assert!(!by_admin.is_empty());
+}
+
+#[actix_web::test]
+async fn erasure_takes_two_steps_and_leaves_no_row_about_the_person_and_no_object_in_s3() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let r = record(&app).await;
+    let other = app.person(&r.org).await;
+    let p = r.person.id;
+    export_zip(&app, &r.person.account.token, p).await;
+    assert!(!s3.keys(&format!("photos/{}/", r.photo)).is_empty());
+    assert!(!s3.keys("exports/").is_empty());
+    let account = r.person.account.id;
+
+    // Step one: what would go, and a code. Nothing goes yet.
+    let step = app
+        .delete(&format!("/v1/people/{p}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .expect(202);
+    assert!(step["rows"]["goals"].as_i64().unwrap() >= 1);
+    let code = step["confirmation"].as_str().unwrap().to_owned();
+    // A wrong code, a mentor, a supporter: refused; still all there.
+    app.delete(&format!("/v1/people/{p}?confirmation=WRONG-CODE"))
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .problem(409, "erasure_confirmation_invalid");
+    app.delete(&format!("/v1/people/{p}?confirmation={code}"))
+        .bearer(&r.mentor.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM goals WHERE person_id = '{p}'"
+        ))
+        .await,
+        1
+    );
+
+    // Step two.
+    let res = app
+        .delete(&format!("/v1/people/{p}?confirmation={code}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text());
+
+    // Nothing about the person in any table (the schema walk), but the audit trail.
+    for table in person_tables(&app).await {
+        let n = app
+            .scalar(&format!(
+                "SELECT count(*) FROM \"{table}\" WHERE person_id = '{p}'"
+            ))
+            .await;
+        if table == "audit_events" {
+            assert!(n > 0, "the trail keeps its events");
+        } else {
+            assert_eq!(n, 0, "{table} still holds rows about the erased person");
+        }
+    }
+    assert_eq!(
+        app.scalar(&format!("SELECT count(*) FROM people WHERE id = '{p}'"))
+            .await,
+        0
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM accounts WHERE id = '{account}'"
+        ))
+        .await,
+        0,
+        "the person's own sign-in goes"
+    );
+    // No object left in storage: photos (every size) and exports.
+    assert!(s3.keys(&format!("photos/{}/", r.photo)).is_empty());
+    assert!(s3.keys("exports/").is_empty());
+    // Kept: de-identified counts, and the event.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM erasures WHERE organisation_id = '{}' AND (counts->>'goals')::int >= 1",
+            r.org.id
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM audit_events WHERE action = 'person.erased' AND person_id = '{p}' AND actor_account_id = '{}'",
+            r.admin.id
+        ))
+        .await,
+        1
+    );
+    // The person's token no longer works; the code cannot be used again; others untouched.
+    app.get("/v1/me")
+        .bearer(&r.person.account.token)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+    app.delete(&format!("/v1/people/{p}?confirmation={code}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM people WHERE id = '{}'",
+            other.id
+        ))
+        .await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_hold_refuses_erasure_with_its_reason_until_it_is_lifted() {
+    let app = TestApp::new().await;
+    let r = record(&app).await;
+    let p = r.person.id;
+    let holds = format!("/v1/people/{p}/holds");
+    let step = app
+        .delete(&format!("/v1/people/{p}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .expect(202);
+    let code = step["confirmation"].as_str().unwrap().to_owned();
+    let hold = app
+        .post(&holds)
+        .bearer(&r.admin.token)
+        .json(&json!({ "reason": "safeguarding" }))
+        .send()
+        .await
+        .expect(201);
+    let refused = app
+        .delete(&format!("/v1/people/{p}?confirmation={code}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .problem(409, "legal_hold");
+    assert_eq!(refused["errors"][0]["code"], "safeguarding");
+    app.delete(&format!("/v1/people/{p}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .problem(409, "legal_hold");
+    // The database refuses too, whatever the code asks.
+    let mut conn = app.shared.state.conn().await.unwrap();
+    let err = diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut *conn,
+        &format!(
+            "BEGIN; SELECT set_config('camau.audited', 'on', true); \
+             DELETE FROM people WHERE id = '{p}'; COMMIT;"
+        ),
+    )
+    .await
+    .expect_err("a held person deleted");
+    assert!(err.to_string().contains("legal hold"), "{err}");
+    let _ = diesel_async::SimpleAsyncConnection::batch_execute(&mut *conn, "ROLLBACK").await;
+    drop(conn);
+    assert_eq!(
+        app.scalar(&format!("SELECT count(*) FROM people WHERE id = '{p}'"))
+            .await,
+        1
+    );
+    // Listed; only admins.
+    let list = app
+        .get(&holds)
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(list["items"][0]["reason"], "safeguarding");
+    app.get(&holds)
+        .bearer(&r.mentor.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    // Lifted (twice: the same answer), then erasure goes ahead.
+    let lift = format!("{holds}/{}", hold["id"].as_str().unwrap());
+    let lifted = app
+        .delete(&lift)
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .expect(200);
+    let again = app
+        .delete(&lift)
+        .bearer(&r.admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(lifted["lifted_at"], again["lifted_at"]);
+    for action in ["hold.placed", "hold.lifted"] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT count(*) FROM audit_events WHERE action = '{action}'"
+            ))
+            .await,
+            1,
+            "{action}"
+        );
+    }
+    let res = app
+        .delete(&format!("/v1/people/{p}?confirmation={code}"))
+        .bearer(&r.admin.token)
+        .send()
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    app.patch(&format!("/v1/organisations/{}", org.id))
+        .bearer(&admin.token)
+        .json(&json!({ "retention_months": 96 }))
+        .send()
+        .await
+        .expect(200);
+    let due = app.person(&org).await;
+    let held = app.person(&org).await;
+    let recent = app.person(&org).await;
+    let current = app.person(&org).await;
+    app.sql(&format!(
+        "UPDATE people SET support_started_on = '2010-01-04', support_ended_on = '2017-01-31' \
+           WHERE id IN ('{}', '{}');
+         UPDATE people SET support_ended_on = current_date - 30 WHERE id = '{}'",
+        due.id, held.id, recent.id
+    ))
+    .await;
+    app.post(&format!("/v1/people/{}/holds", held.id))
+        .bearer(&admin.token)
+        .json(&json!({ "reason": "litigation" }))
+        .send()
+        .await
+        .expect(201);
+    let state = &app.shared.state;
+    let mut conn = state.conn().await.unwrap();
+    let dry = camau::retention::run(&mut conn, &state.storage, true)
+        .await
+        .unwrap();
+    let listed: Vec<Uuid> = dry.due.iter().map(|d| d.person_id).collect();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.contains(&due.id) && listed.contains(&held.id));
+    assert_eq!((dry.erased, dry.held), (0, 1));
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM people").await,
+        4,
+        "a dry run erases nothing"
+    );
+    let done = camau::retention::run(&mut conn, &state.storage, false)
+        .await
+        .unwrap();
+    assert_eq!((done.erased, done.held, done.failed), (1, 1, 0));
+    drop(conn);
+    for (p, there) in [(&due, 0), (&held, 1), (&recent, 1), (&current, 1)] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT count(*) FROM people WHERE id = '{}'",
+                p.id
+            ))
+            .await,
+            there
+        );
+    }
+    // The same trail as a manual erasure, by the service.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM audit_events WHERE action = 'person.erased' AND person_id = '{}' \
+             AND actor_account_id IS NULL AND details->>'reason' = 'retention'",
+            due.id
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM erasures WHERE reason = 'retention'")
+            .await,
+        1
+    );
+}
