@@ -16,7 +16,8 @@
 #                                WRITES (default 200) stories written through instance A, the
 #                                time from sending each write to its event on B
 #
-# Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2).
+# Environment: CONNECTIONS (default 8), DURATION (default 20s), THREADS (default 2), CAMAU_BIN
+# (a built binary to measure instead of building this tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg
@@ -24,8 +25,13 @@ source scripts/pg
 scenario=${1:-login}
 
 command -v wrk >/dev/null 2>&1 || pg_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-cargo build --release --bin camau >&2
-camau=target/release/camau
+# CAMAU_BIN: another binary to measure (benches/audit_overhead.sh compares two builds).
+if [ -n "${CAMAU_BIN:-}" ]; then
+  camau=$CAMAU_BIN
+else
+  cargo build --release --bin camau >&2
+  camau=target/release/camau
+fi
 
 work=$(mktemp -d /tmp/camau-bench.XXXXXX)
 chmod 755 "$work"

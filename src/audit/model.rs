@@ -31,14 +31,37 @@ pub async fn record(
     conn: &mut AsyncPgConnection,
     event: AuditEvent<'_>,
 ) -> Result<(), diesel::result::Error> {
+    insert(conn, event, false).await
+}
+
+/// Writes the event of a read, on its own, before the response leaves. Its commit does not
+/// wait for the disk (`synchronous_commit = off` for this one statement's transaction): a
+/// flush per read cost the goals read path two thirds of its throughput
+/// (benches/README.md). The event is committed and visible at once; only a crash of the
+/// database itself within its WAL writer delay (0.2 s by default, 0.6 s at most) could lose
+/// it. Changes' events commit with their change, synchronously.
+pub async fn record_read(
+    conn: &mut AsyncPgConnection,
+    event: AuditEvent<'_>,
+) -> Result<(), diesel::result::Error> {
+    insert(conn, event, true).await
+}
+
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    event: AuditEvent<'_>,
+    asynchronous: bool,
+) -> Result<(), diesel::result::Error> {
     diesel::sql_query(
-        "WITH e AS (
+        "WITH c AS (SELECT CASE WHEN $10 THEN set_config('synchronous_commit', 'off', true) END),
+         e AS (
              INSERT INTO audit_events (id, organisation_id, actor_account_id, actor_role,
                                        person_id, action, subject_type, subject_id, details,
                                        request_id)
              SELECT $1, coalesce($2, (SELECT organisation_id FROM people WHERE id = $4)), $3,
                     coalesce((SELECT role FROM accounts WHERE id = $3), 'system'),
                     $4, $5, $6, $7, $8, $9
+               FROM c
              RETURNING 1)
          SELECT set_config('camau.audited', 'on', true) FROM e",
     )
@@ -51,6 +74,7 @@ pub async fn record(
     .bind::<Nullable<SqlUuid>, _>(event.subject_id)
     .bind::<Jsonb, _>(event.details)
     .bind::<Nullable<Text>, _>(crate::telemetry::request_id::current())
+    .bind::<Bool, _>(asynchronous)
     .execute(conn)
     .await?;
     Ok(())
@@ -120,28 +144,28 @@ const EVENT_COLUMNS: &str = "e.id, e.occurred_at, e.actor_account_id, e.actor_ro
     a.name AS actor_name, e.person_id, e.action, e.subject_type, e.subject_id, e.request_id
     FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_account_id";
 
-/// A page of the events about one person, newest first. `for_person_themself` leaves out
-/// safeguarding concerns: they are routed privately, and telling the person could put them
-/// at risk.
+/// A page of the events about one person, newest first, leaving out actions starting with any
+/// of `hidden` (what the reader may not know of: `audit_log::access_log` decides).
 pub async fn for_person(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
-    for_person_themself: bool,
+    hidden: &[&str],
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<EventRow>, diesel::result::Error> {
+    let hidden: Vec<String> = hidden.iter().map(|h| format!("{h}%")).collect();
     let s = scope.id();
     diesel::sql_query(format!(
         "SELECT {EVENT_COLUMNS}
           WHERE e.person_id = $1 AND e.organisation_id = $2
             AND ($3::uuid IS NULL OR e.id < $3)
-            AND NOT ($4 AND e.action LIKE 'concern.%')
+            AND NOT (e.action LIKE ANY ($4::text[]))
           ORDER BY e.id DESC LIMIT $5"
     ))
     .bind::<SqlUuid, _>(s.person.0)
     .bind::<SqlUuid, _>(s.organisation.0)
     .bind::<Nullable<SqlUuid>, _>(after)
-    .bind::<Bool, _>(for_person_themself)
+    .bind::<diesel::sql_types::Array<Text>, _>(hidden)
     .bind::<BigInt, _>(limit)
     .load(conn)
     .await

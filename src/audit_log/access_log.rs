@@ -19,8 +19,8 @@ use crate::state::AppState;
 ///
 /// Every view and change of the person's record, newest first, each with who did it (their
 /// role then) and a sentence in plain words in the language of `Accept-Language`. The
-/// person, and their organisation's admins and coordinators. The person's own log leaves out
-/// safeguarding concerns raised about them.
+/// person, and their organisation's admins and coordinators. Safeguarding concerns show only
+/// to safeguarding leads; the person's own log also leaves out holds and erasure requests.
 #[utoipa::path(
     operation_id = "getAccessLog",
     tag = "audit",
@@ -57,7 +57,14 @@ pub async fn access_log(
     )
     .await?;
     let page = query.page()?;
-    let themself = access.relation == Relation::Person;
+    // Safeguarding concerns are routed privately: only the organisation's safeguarding leads
+    // see that one was raised, never the person (telling them could put them at risk).
+    // Holds and erasure requests are admins' business (ACCESS-POLICY.md).
+    let hidden: &[&str] = match access.relation {
+        Relation::Person => &["concern.", "hold.", "holds.", "erasure."],
+        _ if access.actor.safeguarding_lead => &[],
+        _ => &["concern."],
+    };
     let person_account: Option<uuid::Uuid> = people::table
         .filter(people::id.eq(access.scope.id().person.0))
         .select(people::account_id)
@@ -68,7 +75,7 @@ pub async fn access_log(
     let rows = model::for_person(
         &mut conn,
         &access.scope,
-        themself,
+        hidden,
         page.after,
         page.fetch_limit(),
     )

@@ -100,13 +100,31 @@ fn record(check: Check) {
 #[derive(Debug, Clone, Copy)]
 pub struct Seen {
     pub person: PersonId,
-    pub organisation: OrganisationId,
+    /// `None` where the check did not read it (a feed page): the audit trail takes the
+    /// person's.
+    pub organisation: Option<OrganisationId>,
     pub actor: AccountId,
     pub action: PersonAction,
 }
 
 tokio::task_local! {
     static SEEN: RefCell<Vec<Seen>>;
+}
+
+/// Feed pages are authorized in their own statement (`feed::model`), person by person: the
+/// people a page showed are noted here, for the audit trail, as reads of their feed.
+pub fn feed_shown(actor: AccountId, people: impl IntoIterator<Item = Uuid>) {
+    let _ = SEEN.try_with(|seen| {
+        let mut seen = seen.borrow_mut();
+        for person in people {
+            seen.push(Seen {
+                person: PersonId(person),
+                organisation: None,
+                actor,
+                action: PersonAction::ViewFeed,
+            });
+        }
+    });
 }
 
 /// Runs `fut` (a request's handler) and returns what it gave with the person-scoped checks it
@@ -483,7 +501,7 @@ pub fn person(
     let _ = SEEN.try_with(|seen| {
         seen.borrow_mut().push(Seen {
             person: facts.scope.person,
-            organisation: facts.scope.organisation,
+            organisation: Some(facts.scope.organisation),
             actor: actor.account_id,
             action,
         })

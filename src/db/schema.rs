@@ -292,6 +292,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         gender -> Nullable<Text>,
+        support_ended_recorded_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -170,6 +170,10 @@ pub async fn erase(
             if let Some(h) = holds::list(conn, scope, true).await?.into_iter().next() {
                 return Err(held(h.reason));
             }
+            if reason == Reason::Retention && !still_due(conn, s.person.0).await? {
+                // Support reopened, or the period lengthened, since the list was made.
+                return Err(ApiError::new(ErrorCode::Conflict).with_detail("no longer due"));
+            }
             if let Some(code) = confirmation {
                 let used = diesel::sql_query(
                     "DELETE FROM erasure_requests
@@ -214,6 +218,14 @@ pub async fn erase(
                 .execute(conn)
                 .await?;
             }
+            // Stored responses whose replay would show the person (any caller's).
+            diesel::sql_query(
+                "DELETE FROM idempotency_keys
+                  WHERE checks @> jsonb_build_array(jsonb_build_object('person', $1::text))",
+            )
+            .bind::<SqlUuid, _>(s.person.0)
+            .execute(conn)
+            .await?;
             if let Some(account) = locked.account_id {
                 // The person's own sign-in: its sessions, devices and the account itself
                 // (tokens, settings and notifications go with it).
@@ -244,6 +256,30 @@ pub async fn erase(
         crate::storage::sweep::remove(storage, conn, &prefix).await;
     }
     Ok(counts)
+}
+
+/// When `p` (of organisation `o`) is due: the period has passed since the end of support, both
+/// as dated and as recorded (a backdated end waits the full period from when it was entered).
+pub const DUE: &str = "o.retention_months IS NOT NULL AND p.support_ended_on IS NOT NULL
+    AND p.support_ended_on + make_interval(months => o.retention_months) <= current_date
+    AND p.support_ended_recorded_at + make_interval(months => o.retention_months) <= now()";
+
+/// Whether the person is (still) due for erasure by retention.
+async fn still_due(conn: &mut AsyncPgConnection, person: Uuid) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        due: bool,
+    }
+    let row: Due = diesel::sql_query(format!(
+        "SELECT EXISTS (SELECT 1 FROM people p JOIN organisations o ON o.id = p.organisation_id
+                         WHERE p.id = $1 AND {}) AS due",
+        DUE
+    ))
+    .bind::<SqlUuid, _>(person)
+    .get_result(conn)
+    .await?;
+    Ok(row.due)
 }
 
 /// The storage prefixes of the person's photos and exports.

@@ -16,12 +16,19 @@ use crate::auth::access::PersonScope;
 use crate::exports::model;
 use crate::state::AppState;
 
+/// Export builds at once per instance: each holds a person's photos in memory and a
+/// connection, so a burst of requests queues here instead of starving requests.
+static BUILDS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// Runs the job for `export` and records how it ended.
 pub async fn run(
     state: actix_web::web::Data<AppState>,
     export: Uuid,
     scope: Authorized<PersonScope>,
 ) {
+    let Ok(_turn) = BUILDS.acquire().await else {
+        return;
+    };
     let done = async {
         let mut conn = state.conn().await.map_err(|e| e.to_string())?;
         let zip = build(&mut conn, &state, &scope).await?;
@@ -31,9 +38,15 @@ pub async fn run(
             .put(&model::key(export), zip, "application/zip")
             .await
             .map_err(|e| e.to_string())?;
-        model::finish(&mut conn, export, Some(size))
+        let finished = model::finish(&mut conn, export, Some(size))
             .await
             .map_err(|e| e.to_string())?;
+        if finished == 0 {
+            // Erased (or expired) while it was built: its file goes too.
+            let prefix = format!("exports/{export}/");
+            crate::storage::sweep::queue_and_remove_prefix(&state.storage, &mut conn, &prefix)
+                .await;
+        }
         Ok::<_, String>(())
     }
     .await;
@@ -84,6 +97,21 @@ fn is_secret(column: &str) -> bool {
     column.ends_with("_hash") || column.ends_with("_sealed") || column.contains("secret")
 }
 
+/// What the copy for the person withholds (ACCESS-POLICY.md, and the Data Protection Act 2018
+/// Sch. 3 exemption for social work data whose disclosure would likely cause serious harm):
+/// safeguarding concerns and who raised them, legal holds and erasure requests, who muted
+/// them, and staff's private review notes. Listed by name in `record.json` under `withheld`,
+/// so the copy says what it leaves out.
+pub const WITHHELD_TABLES: &[&str] = &[
+    "concerns",
+    "legal_holds",
+    "erasure_requests",
+    "muted_people",
+];
+const WITHHELD_COLUMNS: &[(&str, &str)] = &[("reviews", "staff_notes")];
+/// Audit events about what is withheld.
+const WITHHELD_EVENTS: &[&str] = &["concern.", "hold.", "holds.", "erasure."];
+
 /// The ZIP: `record.json`, `summary.md` and `photos/<id>.jpg`.
 pub async fn build(
     conn: &mut AsyncPgConnection,
@@ -106,12 +134,38 @@ pub async fn build(
         .await
         .map_err(|e| e.to_string())?;
     for table in tables {
-        let found = rows(conn, &table, "person_id", person).await?;
+        if WITHHELD_TABLES.contains(&table.as_str()) {
+            continue;
+        }
+        let mut found = rows(conn, &table, "person_id", person).await?;
+        for (t, column) in WITHHELD_COLUMNS {
+            if *t == table {
+                for row in &mut found {
+                    if let Value::Object(o) = row {
+                        o.remove(*column);
+                    }
+                }
+            }
+        }
         record.insert(table, Value::Array(found));
     }
     // Who saw and changed the record: the access log is held about them too.
-    let trail = rows(conn, "audit_events", "person_id", person).await?;
+    let mut trail = rows(conn, "audit_events", "person_id", person).await?;
+    trail.retain(|e| {
+        let action = e["action"].as_str().unwrap_or("");
+        !WITHHELD_EVENTS.iter().any(|w| action.starts_with(w))
+    });
     record.insert("audit_events".into(), Value::Array(trail));
+    let withheld: Vec<Value> = WITHHELD_TABLES
+        .iter()
+        .map(|t| Value::String((*t).into()))
+        .chain(
+            WITHHELD_COLUMNS
+                .iter()
+                .map(|(t, c)| Value::String(format!("{t}.{c}"))),
+        )
+        .collect();
+    record.insert("withheld".into(), Value::Array(withheld));
 
     let summary = summary(&record);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

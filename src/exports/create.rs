@@ -16,9 +16,10 @@ use crate::state::AppState;
 ///
 /// The person, or an admin for them. Starts a job and answers 202 at once; poll
 /// `GET /v1/exports/{id}` until `status` is `ready`, then fetch the ZIP there with
-/// `Accept: application/zip`. The ZIP holds `record.json` (every row about the person),
-/// `summary.md` (their plan and stories in their language) and their photos; it is kept a
-/// week. Asking and downloading are audited.
+/// `Accept: application/zip`. The ZIP holds `record.json` (every row about the person; what
+/// is withheld, such as safeguarding concerns, is named under `withheld`), `summary.md`
+/// (their plan and stories in their language) and their photos; it is kept a week. While one
+/// is being built, asking again answers it. Asking and downloading are audited.
 #[utoipa::path(
     operation_id = "requestExport",
     tag = "data rights",
@@ -40,9 +41,17 @@ pub async fn create(
     let mut conn = state.conn().await?;
     let person = PersonId(path.into_inner());
     let access = authorize(&mut conn, &user, person, PersonAction::RequestExport).await?;
-    let row = model::insert(&mut conn, &access.scope, access.actor.account_id).await?;
+    // One job per person at a time (and in the database): a retry after a lost answer, or
+    // a second tap, gets the job already running.
+    let row = match model::pending(&mut conn, &access.scope).await? {
+        Some(running) => running,
+        None => {
+            let row = model::insert(&mut conn, &access.scope, access.actor.account_id).await?;
+            actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
+            row
+        }
+    };
     drop(conn);
-    actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/exports/{}", row.id)))
         .json(Export::from(row)))

@@ -56,6 +56,22 @@ pub async fn insert(
     .await
 }
 
+/// The person's export still being built, if any.
+pub async fn pending(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+) -> QueryResult<Option<ExportRow>> {
+    let s = scope.id();
+    exports::table
+        .filter(exports::person_id.eq(s.person.0))
+        .filter(exports::organisation_id.eq(s.organisation.0))
+        .filter(exports::status.eq(ExportStatus::Pending))
+        .select(ExportRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn find(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,

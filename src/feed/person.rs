@@ -49,5 +49,6 @@ pub async fn person(
         authorize(&mut conn, &user, person, PersonAction::ViewFeed).await?;
     }
     let (items, next_cursor) = page.finish(items, |i| i.id);
+    crate::auth::access::feed_shown(user.claims().0, items.iter().map(|i| i.person_id));
     Ok(web::Json(Feed { items, next_cursor }))
 }

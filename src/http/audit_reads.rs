@@ -23,7 +23,9 @@ pub async fn audit_reads(
     let (res, seen) = access::watching(next.call(req)).await;
     let res = res?.map_into_boxed_body();
     let reads = reads(&seen);
-    if !res.status().is_success() || reads.is_empty() {
+    // Shown: a 2xx, a redirect to the object (a signed photo URL) or a 304 (the copy the
+    // client holds is current).
+    if res.status().as_u16() >= 400 || reads.is_empty() {
         return Ok(res);
     }
     let (subject_type, subject_id) = subject(&res);
@@ -31,10 +33,10 @@ pub async fn audit_reads(
         let state = state.ok_or_else(|| ApiError::internal("no application state"))?;
         let mut conn = state.conn().await?;
         for read in reads {
-            model::record(
+            model::record_read(
                 &mut conn,
                 AuditEvent {
-                    organisation: Some(read.organisation),
+                    organisation: read.organisation,
                     actor: Some(read.actor),
                     person: Some(read.person),
                     action: &format!("{}.viewed", read.part),
@@ -70,7 +72,7 @@ pub async fn audit_reads(
 /// the person's record (then its change's event says what happened).
 struct Read {
     person: crate::ids::PersonId,
-    organisation: crate::ids::OrganisationId,
+    organisation: Option<crate::ids::OrganisationId>,
     actor: crate::ids::AccountId,
     part: &'static str,
 }
@@ -134,7 +136,7 @@ mod tests {
     fn seen(person: PersonId, action: PersonAction) -> Seen {
         Seen {
             person,
-            organisation: OrganisationId(Uuid::nil()),
+            organisation: Some(OrganisationId(Uuid::nil())),
             actor: AccountId(Uuid::nil()),
             action,
         }

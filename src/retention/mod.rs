@@ -40,15 +40,15 @@ pub struct Outcome {
 
 /// Everyone due, oldest ending first.
 pub async fn due(conn: &mut AsyncPgConnection) -> Result<Vec<Due>, diesel::result::Error> {
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "SELECT p.id AS person_id, p.organisation_id, p.support_ended_on,
                 EXISTS (SELECT 1 FROM legal_holds h
                          WHERE h.person_id = p.id AND h.lifted_at IS NULL) AS held
            FROM people p JOIN organisations o ON o.id = p.organisation_id
-          WHERE o.retention_months IS NOT NULL AND p.support_ended_on IS NOT NULL
-            AND p.support_ended_on + make_interval(months => o.retention_months) <= current_date
+          WHERE {}
           ORDER BY p.support_ended_on, p.id",
-    )
+        erasure::DUE
+    ))
     .load(conn)
     .await
 }

@@ -60,7 +60,16 @@ pub async fn remove_photos(storage: &Storage, conn: &mut AsyncPgConnection, phot
 
 /// Queues and removes a photo's objects whose row is already gone.
 pub async fn queue_and_remove(storage: &Storage, conn: &mut AsyncPgConnection, photo: Uuid) {
-    let prefix = photo_prefix(photo);
+    queue_and_remove_prefix(storage, conn, &photo_prefix(photo)).await;
+}
+
+/// Queues and removes the objects under `prefix`, whose row is already gone.
+pub async fn queue_and_remove_prefix(
+    storage: &Storage,
+    conn: &mut AsyncPgConnection,
+    prefix: &str,
+) {
+    let prefix = prefix.to_owned();
     let queued = diesel::insert_into(storage_deletions::table)
         .values(storage_deletions::prefix.eq(&prefix))
         .on_conflict_do_nothing()

@@ -188,8 +188,8 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
            VALUES ('{consent}', '{p}', '{o}', 'circle_photos', 'circle', 'given', 'person', 'v1', '{person_account}');
          INSERT INTO legal_holds (id, person_id, organisation_id, reason, placed_by, lifted_at, lifted_by) \
            VALUES ('{hold}', '{p}', '{o}', 'complaint', '{person_account}', now(), '{person_account}');
-         INSERT INTO exports (id, person_id, organisation_id, requested_by, expires_at) \
-           VALUES ('{export}', '{p}', '{o}', '{person_account}', now() + interval '1 day');",
+         INSERT INTO exports (id, person_id, organisation_id, requested_by, status, ready_at, size_bytes, expires_at) \
+           VALUES ('{export}', '{p}', '{o}', '{person_account}', 'ready', now(), 1, now() + interval '1 day');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),

@@ -332,7 +332,7 @@ async fn the_person_reads_who_saw_their_record_in_plain_words_page_by_page() {
 }
 
 #[actix_web::test]
-async fn a_safeguarding_concern_is_on_the_trail_but_not_in_the_persons_own_log() {
+async fn a_safeguarding_concern_shows_in_the_access_log_to_safeguarding_leads_only() {
     let s = setup().await;
     let app = &s.app;
     let person = s.person.id;
@@ -357,19 +357,34 @@ async fn a_safeguarding_concern_is_on_the_trail_but_not_in_the_persons_own_log()
             .iter()
             .all(|e| e["action"] != "concern.raised")
     );
-    let admin = app
-        .get(&format!("/v1/people/{person}/access-log?limit=100"))
-        .bearer(&s.admin.token)
-        .send()
-        .await
-        .expect(200);
-    assert!(
-        admin["items"]
+    // Only a safeguarding lead sees that a concern was raised.
+    let shows = |res: Value| {
+        res["items"]
             .as_array()
             .unwrap()
             .iter()
             .any(|e| e["action"] == "concern.raised")
-    );
+    };
+    let log = format!("/v1/people/{person}/access-log?limit=100");
+    let admin = app
+        .get(&log)
+        .bearer(&s.admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(!shows(admin), "an admin who is not a safeguarding lead");
+    app.sql(&format!(
+        "UPDATE accounts SET safeguarding_lead = true WHERE id = '{}'",
+        s.admin.id
+    ))
+    .await;
+    let lead = app
+        .get(&log)
+        .bearer(&s.admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(shows(lead), "a safeguarding lead");
 }
 
 #[actix_web::test]
@@ -461,4 +476,44 @@ async fn an_admin_filters_the_organisations_trail_and_exports_it_as_csv() {
         .send()
         .await
         .problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn a_feed_page_is_a_read_of_each_person_it_shows() {
+    let s = setup().await;
+    let app = &s.app;
+    let other = app.person(&s.org).await;
+    app.assign(&other, &s.mentor, &s.org).await;
+    for p in [&s.person, &other] {
+        app.post(&format!("/v1/people/{}/stories", p.id))
+            .bearer(&p.account.token)
+            .json(&json!({ "body": "A good day", "audience": "circle" }))
+            .send()
+            .await
+            .expect(201);
+    }
+    let before = app
+        .scalar("SELECT count(*) FROM audit_events WHERE action = 'feed.viewed'")
+        .await;
+    app.get("/v1/me/feed")
+        .bearer(&s.mentor.token)
+        .send()
+        .await
+        .expect(200);
+    for p in [&s.person, &other] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT count(*) FROM audit_events WHERE action = 'feed.viewed' \
+                 AND person_id = '{}' AND actor_account_id = '{}'",
+                p.id, s.mentor.id
+            ))
+            .await,
+            1
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM audit_events WHERE action = 'feed.viewed'")
+            .await,
+        before + 2
+    );
 }

@@ -189,10 +189,24 @@ async fn an_export_holds_every_table_about_the_person_their_photos_and_a_summary
         .unwrap();
     let record: Value = serde_json::from_str(&json).unwrap();
     // Completeness: every table with a person_id is in the export (a new table is found by
-    // the same walk), with the rows that are about the person.
+    // the same walk) or named as withheld, with the rows that are about the person.
+    let withheld: Vec<&str> = record["withheld"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
     for table in person_tables(&app).await {
-        assert!(record.get(&table).is_some(), "{table} is not in the export");
+        assert!(
+            record.get(&table).is_some() != withheld.contains(&table.as_str()),
+            "{table} is neither in the export nor named as withheld"
+        );
     }
+    // Withheld from the person's copy: safeguarding concerns, holds, staff's private notes.
+    for w in ["concerns", "legal_holds", "reviews.staff_notes"] {
+        assert!(withheld.contains(&w), "{w}");
+    }
+    assert!(record["reviews"][0].get("staff_notes").is_none());
     for (table, at_least) in [
         ("goals", 1),
         ("goal_actions", 1),
@@ -495,11 +509,15 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
     let held = app.person(&org).await;
     let recent = app.person(&org).await;
     let current = app.person(&org).await;
+    // Ended in 2017 (and recorded then); ended a month ago; and backdated to 2017 just now,
+    // which waits the whole period from now.
+    let backdated = app.person(&org).await;
     app.sql(&format!(
         "UPDATE people SET support_started_on = '2010-01-04', support_ended_on = '2017-01-31' \
-           WHERE id IN ('{}', '{}');
-         UPDATE people SET support_ended_on = current_date - 30 WHERE id = '{}'",
-        due.id, held.id, recent.id
+           WHERE id IN ('{0}', '{1}', '{3}');
+         UPDATE people SET support_ended_recorded_at = '2017-02-01' WHERE id IN ('{0}', '{1}');
+         UPDATE people SET support_ended_on = current_date - 30 WHERE id = '{2}'",
+        due.id, held.id, recent.id, backdated.id
     ))
     .await;
     app.post(&format!("/v1/people/{}/holds", held.id))
@@ -519,7 +537,7 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
     assert_eq!((dry.erased, dry.held), (0, 1));
     assert_eq!(
         app.scalar("SELECT count(*) FROM people").await,
-        4,
+        5,
         "a dry run erases nothing"
     );
     let done = camau::retention::run(&mut conn, &state.storage, false)
@@ -527,7 +545,13 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
         .unwrap();
     assert_eq!((done.erased, done.held, done.failed), (1, 1, 0));
     drop(conn);
-    for (p, there) in [(&due, 0), (&held, 1), (&recent, 1), (&current, 1)] {
+    for (p, there) in [
+        (&due, 0),
+        (&held, 1),
+        (&recent, 1),
+        (&current, 1),
+        (&backdated, 1),
+    ] {
         assert_eq!(
             app.scalar(&format!(
                 "SELECT count(*) FROM people WHERE id = '{}'",
