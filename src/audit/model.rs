@@ -35,11 +35,11 @@ pub async fn record(
 }
 
 /// Writes the event of a read, on its own, before the response leaves. Its commit does not
-/// wait for the disk (`synchronous_commit = off` for this one statement's transaction): a
-/// flush per read cost the goals read path two thirds of its throughput
-/// (benches/README.md). The event is committed and visible at once; only a crash of the
-/// database itself within its WAL writer delay (0.2 s by default, 0.6 s at most) could lose
-/// it. Changes' events commit with their change, synchronously.
+/// wait for the disk (`synchronous_commit = off` for this one statement's transaction), so a
+/// durable deployment does not pay a flush for every read. The event is committed and
+/// visible at once; only a crash of the database itself within its WAL writer delay (0.2 s
+/// by default, 0.6 s at most) could lose it. Changes' events commit with their change,
+/// synchronously.
 pub async fn record_read(
     conn: &mut AsyncPgConnection,
     event: AuditEvent<'_>,
