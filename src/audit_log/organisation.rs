@@ -68,7 +68,7 @@ pub async fn audit(
         from: query.from,
         to: query.to,
     };
-    if !wants_csv(&req) {
+    if !crate::http::csv::wanted(&req) {
         let page = PageQuery {
             limit: query.limit,
             cursor: query.cursor,
@@ -115,15 +115,4 @@ pub async fn audit(
             "attachment; filename=\"audit.csv\"",
         ))
         .body(types::to_csv(&rows)))
-}
-
-fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| {
-            accept
-                .split(',')
-                .any(|part| part.split(';').next().unwrap_or("").trim() == "text/csv")
-        })
 }

@@ -19,3 +19,15 @@ pub fn field(out: &mut String, text: &str) {
         out.push_str(text);
     }
 }
+
+/// Whether the request asks for CSV (`Accept: text/csv`, among others or alone).
+pub fn wanted(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept
+                .split(',')
+                .any(|part| part.split(';').next().unwrap_or("").trim() == "text/csv")
+        })
+}

@@ -307,15 +307,7 @@ pub fn windows(contracts: &[(Uuid, Date, Option<Date>)], from: Date, to: Date) -
 /// by anyone but the caller.
 pub fn respond(req: &actix_web::HttpRequest, report: &OutcomeReport) -> actix_web::HttpResponse {
     use actix_web::http::header;
-    let csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| {
-            accept
-                .split(',')
-                .any(|part| part.split(';').next().unwrap_or("").trim() == "text/csv")
-        });
+    let csv = crate::http::csv::wanted(req);
     let mut res = actix_web::HttpResponse::Ok();
     res.insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header((header::VARY, "Authorization, Accept, Accept-Language"));
