@@ -199,6 +199,8 @@ pub struct ApiError {
     pub detail: Option<String>,
     pub errors: Vec<FieldError>,
     pub retry_after_secs: Option<u64>,
+    /// The record's current `ETag`, sent with a 412 so an offline client knows what it missed.
+    pub current_etag: Option<String>,
     /// The cause of an internal error: logged, never sent.
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -212,6 +214,7 @@ impl ApiError {
             detail: None,
             errors: Vec::new(),
             retry_after_secs: None,
+            current_etag: None,
             source: None,
         }
     }
@@ -313,6 +316,9 @@ impl ResponseError for ApiError {
         ));
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if let Some(tag) = &self.current_etag {
+            response.insert_header((header::ETAG, tag.as_str()));
         }
         if self.code == ErrorCode::Unauthenticated {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -80,7 +80,89 @@ pub fn document(
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts();
-    declare_public(declare_conditional_reads(declare_idempotency_keys(api)))
+    declare_common_problems(declare_public(declare_conditional_reads(
+        declare_idempotency_keys(api),
+    )))
+}
+
+/// Answers every operation can give whatever its handler does, declared here by one rule:
+/// 400 for a malformed parameter or body, 415 for a body that is not JSON, 409/422 from the
+/// idempotency layer, 503 when the database or storage is unavailable (or the pool is
+/// exhausted). A client (and a spec fuzzer) then finds every status it can meet documented.
+fn declare_common_problems(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let has = |place: ParameterIn| {
+                params
+                    .iter()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+            };
+            let idempotent = params
+                .iter()
+                .any(|p| matches!(p, RefOr::T(p) if p.name == "Idempotency-Key"));
+            let body = op.request_body.is_some();
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description));
+            };
+            if body || has(ParameterIn::Path) || has(ParameterIn::Query) || idempotent {
+                add(
+                    "400",
+                    "A parameter or the body is malformed (`code` says which)",
+                );
+            }
+            if body {
+                add(
+                    "415",
+                    "The body is not in a media type this operation takes",
+                );
+            }
+            if idempotent {
+                add(
+                    "409",
+                    "`idempotency_key_in_use`: the first request with this key is still running",
+                );
+                add(
+                    "422",
+                    "`idempotency_key_reused`: this key was used for a different request",
+                );
+            }
+            if path != "/health/live" {
+                add(
+                    "503",
+                    "The database or storage is unavailable, or the service is at capacity: retry after `Retry-After` seconds",
+                );
+            }
+        }
+    }
+    api
 }
 
 /// An operation that names no security scheme is public, and says so with `security: []`

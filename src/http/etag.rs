@@ -38,7 +38,12 @@ pub fn check_if_match(value: Option<&str>, version: i32) -> ApiResult<()> {
     if matches {
         Ok(())
     } else {
-        Err(ApiError::new(ErrorCode::PreconditionFailed))
+        let mut stale = ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            "changed since your copy: the ETag header names the current version; read it, \
+             merge, and send again with that If-Match",
+        );
+        stale.current_etag = Some(current);
+        Err(stale)
     }
 }
 

@@ -78,7 +78,9 @@ impl SaveProfile {
     }
 }
 
+/// Named apart from the story's author in the spec: two schemas of one name would overwrite.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProfileAuthor)]
 pub struct Author {
     pub id: Uuid,
     pub name: String,

@@ -233,3 +233,179 @@ async fn a_replay_checks_access_again() {
     .await;
     suggest().await.problem(404, "not_found");
 }
+
+/// Polls `sql` (a count) until it is `want`, for work a server finishes after its client left.
+async fn until_count(app: &TestApp, sql: &str, want: i64) {
+    for _ in 0..200 {
+        if app.scalar(sql).await == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{sql} never reached {want}");
+}
+
+/// Sends `send` until the first request's response is recorded (409 until then).
+async fn replayed<F, Fut>(send: F) -> crate::support::Res
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = crate::support::Res>,
+{
+    for _ in 0..100 {
+        let res = send().await;
+        if res.status.as_u16() != 409 {
+            return res;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the first request's response was never recorded");
+}
+
+#[actix_web::test]
+async fn a_create_whose_answer_was_lost_is_replayed_to_the_retry_and_made_once() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let person = app.person(&org).await;
+    let served = app.serve(crate::support::TestEnv::default()).await;
+    let auth = format!("Bearer {}", person.account.token);
+    let body = json!({ "title": "Catch the bus to college", "lang": "en" }).to_string();
+    let url = format!("{}/v1/people/{}/goals", served.base, person.id);
+    // The phone sends the whole request and loses signal before any answer arrives.
+    crate::support::net::send_and_hang_up(
+        &url,
+        "POST",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", "lost-answer-1"),
+        ],
+        body.as_bytes(),
+    )
+    .await;
+    // The server carries on and commits without anyone listening.
+    until_count(&app, "SELECT count(*) FROM goals", 1).await;
+    let goal = app.scalar("SELECT count(*) FROM goals").await;
+    assert_eq!(goal, 1);
+    // Back in signal, the retry gets the first response, not a second goal.
+    let retry = replayed(|| {
+        app.post(&format!("/v1/people/{}/goals", person.id))
+            .bearer(&person.account.token)
+            .header("idempotency-key", "lost-answer-1")
+            .raw("application/json", body.clone())
+            .send()
+    })
+    .await;
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    let answered = retry.expect(201);
+    assert_eq!(answered["title"], "Catch the bus to college");
+    let stored_id = app
+        .scalar(&format!(
+            "SELECT count(*) FROM goals WHERE id = '{}'",
+            answered["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(stored_id, 1, "the replayed id is the one stored");
+    assert_eq!(app.scalar("SELECT count(*) FROM goals").await, 1);
+}
+
+#[actix_web::test]
+async fn a_photo_whose_answer_was_lost_is_stored_once_and_the_retry_gets_it() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let person = app.person(&org).await;
+    let story = app
+        .post(&format!("/v1/people/{}/stories", person.id))
+        .bearer(&person.account.token)
+        .json(&json!({ "body": "Fy llun i", "lang": "cy", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201);
+    let story = story["id"].as_str().unwrap().to_owned();
+    let photo = std::fs::read(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/fixtures/images/clean.jpg"),
+    )
+    .unwrap();
+    let served = app.serve(crate::support::TestEnv::default()).await;
+    let auth = format!("Bearer {}", person.account.token);
+    crate::support::net::send_and_hang_up(
+        &format!("{}/v1/stories/{story}/photos", served.base),
+        "POST",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "image/jpeg"),
+            ("Idempotency-Key", "lost-photo-1"),
+        ],
+        &photo,
+    )
+    .await;
+    until_count(
+        &app,
+        "SELECT count(*) FROM photos WHERE stored_at IS NOT NULL",
+        1,
+    )
+    .await;
+    let retry = replayed(|| {
+        app.post(&format!("/v1/stories/{story}/photos"))
+            .bearer(&person.account.token)
+            .header("idempotency-key", "lost-photo-1")
+            .raw("image/jpeg", photo.clone())
+            .send()
+    })
+    .await;
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    let answered = retry.expect(201);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM photos WHERE id = '{}' AND stored_at IS NOT NULL",
+            answered["id"].as_str().unwrap()
+        ))
+        .await,
+        1
+    );
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 1);
+}
+
+#[actix_web::test]
+async fn twenty_copies_of_one_keyed_create_at_once_make_one_record() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let coord = app.account(Some(&org), Role::Coordinator).await;
+    let sends: Vec<_> = (0..20)
+        .map(|_| {
+            app.post("/v1/people")
+                .bearer(&coord.token)
+                .header("idempotency-key", "twenty-at-once")
+                .json(&person("Cai"))
+                .send()
+        })
+        .collect();
+    let results = futures_util::future::join_all(sends).await;
+    let mut ids = std::collections::BTreeSet::new();
+    let (mut created, mut replays, mut in_use) = (0, 0, 0);
+    for res in &results {
+        match res.status.as_u16() {
+            201 if res.header("idempotent-replayed") == Some("true") => {
+                replays += 1;
+                ids.insert(res.json()["id"].as_str().unwrap().to_owned());
+            }
+            201 => {
+                created += 1;
+                ids.insert(res.json()["id"].as_str().unwrap().to_owned());
+            }
+            409 => {
+                assert_eq!(res.json()["code"], "idempotency_key_in_use");
+                in_use += 1;
+            }
+            other => panic!("unexpected {other}: {}", res.text()),
+        }
+    }
+    assert_eq!(created, 1, "one of them ran");
+    assert_eq!(created + replays + in_use, 20);
+    assert_eq!(ids.len(), 1, "every 201 names the same person: {ids:?}");
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM people WHERE preferred_name = 'Cai'")
+            .await,
+        1
+    );
+}

@@ -549,3 +549,52 @@ async fn scales_are_listed_with_labels_in_the_requested_language() {
         (Some(0.0), Some(10.0))
     );
 }
+
+#[actix_web::test]
+async fn fifty_edits_with_one_etag_at_once_make_one_change_and_the_rest_learn_the_new_version() {
+    let p = plan().await;
+    let app = &p.app;
+    let goal = app
+        .post(&format!("/v1/people/{}/goals", p.person.id))
+        .bearer(&p.person.account.token)
+        .json(&json!({ "title": "Learn to swim", "lang": "en" }))
+        .send()
+        .await
+        .expect(201);
+    let path = format!("/v1/goals/{}", goal["id"].as_str().unwrap());
+    let tag = etag(app, &p.person.account.token, &path).await;
+    let edits: Vec<_> = (0..50)
+        .map(|i| {
+            app.patch(&path)
+                .bearer(&p.person.account.token)
+                .header("if-match", &tag)
+                .json(&json!({ "title": format!("Swim a length, try {i}") }))
+                .send()
+        })
+        .collect();
+    let results = futures_util::future::join_all(edits).await;
+    let won: Vec<_> = results
+        .iter()
+        .filter(|r| r.status.as_u16() == 200)
+        .collect();
+    assert_eq!(won.len(), 1, "exactly one edit wins");
+    let new_tag = won[0].header("etag").unwrap().to_owned();
+    assert_ne!(new_tag, tag);
+    for res in results.iter().filter(|r| r.status.as_u16() != 200) {
+        res.problem(412, "precondition_failed");
+    }
+    // The stored title is the winner's, and a later read says so.
+    let now = app.get(&path).bearer(&p.person.account.token).send().await;
+    assert_eq!(now.header("etag"), Some(new_tag.as_str()));
+    assert_eq!(now.expect(200)["title"], won[0].json()["title"]);
+    // A stale edit is told the current version, so an offline client knows what it missed.
+    let stale = app
+        .patch(&path)
+        .bearer(&p.person.account.token)
+        .header("if-match", &tag)
+        .json(&json!({ "title": "Overwrite" }))
+        .send()
+        .await;
+    assert_eq!(stale.header("etag"), Some(new_tag.as_str()));
+    stale.problem(412, "precondition_failed");
+}

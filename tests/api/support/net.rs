@@ -195,3 +195,11 @@ impl EventStream {
         }
     }
 }
+
+/// Sends a whole request and hangs up without reading a byte of the answer: a phone that loses
+/// signal after sending.
+pub async fn send_and_hang_up(url: &str, method: &str, headers: &[(&str, &str)], body: &[u8]) {
+    let reader = send(url, method, headers, Some(body)).await;
+    let mut stream = reader.into_inner();
+    let _ = stream.shutdown().await;
+}
