@@ -22,6 +22,7 @@ pub struct Config {
     pub password_hash_queue: usize,
     pub invitation_ttl: Duration,
     pub login_throttle: LoginThrottleConfig,
+    pub quotas: QuotaConfig,
     /// Largest JSON body accepted, in bytes.
     pub max_json_bytes: usize,
     /// How often `serve` purges expired rows (see `housekeeping`).
@@ -166,6 +167,19 @@ pub struct LoginThrottleConfig {
     pub window: Duration,
 }
 
+/// Limits on what a signed-in caller can make a lot of (`quotas`).
+#[derive(Debug, Clone)]
+pub struct QuotaConfig {
+    /// Staff and circle invitations per organisation per day.
+    pub invitations_per_day: u32,
+    /// Device codes per organisation per day.
+    pub device_codes_per_day: u32,
+    /// Photo uploads per account per hour.
+    pub uploads_per_hour: u32,
+    /// Comments per account per minute.
+    pub comments_per_minute: u32,
+}
+
 /// A configuration problem, naming the variable.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration: {variable}: {message}")]
@@ -257,6 +271,12 @@ impl Config {
                 max_failures_per_account: env.parse("CAMAU_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,
                 max_failures_per_address: env.parse("CAMAU_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
                 window: Duration::from_secs(env.parse("CAMAU_LOGIN_WINDOW_SECS", 900u64)?),
+            },
+            quotas: QuotaConfig {
+                invitations_per_day: env.parse("CAMAU_QUOTA_INVITATIONS_PER_DAY", 200u32)?,
+                device_codes_per_day: env.parse("CAMAU_QUOTA_DEVICE_CODES_PER_DAY", 200u32)?,
+                uploads_per_hour: env.parse("CAMAU_QUOTA_UPLOADS_PER_HOUR", 120u32)?,
+                comments_per_minute: env.parse("CAMAU_QUOTA_COMMENTS_PER_MINUTE", 20u32)?,
             },
             max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
             housekeeping_interval: Duration::from_secs(

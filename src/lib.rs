@@ -42,6 +42,7 @@ pub mod people;
 pub mod photos;
 pub mod profiles;
 pub mod push;
+pub mod quotas;
 pub mod reports;
 pub mod retention;
 pub mod reviews;

@@ -31,6 +31,7 @@ use crate::state::AppState;
         (status = 403, description = "Supporters cannot invite", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: over the organisation's invitations for today (staff and circle together; `CAMAU_QUOTA_INVITATIONS_PER_DAY`, default 200); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )
 )]
 #[post("/circle-members/{member_id}/invitations")]
@@ -48,6 +49,12 @@ pub async fn invite(
     let person = people::find(&mut conn, &access.scope)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    crate::quotas::take(
+        &mut conn,
+        &state.config.quotas,
+        crate::quotas::Quota::Invitations(access.scope.id().organisation.0),
+    )
+    .await?;
     let code = codes::new_code(4);
     let ttl = time::Duration::try_from(state.config.invitation_ttl).unwrap_or(time::Duration::DAY);
     let expires_at = OffsetDateTime::now_utc() + ttl;

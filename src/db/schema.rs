@@ -654,6 +654,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    quotas (key) {
+        key -> Text,
+        used -> Int4,
+        window_ends_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(circle_members -> people (person_id));
 diesel::joinable!(email_verifications -> accounts (account_id));
@@ -697,6 +705,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     exports,
     legal_holds,
     muted_people,
+    quotas,
     notification_jobs,
     notification_settings,
     notifications,

@@ -99,6 +99,12 @@ pub async fn comment(
     open(item.closed)?;
     let scope = item.access.scope;
     let me = item.access.actor.account_id;
+    crate::quotas::take(
+        &mut conn,
+        &state.config.quotas,
+        crate::quotas::Quota::Comments(me.0),
+    )
+    .await?;
     let view = conn
         .transaction(async |conn| {
             let id = model::insert_comment(conn, &scope, target, me, &body.body, body.lang).await?;

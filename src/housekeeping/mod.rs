@@ -22,6 +22,8 @@ pub struct Purged {
     pub sessions: usize,
     pub refresh_tokens: usize,
     pub throttles: usize,
+    /// Quota windows that ended.
+    pub quotas: usize,
     pub invitations: usize,
     pub circle_invitations: usize,
     pub device_codes: usize,
@@ -76,6 +78,7 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
     let refresh_tokens =
         delete(conn, "DELETE FROM refresh_tokens WHERE expires_at < now()").await?;
     let throttles = crate::sessions::throttle::purge(conn, config.login_throttle.window).await?;
+    let quotas = crate::quotas::purge(conn).await?;
     let invitations = delete(
         conn,
         "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now()",
@@ -142,6 +145,7 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         sessions,
         refresh_tokens,
         throttles,
+        quotas,
         invitations,
         circle_invitations,
         device_codes,

@@ -30,6 +30,7 @@ use crate::state::AppState;
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already a member of this organisation (`email_taken`); an account elsewhere is not revealed", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: over the organisation's invitations for today (staff and circle together; `CAMAU_QUOTA_INVITATIONS_PER_DAY`, default 200); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )
 )]
 #[post("/organisations/{organisation_id}/invitations")]
@@ -47,6 +48,12 @@ pub async fn create(
         OrgAction::ManageStaff,
     )?;
     body.validate()?;
+    crate::quotas::take(
+        &mut conn,
+        &state.config.quotas,
+        crate::quotas::Quota::Invitations(org.id().0),
+    )
+    .await?;
     let (kind, organisation_name) = accounts::organisation_kind(&mut conn, &org)
         .await?
         .ok_or_else(ApiError::not_found)?;

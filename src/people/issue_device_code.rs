@@ -36,6 +36,7 @@ pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
         (status = 403, description = "Not staff working with this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: over the organisation's device codes for today (`CAMAU_QUOTA_DEVICE_CODES_PER_DAY`, default 200); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )
 )]
 #[post("/people/{person_id}/device-codes")]
@@ -50,6 +51,12 @@ pub async fn issue_device_code(
         &user,
         PersonId(path.into_inner()),
         PersonAction::IssueDeviceCode,
+    )
+    .await?;
+    crate::quotas::take(
+        &mut conn,
+        &state.config.quotas,
+        crate::quotas::Quota::DeviceCodes(access.scope.id().organisation.0),
     )
     .await?;
     let code = codes::new_code(2);

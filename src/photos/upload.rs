@@ -86,6 +86,7 @@ async fn read_capped(mut payload: web::Payload, cap: usize) -> ApiResult<Vec<u8>
         (status = 413, description = "The photo is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a JPEG, PNG or WebP image (`unsupported_image`), or HEIC (`heic_not_supported`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Damaged or incomplete (`image_unreadable`), too many pixels (`image_too_large`), or this key was used for another photo", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: over your photo uploads for this hour (`CAMAU_QUOTA_UPLOADS_PER_HOUR`, default 120); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
         (status = 503, description = "Busy or storage unavailable: retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -132,6 +133,26 @@ pub async fn upload(
     if model::count_for_story(&mut conn, &access.scope, story).await? >= MAX_PHOTOS {
         return Err(ApiError::new(ErrorCode::TooManyPhotos));
     }
+    let account = access.actor.account_id;
+    let upload_key = idempotency_key.map(|k| {
+        state
+            .sealer
+            .fingerprints(b"photo upload key", &[account.0.as_bytes(), k.as_bytes()])
+            .swap_remove(0)
+    });
+    // A retry of an upload already made spends no quota: it is answered from what is stored.
+    let retried = match &upload_key {
+        Some(k) => model::by_upload_key(&mut conn, account, k).await?.is_some(),
+        None => false,
+    };
+    if !retried {
+        crate::quotas::take(
+            &mut conn,
+            &state.config.quotas,
+            crate::quotas::Quota::Uploads(account.0),
+        )
+        .await?;
+    }
     // No connection is held while the photo arrives over a slow network; the bytes it may
     // take are reserved from the instance's budget first.
     drop(conn);
@@ -140,13 +161,6 @@ pub async fn upload(
         .reserve(declared.unwrap_or(max).min(max))
         .await?;
     let body = read_capped(payload, max).await?;
-    let account = access.actor.account_id;
-    let upload_key = idempotency_key.map(|k| {
-        state
-            .sealer
-            .fingerprints(b"photo upload key", &[account.0.as_bytes(), k.as_bytes()])
-            .swap_remove(0)
-    });
     let body_hash = state
         .sealer
         .fingerprints(b"photo upload body", &[story.0.as_bytes(), &body])

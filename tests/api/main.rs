@@ -24,6 +24,7 @@ mod organisations;
 mod people;
 mod photos;
 mod plans;
+mod quotas;
 mod reports;
 mod rights;
 mod schema;
