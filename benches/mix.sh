@@ -51,6 +51,7 @@ fi
 work=$(mktemp -d /tmp/camau-mix.XXXXXX)
 chmod 755 "$work"
 cluster='' server=''
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   set +e
   if [ -n "$server" ]; then kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi
@@ -66,7 +67,8 @@ pg_start "$cluster" "$port" benchpass
 bin=$(pg_bindir)
 "$bin/psql" "postgres://camau:benchpass@127.0.0.1:$port/postgres" -qc "CREATE DATABASE mix" >/dev/null
 export DATABASE_URL="postgres://camau:benchpass@127.0.0.1:$port/mix"
-export CAMAU_JWT_KEYS="bench:$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+CAMAU_JWT_KEYS="bench:$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+export CAMAU_JWT_KEYS
 export CAMAU_STORAGE=local CAMAU_STORAGE_PATH="$work/storage" CAMAU_LOG_FORMAT=json RUST_LOG=warn
 # Sign-ins are part of the mix: from one address and a few accounts the throttle would answer
 # 429 within seconds, so it is raised for this server (as load.sh does).

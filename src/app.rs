@@ -144,8 +144,27 @@ impl Application {
             self.state.config.database.clone(),
             self.state.config.streams.heartbeat,
         ));
+        // actix stops accepting on SIGTERM/SIGINT and waits for requests in flight; a live
+        // stream never finishes by itself, so it is told to end, or every stop would take the
+        // whole grace period.
+        let hub = self.state.live.clone();
+        let closing = tokio::spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            hub.close_all();
+        });
         let housekeeping = tokio::spawn(crate::housekeeping::run(self.state, interval));
         let result = self.server.await;
+        closing.abort();
         housekeeping.abort();
         live.abort();
         notifications.abort();

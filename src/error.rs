@@ -40,6 +40,7 @@ pub enum ErrorCode {
     PasswordTooLong,
     PasswordTooWeak,
     TooManyAttempts,
+    RateLimited,
     PreconditionFailed,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
@@ -96,7 +97,7 @@ impl ErrorCode {
             | LegalHold
             | ErasureConfirmationInvalid
             | ExportNotReady => StatusCode::CONFLICT,
-            TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            TooManyAttempts | RateLimited => StatusCode::TOO_MANY_REQUESTS,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -133,6 +134,9 @@ impl ErrorCode {
             PasswordTooLong => "The password is too long",
             PasswordTooWeak => "The password is too easy to guess",
             TooManyAttempts => "Too many attempts; try again later",
+            RateLimited => {
+                "Over the limit for this kind of request; retry after Retry-After seconds"
+            }
             PreconditionFailed => "The record changed since you last read it",
             IdempotencyKeyInvalid => {
                 "The Idempotency-Key header must have 1 to 255 visible characters"
@@ -314,7 +318,11 @@ impl ResponseError for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         ));
-        if let Some(secs) = self.retry_after_secs {
+        // Every 503 says when to come back, so clients back off rather than hammer.
+        let retry_after = self
+            .retry_after_secs
+            .or((self.code == ErrorCode::ServiceUnavailable).then_some(1));
+        if let Some(secs) = retry_after {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         if let Some(tag) = &self.current_etag {
@@ -353,6 +361,12 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(_, info) if info.message().starts_with("deadlock detected") => {
                 ApiError::busy()
             }
+            // The database went away under a statement (stopped, restarted, failed over): the
+            // client's request was fine; it retries (with its Idempotency-Key, safely).
+            Error::DatabaseError(Kind::ClosedConnection, _) => unreachable_database(&e),
+            Error::DatabaseError(_, info) if connection_lost(info.message()) => {
+                unreachable_database(&e)
+            }
             Error::DatabaseError(_, info)
                 if info.message().starts_with("canceling statement due to") =>
             {
@@ -367,6 +381,31 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// What PostgreSQL (or the socket) says when a connection is cut under a statement.
+fn connection_lost(message: &str) -> bool {
+    const LOST: [&str; 6] = [
+        "terminating connection",
+        "the database system is",
+        "server closed the connection",
+        "connection closed",
+        "connection reset",
+        "broken pipe",
+    ];
+    let message = message.to_ascii_lowercase();
+    LOST.iter().any(|m| message.contains(m))
+}
+
+fn unreachable_database(e: &dyn fmt::Display) -> ApiError {
+    tracing::warn!(
+        request_id = request_id::current(),
+        error = %e,
+        "database connection lost"
+    );
+    ApiError::new(ErrorCode::ServiceUnavailable)
+        .with_detail("The database is busy or unreachable; retry shortly")
+        .retry_after(1)
+}
+
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
     fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
         tracing::warn!(
@@ -374,8 +413,10 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
             error = %e,
             "no database connection available"
         );
+        // Retry-After: a client backs off instead of hammering a database that is down.
         ApiError::new(ErrorCode::ServiceUnavailable)
             .with_detail("The database is busy or unreachable; retry shortly")
+            .retry_after(1)
     }
 }
 
@@ -454,6 +495,34 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn a_connection_cut_under_a_statement_is_503_with_retry_after_not_500() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        for message in [
+            "terminating connection due to administrator command",
+            "the database system is shutting down",
+            "connection closed",
+        ] {
+            let e = ApiError::from(Error::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new(message.to_owned()),
+            ));
+            assert_eq!(e.code, ErrorCode::ServiceUnavailable, "{message}");
+            let res = e.error_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        }
+        // Any 503, however made, says when to come back.
+        let res = ApiError::new(ErrorCode::ServiceUnavailable).error_response();
+        assert!(res.headers().contains_key(header::RETRY_AFTER));
+        // A real bug stays a 500.
+        let other = ApiError::from(Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("column \"nope\" does not exist".to_owned()),
+        ));
+        assert_eq!(other.code, ErrorCode::InternalError);
     }
 
     #[actix_web::test]

@@ -171,10 +171,15 @@ async fn run(
     let end = Bytes::from_static(b"event: end\ndata: {\"reason\":\"access_ended\"}\n\n");
     let reload = Bytes::from_static(b"event: reset\ndata: {}\n\n");
     let replaced = slot.replaced.clone();
+    let mut closing = state.live.closing();
     loop {
         tokio::select! {
             () = replaced.notified() => {
                 let _ = send(Bytes::from_static(b"event: end\ndata: {\"reason\":\"replaced\"}\n\n")).await;
+                return;
+            }
+            _ = closing.wait_for(|stopping| *stopping) => {
+                let _ = send(Bytes::from_static(b"event: end\ndata: {\"reason\":\"shutdown\"}\n\n")).await;
                 return;
             }
             event = events.recv() => match event {

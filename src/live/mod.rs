@@ -54,6 +54,9 @@ pub struct Hub {
     per_instance: usize,
     /// Whether the listening connection is up: streams opened meanwhile would miss events.
     listening: std::sync::atomic::AtomicBool,
+    /// Set when the instance is stopping: open streams end (reason `shutdown`) so the server
+    /// can stop without waiting out its grace period, and clients reconnect elsewhere.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// An open stream's place; dropping it frees the place.
@@ -90,7 +93,18 @@ impl Hub {
             per_account: per_account.max(1),
             per_instance: per_instance.max(1),
             listening: std::sync::atomic::AtomicBool::new(false),
+            closing: tokio::sync::watch::Sender::new(false),
         })
+    }
+
+    /// Ends every open stream and refuses new ones: the instance is stopping.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Becomes true when the instance starts stopping.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// A place for a new stream of `account`. Past the account's bound, its oldest stream is
@@ -99,6 +113,11 @@ impl Hub {
     /// reconnection must not be refused for it. Past the instance's bound, 503 with
     /// `Retry-After` (another instance behind the load balancer may have room).
     pub fn open(self: &Arc<Self>, account: AccountId) -> ApiResult<Slot> {
+        if *self.closing.borrow() {
+            return Err(ApiError::busy()
+                .with_detail("this instance is stopping; reconnect")
+                .retry_after(1));
+        }
         let mut open = self.open.lock().map_err(|_| ApiError::busy())?;
         if self.total.fetch_add(1, Ordering::SeqCst) >= self.per_instance {
             self.total.fetch_sub(1, Ordering::SeqCst);

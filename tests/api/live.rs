@@ -137,3 +137,27 @@ async fn a_new_stream_past_the_accounts_bound_replaces_its_oldest() {
     assert_eq!(end.event, "end");
     assert_eq!(end.json()["reason"], "replaced");
 }
+
+#[actix_web::test]
+async fn a_stopping_instance_ends_its_streams_and_opens_no_more() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let a = app.serve(fast()).await;
+    let url = format!("{}/v1/me/feed/stream", a.base);
+    let mut open = EventStream::open(&url, &cai.account.token, None).await;
+    assert_eq!(open.status, 200);
+    // What SIGTERM does (`Application::run_until_stopped`): without it, actix would wait out
+    // its whole grace period for a stream that never finishes.
+    a.state.live.close_all();
+    let end = open.next(WAIT).await.expect("the stream ends");
+    assert_eq!(end.event, "end");
+    assert_eq!(end.json()["reason"], "shutdown");
+    let refused = EventStream::open(&url, &cai.account.token, None).await;
+    assert_eq!(refused.status, 503);
+    assert!(
+        refused.headers.iter().any(|(n, _)| n == "retry-after"),
+        "{:?}",
+        refused.headers
+    );
+}

@@ -104,7 +104,7 @@ impl TestApp {
             state.live.is_listening(),
             "the instance never started listening"
         );
-        Served { base, task }
+        Served { base, task, state }
     }
 
     pub async fn send(&self, req: actix_http::Request) -> Res {
@@ -325,6 +325,8 @@ fn test_config(url: &str, env: TestEnv) -> Config {
 /// A served instance; stopped when dropped.
 pub struct Served {
     pub base: String,
+    /// The instance's shared state (its live hub, for one).
+    pub state: actix_web::web::Data<camau::state::AppState>,
     task: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
 }
 
