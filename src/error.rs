@@ -57,6 +57,7 @@ pub enum ErrorCode {
     LegalHold,
     ErasureConfirmationInvalid,
     ExportNotReady,
+    SyncCursorExpired,
     ServiceUnavailable,
     InternalError,
 }
@@ -99,6 +100,7 @@ impl ErrorCode {
             | ExportNotReady => StatusCode::CONFLICT,
             TooManyAttempts | RateLimited => StatusCode::TOO_MANY_REQUESTS,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            SyncCursorExpired => StatusCode::GONE,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             InternalError => StatusCode::INTERNAL_SERVER_ERROR,
@@ -159,6 +161,7 @@ impl ErrorCode {
                 "The erasure confirmation is not valid: it is wrong, used or expired"
             }
             ExportNotReady => "The export is not ready yet",
+            SyncCursorExpired => "This sync cursor is too old: sync again from the start",
             ServiceUnavailable => "The service is temporarily unavailable",
             InternalError => "An unexpected error occurred",
         }

@@ -52,4 +52,5 @@ pub mod sessions;
 pub mod state;
 pub mod storage;
 pub mod stories;
+pub mod sync;
 pub mod telemetry;

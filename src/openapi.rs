@@ -34,6 +34,7 @@ use crate::error::{ErrorCode, FieldError, Problem};
         (name = "stories", description = "Achievement stories and their photos"),
         (name = "encouragement", description = "Reactions and comments"),
         (name = "feed", description = "The activity feed, as pages and as a live stream"),
+        (name = "sync", description = "Delta sync for offline clients: what changed since a cursor, with tombstones"),
         (name = "notifications", description = "Push devices and notification settings"),
         (name = "safeguarding", description = "Concerns (\"I'm worried\") and their handling"),
         (name = "consents", description = "Consent per purpose and audience: who decided, on which wording, withdrawable"),

@@ -141,6 +141,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // the feed
                 .service(feed::person::person)
                 .service(feed::mine::mine)
+                .service(crate::sync::get::get)
                 .service(feed::stream_person::stream_person)
                 .service(feed::stream_mine::stream_mine)
                 // notifications

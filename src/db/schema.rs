@@ -662,6 +662,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sync_log (record_type, person_id, record_id) {
+        record_type -> Text,
+        record_id -> Uuid,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        op -> Text,
+        tx -> Int8,
+        seq -> Int8,
+        changed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(circle_members -> people (person_id));
 diesel::joinable!(email_verifications -> accounts (account_id));
@@ -706,6 +719,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     legal_holds,
     muted_people,
     quotas,
+    sync_log,
     notification_jobs,
     notification_settings,
     notifications,

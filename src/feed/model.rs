@@ -175,28 +175,31 @@ macro_rules! viewer_mine {
 viewer AS (
     SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
            NULL::uuid AS member_id, true AS full_view, true AS goals, true AS stories,
-           true AS reviews, true AS photos
+           true AS reviews, true AS photos, true AS profile
       FROM me JOIN people p ON p.organisation_id = me.organisation_id
      WHERE me.role IN ('admin', 'coordinator')
     UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true
+    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true, true
       FROM me JOIN mentor_assignments ma ON ma.mentor_id = me.id
       JOIN people p ON p.id = ma.person_id AND p.organisation_id = me.organisation_id
      WHERE me.role = 'mentor'
     UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true
+    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true, true
       FROM me JOIN people p ON p.account_id = me.id
      WHERE me.role = 'person'
     UNION ALL
     SELECT p.id, p.preferred_name, p.account_id, cm.id, false, cm.can_see_goals,
            cm.can_see_stories AND NOT consent_withheld(p.id, 'circle_stories'),
-           cm.can_see_reviews, NOT consent_withheld(p.id, 'circle_photos')
+           cm.can_see_reviews, NOT consent_withheld(p.id, 'circle_photos'), cm.can_see_profile
       FROM me JOIN circle_members cm ON cm.account_id = me.id AND cm.removed_at IS NULL
       JOIN people p ON p.id = cm.person_id
      WHERE me.role = 'supporter'
 )"
     };
 }
+
+// The delta sync (`sync::model`) reads the same callers' view.
+pub(crate) use {me, viewer_mine};
 
 /// The page: for each person followed, their newest activities the viewer may see (stories
 /// by `stories::visibility`'s rule, a supporter's own only once accepted; goals and actions

@@ -24,6 +24,8 @@ pub struct Purged {
     pub throttles: usize,
     /// Quota windows that ended.
     pub quotas: usize,
+    /// Sync deletion tombstones past keeping (`sync::KEEP`).
+    pub sync_tombstones: usize,
     pub invitations: usize,
     pub circle_invitations: usize,
     pub device_codes: usize,
@@ -133,6 +135,15 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
              WHERE status = 'pending' AND created_at < now() - interval '1 hour'",
         )
         .await?;
+    let sync_tombstones = delete_audited(
+        conn,
+        "sync_log",
+        &format!(
+            "DELETE FROM sync_log WHERE op = 'delete' AND changed_at < now() - interval '{} days'",
+            crate::sync::KEEP.whole_days()
+        ),
+    )
+    .await?;
     let erasure_requests = delete_audited(
         conn,
         "erasure_request",
@@ -146,6 +157,7 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         refresh_tokens,
         throttles,
         quotas,
+        sync_tombstones,
         invitations,
         circle_invitations,
         device_codes,

@@ -1081,6 +1081,16 @@ fn rows() -> Vec<Row> {
             staff_person(200, 200, 200, 200)
         ),
         row!("GET", "/v1/me/feed", "/v1/me/feed", signed_in(200)),
+        // Not person-scoped: each caller syncs what they follow (tests/api/sync.rs); those who
+        // hold no person's records are refused.
+        row!(
+            "GET",
+            "/v1/sync",
+            "/v1/sync",
+            [
+                401, 403, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200
+            ]
+        ),
         // --- notifications: the caller's own devices and settings -----------------------------
         row!(
             "POST",

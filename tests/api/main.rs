@@ -33,5 +33,6 @@ mod staff;
 mod stories;
 mod structure;
 mod support;
+mod sync;
 mod throttle;
 mod tokens;

@@ -1,0 +1,14 @@
+DROP TRIGGER sync_note ON goals;
+DROP TRIGGER sync_note ON goal_actions;
+DROP TRIGGER sync_note ON reviews;
+DROP TRIGGER sync_note ON review_ratings;
+DROP TRIGGER sync_note ON stories;
+DROP TRIGGER sync_note ON photos;
+DROP TRIGGER sync_note ON reactions;
+DROP TRIGGER sync_note ON comments;
+DROP TRIGGER sync_note ON circle_members;
+DROP TRIGGER sync_note ON profile_entries;
+DROP TRIGGER sync_note ON mentor_assignments;
+DROP FUNCTION sync_note();
+DROP TABLE sync_log;
+DROP SEQUENCE sync_seq;

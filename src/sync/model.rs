@@ -1,0 +1,202 @@
+//! The sync page in one statement: the caller's view of people (the feed's `viewer_mine`, with
+//! the same session check), their records' latest changes after the cursor, filtered by what
+//! the caller may see of each, and the changes to the caller's own access.
+
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::{QueryableByName, sql_query};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::feed::model::{me, viewer_mine};
+use crate::ids::{AccountId, SessionId};
+
+/// Where a client is: after the change `(tx, seq)`, read at `issued` (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub tx: i64,
+    pub seq: i64,
+    pub issued: i64,
+}
+
+impl Cursor {
+    /// Before every change.
+    pub fn start(now: OffsetDateTime) -> Self {
+        Cursor {
+            tx: 0,
+            seq: 0,
+            issued: now.unix_timestamp(),
+        }
+    }
+
+    pub fn encode(self) -> String {
+        format!("s1.{}.{}.{}", self.tx, self.seq, self.issued)
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.strip_prefix("s1.")?.split('.');
+        let cursor = Cursor {
+            tx: parts.next()?.parse().ok()?,
+            seq: parts.next()?.parse().ok()?,
+            issued: parts.next()?.parse().ok()?,
+        };
+        (parts.next().is_none() && cursor.tx >= 0 && cursor.seq >= 0).then_some(cursor)
+    }
+}
+
+/// Whether story `$story` is shown to the supporter of membership `s.member_id` (the feed's
+/// and `stories::visibility`'s rule).
+macro_rules! story_shown {
+    ($story:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM stories st WHERE st.id = ",
+            $story,
+            " AND s.stories AND st.hidden_at IS NULL AND st.status = 'published'
+               AND (st.audience = 'circle' OR (st.audience = 'members' AND EXISTS (
+                     SELECT 1 FROM story_audience sa
+                      WHERE sa.story_id = st.id AND sa.member_id = s.member_id))))"
+        )
+    };
+}
+
+/// `$1` account, `$2` session, `$3`/`$4` the cursor's (tx, seq), `$5` rows. Only changes of
+/// transactions older than every one still running are read (`xmin`): a change numbered
+/// before this page but committed after it holds the horizon back until it commits, so it
+/// cannot fall behind a cursor.
+const PAGE: &str = concat!(
+    me!(),
+    viewer_mine!(),
+    ",
+horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+mine AS (
+    SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at
+      FROM me JOIN sync_log l
+        ON (l.record_type = 'assignment' AND l.record_id = me.id)
+        OR (l.record_type = 'circle_member' AND EXISTS (
+              SELECT 1 FROM circle_members cm WHERE cm.id = l.record_id AND cm.account_id = me.id))
+     WHERE (l.tx, l.seq) > ($3, $4) AND l.tx < (SELECT xmin FROM horizon)
+),
+seen AS (
+    SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at,
+           v.full_view, v.member_id, v.goals, v.stories, v.reviews, v.profile
+      FROM viewer v JOIN sync_log l ON l.person_id = v.person_id
+     WHERE (l.tx, l.seq) > ($3, $4) AND l.tx < (SELECT xmin FROM horizon)
+       AND l.record_type <> 'assignment'
+       AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.tx = l.tx AND m.seq = l.seq)
+),
+shown AS (
+    SELECT s.record_type, s.record_id, s.person_id, s.op, s.tx, s.seq, s.changed_at,
+           NULL::text[] AS visible
+      FROM seen s
+     WHERE s.full_view
+        OR (s.record_type = 'profile' AND s.profile)
+        OR (s.record_type IN ('goal', 'action') AND s.goals)
+        OR (s.record_type = 'review' AND s.reviews)
+        OR (s.record_type = 'story' AND s.stories AND (s.op = 'delete' OR ",
+    story_shown!("s.record_id"),
+    "))
+        OR (s.record_type = 'comment' AND (
+              (s.op = 'delete' AND (s.stories OR s.goals))
+              OR EXISTS (SELECT 1 FROM comments c WHERE c.id = s.record_id AND c.hidden_at IS NULL
+                           AND CASE WHEN c.story_id IS NOT NULL THEN ",
+    story_shown!("c.story_id"),
+    " ELSE s.goals END)))
+        OR (s.record_type = 'reaction' AND (
+              (s.op = 'delete' AND (s.stories OR s.goals))
+              OR EXISTS (SELECT 1 FROM reactions r WHERE r.id = s.record_id
+                           AND CASE WHEN r.story_id IS NOT NULL THEN ",
+    story_shown!("r.story_id"),
+    " ELSE s.goals END)))
+    UNION ALL
+    SELECT 'access', m.person_id, m.person_id,
+           CASE WHEN v.person_id IS NULL THEN 'revoked' ELSE 'changed' END,
+           m.tx, m.seq, m.changed_at,
+           CASE WHEN v.person_id IS NULL THEN ARRAY[]::text[] ELSE array_remove(ARRAY[
+               CASE WHEN v.full_view OR v.profile THEN 'profile' END, 'circle_member',
+               CASE WHEN v.goals THEN 'goal' END, CASE WHEN v.goals THEN 'action' END,
+               CASE WHEN v.reviews THEN 'review' END, CASE WHEN v.stories THEN 'story' END,
+               CASE WHEN v.stories OR v.goals THEN 'reaction' END,
+               CASE WHEN v.stories OR v.goals THEN 'comment' END], NULL) END
+      FROM mine m LEFT JOIN viewer v ON v.person_id = m.person_id
+),
+page AS (SELECT * FROM shown ORDER BY tx, seq LIMIT $5)
+SELECT p.record_type, p.record_id, p.person_id, p.op, p.tx, p.seq, p.changed_at, p.visible,
+       coalesce(c.story_id, r.story_id) AS on_story,
+       coalesce(c.goal_id, r.goal_id, ga.goal_id) AS on_goal,
+       coalesce(c.action_id, r.action_id) AS on_action
+  FROM page p
+  LEFT JOIN comments c ON p.record_type = 'comment' AND c.id = p.record_id
+  LEFT JOIN reactions r ON p.record_type = 'reaction' AND r.id = p.record_id
+  LEFT JOIN goal_actions ga ON p.record_type = 'action' AND ga.id = p.record_id
+ ORDER BY p.tx, p.seq"
+);
+
+#[derive(Debug, QueryableByName)]
+pub struct ChangeRow {
+    #[diesel(sql_type = Text)]
+    pub record_type: String,
+    #[diesel(sql_type = SqlUuid)]
+    pub record_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub person_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub op: String,
+    #[diesel(sql_type = BigInt)]
+    pub tx: i64,
+    #[diesel(sql_type = BigInt)]
+    pub seq: i64,
+    #[diesel(sql_type = Timestamptz)]
+    pub changed_at: OffsetDateTime,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Array<Text>>)]
+    pub visible: Option<Vec<String>>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub on_story: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub on_goal: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub on_action: Option<Uuid>,
+}
+
+/// Up to `rows` changes after `cursor` that the caller (account and live session) may see.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    session: SessionId,
+    cursor: Cursor,
+    rows: i64,
+) -> diesel::QueryResult<Vec<ChangeRow>> {
+    sql_query(PAGE)
+        .bind::<SqlUuid, _>(account.0)
+        .bind::<SqlUuid, _>(session.0)
+        .bind::<BigInt, _>(cursor.tx)
+        .bind::<BigInt, _>(cursor.seq)
+        .bind::<BigInt, _>(rows)
+        .load(conn)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = Cursor {
+            tx: 812,
+            seq: 44,
+            issued: 1_796_000_000,
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        for bad in [
+            "",
+            "s1.",
+            "s1.1.2",
+            "s1.1.2.3.4",
+            "s2.1.2.3",
+            "s1.-1.2.3",
+            "s1.a.b.c",
+        ] {
+            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+}
