@@ -24,6 +24,7 @@ pub enum ErrorCode {
     RequestTimeout,
     InvalidPathParameter,
     InvalidQueryParameter,
+    InvalidHeader,
     RouteNotFound,
     MethodNotAllowed,
     Unauthenticated,
@@ -70,6 +71,7 @@ impl ErrorCode {
             | InvalidJson
             | InvalidPathParameter
             | InvalidQueryParameter
+            | InvalidHeader
             | PasswordTooShort
             | PasswordTooLong
             | PasswordTooWeak => StatusCode::BAD_REQUEST,
@@ -118,6 +120,7 @@ impl ErrorCode {
             InvalidReference => "The request refers to something that does not exist here",
             InvalidPathParameter => "A path parameter is malformed",
             InvalidQueryParameter => "A query parameter is malformed",
+            InvalidHeader => "A header is malformed or missing",
             RouteNotFound => "No such endpoint",
             MethodNotAllowed => "This endpoint does not accept that method",
             Unauthenticated => "Authentication is required",

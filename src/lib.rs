@@ -54,3 +54,4 @@ pub mod storage;
 pub mod stories;
 pub mod sync;
 pub mod telemetry;
+pub mod uploads;

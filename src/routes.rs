@@ -122,6 +122,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(stories::delete::delete)
                 .service(stories::accept::accept)
                 .service(photos::upload::upload)
+                .service(crate::uploads::create::create)
+                .service(crate::uploads::status::status)
+                .service(crate::uploads::append::append)
+                .service(crate::uploads::cancel::cancel)
                 .service(photos::get::get)
                 .service(photos::delete::delete)
                 // encouragement

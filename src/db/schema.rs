@@ -675,6 +675,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    photo_uploads (id) {
+        id -> Uuid,
+        story_id -> Uuid,
+        account_id -> Uuid,
+        length -> Int4,
+        received -> Int4,
+        photo_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    photo_upload_parts (upload_id, starts_at) {
+        upload_id -> Uuid,
+        starts_at -> Int4,
+        sealed -> Bytea,
+    }
+}
+
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(circle_members -> people (person_id));
 diesel::joinable!(email_verifications -> accounts (account_id));
@@ -720,6 +741,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     muted_people,
     quotas,
     sync_log,
+    photo_uploads,
+    photo_upload_parts,
     notification_jobs,
     notification_settings,
     notifications,

@@ -26,6 +26,8 @@ pub struct Purged {
     pub quotas: usize,
     /// Sync deletion tombstones past keeping (`sync::KEEP`).
     pub sync_tombstones: usize,
+    /// Resumable photo uploads past their expiry (unfinished: their parts too).
+    pub uploads: usize,
     pub invitations: usize,
     pub circle_invitations: usize,
     pub device_codes: usize,
@@ -135,6 +137,7 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
              WHERE status = 'pending' AND created_at < now() - interval '1 hour'",
         )
         .await?;
+    let uploads = delete(conn, "DELETE FROM photo_uploads WHERE expires_at < now()").await?;
     let sync_tombstones = delete_audited(
         conn,
         "sync_log",
@@ -158,6 +161,7 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         throttles,
         quotas,
         sync_tombstones,
+        uploads,
         invitations,
         circle_invitations,
         device_codes,

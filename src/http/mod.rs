@@ -12,6 +12,11 @@ pub mod observe;
 pub mod pagination;
 pub mod text;
 
+/// A part of a resumable photo upload (`PATCH /v1/uploads/{id}`): megabytes too.
+pub fn is_upload_part(req: &actix_web::HttpRequest) -> bool {
+    req.method() == actix_web::http::Method::PATCH && req.path().starts_with("/v1/uploads/")
+}
+
 /// A photo upload (`POST /v1/stories/{id}/photos` with an image type): the one request whose
 /// body is megabytes of image, allowed longer to arrive and keeping its own idempotency key.
 pub fn is_photo_upload(req: &actix_web::HttpRequest) -> bool {

@@ -175,6 +175,15 @@ pub async fn upload(
     })
     .await
     .map_err(|e| ApiError::internal(format!("photo upload task failed: {e}")))?
+    .map(|s| created(s.id, story, s.width, s.height, s.replayed))
+}
+
+/// A photo stored (or found stored under the same key).
+pub struct Stored {
+    pub id: uuid::Uuid,
+    pub width: i32,
+    pub height: i32,
+    pub replayed: bool,
 }
 
 fn too_large(max: usize) -> ApiError {
@@ -186,14 +195,18 @@ fn too_large(max: usize) -> ApiError {
 /// wait, the image work and storage's own retries).
 const ABANDONED: time::Duration = time::Duration::minutes(2);
 
-async fn store(
+/// The work of an upload once its bytes have all arrived, shared with resumable uploads
+/// (`uploads`): processed and stripped off the async workers, a pending row, the stored
+/// sizes, then the row marked stored; undone on failure. `upload_key` makes a retry find the
+/// first photo.
+pub async fn store(
     state: &AppState,
     access: &crate::auth::access::PersonAccess,
     story: StoryId,
     body: Vec<u8>,
     upload_key: Option<Vec<u8>>,
     body_hash: Vec<u8>,
-) -> ApiResult<HttpResponse> {
+) -> ApiResult<Stored> {
     let account = access.actor.account_id;
     let mut conn = state.conn().await?;
     if let Some(upload_key) = &upload_key
@@ -204,7 +217,12 @@ async fn store(
             return Err(ApiError::new(ErrorCode::IdempotencyKeyReused));
         }
         if stored {
-            return Ok(created(id, story, width, height, true));
+            return Ok(Stored {
+                id,
+                width,
+                height,
+                replayed: true,
+            });
         }
         if created_at > time::OffsetDateTime::now_utc() - ABANDONED {
             return Err(ApiError::new(ErrorCode::IdempotencyKeyInUse).retry_after(5));
@@ -290,7 +308,12 @@ async fn store(
         }
         return Err(e.retry_after(5));
     }
-    Ok(created(id.0, story, width, height, false))
+    Ok(Stored {
+        id: id.0,
+        width,
+        height,
+        replayed: false,
+    })
 }
 
 fn created(

@@ -65,6 +65,8 @@ struct Targets {
     /// A lifted hold on P (a standing one would refuse the erasure row) and an export of P's.
     hold: Uuid,
     export: Uuid,
+    /// A resumable upload of P's to the story, 1000 bytes announced, none sent.
+    upload: Uuid,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -153,7 +155,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
         circle_hex = circle_invitation.simple(),
     ))
     .await;
-    let (hold, export) = (Uuid::now_v7(), Uuid::now_v7());
+    let (hold, export, upload) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     let (story, photo, comment, concern, device, goal_code, consent) = (
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -189,7 +191,9 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
          INSERT INTO legal_holds (id, person_id, organisation_id, reason, placed_by, lifted_at, lifted_by) \
            VALUES ('{hold}', '{p}', '{o}', 'complaint', '{person_account}', now(), '{person_account}');
          INSERT INTO exports (id, person_id, organisation_id, requested_by, status, ready_at, size_bytes, expires_at) \
-           VALUES ('{export}', '{p}', '{o}', '{person_account}', 'ready', now(), 1, now() + interval '1 day');",
+           VALUES ('{export}', '{p}', '{o}', '{person_account}', 'ready', now(), 1, now() + interval '1 day');
+         INSERT INTO photo_uploads (id, story_id, account_id, length, expires_at) \
+           VALUES ('{upload}', '{story}', '{person_account}', 1000, now() + interval '1 day');",
         Uuid::now_v7(),
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -209,6 +213,7 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
             .unwrap();
     }
     Targets {
+        upload,
         hold,
         export,
         consent,
@@ -229,6 +234,10 @@ async fn targets(app: &TestApp, w: &World) -> Targets {
 }
 
 type Body = fn(&World, &Targets) -> Option<Value>;
+
+/// Row bodies that stand for a resumable upload's announcement and a part of it.
+const TUS_CREATE: &str = "tus: announce 1000 bytes";
+const TUS_PART: &str = "tus: 4 bytes at offset 0";
 
 /// A row body naming this file is sent as the raw image.
 const PHOTO: &str = concat!(
@@ -975,6 +984,40 @@ fn rows() -> Vec<Row> {
             staff_person(403, 201, 403, 404),
             |_, _| Some(Value::String(PHOTO.into()))
         ),
+        // Resumable uploads: only the story's author may start one; an upload is its
+        // uploader's alone (everyone else: 404).
+        row!(
+            "POST",
+            "/v1/stories/{story_id}/uploads",
+            "/v1/stories/:S/uploads",
+            staff_person(403, 201, 403, 404),
+            |_, _| Some(Value::String(TUS_CREATE.into()))
+        ),
+        row!(
+            "HEAD",
+            "/v1/uploads/{upload_id}",
+            "/v1/uploads/:U",
+            [
+                401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404
+            ]
+        ),
+        row!(
+            "PATCH",
+            "/v1/uploads/{upload_id}",
+            "/v1/uploads/:U",
+            [
+                401, 404, 404, 404, 404, 404, 204, 404, 404, 404, 404, 404, 404
+            ],
+            |_, _| Some(Value::String(TUS_PART.into()))
+        ),
+        row!(
+            "DELETE",
+            "/v1/uploads/{upload_id}",
+            "/v1/uploads/:U",
+            [
+                401, 404, 404, 404, 404, 404, 204, 404, 404, 404, 404, 404, 404
+            ]
+        ),
         row!(
             "GET",
             "/v1/photos/{photo_id}",
@@ -1173,6 +1216,7 @@ fn fill(template: &str, w: &World, t: &Targets) -> String {
         .replace(":D", &t.device_code.to_string())
         .replace(":V", &t.circle_invitation.to_string())
         .replace(":S", &t.story.to_string())
+        .replace(":U", &t.upload.to_string())
         .replace(":H", &t.photo.to_string())
         .replace(":K", &t.comment.to_string())
         .replace(":Q", &t.concern.to_string())
@@ -1211,6 +1255,7 @@ async fn request(
         "PATCH" => app.patch(&path),
         "PUT" => app.put(&path),
         "DELETE" => app.delete(&path),
+        "HEAD" => app.head(&path),
         other => panic!("method {other} needs a case"),
     };
     // Each request from its own address: the sign-in rows must not trip the throttle.
@@ -1226,6 +1271,21 @@ async fn request(
         // A photo upload's body is the image itself.
         Some(Value::String(photo)) if photo == PHOTO => {
             req = req.raw("image/jpeg", std::fs::read(PHOTO).expect("fixture"));
+        }
+        // Resumable uploads: the announcement is headers; a part is raw bytes at an offset.
+        Some(Value::String(tus)) if tus == TUS_CREATE => {
+            req = req
+                .header("tus-resumable", "1.0.0")
+                .header("upload-length", "1000");
+        }
+        Some(Value::String(tus)) if tus == TUS_PART => {
+            req = req
+                .header("tus-resumable", "1.0.0")
+                .header("upload-offset", "0")
+                .raw(
+                    "application/offset+octet-stream",
+                    vec![0xFF, 0xD8, 0xFF, 0xE0],
+                );
         }
         Some(body) => req = req.json(&body),
         None => {}

@@ -574,3 +574,181 @@ async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
     assert_eq!(res.header("cache-control"), Some("private, max-age=300"));
     assert_clean("streamed display", &res.body);
 }
+
+/// A resumable upload's part: `(status, Upload-Offset, Location)`.
+async fn part(
+    app: &TestApp,
+    token: &str,
+    upload: &str,
+    offset: usize,
+    bytes: &[u8],
+) -> (u16, Option<usize>, Option<String>, crate::support::Res) {
+    let res = app
+        .patch(upload)
+        .bearer(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", &offset.to_string())
+        .raw("application/offset+octet-stream", bytes.to_vec())
+        .send()
+        .await;
+    let at = res.header("upload-offset").map(|v| v.parse().unwrap());
+    let photo = res.header("location").map(str::to_owned);
+    (res.status.as_u16(), at, photo, res)
+}
+
+#[actix_web::test]
+async fn a_large_photo_sent_in_parts_survives_a_dropped_connection_and_is_stored_clean() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let s = scene(&app).await;
+    let token = s.person.account.token.clone();
+    let photo = fixture("phone-12mp-gps-orientation6.jpg");
+    let announced = app
+        .post(&format!("/v1/stories/{}/uploads", s.story))
+        .bearer(&token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", &photo.len().to_string())
+        .send()
+        .await;
+    assert_eq!(announced.header("tus-resumable"), Some("1.0.0"));
+    assert!(announced.header("upload-expires").is_some());
+    let upload = announced.header("location").unwrap().to_owned();
+    announced.expect(201);
+
+    let mb = 1 << 20;
+    let (status, at, _, _) = part(&app, &token, &upload, 0, &photo[..mb]).await;
+    assert_eq!((status, at), (204, Some(mb)));
+    // Held in the database sealed: no part shows the photo's EXIF (with its GPS) in clear.
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM photo_upload_parts WHERE position('\\x45786966'::bytea in sealed) > 0")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM photo_upload_parts").await,
+        1
+    );
+
+    // The signal drops half-way through the next part.
+    let served = app.serve(s3.env(SECRET_KEY)).await;
+    let auth = format!("Bearer {token}");
+    let length = mb.to_string();
+    let offset = mb.to_string();
+    crate::support::net::send_partly_and_hang_up(
+        &format!("{}{upload}", served.base),
+        "PATCH",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/offset+octet-stream"),
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Offset", &offset),
+            ("Content-Length", &length),
+        ],
+        &photo[mb..mb + 300_000],
+    )
+    .await;
+    // Back in signal: the server says what it holds, and the rest goes from there.
+    let mut held = 0;
+    for _ in 0..100 {
+        let head = app
+            .head(&upload)
+            .bearer(&token)
+            .header("tus-resumable", "1.0.0")
+            .send()
+            .await;
+        assert_eq!(head.status.as_u16(), 200);
+        assert_eq!(head.header("cache-control"), Some("no-store"));
+        assert_eq!(
+            head.header("upload-length"),
+            Some(photo.len().to_string().as_str())
+        );
+        held = head
+            .header("upload-offset")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap();
+        if held == mb + 300_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Everything that arrived before the drop is kept: nothing is sent twice.
+    assert_eq!(held, mb + 300_000);
+    // A part from the wrong place is refused and changes nothing.
+    let (status, _, _, res) = part(&app, &token, &upload, 0, &photo[..10]).await;
+    assert_eq!(status, 409, "{}", res.text());
+    let (status, at, _, _) = part(&app, &token, &upload, held, &photo[held..held + mb]).await;
+    assert_eq!((status, at), (204, Some(held + mb)));
+    let (status, at, location, res) =
+        part(&app, &token, &upload, held + mb, &photo[held + mb..]).await;
+    assert_eq!((status, at), (204, Some(photo.len())), "{}", res.text());
+    let location = location.expect("the stored photo");
+
+    // Stored as any photo: stripped and upright, in every size.
+    let id = location.trim_start_matches("/v1/photos/");
+    let keys = s3.keys(&format!("photos/{id}/"));
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    for key in &keys {
+        assert_clean(key, &s3.object(key));
+    }
+    let original = decode(&s3.object(&format!("photos/{id}/original.jpg")));
+    assert_eq!((original.width(), original.height()), (3024, 4032));
+    // The answer to the last part was lost: sending it again answers the same, once.
+    let (status, _, again, _) = part(&app, &token, &upload, held + mb, &photo[held + mb..]).await;
+    assert_eq!((status, again.as_deref()), (204, Some(location.as_str())));
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 1);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM photo_upload_parts").await,
+        0
+    );
+}
+
+#[actix_web::test]
+async fn an_abandoned_upload_is_removed_after_it_expires_and_a_cancelled_one_at_once() {
+    let app = TestApp::new().await;
+    let s = scene(&app).await;
+    let token = s.person.account.token.clone();
+    let announce = || {
+        app.post(&format!("/v1/stories/{}/uploads", s.story))
+            .bearer(&token)
+            .header("upload-length", "5000")
+            .send()
+    };
+    let first = announce().await.header("location").unwrap().to_owned();
+    let (status, _, _, _) = part(&app, &token, &first, 0, &[0xFF; 1000]).await;
+    assert_eq!(status, 204);
+    // Too much for what was announced, or not the tus media type: refused, nothing kept.
+    let (status, _, _, _) = part(&app, &token, &first, 1000, &[0; 4001]).await;
+    assert_eq!(status, 413);
+    app.patch(&first)
+        .bearer(&token)
+        .header("upload-offset", "1000")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .problem(415, "unsupported_media_type");
+    // Past its day: housekeeping removes it with its parts, and it is gone for the client too.
+    app.sql("UPDATE photo_uploads SET expires_at = now() - interval '1 second'")
+        .await;
+    let mut conn = app.shared.state.conn().await.unwrap();
+    let purged = camau::housekeeping::purge(&mut conn, &app.shared.state.config)
+        .await
+        .unwrap();
+    assert_eq!(purged.uploads, 1);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM photo_upload_parts").await,
+        0
+    );
+    app.head(&first).bearer(&token).send().await.expect(404);
+    // Ended by the client: gone at once.
+    let second = announce().await.header("location").unwrap().to_owned();
+    app.delete(&second).bearer(&token).send().await.expect(204);
+    assert_eq!(app.scalar("SELECT count(*) FROM photo_uploads").await, 0);
+    // Announcing more than a photo may have is refused before anything is kept.
+    app.post(&format!("/v1/stories/{}/uploads", s.story))
+        .bearer(&token)
+        .header("upload-length", "999999999")
+        .send()
+        .await
+        .problem(413, "payload_too_large");
+}

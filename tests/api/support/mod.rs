@@ -127,6 +127,15 @@ impl TestApp {
         Req::new(self, test::TestRequest::delete().uri(path))
     }
 
+    pub fn head(&self, path: &str) -> Req<'_> {
+        Req::new(
+            self,
+            test::TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri(path),
+        )
+    }
+
     pub fn put(&self, path: &str) -> Req<'_> {
         Req::new(self, test::TestRequest::put().uri(path))
     }

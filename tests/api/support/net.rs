@@ -203,3 +203,25 @@ pub async fn send_and_hang_up(url: &str, method: &str, headers: &[(&str, &str)],
     let mut stream = reader.into_inner();
     let _ = stream.shutdown().await;
 }
+
+/// Sends the head (which may announce more body than is sent) and `partial` of the body, then
+/// hangs up: a phone that loses signal mid-upload.
+pub async fn send_partly_and_hang_up(
+    url: &str,
+    method: &str,
+    headers: &[(&str, &str)],
+    partial: &[u8],
+) {
+    let (host, path) = split(url);
+    let mut stream = TcpStream::connect(&host).await.expect("connect");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(partial).await.unwrap();
+    stream.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let _ = stream.shutdown().await;
+}

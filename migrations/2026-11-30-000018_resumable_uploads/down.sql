@@ -1,0 +1,1 @@
+DROP TABLE photo_upload_parts; DROP TABLE photo_uploads;
