@@ -78,6 +78,8 @@ export DATABASE_URL="postgres://camau:benchpass@127.0.0.1:$port/faults"
 CAMAU_JWT_KEYS="bench:$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 export CAMAU_JWT_KEYS
 export CAMAU_STORAGE=local CAMAU_STORAGE_PATH="$work/storage" CAMAU_LOG_FORMAT=json RUST_LOG=warn
+# The scenarios measure faults, not quotas: one account uploads hundreds of photos a minute.
+export CAMAU_QUOTA_UPLOADS_PER_HOUR=1000000 CAMAU_QUOTA_COMMENTS_PER_MINUTE=1000000
 api_port=$(pg_free_port)
 export CAMAU_BIND="127.0.0.1:$api_port"
 api="http://127.0.0.1:$api_port"

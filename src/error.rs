@@ -369,7 +369,14 @@ impl From<diesel::result::Error> for ApiError {
             }
             // The database went away under a statement (stopped, restarted, failed over): the
             // client's request was fine; it retries (with its Idempotency-Key, safely).
-            Error::DatabaseError(Kind::ClosedConnection, _) => unreachable_database(&e),
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _)
+            | Error::BrokenTransactionManager => unreachable_database(&e),
+            // The connection went at COMMIT: the outcome is unknown; a keyed retry is safe.
+            Error::RollbackErrorOnCommit { commit_error, .. }
+                if connection_lost(&commit_error.to_string()) =>
+            {
+                unreachable_database(&e)
+            }
             Error::DatabaseError(_, info) if connection_lost(info.message()) => {
                 unreachable_database(&e)
             }
@@ -389,13 +396,15 @@ impl From<diesel::result::Error> for ApiError {
 
 /// What PostgreSQL (or the socket) says when a connection is cut under a statement.
 fn connection_lost(message: &str) -> bool {
-    const LOST: [&str; 6] = [
+    const LOST: [&str; 8] = [
         "terminating connection",
         "the database system is",
         "server closed the connection",
         "connection closed",
         "connection reset",
         "broken pipe",
+        "timed out",
+        "unexpected end of file",
     ];
     let message = message.to_ascii_lowercase();
     LOST.iter().any(|m| message.contains(m))

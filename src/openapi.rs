@@ -109,6 +109,7 @@ fn declare_common_problems(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi
     for (path, item) in api.paths.paths.iter_mut() {
         for op in [
             &mut item.get,
+            &mut item.head,
             &mut item.put,
             &mut item.post,
             &mut item.delete,

@@ -80,8 +80,25 @@ pub async fn append(
     }
     drop(conn);
     let remaining = (row.length - row.received) as usize;
-    let _reserved = state.photo_workers.reserve(remaining.max(1)).await?;
+    // What this part says it carries is held from the instance's photo budget, not the whole
+    // remainder: a trickling client cannot reserve megabytes it never sends.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(remaining);
+    let _reserved = state
+        .photo_workers
+        .reserve(declared.min(remaining).max(1))
+        .await?;
     let (bytes, failure) = read_part(payload, remaining).await;
+    if failure.is_none() && bytes.len() == remaining {
+        // The last bytes count as received only once the photo is stored: a client that asks
+        // where things stand after a failure (or a lost answer) sends them again.
+        let photo = finish(&state, &access, &row, bytes).await?;
+        return Ok(answer(row.length, Some(photo)));
+    }
     // What arrived before a dropped connection is kept: the client resumes after it.
     let received = if bytes.is_empty() {
         row.received
@@ -91,11 +108,7 @@ pub async fn append(
     if let Some(e) = failure {
         return Err(e);
     }
-    if received < row.length {
-        return Ok(answer(received, None));
-    }
-    let photo = finish(&state, &access, &row).await?;
-    Ok(answer(row.length, Some(photo)))
+    Ok(answer(received, None))
 }
 
 fn answer(offset: i32, photo: Option<uuid::Uuid>) -> HttpResponse {
@@ -163,7 +176,10 @@ async fn finish(
     state: &web::Data<AppState>,
     access: &PersonAccess,
     row: &UploadRow,
+    last: Vec<u8>,
 ) -> ApiResult<uuid::Uuid> {
+    // The sealed parts and the joined photo, held from the budget until the work ends.
+    let whole = state.photo_workers.reserve(2 * row.length as usize).await?;
     let mut conn = state.conn().await?;
     let mut body = Vec::with_capacity(row.length as usize);
     for part in model::parts(&mut conn, row.id).await? {
@@ -176,8 +192,10 @@ async fn finish(
             .ok_or_else(|| ApiError::internal("an upload part cannot be opened"))?;
         body.extend_from_slice(&plain);
     }
+    body.extend_from_slice(&last);
+    drop(last);
     if body.len() != row.length as usize {
-        return Err(moved(body.len() as i32));
+        return Err(moved(row.received));
     }
     drop(conn);
     let account = access.actor.account_id;
@@ -191,11 +209,14 @@ async fn finish(
         .sealer
         .fingerprints(b"photo upload body", &[story.0.as_bytes(), &body])
         .swap_remove(0);
-    // Runs to its end even if the phone goes away, as a one-shot upload does.
+    // Runs to its end even if the phone goes away, as a one-shot upload does, recording the
+    // photo on the upload so that the client's next HEAD or PATCH finds it.
     let state_owned = state.clone().into_inner();
     let access_owned = access.clone();
+    let (upload, length) = (row.id, row.length);
     let stored = actix_web::rt::spawn(async move {
-        crate::photos::upload::store(
+        let _whole = whole;
+        let photo = crate::photos::upload::store(
             &state_owned,
             &access_owned,
             story,
@@ -203,16 +224,16 @@ async fn finish(
             Some(upload_key),
             body_hash,
         )
-        .await
+        .await?;
+        let mut conn = state_owned.conn().await?;
+        model::finished(&mut conn, upload, photo.id, length).await?;
+        Ok::<_, ApiError>(photo.id)
     })
     .await
     .map_err(|e| ApiError::internal(format!("photo upload task failed: {e}")))?;
     let mut conn = state.conn().await?;
     match stored {
-        Ok(photo) => {
-            model::finished(&mut conn, row.id, photo.id).await?;
-            Ok(photo.id)
-        }
+        Ok(photo) => Ok(photo),
         // The photo itself is refused: the upload ends with it.
         Err(e) if e.code.status().is_client_error() && e.code != ErrorCode::IdempotencyKeyInUse => {
             model::remove(&mut conn, row.id).await?;

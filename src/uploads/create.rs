@@ -15,6 +15,9 @@ use crate::stories::types::MAX_PHOTOS;
 use crate::stories::{authorize_story, visibility};
 use crate::uploads::{EXPIRES, TUS_VERSION, check_version, model, number};
 
+/// Unfinished uploads one account may hold at once.
+const MAX_OPEN: i64 = 10;
+
 /// An upload announced; send its bytes to `Location` with `PATCH`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Upload {
@@ -82,8 +85,17 @@ pub async fn create(
     if !visibility::may_edit(&access, current.author_account_id, current.status) {
         return Err(ApiError::forbidden());
     }
-    if crate::photos::model::count_for_story(&mut conn, &access.scope, story).await? >= MAX_PHOTOS {
+    // Announced uploads count with stored photos, and a caller holds a few at once: parts
+    // waiting in the database are bounded by what can become photos.
+    let open = model::open(&mut conn, story.0, access.actor.account_id).await?;
+    let stored = crate::photos::model::count_for_story(&mut conn, &access.scope, story).await?;
+    if stored + open.on_story >= MAX_PHOTOS {
         return Err(ApiError::new(ErrorCode::TooManyPhotos));
+    }
+    if open.by_account >= MAX_OPEN {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(format!(
+            "at most {MAX_OPEN} unfinished uploads at once: finish or end one first"
+        )));
     }
     crate::quotas::take(
         &mut conn,

@@ -118,15 +118,18 @@ pub async fn parts(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResul
     .await
 }
 
-/// The photo is stored: the parts go, the row stays (until it expires) to answer a retry.
+/// The photo is stored: every byte counts as received, the parts go, and the row stays (until
+/// it expires) to answer a retry.
 pub async fn finished(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     photo: Uuid,
+    length: i32,
 ) -> diesel::QueryResult<()> {
-    sql_query("UPDATE photo_uploads SET photo_id = $2 WHERE id = $1")
+    sql_query("UPDATE photo_uploads SET photo_id = $2, received = $3 WHERE id = $1")
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(photo)
+        .bind::<Integer, _>(length)
         .execute(conn)
         .await?;
     sql_query("DELETE FROM photo_upload_parts WHERE upload_id = $1")
@@ -134,6 +137,32 @@ pub async fn finished(
         .execute(conn)
         .await
         .map(drop)
+}
+
+#[derive(QueryableByName)]
+pub struct Open {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub on_story: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub by_account: i64,
+}
+
+/// Unfinished, unexpired uploads to `story`, and by `account` anywhere.
+pub async fn open(
+    conn: &mut AsyncPgConnection,
+    story: Uuid,
+    account: AccountId,
+) -> diesel::QueryResult<Open> {
+    sql_query(
+        "SELECT count(*) FILTER (WHERE story_id = $1) AS on_story, \
+                count(*) FILTER (WHERE account_id = $2) AS by_account \
+           FROM photo_uploads \
+          WHERE (story_id = $1 OR account_id = $2) AND photo_id IS NULL AND expires_at > now()",
+    )
+    .bind::<SqlUuid, _>(story)
+    .bind::<SqlUuid, _>(account.0)
+    .get_result(conn)
+    .await
 }
 
 pub async fn remove(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<usize> {

@@ -368,7 +368,12 @@ async fn a_photo_whose_answer_was_lost_is_stored_once_and_the_retry_gets_it() {
 
 #[actix_web::test]
 async fn twenty_copies_of_one_keyed_create_at_once_make_one_record() {
-    let app = TestApp::new().await;
+    let app = TestApp::with_env(
+        crate::support::TestEnv::default()
+            .set("CAMAU_DB_POOL_SIZE", "16")
+            .set("CAMAU_DB_POOL_TIMEOUT_MS", "20000"),
+    )
+    .await;
     let org = app.provider().await;
     let coord = app.account(Some(&org), Role::Coordinator).await;
     let sends: Vec<_> = (0..20)

@@ -744,6 +744,11 @@ async fn an_abandoned_upload_is_removed_after_it_expires_and_a_cancelled_one_at_
     let second = announce().await.header("location").unwrap().to_owned();
     app.delete(&second).bearer(&token).send().await.expect(204);
     assert_eq!(app.scalar("SELECT count(*) FROM photo_uploads").await, 0);
+    // A story's announced uploads count with its photos (10 at most).
+    for _ in 0..10 {
+        announce().await.expect(201);
+    }
+    announce().await.problem(409, "too_many_photos");
     // Announcing more than a photo may have is refused before anything is kept.
     app.post(&format!("/v1/stories/{}/uploads", s.story))
         .bearer(&token)
@@ -751,4 +756,47 @@ async fn an_abandoned_upload_is_removed_after_it_expires_and_a_cancelled_one_at_
         .send()
         .await
         .problem(413, "payload_too_large");
+}
+
+#[actix_web::test]
+async fn a_last_part_that_cannot_be_stored_is_not_counted_and_is_sent_again() {
+    let s3 = S3TestServer::start().await;
+    let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
+    let s = scene(&app).await;
+    let token = s.person.account.token.clone();
+    let photo = fixture("small-gps.jpg");
+    let upload = app
+        .post(&format!("/v1/stories/{}/uploads", s.story))
+        .bearer(&token)
+        .header("upload-length", &photo.len().to_string())
+        .send()
+        .await
+        .header("location")
+        .unwrap()
+        .to_owned();
+    let half = photo.len() / 2;
+    let (status, _, _, _) = part(&app, &token, &upload, 0, &photo[..half]).await;
+    assert_eq!(status, 204);
+    // Storage is down when the last part arrives: 503, and the server does not claim the
+    // bytes, so a tus client (which takes offset = length for done) sends them again.
+    s3.fail_puts_after(0);
+    let (status, _, _, res) = part(&app, &token, &upload, half, &photo[half..]).await;
+    assert_eq!(status, 503, "{}", res.text());
+    assert!(res.header("retry-after").is_some());
+    let head = app.head(&upload).bearer(&token).send().await;
+    assert_eq!(
+        head.header("upload-offset"),
+        Some(half.to_string().as_str())
+    );
+    assert!(head.header("location").is_none());
+    s3.fail_puts_after(usize::MAX);
+    let (status, at, location, res) = part(&app, &token, &upload, half, &photo[half..]).await;
+    assert_eq!((status, at), (204, Some(photo.len())), "{}", res.text());
+    let head = app.head(&upload).bearer(&token).send().await;
+    assert_eq!(head.header("location"), location.as_deref());
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM photos WHERE stored_at IS NOT NULL")
+            .await,
+        1
+    );
 }

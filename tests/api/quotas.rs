@@ -164,7 +164,12 @@ async fn photo_uploads_per_user_per_hour_and_a_replayed_retry_spends_nothing() {
 
 #[actix_web::test]
 async fn twenty_comments_at_once_past_a_limit_of_five_make_five() {
-    let app = TestApp::with_env(limits()).await;
+    let app = TestApp::with_env(
+        limits()
+            .set("CAMAU_DB_POOL_SIZE", "16")
+            .set("CAMAU_DB_POOL_TIMEOUT_MS", "20000"),
+    )
+    .await;
     let org = app.provider().await;
     let person = app.person(&org).await;
     let mentor = app.account(Some(&org), Role::Mentor).await;

@@ -32,7 +32,7 @@ async fn world() -> World {
 /// whole cluster, so other tests' transactions in flight (in their own databases) hold the
 /// sync horizon back for a moment, as other writers would in production.
 async fn settle(app: &TestApp) {
-    for _ in 0..200 {
+    for _ in 0..1200 {
         let passed = app
             .scalar(
                 "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint > \
