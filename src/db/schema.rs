@@ -672,6 +672,17 @@ diesel::table! {
         tx -> Int8,
         seq -> Int8,
         changed_at -> Timestamptz,
+        withdrawn -> Bool,
+    }
+}
+
+diesel::table! {
+    sync_erasures (account_id, erased) {
+        account_id -> Uuid,
+        erased -> Uuid,
+        tx -> Int8,
+        seq -> Int8,
+        erased_at -> Timestamptz,
     }
 }
 
@@ -741,6 +752,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     muted_people,
     quotas,
     sync_log,
+    sync_erasures,
     photo_uploads,
     photo_upload_parts,
     notification_jobs,

@@ -24,7 +24,7 @@ pub struct Purged {
     pub throttles: usize,
     /// Quota windows that ended.
     pub quotas: usize,
-    /// Sync deletion tombstones past keeping (`sync::KEEP`).
+    /// Sync deletion tombstones and erasure notices past keeping (`sync::KEEP`).
     pub sync_tombstones: usize,
     /// Resumable photo uploads past their expiry (unfinished: their parts too).
     pub uploads: usize,
@@ -138,6 +138,14 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         )
         .await?;
     let uploads = delete(conn, "DELETE FROM photo_uploads WHERE expires_at < now()").await?;
+    let erasure_notices = delete(
+        conn,
+        &format!(
+            "DELETE FROM sync_erasures WHERE erased_at < now() - interval '{} days'",
+            crate::sync::KEEP.whole_days()
+        ),
+    )
+    .await?;
     let sync_tombstones = delete_audited(
         conn,
         "sync_log",
@@ -160,7 +168,7 @@ pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult
         refresh_tokens,
         throttles,
         quotas,
-        sync_tombstones,
+        sync_tombstones: sync_tombstones + erasure_notices,
         uploads,
         invitations,
         circle_invitations,

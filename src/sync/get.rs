@@ -121,6 +121,7 @@ fn change(row: ChangeRow) -> Result<Change, ApiError> {
         (ChangeKind::Goal, _) => Some(format!("/v1/goals/{id}")),
         (ChangeKind::Action, _) => row.on_goal.map(|g| format!("/v1/goals/{g}/actions")),
         (ChangeKind::Review, _) => Some(format!("/v1/reviews/{id}")),
+        (ChangeKind::Photo, _) => None,
         (ChangeKind::Story, _) => Some(format!("/v1/stories/{id}")),
         (ChangeKind::Comment | ChangeKind::Reaction, _) => {
             let list = if kind == ChangeKind::Comment {

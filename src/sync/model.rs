@@ -70,54 +70,71 @@ const PAGE: &str = concat!(
 horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
 mine AS (
     SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at
-      FROM me JOIN sync_log l
-        ON (l.record_type = 'assignment' AND l.record_id = me.id)
-        OR (l.record_type = 'circle_member' AND EXISTS (
-              SELECT 1 FROM circle_members cm WHERE cm.id = l.record_id AND cm.account_id = me.id))
+      FROM me JOIN sync_log l ON l.record_type = 'assignment' AND l.record_id = me.id
+     WHERE (l.tx, l.seq) > ($3, $4) AND l.tx < (SELECT xmin FROM horizon)
+    UNION ALL
+    SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at
+      FROM me JOIN circle_members cm ON cm.account_id = me.id
+      JOIN sync_log l ON l.record_type = 'circle_member' AND l.record_id = cm.id
      WHERE (l.tx, l.seq) > ($3, $4) AND l.tx < (SELECT xmin FROM horizon)
 ),
 seen AS (
-    SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at,
+    SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at, l.withdrawn,
            v.full_view, v.member_id, v.goals, v.stories, v.reviews, v.profile
       FROM viewer v JOIN sync_log l ON l.person_id = v.person_id
      WHERE (l.tx, l.seq) > ($3, $4) AND l.tx < (SELECT xmin FROM horizon)
        AND l.record_type <> 'assignment'
        AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.tx = l.tx AND m.seq = l.seq)
 ),
-shown AS (
-    SELECT s.record_type, s.record_id, s.person_id, s.op, s.tx, s.seq, s.changed_at,
-           NULL::text[] AS visible
-      FROM seen s
-     WHERE s.full_view
+judged AS (
+    SELECT s.*, (s.full_view
         OR (s.record_type = 'profile' AND s.profile)
         OR (s.record_type IN ('goal', 'action') AND s.goals)
         OR (s.record_type = 'review' AND s.reviews)
-        OR (s.record_type = 'story' AND s.stories AND (s.op = 'delete' OR ",
+        OR (s.record_type = 'story' AND s.op = 'upsert' AND ",
     story_shown!("s.record_id"),
-    "))
-        OR (s.record_type = 'comment' AND (
-              (s.op = 'delete' AND (s.stories OR s.goals))
-              OR EXISTS (SELECT 1 FROM comments c WHERE c.id = s.record_id AND c.hidden_at IS NULL
-                           AND CASE WHEN c.story_id IS NOT NULL THEN ",
+    ")
+        OR (s.record_type = 'comment' AND s.op = 'upsert' AND EXISTS (
+              SELECT 1 FROM comments c WHERE c.id = s.record_id AND c.hidden_at IS NULL
+                 AND CASE WHEN c.story_id IS NOT NULL THEN ",
     story_shown!("c.story_id"),
-    " ELSE s.goals END)))
-        OR (s.record_type = 'reaction' AND (
-              (s.op = 'delete' AND (s.stories OR s.goals))
-              OR EXISTS (SELECT 1 FROM reactions r WHERE r.id = s.record_id
-                           AND CASE WHEN r.story_id IS NOT NULL THEN ",
+    " ELSE s.goals END))
+        OR (s.record_type = 'reaction' AND s.op = 'upsert' AND EXISTS (
+              SELECT 1 FROM reactions r WHERE r.id = s.record_id
+                 AND CASE WHEN r.story_id IS NOT NULL THEN ",
     story_shown!("r.story_id"),
-    " ELSE s.goals END)))
+    " ELSE s.goals END))) AS shown_now
+      FROM seen s
+),
+shown AS (
+    -- A supporter's tombstones: a deletion of a kind their grants reach, or a story or comment
+    -- taken from the circle's sight (`withdrawn`), which their phone may hold.
+    SELECT j.record_type, j.record_id, j.person_id,
+           CASE WHEN j.shown_now THEN j.op ELSE 'delete' END AS op,
+           j.tx, j.seq, j.changed_at, NULL::text[] AS visible
+      FROM judged j
+     WHERE j.shown_now
+        OR (j.op = 'delete' AND j.record_type = 'story' AND j.stories)
+        OR (j.op = 'delete' AND j.record_type IN ('comment', 'reaction') AND (j.stories OR j.goals))
+        OR (j.withdrawn AND j.record_type IN ('story', 'comment') AND (j.stories OR j.goals))
     UNION ALL
     SELECT 'access', m.person_id, m.person_id,
            CASE WHEN v.person_id IS NULL THEN 'revoked' ELSE 'changed' END,
            m.tx, m.seq, m.changed_at,
            CASE WHEN v.person_id IS NULL THEN ARRAY[]::text[] ELSE array_remove(ARRAY[
-               CASE WHEN v.full_view OR v.profile THEN 'profile' END, 'circle_member',
+               CASE WHEN v.full_view OR v.profile THEN 'profile' END,
+               CASE WHEN v.full_view THEN 'circle_member' END,
                CASE WHEN v.goals THEN 'goal' END, CASE WHEN v.goals THEN 'action' END,
                CASE WHEN v.reviews THEN 'review' END, CASE WHEN v.stories THEN 'story' END,
+               CASE WHEN v.stories AND v.photos THEN 'photo' END,
                CASE WHEN v.stories OR v.goals THEN 'reaction' END,
                CASE WHEN v.stories OR v.goals THEN 'comment' END], NULL) END
       FROM mine m LEFT JOIN viewer v ON v.person_id = m.person_id
+    UNION ALL
+    -- Erased: every follower's phone drops the person.
+    SELECT 'access', e.erased, e.erased, 'revoked', e.tx, e.seq, e.erased_at, ARRAY[]::text[]
+      FROM me JOIN sync_erasures e ON e.account_id = me.id
+     WHERE (e.tx, e.seq) > ($3, $4) AND e.tx < (SELECT xmin FROM horizon)
 ),
 page AS (SELECT * FROM shown ORDER BY tx, seq LIMIT $5)
 SELECT p.record_type, p.record_id, p.person_id, p.op, p.tx, p.seq, p.changed_at, p.visible,

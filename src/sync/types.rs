@@ -15,6 +15,8 @@ pub enum ChangeKind {
     Action,
     Review,
     Story,
+    /// In `visible` only: the person's photos (their consent for the circle to see them).
+    Photo,
     Reaction,
     Comment,
     Access,
@@ -25,7 +27,7 @@ pub enum ChangeKind {
 pub enum ChangeOp {
     /// Created or changed: read it at `href` (its `ETag` is the version to send in `If-Match`).
     Upsert,
-    /// Deleted: drop it.
+    /// Deleted, or taken from your sight: drop it (a story with its comments and reactions).
     Delete,
     /// Your access to the person changed: keep only the kinds in `visible`, and read the
     /// person's records of any kind newly in it.

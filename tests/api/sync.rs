@@ -3,7 +3,6 @@
 
 use camau::auth::roles::Role;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::support::{Actor, Org, Person, TestApp};
 
@@ -271,30 +270,13 @@ async fn a_supporter_syncs_what_the_grants_allow_and_learns_when_access_changes(
     assert!(of(&changes, "review").is_empty(), "no reviews grant");
     assert_eq!(of(&changes, "goal").len(), 1);
     assert_eq!(of(&changes, "story").len(), 1);
-    // Only their own membership of the circle, not the other members.
-    let members = of(&changes, "circle_member");
-    assert!(
-        members.iter().all(|m| m["id"] == member.to_string()),
-        "{members:#?}"
-    );
+    // No circle members of their own kind: their membership comes as their access.
+    assert!(of(&changes, "circle_member").is_empty(), "{changes:#?}");
+    assert_eq!(of(&changes, "access").len(), 1, "{changes:#?}");
     // The person takes back the goals grant: the supporter is told what they may still see.
-    let tag = w
-        .app
-        .get(&format!("/v1/people/{}/circle", w.person.id))
-        .bearer(&w.mentor.token)
-        .send()
-        .await;
-    let circle = tag.json();
-    let version = circle["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == member.to_string())
-        .map(|m| m["version"].clone());
     w.app
         .sql(&format!("UPDATE circle_members SET can_see_goals = false, version = version + 1 WHERE id = '{member}'"))
         .await;
-    let _ = version;
     let (changes, cursor) = sync_all(&w.app, &sup.token, Some(&cursor), 100).await;
     let access = of(&changes, "access");
     assert_eq!(access.len(), 1, "{changes:#?}");
@@ -455,5 +437,77 @@ async fn bad_and_old_cursors_and_callers_without_records() {
         .send()
         .await
         .problem(403, "forbidden");
-    let _ = Uuid::nil();
+}
+
+#[actix_web::test]
+async fn what_a_supporters_phone_must_drop_is_said_hidden_private_consent_and_erasure() {
+    let w = world().await;
+    let (_, story) = plan(&w).await;
+    let (_, sup) = w.app.supporter(&w.person, &w.org, true).await;
+    let (first, cursor) = sync_all(&w.app, &sup.token, None, 100).await;
+    assert_eq!(of(&first, "story").len(), 1, "{first:#?}");
+    let access = of(&first, "access");
+    assert!(
+        access[0]["visible"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("photo"))
+    );
+    // A concern hides the story: the supporter's phone is told to drop it.
+    w.app
+        .sql(&format!(
+            "UPDATE stories SET hidden_at = now() WHERE id = '{story}'"
+        ))
+        .await;
+    let (changes, cursor) = sync_all(&w.app, &sup.token, Some(&cursor), 100).await;
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(
+        (changes[0]["type"].as_str(), changes[0]["op"].as_str()),
+        (Some("story"), Some("delete"))
+    );
+    // Staff still see it, as a change.
+    let (staff, _) = sync_all(&w.app, &w.mentor.token, None, 100).await;
+    assert_eq!(of(&staff, "story")[0]["op"], "upsert");
+    // A private story never reaches the supporter, not even as a tombstone.
+    let private = create(
+        &w.app,
+        &w.person.account.token,
+        &format!("/v1/people/{}/stories", w.person.id),
+        json!({ "body": "Dim ond i fi", "lang": "cy", "audience": "private" }),
+    )
+    .await;
+    let (changes, cursor) = sync_all(&w.app, &sup.token, Some(&cursor), 100).await;
+    assert!(
+        changes.iter().all(|c| c["id"] != private["id"]),
+        "{changes:#?}"
+    );
+    // The person refuses the circle seeing photos: the supporter learns photos are no longer
+    // theirs to keep.
+    w.app
+        .post(&format!("/v1/people/{}/consents", w.person.id))
+        .bearer(&w.person.account.token)
+        .json(&json!({ "purpose": "circle_photos", "decision": "refused", "given_by": "person", "wording_version": "circle-photos/2026-11" }))
+        .send()
+        .await
+        .expect(201);
+    let (changes, cursor) = sync_all(&w.app, &sup.token, Some(&cursor), 100).await;
+    let access = of(&changes, "access");
+    assert_eq!(access.len(), 1, "{changes:#?}");
+    let visible = access[0]["visible"].as_array().unwrap();
+    assert!(
+        !visible.contains(&json!("photo")) && visible.contains(&json!("story")),
+        "{visible:?}"
+    );
+    // Erased: everyone who followed the person drops them.
+    let (_, mentor_cursor) = sync_all(&w.app, &w.mentor.token, None, 100).await;
+    w.app
+        .sql(&format!("DELETE FROM people WHERE id = '{}'", w.person.id))
+        .await;
+    for (token, since) in [(&sup.token, &cursor), (&w.mentor.token, &mentor_cursor)] {
+        let (changes, _) = sync_all(&w.app, token, Some(since), 100).await;
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        assert_eq!(changes[0]["type"], "access");
+        assert_eq!(changes[0]["op"], "revoked");
+        assert_eq!(changes[0]["person_id"], w.person.id.to_string());
+    }
 }
