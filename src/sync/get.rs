@@ -23,7 +23,7 @@ use crate::sync::types::{Change, ChangeKind, ChangeOp, SyncPage, SyncQuery};
 /// without one. Not for commissioners or platform administrators (403). See docs/API.md
 /// §Offline clients for how writes and conflicts fit with it.
 #[utoipa::path(
-    operation_id = "sync",
+    operation_id = "listChanges",
     tag = "sync",
     security(("bearer" = [])),
     params(SyncQuery),
