@@ -20,6 +20,7 @@ use crate::uploads::{TUS_VERSION, authorize_upload, check_version, model};
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No longer a story you may add photos to", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such upload of yours, or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`Tus-Resumable` names a version this server does not speak", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -24,6 +24,8 @@ use crate::uploads::{TUS_VERSION, authorize_upload, check_version};
         (status = 401, description = "No valid access token"),
         (status = 403, description = "No longer a story you may add photos to"),
         (status = 404, description = "No such upload of yours, or expired"),
+        (status = 409, description = "Support has ended"),
+        (status = 412, description = "`Tus-Resumable` names a version this server does not speak"),
     )
 )]
 #[head("/uploads/{upload_id}")]

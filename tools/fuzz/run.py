@@ -9,7 +9,8 @@ and PIN. A token is fetched just before its role's run (access tokens live ten m
 operations that would end that session (sign-out, password and PIN changes, session removal)
 are left out, so a role's run stays signed in. Passes when schemathesis finds no server error, no
 response outside its documented schema, no undocumented status code and no undocumented media
-type, for any role. `--long` (or CAMAU_FUZZ_LONG=1) runs many more examples per operation.
+type, for any role. `--long` (or CAMAU_FUZZ_LONG=1) runs many more examples per operation;
+CAMAU_FUZZ_ONLY=<regex> fuzzes only the matching paths.
 """
 
 import json
@@ -66,12 +67,14 @@ def main():
                 "--phases", "examples,coverage,fuzzing",
                 "--max-examples", examples,
                 "--workers", "2",
-                "--exclude-path-regex", EXCLUDE,
+                "--exclude-path-regex", EXCLUDE, *(["--include-path-regex", os.environ["CAMAU_FUZZ_ONLY"]] if os.environ.get("CAMAU_FUZZ_ONLY") else []),
                 "--continue-on-failure",
                 "--seed", os.environ.get("CAMAU_FUZZ_SEED", "20261130"),
                 "--no-color",
             ],
             cwd=ROOT,
+            env=os.environ
+            | {"SCHEMATHESIS_HOOKS": "camau_fuzz_hooks", "PYTHONPATH": str(Path(__file__).parent)},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
