@@ -313,19 +313,8 @@ async fn a_photo_whose_answer_was_lost_is_stored_once_and_the_retry_gets_it() {
     let app = TestApp::new().await;
     let org = app.provider().await;
     let person = app.person(&org).await;
-    let story = app
-        .post(&format!("/v1/people/{}/stories", person.id))
-        .bearer(&person.account.token)
-        .json(&json!({ "body": "Fy llun i", "lang": "cy", "audience": "circle" }))
-        .send()
-        .await
-        .expect(201);
-    let story = story["id"].as_str().unwrap().to_owned();
-    let photo = std::fs::read(
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/images/clean.jpg"),
-    )
-    .unwrap();
+    let story = app.story(&person).await;
+    let photo = crate::support::image("clean.jpg");
     let served = app.serve(crate::support::TestEnv::default()).await;
     let auth = format!("Bearer {}", person.account.token);
     crate::support::net::send_and_hang_up(

@@ -115,19 +115,8 @@ async fn photo_uploads_per_user_per_hour_and_a_replayed_retry_spends_nothing() {
     let person = app.person(&org).await;
     let mentor = app.account(Some(&org), Role::Mentor).await;
     app.assign(&person, &mentor, &org).await;
-    let story = app
-        .post(&format!("/v1/people/{}/stories", person.id))
-        .bearer(&person.account.token)
-        .json(&json!({ "body": "Fy llun i", "lang": "cy", "audience": "circle" }))
-        .send()
-        .await
-        .expect(201);
-    let story = story["id"].as_str().unwrap().to_owned();
-    let photo = std::fs::read(
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/images/clean.jpg"),
-    )
-    .unwrap();
+    let story = app.story(&person).await;
+    let photo = crate::support::image("clean.jpg");
     let upload = |token: &str, key: &str| {
         app.post(&format!("/v1/stories/{story}/photos"))
             .bearer(token)

@@ -127,6 +127,18 @@ impl TestApp {
         Req::new(self, test::TestRequest::delete().uri(path))
     }
 
+    /// A published story of `person`'s for their circle, written by them: its id.
+    pub async fn story(&self, person: &Person) -> String {
+        let story = self
+            .post(&format!("/v1/people/{}/stories", person.id))
+            .bearer(&person.account.token)
+            .json(&serde_json::json!({ "body": "Fy llun i", "lang": "cy", "audience": "circle" }))
+            .send()
+            .await
+            .expect(201);
+        story["id"].as_str().unwrap().to_owned()
+    }
+
     pub fn head(&self, path: &str) -> Req<'_> {
         Req::new(
             self,
@@ -364,6 +376,14 @@ pub struct Actor {
     pub name: String,
     pub token: String,
     pub refresh_token: String,
+}
+
+/// A shared image fixture's bytes.
+pub fn image(name: &str) -> Vec<u8> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/images")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn secret(s: &str) -> SecretString {
