@@ -41,7 +41,7 @@ case "$scenario" in
 esac
 people=${PEOPLE:-500}
 seed=${SEED:-1}
-fixtures=${FIXTURES:-../shared/fixtures/images}
+fixtures=${FIXTURES:-tests/fixtures/images}
 
 if [ -n "${CAMAU_BIN:-}" ]; then
   camau=$CAMAU_BIN

@@ -188,7 +188,7 @@ LUA
     person=$(curl -fsS -X POST "$api/v1/people" -H "authorization: Bearer $token" -H 'content-type: application/json' \
       -d '{"preferred_name":"Bench","service_type":"other","support_started_on":"2026-01-01"}' \
       | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
-    photo=../shared/fixtures/images/phone-12mp-gps-orientation6.jpg
+    photo=tests/fixtures/images/phone-12mp-gps-orientation6.jpg
     echo "12 MP phone JPEG ($(stat -c %s "$photo") bytes), upload to stored thumbnail:"
     for run in 1 2 3 4 5; do
       story=$(curl -fsS -X POST "$api/v1/people/$person/stories" -H "authorization: Bearer $token" \

@@ -1,8 +1,6 @@
 //! Consents: who decided what, on which wording, replaced and withdrawn; a "no" takes effect
 //! on the circle's very next request (stories, photos, feed) and on commissioner reports.
 
-use std::path::PathBuf;
-
 use camau::auth::roles::Role;
 use serde_json::{Value, json};
 
@@ -36,10 +34,7 @@ async fn circle() -> Circle {
         .as_str()
         .unwrap()
         .to_owned();
-    let jpeg = std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/images/clean.jpg"),
-    )
-    .unwrap();
+    let jpeg = crate::support::image("clean.jpg");
     let photo = app
         .post(&format!("/v1/stories/{story}/photos"))
         .bearer(&person.account.token)

@@ -15,11 +15,7 @@ use crate::support::net::EventStream;
 const WAIT: Duration = Duration::from_secs(10);
 
 fn phone_photo() -> Vec<u8> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/images/phone-12mp-gps-orientation6.jpg"
-    );
-    std::fs::read(path).expect("the 12 MP fixture")
+    crate::support::image("phone-12mp-gps-orientation6.jpg")
 }
 
 async fn story_with_photo(app: &TestApp, token: &str, person: uuid::Uuid, body: &str) -> Value {

@@ -2,21 +2,12 @@
 //! from the bucket and checked for metadata; signed URLs fetched by a plain HTTP client;
 //! retries, limits and storage failures.
 
-use std::path::PathBuf;
-
 use camau::auth::roles::Role;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::support::s3::{S3TestServer, SECRET_KEY};
-use crate::support::{Actor, Person, TestApp, TestEnv};
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/images")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::support::{self, Actor, Person, TestApp, TestEnv};
 
 /// A person of a new organisation with an assigned mentor, and a story of theirs.
 struct Scene {
@@ -148,7 +139,7 @@ async fn every_accepted_fixture_is_stored_in_s3_without_metadata_and_upright() {
         ("polyglot-jpeg-html.jpg", "image/jpeg", None),
     ];
     for (name, content_type, size) in accepted {
-        let bytes = fixture(name);
+        let bytes = support::image(name);
         let res = upload(
             &app,
             &s.person.account.token,
@@ -216,49 +207,49 @@ async fn hostile_and_unsupported_files_are_refused_with_clear_codes_and_nothing_
     let cases: [(&str, Vec<u8>, &str, u16, &str); 9] = [
         (
             "pixel flood",
-            fixture("pixel-flood-65535.png"),
+            support::image("pixel-flood-65535.png"),
             "image/png",
             422,
             "image_too_large",
         ),
         (
             "decompression bomb",
-            fixture("zero-bomb-20000.png"),
+            support::image("zero-bomb-20000.png"),
             "image/png",
             422,
             "image_too_large",
         ),
         (
             "truncated",
-            fixture("truncated.jpg"),
+            support::image("truncated.jpg"),
             "image/jpeg",
             422,
             "image_unreadable",
         ),
         (
             "empty",
-            fixture("empty.jpg"),
+            support::image("empty.jpg"),
             "image/jpeg",
             415,
             "unsupported_image",
         ),
         (
             "html named .jpg",
-            fixture("html-named.jpg"),
+            support::image("html-named.jpg"),
             "image/jpeg",
             415,
             "unsupported_image",
         ),
         (
             "svg with script",
-            fixture("script.svg"),
+            support::image("script.svg"),
             "image/svg+xml",
             415,
             "unsupported_image",
         ),
         (
             "executable",
-            fixture("elf-named.jpg"),
+            support::image("elf-named.jpg"),
             "image/jpeg",
             415,
             "unsupported_image",
@@ -267,7 +258,7 @@ async fn hostile_and_unsupported_files_are_refused_with_clear_codes_and_nothing_
         // Right bytes, wrong declared type: not a photo upload at all.
         (
             "json declared",
-            fixture("clean.jpg"),
+            support::image("clean.jpg"),
             "application/json",
             415,
             "unsupported_image",
@@ -292,7 +283,7 @@ async fn a_signed_url_works_for_a_plain_client_until_it_expires() {
         &s.person.account.token,
         s.story,
         "image/jpeg",
-        fixture("small-gps.jpg"),
+        support::image("small-gps.jpg"),
     )
     .await
     .expect(201);
@@ -371,7 +362,7 @@ async fn storage_failing_part_way_leaves_no_row_and_no_object() {
         &s.person.account.token,
         s.story,
         "image/jpeg",
-        fixture("clean.jpg"),
+        support::image("clean.jpg"),
     )
     .await;
     let problem = res.problem(503, "service_unavailable");
@@ -391,7 +382,7 @@ async fn storage_failing_part_way_leaves_no_row_and_no_object() {
         &s.person.account.token,
         s.story,
         "image/jpeg",
-        fixture("clean.jpg"),
+        support::image("clean.jpg"),
     )
     .await;
     res.problem(503, "service_unavailable");
@@ -406,7 +397,7 @@ async fn storage_failing_part_way_leaves_no_row_and_no_object() {
         &s.person.account.token,
         s.story,
         "image/jpeg",
-        fixture("clean.jpg"),
+        support::image("clean.jpg"),
     )
     .await
     .expect(201);
@@ -442,12 +433,24 @@ async fn deleting_a_photo_or_its_story_removes_the_objects() {
     let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
     let s = scene(&app).await;
     let token = &s.person.account.token;
-    let one = upload(&app, token, s.story, "image/jpeg", fixture("clean.jpg"))
-        .await
-        .expect(201);
-    upload(&app, token, s.story, "image/jpeg", fixture("small-gps.jpg"))
-        .await
-        .expect(201);
+    let one = upload(
+        &app,
+        token,
+        s.story,
+        "image/jpeg",
+        support::image("clean.jpg"),
+    )
+    .await
+    .expect(201);
+    upload(
+        &app,
+        token,
+        s.story,
+        "image/jpeg",
+        support::image("small-gps.jpg"),
+    )
+    .await
+    .expect(201);
     assert_eq!(s3.keys("photos/").len(), 6);
     app.delete(&format!("/v1/photos/{}", one["id"].as_str().unwrap()))
         .bearer(token)
@@ -479,11 +482,11 @@ async fn a_retried_upload_stores_one_photo_and_a_reused_key_is_refused() {
             .raw("image/jpeg", body)
             .send()
     };
-    let first = send(fixture("clean.jpg")).await.expect(201);
-    let again = send(fixture("clean.jpg")).await;
+    let first = send(support::image("clean.jpg")).await.expect(201);
+    let again = send(support::image("clean.jpg")).await;
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.expect(201)["id"], first["id"]);
-    send(fixture("small-gps.jpg"))
+    send(support::image("small-gps.jpg"))
         .await
         .problem(422, "idempotency_key_reused");
     assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 1);
@@ -494,7 +497,7 @@ async fn a_retried_upload_stores_one_photo_and_a_reused_key_is_refused() {
             app.post(&format!("/v1/stories/{}/photos", s.story))
                 .bearer(&s.person.account.token)
                 .header("idempotency-key", "photo-2")
-                .raw("image/jpeg", fixture("small-gps.jpg"))
+                .raw("image/jpeg", support::image("small-gps.jpg"))
                 .send()
         })
         .collect();
@@ -519,7 +522,7 @@ async fn a_retried_upload_stores_one_photo_and_a_reused_key_is_refused() {
         "UPDATE photos SET stored_at = NULL, created_at = now() - interval '1 hour' WHERE id = '{first_id}'"
     ))
     .await;
-    let fresh = send(fixture("clean.jpg")).await;
+    let fresh = send(support::image("clean.jpg")).await;
     assert_eq!(fresh.header("idempotent-replayed"), None);
     assert_ne!(fresh.expect(201)["id"], first["id"]);
     assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 2);
@@ -535,7 +538,7 @@ async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
             &s.person.account.token,
             s.story,
             "image/jpeg",
-            fixture("clean.jpg"),
+            support::image("clean.jpg"),
         )
         .await
         .expect(201);
@@ -545,7 +548,7 @@ async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
         &s.person.account.token,
         s.story,
         "image/jpeg",
-        fixture("clean.jpg"),
+        support::image("clean.jpg"),
     )
     .await
     .problem(409, "too_many_photos");
@@ -554,7 +557,7 @@ async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
         &s.person.account.token,
         s.story,
         "image/jpeg",
-        fixture("phone-12mp-gps-orientation6.jpg"),
+        support::image("phone-12mp-gps-orientation6.jpg"),
     )
     .await
     .problem(413, "payload_too_large");
@@ -602,7 +605,7 @@ async fn a_large_photo_sent_in_parts_survives_a_dropped_connection_and_is_stored
     let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
     let s = scene(&app).await;
     let token = s.person.account.token.clone();
-    let photo = fixture("phone-12mp-gps-orientation6.jpg");
+    let photo = support::image("phone-12mp-gps-orientation6.jpg");
     let announced = app
         .post(&format!("/v1/stories/{}/uploads", s.story))
         .bearer(&token)
@@ -764,7 +767,7 @@ async fn a_last_part_that_cannot_be_stored_is_not_counted_and_is_sent_again() {
     let app = TestApp::with_env(s3.env(SECRET_KEY)).await;
     let s = scene(&app).await;
     let token = s.person.account.token.clone();
-    let photo = fixture("small-gps.jpg");
+    let photo = support::image("small-gps.jpg");
     let upload = app
         .post(&format!("/v1/stories/{}/uploads", s.story))
         .bearer(&token)

@@ -378,10 +378,10 @@ pub struct Actor {
     pub refresh_token: String,
 }
 
-/// A shared image fixture's bytes.
+/// An image fixture's bytes, from `tests/fixtures/images` (see its README).
 pub fn image(name: &str) -> Vec<u8> {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/images")
+        .join("tests/fixtures/images")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
