@@ -549,9 +549,15 @@ mod tests {
             .with_writer(move || writer.clone())
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
-        request_id::scope("req-123".into(), async {
-            let _ = ApiError::internal("boom").error_response();
-        })
+        request_id::scope(
+            request_id::RequestIds {
+                id: "req-123".into(),
+                client: None,
+            },
+            async {
+                let _ = ApiError::internal("boom").error_response();
+            },
+        )
         .await;
         let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
         assert!(text.contains("unexpected failure"), "{text}");

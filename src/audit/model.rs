@@ -57,10 +57,10 @@ async fn insert(
          e AS (
              INSERT INTO audit_events (id, organisation_id, actor_account_id, actor_role,
                                        person_id, action, subject_type, subject_id, details,
-                                       request_id)
+                                       request_id, client_request_id)
              SELECT $1, coalesce($2, (SELECT organisation_id FROM people WHERE id = $4)), $3,
                     coalesce((SELECT role FROM accounts WHERE id = $3), 'system'),
-                    $4, $5, $6, $7, $8, $9
+                    $4, $5, $6, $7, $8, $9, $11
                FROM c
              RETURNING 1)
          SELECT set_config('camau.audited', 'on', true) FROM e",
@@ -75,6 +75,7 @@ async fn insert(
     .bind::<Jsonb, _>(event.details)
     .bind::<Nullable<Text>, _>(crate::telemetry::request_id::current())
     .bind::<Bool, _>(asynchronous)
+    .bind::<Nullable<Text>, _>(crate::telemetry::request_id::client())
     .execute(conn)
     .await?;
     Ok(())
@@ -138,10 +139,13 @@ pub struct EventRow {
     pub subject_id: Option<Uuid>,
     #[diesel(sql_type = Nullable<Text>)]
     pub request_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub client_request_id: Option<String>,
 }
 
 const EVENT_COLUMNS: &str = "e.id, e.occurred_at, e.actor_account_id, e.actor_role,
-    a.name AS actor_name, e.person_id, e.action, e.subject_type, e.subject_id, e.request_id
+    a.name AS actor_name, e.person_id, e.action, e.subject_type, e.subject_id, e.request_id,
+    e.client_request_id
     FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_account_id";
 
 /// A page of the events about one person, newest first, leaving out actions starting with any
@@ -178,6 +182,8 @@ pub struct Filter {
     pub person: Option<Uuid>,
     pub from: Option<OffsetDateTime>,
     pub to: Option<OffsetDateTime>,
+    /// Actions (prefixes) the reader may not know of (`audit_log::withheld_from`).
+    pub hidden: &'static [&'static str],
 }
 
 /// Up to `limit` of an organisation's events after the cursor `after`, newest first.
@@ -196,6 +202,7 @@ pub async fn for_organisation(
             AND ($4::timestamptz IS NULL OR e.occurred_at >= $4)
             AND ($5::timestamptz IS NULL OR e.occurred_at < $5)
             AND ($6::uuid IS NULL OR e.id < $6)
+            AND NOT (e.action LIKE ANY ($8::text[]))
           ORDER BY e.id DESC LIMIT $7"
     ))
     .bind::<SqlUuid, _>(org.id().0)
@@ -205,6 +212,13 @@ pub async fn for_organisation(
     .bind::<Nullable<Timestamptz>, _>(filter.to)
     .bind::<Nullable<SqlUuid>, _>(after)
     .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Array<Text>, _>(
+        filter
+            .hidden
+            .iter()
+            .map(|h| format!("{h}%"))
+            .collect::<Vec<_>>(),
+    )
     .load(conn)
     .await
 }

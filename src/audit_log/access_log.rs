@@ -57,14 +57,10 @@ pub async fn access_log(
     )
     .await?;
     let page = query.page()?;
-    // Safeguarding concerns are routed privately: only the organisation's safeguarding leads
-    // see that one was raised, never the person (telling them could put them at risk).
-    // Holds and erasure requests are admins' business (ACCESS-POLICY.md).
-    let hidden: &[&str] = match access.relation {
-        Relation::Person => &["concern.", "hold.", "holds.", "erasure."],
-        _ if access.actor.safeguarding_lead => &[],
-        _ => &["concern."],
-    };
+    let hidden = crate::audit_log::withheld_from(
+        matches!(access.relation, Relation::Person),
+        access.actor.safeguarding_lead,
+    );
     let person_account: Option<uuid::Uuid> = people::table
         .filter(people::id.eq(access.scope.id().person.0))
         .select(people::account_id)

@@ -21,7 +21,8 @@ const CSV_MAX: i64 = 50_000;
 ///
 /// Admins of the organisation. Every read and change of its people's records (and its other
 /// audited actions), newest first: who (account, name, role then), what, whose record, which
-/// record, when, and the request id. `actor`, `person`, `from` and `to` narrow it. With
+/// record, when, and the request id. Safeguarding concerns (who raised one about whom) show
+/// only to admins who are safeguarding leads, as in a person's access log. `actor`, `person`, `from` and `to` narrow it. With
 /// `Accept: text/csv`, every match (up to 50,000) as one CSV file; the export is itself
 /// audited.
 #[utoipa::path(
@@ -67,6 +68,7 @@ pub async fn audit(
         person: query.person,
         from: query.from,
         to: query.to,
+        hidden: crate::audit_log::withheld_from(false, actor.safeguarding_lead),
     };
     if !crate::http::csv::wanted(&req) {
         let page = PageQuery {

@@ -74,8 +74,10 @@ pub struct AuditEntry {
     pub person_id: Option<Uuid>,
     pub subject_type: String,
     pub subject_id: Option<Uuid>,
-    /// The request that did it (as in the service's logs and error bodies).
+    /// The request that did it (made by the service; as in its logs and error bodies).
     pub request_id: Option<String>,
+    /// The `X-Request-Id` the client sent with it, if any (the client's word, not ours).
+    pub client_request_id: Option<String>,
 }
 
 impl From<EventRow> for AuditEntry {
@@ -93,6 +95,7 @@ impl From<EventRow> for AuditEntry {
             subject_type: row.subject_type,
             subject_id: row.subject_id,
             request_id: row.request_id,
+            client_request_id: row.client_request_id,
         }
     }
 }
@@ -131,7 +134,7 @@ pub struct AuditQuery {
 /// The CSV an auditor downloads: every match, newest first.
 pub fn to_csv(rows: &[EventRow]) -> String {
     let mut out = String::from(
-        "id,at,actor_account_id,actor_name,actor_role,action,person_id,subject_type,subject_id,request_id\r\n",
+        "id,at,actor_account_id,actor_name,actor_role,action,person_id,subject_type,subject_id,request_id,client_request_id\r\n",
     );
     let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
     for r in rows {
@@ -150,6 +153,7 @@ pub fn to_csv(rows: &[EventRow]) -> String {
             r.subject_type.clone(),
             opt(r.subject_id),
             r.request_id.clone().unwrap_or_default(),
+            r.client_request_id.clone().unwrap_or_default(),
         ];
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {

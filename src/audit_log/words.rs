@@ -198,6 +198,7 @@ mod tests {
             subject_type: "person".into(),
             subject_id: None,
             request_id: None,
+            client_request_id: None,
         }
     }
 

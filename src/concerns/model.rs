@@ -73,8 +73,10 @@ pub async fn raise(
                     .await?;
             }
             ConcernItem::Comment => {
+                // Who raised it stays on the concern alone: `hidden_by` is for moderation, and
+                // the comment is part of the person's record (their export, their view).
                 diesel::update(comments::table.find(item_id))
-                    .set((comments::hidden_at.eq(now), comments::hidden_by.eq(by.0)))
+                    .set(comments::hidden_at.eq(now))
                     .execute(conn)
                     .await?;
             }

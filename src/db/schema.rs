@@ -32,6 +32,7 @@ diesel::table! {
         person_id -> Nullable<Uuid>,
         actor_role -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        client_request_id -> Nullable<Text>,
     }
 }
 

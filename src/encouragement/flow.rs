@@ -77,10 +77,11 @@ pub async fn comments(
     let rows = model::comments_on(&mut conn, &access.scope, target, with_hidden, page).await?;
     let (rows, next_cursor) = page.finish(rows, |(r, _)| r.id);
     let me = access.actor.account_id.0;
+    let staff = matches!(access.relation, Relation::Staff(_));
     Ok(web::Json(CommentList {
         items: rows
             .into_iter()
-            .map(|v| Comment::from_view(v, me))
+            .map(|v| Comment::from_view(v, me, staff))
             .collect(),
         next_cursor,
     }))
@@ -99,6 +100,7 @@ pub async fn comment(
     open(item.closed)?;
     let scope = item.access.scope;
     let me = item.access.actor.account_id;
+    let staff = matches!(item.access.relation, Relation::Staff(_));
     crate::quotas::take(
         &mut conn,
         &state.config.quotas,
@@ -122,7 +124,7 @@ pub async fn comment(
     let location = format!("{}#{}", target.comments_path(), view.0.id);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .json(Comment::from_view(view, me.0)))
+        .json(Comment::from_view(view, me.0, staff)))
 }
 
 /// Reading a story's encouragement needs `stories`; a goal's or action's, `goals` (checked

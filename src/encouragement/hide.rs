@@ -5,7 +5,7 @@ use actix_web::{post, web};
 use diesel_async::AsyncConnection;
 
 use crate::auth::CurrentUser;
-use crate::auth::access::PersonAction;
+use crate::auth::access::{PersonAction, Relation};
 use crate::auth::session::{PersonOf, authorize};
 use crate::encouragement::model;
 use crate::encouragement::types::Comment;
@@ -57,5 +57,6 @@ pub async fn hide(
     Ok(web::Json(Comment::from_view(
         view,
         access.actor.account_id.0,
+        matches!(access.relation, Relation::Staff(_)),
     )))
 }

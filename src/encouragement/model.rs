@@ -75,6 +75,7 @@ pub struct CommentRow {
     pub body: String,
     pub lang: Lang,
     pub hidden_at: Option<OffsetDateTime>,
+    pub hidden_by: Option<Uuid>,
     pub created_at: OffsetDateTime,
 }
 

@@ -99,18 +99,23 @@ fn is_secret(column: &str) -> bool {
 
 /// What the copy for the person withholds (ACCESS-POLICY.md, and the Data Protection Act 2018
 /// Sch. 3 exemption for social work data whose disclosure would likely cause serious harm):
-/// safeguarding concerns and who raised them, legal holds and erasure requests, who muted
-/// them, and staff's private review notes. Listed by name in `record.json` under `withheld`,
-/// so the copy says what it leaves out.
+/// safeguarding concerns, who raised them and what they hid (a story's `hidden_at`, a comment's
+/// `hidden_at` when a concern hid it: `hidden_by` names only moderation), legal holds and
+/// erasure requests, who muted them, staff's private review notes, and the sync log (the
+/// service's bookkeeping of which phones must drop what, which would show what was hidden).
+/// Listed by name in `record.json` under `withheld`, so the copy says what it leaves out.
 pub const WITHHELD_TABLES: &[&str] = &[
     "concerns",
     "legal_holds",
     "erasure_requests",
     "muted_people",
+    "sync_log",
 ];
-const WITHHELD_COLUMNS: &[(&str, &str)] = &[("reviews", "staff_notes")];
-/// Audit events about what is withheld.
-const WITHHELD_EVENTS: &[&str] = &["concern.", "hold.", "holds.", "erasure."];
+const WITHHELD_COLUMNS: &[(&str, &str)] = &[
+    ("reviews", "staff_notes"),
+    ("stories", "hidden_at"),
+    ("comments", "hidden_at"),
+];
 
 /// The ZIP: `record.json`, `summary.md` and `photos/<id>.jpg`.
 pub async fn build(
@@ -142,7 +147,11 @@ pub async fn build(
             if *t == table {
                 for row in &mut found {
                     if let Value::Object(o) = row {
-                        o.remove(*column);
+                        // A comment hidden by moderation keeps when (`hidden_by` says who).
+                        let moderated = table == "comments" && !o["hidden_by"].is_null();
+                        if !moderated {
+                            o.remove(*column);
+                        }
                     }
                 }
             }
@@ -153,7 +162,9 @@ pub async fn build(
     let mut trail = rows(conn, "audit_events", "person_id", person).await?;
     trail.retain(|e| {
         let action = e["action"].as_str().unwrap_or("");
-        !WITHHELD_EVENTS.iter().any(|w| action.starts_with(w))
+        !crate::audit_log::withheld_from(true, false)
+            .iter()
+            .any(|w| action.starts_with(w))
     });
     record.insert("audit_events".into(), Value::Array(trail));
     let withheld: Vec<Value> = WITHHELD_TABLES

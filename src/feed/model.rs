@@ -273,7 +273,9 @@ SELECT a.id, a.kind, a.person_id, a.person_name,
        (SELECT ga.description FROM goal_actions ga WHERE ga.id = a.action_id) AS action_text,
        a.review_id, (SELECT rv.held_on FROM reviews rv WHERE rv.id = a.review_id) AS held_on,
        a.reaction, left(cm.body, 140) AS comment_excerpt,
-       coalesce(cm.hidden_at IS NOT NULL, false) AS comment_hidden
+       -- A concern's hiding is told to staff alone (docs/SECURITY.md, Concerns).
+       coalesce(CASE WHEN (SELECT role FROM me) = 'person' THEN cm.hidden_by IS NOT NULL
+                     ELSE cm.hidden_at IS NOT NULL END, false) AS comment_hidden
   FROM page a
   LEFT JOIN comments cm ON cm.id = a.comment_id
  ORDER BY a.id DESC"

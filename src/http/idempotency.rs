@@ -247,10 +247,15 @@ pub async fn idempotency(
     drop(conn);
     // Spawned, so a client that disconnects mid-request cannot cancel the handler after it
     // committed but before its response is recorded: the retry then replays it.
-    let request_id = crate::telemetry::request_id::current().unwrap_or_default();
+    let ids =
+        crate::telemetry::request_id::ids().unwrap_or(crate::telemetry::request_id::RequestIds {
+            id: String::new(),
+            client: None,
+        });
+    let request_id = ids.id.clone();
     let span = tracing::Span::current();
     let handled = actix_web::rt::spawn(tracing::Instrument::instrument(
-        crate::telemetry::request_id::scope(request_id.clone(), async move {
+        crate::telemetry::request_id::scope(ids, async move {
             let (res, checks) = access::recording(next.call(req)).await;
             let res = res?.map_into_boxed_body();
             Ok::<_, Error>(

@@ -65,16 +65,21 @@ pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let id = request_id::from_header(
+    let ids = request_id::from_header(
         req.headers()
             .get(request_id::HEADER)
             .and_then(|v| v.to_str().ok()),
     );
+    let id = ids.id.clone();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
-    let span = tracing::info_span!("request", request_id = %id);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        client_request_id = ids.client.as_deref().unwrap_or("")
+    );
     let started = Instant::now();
-    let result = request_id::scope(id.clone(), next.call(req))
+    let result = request_id::scope(ids, next.call(req))
         .instrument(span.clone())
         .await;
     let mut res = result?;

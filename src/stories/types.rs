@@ -188,7 +188,9 @@ pub struct Story {
     pub action_id: Option<Uuid>,
     pub author: Author,
     pub status: StoryStatus,
-    /// Whether a concern hides it from the circle (the person and staff still see it).
+    /// Whether a safeguarding concern hides it from the circle. Told to staff alone: to the
+    /// person it stays `false` (they are not told that a concern was raised; docs/SECURITY.md,
+    /// Concerns).
     pub hidden: bool,
     pub photos: Vec<PhotoRef>,
     #[serde(with = "time::serde::rfc3339")]

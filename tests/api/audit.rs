@@ -68,15 +68,18 @@ async fn each_read_and_each_change_is_one_event_with_who_what_whose_and_which_re
     let app = &s.app;
     let person = s.person.id;
 
-    // A read: one event, with the request id the caller sent.
+    // A read: one event, with the server's request id and, beside it, the one the caller sent.
+    let mut ours = String::new();
     let added = s
         .added_by(async {
-            app.get(&format!("/v1/people/{person}/goals"))
+            let res = app
+                .get(&format!("/v1/people/{person}/goals"))
                 .bearer(&s.mentor.token)
                 .header("x-request-id", "read-goals-1")
                 .send()
-                .await
-                .expect(200);
+                .await;
+            ours = res.header("x-request-id").unwrap().to_owned();
+            res.expect(200);
         })
         .await;
     assert_eq!(added.len(), 1, "{added:?}");
@@ -88,7 +91,9 @@ async fn each_read_and_each_change_is_one_event_with_who_what_whose_and_which_re
     assert_eq!(e["person_id"], person.to_string());
     assert_eq!(e["subject_type"], "person");
     assert_eq!(e["subject_id"], person.to_string());
-    assert_eq!(e["request_id"], "read-goals-1");
+    assert_eq!(e["request_id"], ours);
+    assert_ne!(e["request_id"], "read-goals-1");
+    assert_eq!(e["client_request_id"], "read-goals-1");
     assert!(e["at"].as_str().is_some());
 
     // A change: one event, written with it, and no read event for the same request.
@@ -332,7 +337,7 @@ async fn the_person_reads_who_saw_their_record_in_plain_words_page_by_page() {
 }
 
 #[actix_web::test]
-async fn a_safeguarding_concern_shows_in_the_access_log_to_safeguarding_leads_only() {
+async fn a_safeguarding_concern_shows_in_the_access_log_and_the_trail_to_safeguarding_leads_only() {
     let s = setup().await;
     let app = &s.app;
     let person = s.person.id;
@@ -373,6 +378,26 @@ async fn a_safeguarding_concern_shows_in_the_access_log_to_safeguarding_leads_on
         .await
         .expect(200);
     assert!(!shows(admin), "an admin who is not a safeguarding lead");
+    // The organisation's trail, as JSON and as CSV, follows the same rule.
+    let trail = format!("/v1/organisations/{}/audit?limit=100", s.org.id);
+    let csv = async || {
+        let res = app
+            .get(&trail)
+            .bearer(&s.admin.token)
+            .header("accept", "text/csv")
+            .send()
+            .await;
+        assert_eq!(res.status.as_u16(), 200);
+        res.text()
+    };
+    let json = app
+        .get(&trail)
+        .bearer(&s.admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(!shows(json), "the trail to an admin who is not a lead");
+    assert!(!csv().await.contains("concern.raised"), "the CSV likewise");
     app.sql(&format!(
         "UPDATE accounts SET safeguarding_lead = true WHERE id = '{}'",
         s.admin.id
@@ -385,6 +410,14 @@ async fn a_safeguarding_concern_shows_in_the_access_log_to_safeguarding_leads_on
         .await
         .expect(200);
     assert!(shows(lead), "a safeguarding lead");
+    let json = app
+        .get(&trail)
+        .bearer(&s.admin.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(shows(json), "the trail to a lead");
+    assert!(csv().await.contains("concern.raised"), "the CSV to a lead");
 }
 
 #[actix_web::test]

@@ -53,7 +53,8 @@ async fn a_concern_hides_the_item_and_only_leads_see_and_settle_it() {
         .expect(201);
     assert_eq!(receipt, json!({ "id": receipt["id"], "status": "open" }));
 
-    // Gone from the circle at once, story and feed; the person and staff still see it, marked.
+    // Gone from the circle at once, story and feed; staff still see it, marked; the person sees
+    // it as it was (not told that a concern was raised).
     for token in [&mam.token, &friend.token] {
         app.get(&format!("/v1/stories/{story_id}"))
             .bearer(token)
@@ -71,6 +72,13 @@ async fn a_concern_hides_the_item_and_only_leads_see_and_settle_it() {
     let seen = app
         .get(&format!("/v1/stories/{story_id}"))
         .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(seen["hidden"], false);
+    let seen = app
+        .get(&format!("/v1/stories/{story_id}"))
+        .bearer(&mentor.token)
         .send()
         .await
         .expect(200);

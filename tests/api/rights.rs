@@ -5,7 +5,6 @@
 //! who is held.
 
 use std::io::Read;
-use std::path::PathBuf;
 
 use camau::auth::roles::Role;
 use serde_json::{Value, json};
@@ -81,10 +80,7 @@ async fn record(app: &TestApp) -> Record {
         .as_str()
         .unwrap()
         .to_owned();
-    let jpeg = std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/images/clean.jpg"),
-    )
-    .unwrap();
+    let jpeg = crate::support::image("clean.jpg");
     let photo = app
         .post(&format!("/v1/stories/{story}/photos"))
         .bearer(token)
@@ -173,6 +169,18 @@ async fn export_zip(app: &TestApp, token: &str, person: Uuid) -> Vec<u8> {
     assert_eq!(res.status, 200);
     assert_eq!(res.header("content-type"), Some("application/zip"));
     res.body.to_vec()
+}
+
+/// `record.json` of an export's ZIP.
+fn record_json(zip: Vec<u8>) -> Value {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut json = String::new();
+    archive
+        .by_name("record.json")
+        .unwrap()
+        .read_to_string(&mut json)
+        .unwrap();
+    serde_json::from_str(&json).unwrap()
 }
 
 #[actix_web::test]
@@ -576,4 +584,150 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
             .await,
         1
     );
+}
+
+#[actix_web::test]
+async fn erasure_removes_the_stored_replay_of_the_request_that_created_the_person() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let create = || {
+        app.post("/v1/people")
+            .bearer(&admin.token)
+            .header("idempotency-key", "create-ffion-1")
+            .json(&json!({
+                "preferred_name": "Ffion Erased",
+                "service_type": "other",
+                "support_started_on": "2026-01-01"
+            }))
+    };
+    let person = create().send().await.expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stored = format!(
+        "SELECT count(*) FROM idempotency_keys WHERE account_id = '{}' AND status IS NOT NULL",
+        admin.id
+    );
+    assert_eq!(app.scalar(&stored).await, 1, "the create's answer is kept");
+    let code = app
+        .delete(&format!("/v1/people/{person}"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(202)["confirmation"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.delete(&format!("/v1/people/{person}?confirmation={code}"))
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(204);
+    // The answer that named the person is gone with them: a retry of the same request shows
+    // nothing of the erased person.
+    assert_eq!(app.scalar(&stored).await, 0, "no stored answer about them");
+    let again = create().send().await;
+    assert!(!again.text().contains(&person), "{}", again.text());
+}
+
+#[actix_web::test]
+async fn nothing_the_person_sees_or_exports_says_a_concern_was_raised_or_by_whom() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let cai = app.person(&org).await;
+    let (_, mam) = app.supporter(&cai, &org, true).await;
+    let (_, friend) = app.supporter(&cai, &org, true).await;
+    let story = app
+        .post(&format!("/v1/people/{}/stories", cai.id))
+        .bearer(&cai.account.token)
+        .json(&json!({ "body": "At the bus stop", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let comment = app
+        .post(&format!("/v1/stories/{story}/comments"))
+        .bearer(&friend.token)
+        .json(&json!({ "body": "Come round to mine after" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for item in [
+        json!({ "comment_id": comment }),
+        json!({ "story_id": story }),
+    ] {
+        app.post("/v1/concerns")
+            .bearer(&mam.token)
+            .json(&item)
+            .send()
+            .await
+            .expect(201);
+    }
+
+    // Staff are told; the person is not (their story and the comment look as they did).
+    let hidden = async |token: &str| {
+        let s = app
+            .get(&format!("/v1/stories/{story}"))
+            .bearer(token)
+            .send()
+            .await
+            .expect(200);
+        let c = app
+            .get(&format!("/v1/stories/{story}/comments"))
+            .bearer(token)
+            .send()
+            .await
+            .expect(200);
+        (s["hidden"].clone(), c["items"][0]["hidden"].clone())
+    };
+    assert_eq!(hidden(&admin.token).await, (json!(true), json!(true)));
+    assert_eq!(
+        hidden(&cai.account.token).await,
+        (json!(false), json!(false))
+    );
+    let feed = app
+        .get(&format!("/v1/people/{}/feed", cai.id))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert!(
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["comment_hidden"] != true),
+        "{feed}"
+    );
+
+    // The export: no raiser on the comment, no trace of the hiding, the sync log withheld.
+    let record = record_json(export_zip(&app, &cai.account.token, cai.id).await);
+    let comments = record["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 1);
+    assert!(comments[0]["hidden_by"].is_null(), "{}", comments[0]);
+    assert!(comments[0].get("hidden_at").is_none(), "{}", comments[0]);
+    let stories = record["stories"].as_array().unwrap();
+    assert!(stories[0].get("hidden_at").is_none(), "{}", stories[0]);
+    assert!(record.get("sync_log").is_none());
+    for table in ["comments", "stories", "activities", "audit_events"] {
+        let text = record[table].to_string();
+        assert!(
+            !text.contains("concern"),
+            "{table} tells of the concern: {text}"
+        );
+    }
+    for table in ["comments", "stories", "activities"] {
+        let text = record[table].to_string();
+        assert!(
+            !text.contains(&mam.id.to_string()),
+            "{table} names who raised it: {text}"
+        );
+    }
 }
