@@ -78,8 +78,10 @@ measure() {
     p50 = t[int((NR + 1) / 2)]; i99 = int(NR * 0.99 + 0.999); if (i99 > NR) i99 = NR;
     printf "  %-44s p50 %7.1f ms   p99 %7.1f ms\n", name, p50, t[i99] }'
 }
-to=$(date +%F)
-from=$(date -d '365 days ago' +%F)
+# The last calendar year that has ended (reports cover whole periods that have ended).
+year=$(($(date +%Y) - 1))
+from=$year-01-01
+to=$year-12-31
 echo "reports bench: $counts; loaded in ${load_s} s; $runs runs each; $(nproc) cores"
 measure "commissioner year report" "$commissioner" \
   "/v1/commissioners/$body/reports/outcomes?from=$from&to=$to"

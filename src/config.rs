@@ -178,6 +178,8 @@ pub struct QuotaConfig {
     pub uploads_per_hour: u32,
     /// Comments per account per minute.
     pub comments_per_minute: u32,
+    /// Outcome reports per account per day.
+    pub reports_per_day: u32,
 }
 
 /// A configuration problem, naming the variable.
@@ -277,6 +279,7 @@ impl Config {
                 device_codes_per_day: env.parse("CAMAU_QUOTA_DEVICE_CODES_PER_DAY", 200u32)?,
                 uploads_per_hour: env.parse("CAMAU_QUOTA_UPLOADS_PER_HOUR", 120u32)?,
                 comments_per_minute: env.parse("CAMAU_QUOTA_COMMENTS_PER_MINUTE", 20u32)?,
+                reports_per_day: env.parse("CAMAU_QUOTA_REPORTS_PER_DAY", 100u32)?,
             },
             max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
             housekeeping_interval: Duration::from_secs(

@@ -4,7 +4,7 @@
 
 use diesel::QueryableByName;
 use diesel::sql_types::{
-    Array, BigInt, Bool, Date as SqlDate, Double, Integer, Nullable, Text, Uuid as SqlUuid,
+    Array, BigInt, Date as SqlDate, Double, Integer, Nullable, Text, Uuid as SqlUuid,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::Date;
@@ -179,7 +179,7 @@ pop AS ( \
               ELSE (SELECT CASE WHEN y < 16 THEN '0-15' WHEN y < 18 THEN '16-17' \
                                 WHEN y < 25 THEN '18-24' WHEN y < 35 THEN '25-34' \
                                 WHEN y < 50 THEN '35-49' WHEN y < 65 THEN '50-64' ELSE '65+' END \
-                    FROM (SELECT extract(year FROM age(w.hi, p.date_of_birth))::int AS y) a) \
+                    FROM (SELECT extract(year FROM age((SELECT max(hi) FROM win), p.date_of_birth))::int AS y) a) \
          END AS age_band \
   FROM win w JOIN people p ON p.organisation_id = w.org \
   WHERE p.support_started_on <= w.hi \
@@ -341,26 +341,4 @@ impl Scope {
             self.windows.iter().map(|w| w.to).collect(),
         )
     }
-}
-
-#[derive(QueryableByName)]
-struct Children {
-    #[diesel(sql_type = Bool)]
-    any: bool,
-}
-
-/// Whether anyone in scope is in children's services: a report's threshold depends on it.
-pub async fn includes_children(conn: &mut AsyncPgConnection, scope: &Scope) -> QueryResult<bool> {
-    let (orgs, froms, tos) = scope.columns();
-    let row: Children = diesel::sql_query(format!(
-        "{} SELECT EXISTS (SELECT 1 FROM pop WHERE service_type = 'childrens_services') AS any",
-        people_in_scope(scope)
-    ))
-    .bind::<Array<SqlUuid>, _>(orgs)
-    .bind::<Array<SqlDate>, _>(froms)
-    .bind::<Array<SqlDate>, _>(tos)
-    .bind::<Nullable<SqlUuid>, _>(scope.mentor)
-    .get_result(conn)
-    .await?;
-    Ok(row.any)
 }

@@ -19,8 +19,9 @@ pub struct KpiList {
 /// The rules every count in a report passes (docs/KPIS.md §Disclosure).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisclosureDefinition {
+    /// The smallest count shown, in every report whoever is in it (an organisation may set a
+    /// higher one).
     pub default_threshold: i64,
-    pub childrens_services_threshold: i64,
     pub rounding_base: i64,
     pub rules: &'static str,
 }
@@ -45,8 +46,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<we
     Ok(web::Json(KpiList {
         items: KPIS.to_vec(),
         disclosure: DisclosureDefinition {
-            default_threshold: disclosure::DEFAULT_THRESHOLD,
-            childrens_services_threshold: disclosure::CHILDREN_THRESHOLD,
+            default_threshold: disclosure::THRESHOLD,
             rounding_base: disclosure::BASE,
             rules: "Zero is shown as 0. A count from 1 to the threshold minus one is suppressed \
                     (null in JSON, * in CSV), as, by a keyed draw, may be one up to two above the \
@@ -57,8 +57,10 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<we
                     other count. Percentages come from the shown counts and are withheld when \
                     either is suppressed. The draws are keyed by a server secret and exactly \
                     what is counted (its people, goals, reviews or stories): the same things \
-                    always show the same. An organisation may raise its reports' threshold in \
-                    steps of 5. See docs/KPIS.md.",
+                    always show the same. The threshold is the same whoever is in the report \
+                    (10; an organisation may raise it in steps of 5). A report covers one whole \
+                    calendar month, quarter or year, or financial year, that has ended, and ages are taken \
+                    at one date per report, its end. See docs/KPIS.md.",
         },
     }))
 }

@@ -51,6 +51,56 @@ const COUNTS: [(&str, Count, Count); 8] = [
 /// A median is shown only over at least this many (shown) people.
 const MEDIAN_MIN_PEOPLE: i64 = 20;
 
+/// A report for `account`: one of its daily quota, and one at a time per account on each
+/// instance (a second while one is built is 429), so no caller can hold many connections for up
+/// to two minutes each. The mark is taken and dropped in memory, so a request cancelled mid-way
+/// (the client hung up) cannot leave it behind.
+pub async fn build_for(
+    conn: &mut AsyncPgConnection,
+    state: &crate::state::AppState,
+    account: crate::ids::AccountId,
+    req: Request,
+) -> ApiResult<OutcomeReport> {
+    crate::quotas::take(
+        conn,
+        &state.config.quotas,
+        crate::quotas::Quota::Reports(account.0),
+    )
+    .await?;
+    let Some(_turn) = Building::start(account.0) else {
+        return Err(
+            crate::error::ApiError::new(crate::error::ErrorCode::RateLimited)
+                .with_detail("a report of yours is still being built: one at a time")
+                .retry_after(5),
+        );
+    };
+    build(conn, &state.sealer, req).await
+}
+
+/// The accounts whose report this instance is building.
+static BUILDING: std::sync::Mutex<Vec<Uuid>> = std::sync::Mutex::new(Vec::new());
+
+/// An account's turn to build a report, given back when dropped.
+struct Building(Uuid);
+
+impl Building {
+    fn start(account: Uuid) -> Option<Self> {
+        let mut building = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
+        if building.contains(&account) {
+            return None;
+        }
+        building.push(account);
+        Some(Building(account))
+    }
+}
+
+impl Drop for Building {
+    fn drop(&mut self) {
+        let mut building = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
+        building.retain(|a| *a != self.0);
+    }
+}
+
 pub async fn build(
     conn: &mut AsyncPgConnection,
     sealer: &Sealer,
@@ -61,12 +111,9 @@ pub async fn build(
         mentor: None,
         for_commissioners: true,
     };
-    let children = figures::includes_children(conn, &scope).await?;
-    let floor = if children {
-        disclosure::CHILDREN_THRESHOLD
-    } else {
-        disclosure::DEFAULT_THRESHOLD
-    };
+    // One floor for every report, whoever is in it: a floor chosen from who is in the period
+    // (children's services or not) and echoed in the answer would itself say who was there.
+    let floor = disclosure::THRESHOLD;
     let threshold = req.threshold.unwrap_or(floor).max(floor);
     // A server secret; each cell's draws are keyed by it, the figure and exactly who is in the
     // cell (the cell-key method): the same people always show the same, whichever report,

@@ -72,9 +72,10 @@ pub async fn outcomes(
         })
         .collect();
     let threshold = crate::organisations::model::report_threshold(&mut conn, &body).await?;
-    let report = build::build(
+    let report = build::build_for(
         &mut conn,
-        &state.sealer,
+        &state,
+        actor.account_id,
         Request {
             framework,
             from: query.from,

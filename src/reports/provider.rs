@@ -63,9 +63,10 @@ pub async fn outcomes(
         to: query.to,
     };
     let threshold = crate::organisations::model::report_threshold(&mut conn, &org).await?;
-    let report = build::build(
+    let report = build::build_for(
         &mut conn,
-        &state.sealer,
+        &state,
+        actor.account_id,
         Request {
             framework,
             from: query.from,

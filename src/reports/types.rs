@@ -16,12 +16,15 @@ use crate::scales::types::Label;
 pub struct ReportQuery {
     /// The framework (its id); by default the organisation's default framework.
     pub framework: Option<Uuid>,
-    /// First day of the period (UK time), `YYYY-MM-DD`.
-    #[param(value_type = String, format = Date)]
+    /// First day of the period (UK time), `YYYY-MM-DD`. A report covers one whole period that
+    /// has ended: a calendar month, a calendar quarter (from 1 January, April, July or October),
+    /// a calendar year or a UK financial year (1 April to 31 March).
+    #[param(value_type = String, format = Date, example = "2026-04-01")]
     #[serde(with = "iso_date")]
     pub from: Date,
-    /// Last day of the period, inclusive.
-    #[param(value_type = String, format = Date)]
+    /// Last day of the period, inclusive: the last day of the month, quarter or year that
+    /// `from` starts, and before today (UK time).
+    #[param(value_type = String, format = Date, example = "2026-06-30")]
     #[serde(with = "iso_date")]
     pub to: Date,
     /// Comma-separated: `provider`, `service_type`, `age_band`, `gender`, `language`.
@@ -33,7 +36,7 @@ impl ReportQuery {
     /// The breakdowns asked for, each once, in the order given.
     pub fn validate(&self) -> ApiResult<Vec<Dimension>> {
         let mut v = Validator::new();
-        check_period(&mut v, self.from, self.to);
+        check_report_period(&mut v, self.from, self.to, crate::fields::today());
         let mut dims = Vec::new();
         for part in self.breakdown.as_deref().unwrap_or("").split(',') {
             let part = part.trim();
@@ -55,7 +58,46 @@ impl ReportQuery {
     }
 }
 
-/// A period of a report or dashboard: it ends on or after its start, within five years.
+/// What a report may cover: one whole calendar month, calendar quarter, calendar year or UK
+/// financial year that has ended. Any other period would let a caller difference reports day by day (the day
+/// a lone person's support starts, a goal is achieved, a birthday crosses an age band).
+pub fn check_report_period(v: &mut Validator, from: Date, to: Date, today: Date) {
+    use time::Month;
+    let last_day =
+        |year: i32, month: Month| Date::from_calendar_date(year, month, month.length(year)).ok();
+    let months_on = |months: u8| {
+        let index = from.month() as u8 - 1 + months - 1;
+        let year = from.year() + i32::from(index / 12);
+        Month::try_from(index % 12 + 1)
+            .ok()
+            .and_then(|m| last_day(year, m))
+    };
+    let starts_quarter = matches!(
+        from.month(),
+        Month::January | Month::April | Month::July | Month::October
+    );
+    let whole = from.day() == 1
+        && (Some(to) == months_on(1)
+            || (starts_quarter && Some(to) == months_on(3))
+            || (matches!(from.month(), Month::January | Month::April)
+                && Some(to) == months_on(12)));
+    if !whole {
+        v.add(
+            "/to",
+            "period_not_whole",
+            "a report covers one whole calendar month, calendar quarter, calendar year or \
+             financial year (1 April to 31 March): `from` its first day, `to` its last",
+        );
+    } else if to >= today {
+        v.add(
+            "/to",
+            "period_not_ended",
+            "a report covers a period that has ended: ask again after its last day",
+        );
+    }
+}
+
+/// A period of a dashboard: it ends on or after its start, within five years.
 pub fn check_period(v: &mut Validator, from: Date, to: Date) {
     if to < from {
         v.add("/to", "before_from", "the period ends before it starts");
@@ -277,4 +319,39 @@ pub fn value_label(dimension: Dimension, value: &str, lang: Lang) -> Label {
         (_, v) => (v, v),
     };
     crate::scales::types::pick(en, Some(cy), lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::check_report_period;
+    use crate::error::Validator;
+
+    fn allowed(from: time::Date, to: time::Date) -> bool {
+        let mut v = Validator::new();
+        check_report_period(&mut v, from, to, date!(2026 - 12 - 06));
+        v.finish().is_ok()
+    }
+
+    #[test]
+    fn only_whole_months_quarters_and_financial_years_that_have_ended() {
+        assert!(allowed(date!(2026 - 11 - 01), date!(2026 - 11 - 30)));
+        assert!(allowed(date!(2024 - 02 - 01), date!(2024 - 02 - 29)));
+        assert!(allowed(date!(2026 - 07 - 01), date!(2026 - 09 - 30)));
+        assert!(allowed(date!(2025 - 10 - 01), date!(2025 - 12 - 31)));
+        assert!(allowed(date!(2025 - 04 - 01), date!(2026 - 03 - 31)));
+        assert!(allowed(date!(2025 - 01 - 01), date!(2025 - 12 - 31)));
+        // A day, a week, a month not from its first day, a quarter not on a quarter's start,
+        // a year from another month.
+        assert!(!allowed(date!(2026 - 03 - 05), date!(2026 - 03 - 05)));
+        assert!(!allowed(date!(2026 - 03 - 01), date!(2026 - 03 - 07)));
+        assert!(!allowed(date!(2026 - 03 - 02), date!(2026 - 04 - 01)));
+        assert!(!allowed(date!(2026 - 02 - 01), date!(2026 - 04 - 30)));
+        assert!(!allowed(date!(2025 - 05 - 01), date!(2026 - 04 - 30)));
+        // Not yet ended: this month, this quarter, this financial year.
+        assert!(!allowed(date!(2026 - 12 - 01), date!(2026 - 12 - 31)));
+        assert!(!allowed(date!(2026 - 10 - 01), date!(2026 - 12 - 31)));
+        assert!(!allowed(date!(2026 - 04 - 01), date!(2027 - 03 - 31)));
+    }
 }

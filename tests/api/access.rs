@@ -242,7 +242,7 @@ const TUS_PART: &str = "tus: 4 bytes at offset 0";
 /// A row body naming this file is sent as the raw image.
 const PHOTO: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/images/clean.jpg"
+    "/tests/fixtures/images/clean.jpg"
 );
 
 struct Row {
@@ -535,7 +535,7 @@ fn rows() -> Vec<Row> {
         row!(
             "GET",
             "/v1/organisations/{organisation_id}/reports/outcomes",
-            "/v1/organisations/:O/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=gender",
+            "/v1/organisations/:O/reports/outcomes?from=2025-01-01&to=2025-12-31&breakdown=gender",
             [
                 401, 404, 200, 403, 403, 403, 403, 403, 404, 404, 404, 404, 404
             ]
@@ -622,7 +622,7 @@ fn rows() -> Vec<Row> {
         row!(
             "GET",
             "/v1/commissioners/{commissioner_id}/reports/outcomes",
-            "/v1/commissioners/:B/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=provider",
+            "/v1/commissioners/:B/reports/outcomes?from=2025-01-01&to=2025-12-31&breakdown=provider",
             [
                 401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404
             ]

@@ -47,8 +47,8 @@ impl Group {
             service: "learning_disability",
             gender: None,
             born: None,
-            support: ("2025-01-01", None),
-            goal_created: "2025-12-01",
+            support: ("2024-01-01", None),
+            goal_created: "2024-12-01",
             ratings: Vec::new(),
             achieved_on: None,
             code_removed: false,
@@ -190,63 +190,63 @@ async fn each_figure_follows_its_definition_on_a_hand_built_dataset() {
     let other = app.provider().await;
     let admin = app.admin(&org).await;
     let other_admin = app.admin(&other).await;
-    // Period: the first half of 2026.
+    // Period: the first half of 2025.
     // Three people: goal set before the period, baseline before it, a better rating in it;
     // their second review came before it was due. Each told a story in the period.
     let g1 = Group::new(&org, admin.id, 3, AREA_B)
         .gender("female")
-        .born("2000-01-01")
-        .rated("2025-12-15", 2.0, Some("2026-03-15"))
-        .rated("2026-03-01", 5.0, None)
-        .story("2026-03-02")
+        .born("1999-01-01")
+        .rated("2024-12-15", 2.0, Some("2025-03-15"))
+        .rated("2025-03-01", 5.0, None)
+        .story("2025-03-02")
         .insert(&app)
         .await;
     // Two people: goal set in the period, rated twice in it the same; the second review late.
     Group::new(&org, admin.id, 2, AREA_B)
         .gender("male")
-        .born("2010-06-01")
-        .created("2026-02-01")
-        .rated("2026-02-01", 4.0, Some("2026-04-01"))
-        .rated("2026-05-01", 4.0, None)
+        .born("2009-06-01")
+        .created("2025-02-01")
+        .rated("2025-02-01", 4.0, Some("2025-04-01"))
+        .rated("2025-05-01", 4.0, None)
         .insert(&app)
         .await;
     // One person: goal set in the period, rated once (no change to measure), achieved in it.
     Group::new(&org, admin.id, 1, AREA_B)
-        .created("2026-02-01")
-        .rated("2026-02-01", 3.0, None)
-        .achieved("2026-04-10")
+        .created("2025-02-01")
+        .rated("2025-02-01", 3.0, None)
+        .achieved("2025-04-10")
         .insert(&app)
         .await;
     // Not counted: support ended before the period; a code removed; another organisation.
     Group::new(&org, admin.id, 1, AREA_B)
-        .support("2025-01-01", Some("2025-11-30"))
-        .rated("2025-06-01", 1.0, None)
-        .rated("2025-11-01", 9.0, None)
+        .support("2024-01-01", Some("2024-11-30"))
+        .rated("2024-06-01", 1.0, None)
+        .rated("2024-11-01", 9.0, None)
         .insert(&app)
         .await;
     Group::new(&org, admin.id, 1, AREA_B)
         .code_removed()
-        .rated("2026-01-05", 1.0, None)
-        .rated("2026-02-05", 9.0, None)
+        .rated("2025-01-05", 1.0, None)
+        .rated("2025-02-05", 9.0, None)
         .insert(&app)
         .await;
     Group::new(&other, other_admin.id, 1, AREA_B)
-        .rated("2026-01-05", 1.0, None)
-        .rated("2026-02-05", 9.0, None)
+        .rated("2025-01-05", 1.0, None)
+        .rated("2025-02-05", 9.0, None)
         .insert(&app)
         .await;
     // One person in area c only, worse: 6 then 3; neither review late.
     Group::new(&org, admin.id, 1, AREA_C)
-        .rated("2026-01-10", 6.0, None)
-        .rated("2026-06-01", 3.0, None)
+        .rated("2025-01-10", 6.0, None)
+        .rated("2025-06-01", 3.0, None)
         .insert(&app)
         .await;
 
     let scope = Scope {
         windows: vec![Window {
             organisation: org.id,
-            from: date!(2026 - 01 - 01),
-            to: date!(2026 - 06 - 30),
+            from: date!(2025 - 01 - 01),
+            to: date!(2025 - 06 - 30),
         }],
         mentor: None,
         for_commissioners: false,
@@ -369,32 +369,32 @@ async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_
         app.provider().await,
         app.provider().await,
     );
-    contract(&app, &body, &funded, "2025-01-01", None).await;
-    contract(&app, &body, &ended, "2025-01-01", Some("2025-12-31")).await;
+    contract(&app, &body, &funded, "2024-01-01", None).await;
+    contract(&app, &body, &ended, "2024-01-01", Some("2024-12-31")).await;
     let mut people = Vec::new();
     for org in [&funded, &ended, &unfunded] {
         let admin = app.admin(org).await;
-        // Twenty people who each set a goal in 2026, rated 2 then 6 on the 0-10 scale, both
+        // Twenty people who each set a goal in 2025, rated 2 then 6 on the 0-10 scale, both
         // reviews on time.
         people.extend(
             Group::new(org, admin.id, 20, AREA_B)
                 .gender("female")
-                .born("1990-05-05")
-                .created("2026-01-15")
-                .rated("2026-01-20", 2.0, Some("2026-07-20"))
-                .rated("2026-07-01", 6.0, None)
+                .born("1989-05-05")
+                .created("2025-01-15")
+                .rated("2025-01-20", 2.0, Some("2025-07-20"))
+                .rated("2025-07-01", 6.0, None)
                 .insert(&app)
                 .await,
         );
         // Three more, in area c: too few to show.
         Group::new(org, admin.id, 3, AREA_C)
             .gender("male")
-            .created("2026-02-01")
+            .created("2025-02-01")
             .insert(&app)
             .await;
     }
     let path = format!(
-        "/v1/commissioners/{}/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=provider,gender",
+        "/v1/commissioners/{}/reports/outcomes?from=2025-01-01&to=2025-12-31&breakdown=provider,gender",
         body.id
     );
     let report = app
@@ -404,12 +404,12 @@ async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_
         .await
         .expect(200);
 
-    // The default framework is the NOF; only the provider under contract in 2026 counts.
+    // The default framework is the NOF; only the provider under contract in 2025 counts.
     assert_eq!(report["framework"]["id"], NOF);
     let providers = report["providers"].as_array().unwrap();
     assert_eq!(providers.len(), 1);
     assert_eq!(providers[0]["id"], funded.id.to_string());
-    assert_eq!(report["disclosure"]["threshold"], 8);
+    assert_eq!(report["disclosure"]["threshold"], 10);
 
     let b = area(&report, "b");
     assert_eq!(b["label"]["text"], "protection from abuse and neglect");
@@ -507,7 +507,7 @@ async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_
 
     // A bad breakdown or period is a clear 422, not a guess.
     app.get(&format!(
-        "/v1/commissioners/{}/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=postcode",
+        "/v1/commissioners/{}/reports/outcomes?from=2025-01-01&to=2025-12-31&breakdown=postcode",
         body.id
     ))
     .bearer(&commissioner.token)
@@ -515,7 +515,7 @@ async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_
     .await
     .problem(400, "validation_failed");
     app.get(&format!(
-        "/v1/commissioners/{}/reports/outcomes?from=2026-12-31&to=2026-01-01",
+        "/v1/commissioners/{}/reports/outcomes?from=2025-12-31&to=2025-01-01",
         body.id
     ))
     .bearer(&commissioner.token)
@@ -525,31 +525,34 @@ async fn a_commissioner_sees_a_years_report_of_contracted_providers_in_json_and_
 }
 
 #[actix_web::test]
-async fn childrens_services_raise_the_threshold_to_ten_small_groups_show_nothing_and_an_admin_may_raise_it()
+async fn the_threshold_is_ten_whoever_is_in_the_report_small_groups_show_nothing_and_an_admin_may_raise_it()
  {
     let app = TestApp::new().await;
     let org = app.provider().await;
     let admin = app.admin(&org).await;
+    let path = format!(
+        "/v1/organisations/{}/reports/outcomes?from=2025-01-01&to=2025-12-31&breakdown=age_band",
+        org.id
+    );
+    // Twenty adults in area c, reviewed twice each.
+    Group::new(&org, admin.id, 20, AREA_C)
+        .created("2025-03-01")
+        .rated("2025-03-10", 2.0, None)
+        .rated("2025-06-10", 5.0, None)
+        .insert(&app)
+        .await;
+    // The threshold does not say whether a child is in the period: the same without one.
+    let adults = app.get(&path).bearer(&admin.token).send().await.expect(200);
+    assert_eq!(adults["disclosure"]["threshold"], 10);
     // Nine children, each reviewed twice in the year: 18 reviews, but only nine people.
     Group::new(&org, admin.id, 9, AREA_B)
         .service("childrens_services")
-        .born("2012-01-01")
-        .created("2026-03-01")
-        .rated("2026-03-10", 2.0, None)
-        .rated("2026-06-10", 5.0, None)
+        .born("2011-01-01")
+        .created("2025-03-01")
+        .rated("2025-03-10", 2.0, None)
+        .rated("2025-06-10", 5.0, None)
         .insert(&app)
         .await;
-    // Twenty adults in area c, reviewed twice each.
-    Group::new(&org, admin.id, 20, AREA_C)
-        .created("2026-03-01")
-        .rated("2026-03-10", 2.0, None)
-        .rated("2026-06-10", 5.0, None)
-        .insert(&app)
-        .await;
-    let path = format!(
-        "/v1/organisations/{}/reports/outcomes?from=2026-01-01&to=2026-12-31&breakdown=age_band",
-        org.id
-    );
     let report = app.get(&path).bearer(&admin.token).send().await.expect(200);
     assert_eq!(report["disclosure"]["threshold"], 10);
     let b = &area(&report, "b")["total"];
@@ -628,7 +631,7 @@ async fn the_dashboard_shows_each_figure_for_the_organisation_and_a_mentors_case
         .await;
     // Support ended yesterday: not among people supported today.
     Group::new(&org, admin.id, 1, AREA_B)
-        .support("2025-01-01", Some(day(1)))
+        .support("2024-01-01", Some(day(1)))
         .insert(&app)
         .await;
     let assign = |people: &[Uuid], mentor: Uuid| {
@@ -849,12 +852,14 @@ async fn demo_data_is_deterministic_complete_and_reportable() {
         .await
         .expect(200);
     let token = signed["tokens"]["access_token"].as_str().unwrap();
-    let today = camau::fields::today();
+    // The last month that has ended.
+    let this_month = camau::fields::today().replace_day(1).unwrap();
+    let to = this_month.previous_day().unwrap();
     let report = one
         .get(&format!(
-            "/v1/commissioners/{}/reports/outcomes?from={}&to={today}",
+            "/v1/commissioners/{}/reports/outcomes?from={}&to={to}",
             summary.commissioning_body,
-            today - time::Duration::days(365)
+            to.replace_day(1).unwrap()
         ))
         .bearer(token)
         .send()
@@ -875,15 +880,15 @@ async fn a_person_who_says_no_to_commissioner_reports_is_left_out_of_them_from_t
     let org = app.provider().await;
     let admin = app.admin(&org).await;
     let people = Group::new(&org, admin.id, 3, AREA_B)
-        .rated("2026-01-05", 1.0, None)
-        .rated("2026-02-05", 9.0, None)
+        .rated("2025-01-05", 1.0, None)
+        .rated("2025-02-05", 9.0, None)
         .insert(&app)
         .await;
     let scope = |for_commissioners| Scope {
         windows: vec![Window {
             organisation: org.id,
-            from: date!(2026 - 01 - 01),
-            to: date!(2026 - 06 - 30),
+            from: date!(2025 - 01 - 01),
+            to: date!(2025 - 06 - 30),
         }],
         mentor: None,
         for_commissioners,
@@ -911,4 +916,55 @@ async fn a_person_who_says_no_to_commissioner_reports_is_left_out_of_them_from_t
         .await
         .unwrap();
     assert_eq!(people_in(dashboard), 3, "still counted on the dashboard");
+}
+
+#[actix_web::test]
+async fn a_report_covers_a_whole_period_that_has_ended_and_an_account_pulls_a_few_a_day() {
+    let app = TestApp::with_env(
+        crate::support::TestEnv::default().set("CAMAU_QUOTA_REPORTS_PER_DAY", "3"),
+    )
+    .await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let report = |from: &str, to: &str| {
+        app.get(&format!(
+            "/v1/organisations/{}/reports/outcomes?from={from}&to={to}&breakdown=age_band",
+            org.id
+        ))
+        .bearer(&admin.token)
+    };
+    // Sweeping day by day (or any period a caller chooses) would show the day someone's
+    // birthday crosses a band or their support starts: only whole periods are answered.
+    let swept = report("2025-03-05", "2025-03-05").send().await;
+    assert_eq!(
+        swept.problem(400, "validation_failed")["errors"][0]["code"],
+        "period_not_whole"
+    );
+    let week = report("2025-03-01", "2025-03-07").send().await;
+    week.problem(400, "validation_failed");
+    // A period that has not ended: its figures would still move day by day.
+    let today = camau::fields::today();
+    let this_month = today.replace_day(1).unwrap();
+    let last_day = this_month
+        .replace_day(this_month.month().length(this_month.year()))
+        .unwrap();
+    let open = report(&this_month.to_string(), &last_day.to_string())
+        .send()
+        .await;
+    assert_eq!(
+        open.problem(400, "validation_failed")["errors"][0]["code"],
+        "period_not_ended"
+    );
+    // Refused requests spend nothing; three whole periods a day, then 429 until tomorrow.
+    for (from, to) in [
+        ("2025-01-01", "2025-12-31"),
+        ("2025-04-01", "2026-03-31"),
+        ("2025-07-01", "2025-09-30"),
+    ] {
+        report(from, to).send().await.expect(200);
+    }
+    let over = report("2025-02-01", "2025-02-28").send().await;
+    over.problem(429, "rate_limited");
+    let wait: u64 = over.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&wait), "{wait}");
 }
