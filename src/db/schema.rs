@@ -674,6 +674,7 @@ diesel::table! {
         seq -> Int8,
         changed_at -> Timestamptz,
         withdrawn -> Bool,
+        unseen -> Bool,
     }
 }
 

@@ -80,7 +80,7 @@ mine AS (
 ),
 seen AS (
     SELECT l.record_type, l.record_id, l.person_id, l.op, l.tx, l.seq, l.changed_at, l.withdrawn,
-           v.full_view, v.member_id, v.goals, v.stories, v.reviews, v.profile
+           l.unseen, v.full_view, v.member_id, v.goals, v.stories, v.reviews, v.profile
       FROM viewer v JOIN sync_log l ON l.person_id = v.person_id
      WHERE (l.tx, l.seq) > ($3, $4) AND l.tx < (SELECT xmin FROM horizon)
        AND l.record_type <> 'assignment'
@@ -114,7 +114,7 @@ shown AS (
            j.tx, j.seq, j.changed_at, NULL::text[] AS visible
       FROM judged j
      WHERE j.shown_now
-        OR (j.op = 'delete' AND j.record_type = 'story' AND j.stories)
+        OR (j.op = 'delete' AND j.record_type = 'story' AND j.stories AND NOT j.unseen)
         OR (j.op = 'delete' AND j.record_type IN ('comment', 'reaction') AND (j.stories OR j.goals))
         OR (j.withdrawn AND j.record_type IN ('story', 'comment') AND (j.stories OR j.goals))
     UNION ALL

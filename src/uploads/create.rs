@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use diesel_async::AsyncConnection;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -85,35 +86,35 @@ pub async fn create(
     if !visibility::may_edit(&access, current.author_account_id, current.status) {
         return Err(ApiError::forbidden());
     }
-    // Announced uploads count with stored photos, and a caller holds a few at once: parts
-    // waiting in the database are bounded by what can become photos.
-    let open = model::open(&mut conn, story.0, access.actor.account_id).await?;
-    let stored = crate::photos::model::count_for_story(&mut conn, &access.scope, story).await?;
-    if stored + open.on_story >= MAX_PHOTOS {
-        return Err(ApiError::new(ErrorCode::TooManyPhotos));
-    }
-    if open.by_account >= MAX_OPEN {
-        return Err(ApiError::new(ErrorCode::Conflict).with_detail(format!(
-            "at most {MAX_OPEN} unfinished uploads at once: finish or end one first"
-        )));
-    }
-    crate::quotas::take(
-        &mut conn,
-        &state.config.quotas,
-        crate::quotas::Quota::Uploads(access.actor.account_id.0),
-    )
-    .await?;
     let id = uuid::Uuid::now_v7();
     let expires_at = OffsetDateTime::now_utc() + EXPIRES;
     let length = i32::try_from(length).map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge))?;
-    model::create(
-        &mut conn,
-        id,
-        story.0,
-        access.actor.account_id,
-        length,
-        expires_at,
-    )
+    let account = access.actor.account_id;
+    conn.transaction(async |conn| {
+        // Announced uploads count with stored photos, and a caller holds a few at once: parts
+        // waiting in the database are bounded by what can become photos. Counted and made
+        // under the account's and the story's locks, so parallel announcements cannot all pass
+        // the count before any is made.
+        model::lock_announcements(conn, account, story.0).await?;
+        let open = model::open(conn, story.0, account).await?;
+        let stored = crate::photos::model::count_for_story(conn, &access.scope, story).await?;
+        if stored + open.on_story >= MAX_PHOTOS {
+            return Err(ApiError::new(ErrorCode::TooManyPhotos));
+        }
+        if open.by_account >= MAX_OPEN {
+            return Err(ApiError::new(ErrorCode::Conflict).with_detail(format!(
+                "at most {MAX_OPEN} unfinished uploads at once: finish or end one first"
+            )));
+        }
+        crate::quotas::take(
+            conn,
+            &state.config.quotas,
+            crate::quotas::Quota::Uploads(account.0),
+        )
+        .await?;
+        model::create(conn, id, story.0, account, length, expires_at).await?;
+        Ok(())
+    })
     .await?;
     let location = format!("/v1/uploads/{id}");
     Ok(HttpResponse::Created()

@@ -165,6 +165,24 @@ pub async fn open(
     .await
 }
 
+/// Serialises announcements by the same account and on the same story until the transaction
+/// ends (advisory locks: the limits are counts over rows that do not exist yet).
+pub async fn lock_announcements(
+    conn: &mut AsyncPgConnection,
+    account: AccountId,
+    story: Uuid,
+) -> diesel::QueryResult<()> {
+    sql_query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('camau.uploads.account:' || $1, 0)), \
+                pg_advisory_xact_lock(hashtextextended('camau.uploads.story:' || $2, 0))",
+    )
+    .bind::<diesel::sql_types::Text, _>(account.0.to_string())
+    .bind::<diesel::sql_types::Text, _>(story.to_string())
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 pub async fn remove(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<usize> {
     sql_query("DELETE FROM photo_uploads WHERE id = $1")
         .bind::<SqlUuid, _>(id)

@@ -803,3 +803,40 @@ async fn a_last_part_that_cannot_be_stored_is_not_counted_and_is_sent_again() {
         1
     );
 }
+
+#[actix_web::test]
+async fn thirty_announcements_at_once_leave_at_most_ten_unfinished_uploads() {
+    let app = TestApp::with_env(
+        TestEnv::default()
+            .set("CAMAU_DB_POOL_SIZE", "16")
+            .set("CAMAU_DB_POOL_TIMEOUT_MS", "20000"),
+    )
+    .await;
+    let s = scene(&app).await;
+    let token = s.person.account.token.clone();
+    // Three stories, ten announcements on each, all at once: the account's limit (10) holds.
+    let mut stories = vec![s.story.to_string()];
+    for _ in 0..2 {
+        let story = app
+            .post(&format!("/v1/people/{}/stories", s.person.id))
+            .bearer(&token)
+            .json(&json!({ "body": "Un arall", "audience": "circle" }))
+            .send()
+            .await
+            .expect(201);
+        stories.push(story["id"].as_str().unwrap().to_owned());
+    }
+    let sends = (0..30).map(|i| {
+        app.post(&format!("/v1/stories/{}/uploads", stories[i % 3]))
+            .bearer(&token)
+            .header("upload-length", "5000")
+            .send()
+    });
+    let results = futures_util::future::join_all(sends).await;
+    let made = results.iter().filter(|r| r.status.as_u16() == 201).count();
+    for r in results.iter().filter(|r| r.status.as_u16() != 201) {
+        r.problem(409, "conflict");
+    }
+    assert_eq!(made, 10);
+    assert_eq!(app.scalar("SELECT count(*) FROM photo_uploads").await, 10);
+}

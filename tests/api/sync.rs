@@ -511,3 +511,93 @@ async fn what_a_supporters_phone_must_drop_is_said_hidden_private_consent_and_er
         assert_eq!(changes[0]["person_id"], w.person.id.to_string());
     }
 }
+
+#[actix_web::test]
+async fn a_member_taken_off_a_storys_audience_is_told_and_a_deleted_private_story_is_not_said() {
+    let w = world().await;
+    let (mam_member, mam) = w.app.supporter(&w.person, &w.org, true).await;
+    let (friend_member, friend) = w.app.supporter(&w.person, &w.org, true).await;
+    let token = &w.person.account.token;
+    let story = create(
+        &w.app,
+        token,
+        &format!("/v1/people/{}/stories", w.person.id),
+        json!({ "body": "For you two", "audience": "members", "members": [mam_member, friend_member] }),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (first, mam_cursor) = sync_all(&w.app, &mam.token, None, 100).await;
+    assert_eq!(of(&first, "story").len(), 1, "{first:#?}");
+    let (_, friend_cursor) = sync_all(&w.app, &friend.token, None, 100).await;
+
+    // Mam is taken off the story's audience: her phone is told to drop it; the friend's keeps it.
+    let etag = w
+        .app
+        .get(&format!("/v1/stories/{story}"))
+        .bearer(token)
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    w.app
+        .patch(&format!("/v1/stories/{story}"))
+        .bearer(token)
+        .header("if-match", &etag)
+        .json(&json!({ "audience": "members", "members": [friend_member] }))
+        .send()
+        .await
+        .expect(200);
+    let (changes, mam_cursor) = sync_all(&w.app, &mam.token, Some(&mam_cursor), 100).await;
+    let stories = of(&changes, "story");
+    assert_eq!(stories.len(), 1, "{changes:#?}");
+    assert_eq!(stories[0]["op"], "delete");
+    let (changes, _) = sync_all(&w.app, &friend.token, Some(&friend_cursor), 100).await;
+    assert!(
+        of(&changes, "story").iter().all(|c| c["op"] == "upsert"),
+        "{changes:#?}"
+    );
+
+    // A private story made and deleted: never a word of it to a supporter.
+    let private = create(
+        &w.app,
+        token,
+        &format!("/v1/people/{}/stories", w.person.id),
+        json!({ "body": "Dim ond i fi", "audience": "private" }),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let etag = w
+        .app
+        .get(&format!("/v1/stories/{private}"))
+        .bearer(token)
+        .send()
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    w.app
+        .delete(&format!("/v1/stories/{private}"))
+        .bearer(token)
+        .header("if-match", &etag)
+        .send()
+        .await
+        .expect(204);
+    let (changes, _) = sync_all(&w.app, &mam.token, Some(&mam_cursor), 100).await;
+    assert!(
+        changes.iter().all(|c| c["id"] != private.as_str()),
+        "{changes:#?}"
+    );
+    // Staff are told it went.
+    let (staff, _) = sync_all(&w.app, &w.mentor.token, None, 100).await;
+    assert!(
+        staff
+            .iter()
+            .any(|c| c["id"] == private.as_str() && c["op"] == "delete"),
+        "{staff:#?}"
+    );
+}
