@@ -33,6 +33,9 @@ pub struct Pass {
     pub given_up: usize,
     pub devices_removed: usize,
     pub deferred: usize,
+    /// Queued, then dropped at send time: the recipient may no longer see the activity (left
+    /// the circle, a concern hid it, consent withdrawn, grants changed) or has muted the person.
+    pub withdrawn: usize,
 }
 
 #[derive(QueryableByName)]
@@ -131,6 +134,11 @@ struct Due {
     activity_id: Uuid,
     #[diesel(sql_type = SqlUuid)]
     person_id: Uuid,
+    /// The device's account now (a token registered again under another account moves).
+    #[diesel(sql_type = SqlUuid)]
+    account_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    muted: bool,
     #[diesel(sql_type = Text)]
     actor_name: String,
     #[diesel(sql_type = Nullable<Time>)]
@@ -192,7 +200,9 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<Pass> {
                           ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
            RETURNING id, device_id, attempts, activity_id) \
          SELECT c.id, c.device_id, c.attempts, d.token_sealed, a.kind, a.id AS activity_id, \
-                a.person_id, \
+                a.person_id, d.account_id, \
+                EXISTS (SELECT 1 FROM muted_people m \
+                         WHERE m.account_id = d.account_id AND m.person_id = a.person_id) AS muted, \
                 CASE WHEN p.account_id = a.actor_account_id THEN p.preferred_name ELSE ac.name END \
                   AS actor_name, \
                 s.quiet_from, s.quiet_until \
@@ -220,6 +230,17 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<Pass> {
             .execute(&mut conn)
             .await?;
             pass.deferred += 1;
+            continue;
+        }
+        // Decided again now, not only when queued: the activity must still be one the device's
+        // account may see (the feed's rule, as when it was queued), and not from a person they
+        // have muted since.
+        if n.muted || !still_visible(&mut conn, n.account_id, n.person_id, n.activity_id).await? {
+            sql_query("DELETE FROM notifications WHERE id = $1")
+                .bind::<SqlUuid, _>(n.id)
+                .execute(&mut conn)
+                .await?;
+            pass.withdrawn += 1;
             continue;
         }
         let Some(token) = state.sealer.open(TOKEN_PURPOSE, b"", &n.token_sealed) else {
@@ -286,6 +307,28 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<Pass> {
         }
     }
     Ok(pass)
+}
+
+/// Whether `account` may see the activity now, by the feed's rule.
+async fn still_visible(
+    conn: &mut AsyncPgConnection,
+    account: Uuid,
+    person: Uuid,
+    activity: Uuid,
+) -> ApiResult<bool> {
+    let page = Page {
+        limit: 1,
+        after: None,
+    };
+    let shown = crate::feed::model::page(
+        conn,
+        Viewer::background(AccountId(account)),
+        crate::feed::model::Scope::Person(person),
+        page,
+        Some(&[activity]),
+    )
+    .await?;
+    Ok(!shown.is_empty())
 }
 
 /// Runs [`deliver_due`] every `interval` for as long as the server runs.

@@ -295,3 +295,82 @@ async fn a_failing_send_is_retried_with_backoff_then_dead_lettered() {
         1
     );
 }
+
+#[actix_web::test]
+async fn a_queued_notification_is_decided_again_when_it_is_sent() {
+    let fcm = FakeFcm::start().await;
+    let app = TestApp::with_env(fcm.env()).await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let mentor = app.account(Some(&org), Role::Mentor).await;
+    app.assign(&cai, &mentor, &org).await;
+    let (mam_member, mam) = app.supporter(&cai, &org, true).await;
+    let (_, friend) = app.supporter(&cai, &org, true).await;
+    let (_, aunt) = app.supporter(&cai, &org, true).await;
+    let (_, nain) = app.supporter(&cai, &org, true).await;
+    let (_, stranger) = app.supporter(&app.person(&org).await, &org, true).await;
+    // Quiet hours around now for everyone: what is queued waits.
+    let now = time::OffsetDateTime::now_utc()
+        .to_offset(camau::fields::london_offset(time::OffsetDateTime::now_utc()));
+    let hhmm = |t: time::OffsetDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+    for who in [&mam, &friend, &aunt, &nain] {
+        register(&app, who, &format!("{}-token", who.id)).await;
+        app.put("/v1/me/notification-settings")
+            .bearer(&who.token)
+            .json(&json!({
+                "quiet_from": hhmm(now - time::Duration::hours(1)),
+                "quiet_until": hhmm(now + time::Duration::hours(1)),
+            }))
+            .send()
+            .await
+            .expect(200);
+    }
+    let story = app
+        .post(&format!("/v1/people/{}/stories", cai.id))
+        .bearer(&mentor.token)
+        .json(&json!({ "body": "Swimming on Saturday", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let done = pass(&app).await;
+    assert_eq!((done.queued, done.deferred), (4, 4), "{done:?}");
+
+    // While they wait: Mam leaves the circle; Aunt raises a concern that hides the story; the
+    // friend's phone is handed on and registered by someone who does not follow Cai at all.
+    app.sql(&format!(
+        "UPDATE circle_members SET removed_at = now() WHERE id = '{mam_member}'"
+    ))
+    .await;
+    app.post("/v1/concerns")
+        .bearer(&aunt.token)
+        .json(&json!({ "story_id": story }))
+        .send()
+        .await
+        .expect(201);
+    register(&app, &stranger, &format!("{}-token", friend.id)).await;
+    // Nain mutes Cai.
+    app.put("/v1/me/notification-settings")
+        .bearer(&nain.token)
+        .json(&json!({ "muted_people": [cai.id] }))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM notifications").await,
+        3,
+        "the handed-on phone's queue went with its old account"
+    );
+
+    // Quiet hours end: nothing is sent, and nothing waits.
+    app.sql("UPDATE notification_settings SET quiet_from = NULL, quiet_until = NULL")
+        .await;
+    app.sql("UPDATE notifications SET next_attempt_at = now()")
+        .await;
+    let done = pass(&app).await;
+    assert_eq!((done.sent, done.withdrawn), (0, 3), "{done:?}");
+    assert!(fcm.take_sends().is_empty());
+    assert_eq!(app.scalar("SELECT count(*) FROM notifications").await, 0);
+}
