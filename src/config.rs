@@ -180,6 +180,8 @@ pub struct QuotaConfig {
     pub comments_per_minute: u32,
     /// Outcome reports per account per day.
     pub reports_per_day: u32,
+    /// Exports built per person per day.
+    pub exports_per_day: u32,
 }
 
 /// A configuration problem, naming the variable.
@@ -280,6 +282,7 @@ impl Config {
                 uploads_per_hour: env.parse("CAMAU_QUOTA_UPLOADS_PER_HOUR", 120u32)?,
                 comments_per_minute: env.parse("CAMAU_QUOTA_COMMENTS_PER_MINUTE", 20u32)?,
                 reports_per_day: env.parse("CAMAU_QUOTA_REPORTS_PER_DAY", 100u32)?,
+                exports_per_day: env.parse("CAMAU_QUOTA_EXPORTS_PER_DAY", 3u32)?,
             },
             max_json_bytes: env.parse("CAMAU_MAX_JSON_BYTES", 64 * 1024usize)?,
             housekeeping_interval: Duration::from_secs(

@@ -1,6 +1,8 @@
 //! The export job: everything held about the person, gathered from the schema itself, into one
 //! ZIP in storage. Runs after the request that started it has answered; a job that fails
-//! marks the export failed (the person or an admin asks again).
+//! marks the export failed (the person or an admin asks again). The ZIP is written to a
+//! private temporary file, photo by photo as they stream from storage, and sent to storage in
+//! parts: memory holds the record's rows and a few megabytes, never the photos together.
 
 use std::io::Write;
 
@@ -16,8 +18,8 @@ use crate::auth::access::PersonScope;
 use crate::exports::model;
 use crate::state::AppState;
 
-/// Export builds at once per instance: each holds a person's photos in memory and a
-/// connection, so a burst of requests queues here instead of starving requests.
+/// Export builds at once per instance: each holds a connection and a temporary file, so a
+/// burst of requests queues here instead of starving requests.
 static BUILDS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Runs the job for `export` and records how it ended.
@@ -29,13 +31,13 @@ pub async fn run(
     let Ok(_turn) = BUILDS.acquire().await else {
         return;
     };
+    let file = TempFile::new(export);
     let done = async {
         let mut conn = state.conn().await.map_err(|e| e.to_string())?;
-        let zip = build(&mut conn, &state, &scope).await?;
-        let size = zip.len() as i64;
+        let size = build(&mut conn, &state, &scope, &file.0).await?;
         state
             .storage
-            .put(&model::key(export), zip, "application/zip")
+            .put_file(&model::key(export), &file.0, "application/zip")
             .await
             .map_err(|e| e.to_string())?;
         let finished = model::finish(&mut conn, export, Some(size))
@@ -50,11 +52,39 @@ pub async fn run(
         Ok::<_, String>(())
     }
     .await;
+    drop(file);
     if let Err(error) = done {
         tracing::warn!(export_id = %export, error, "export failed");
         if let Ok(mut conn) = state.conn().await {
             let _ = model::finish(&mut conn, export, None).await;
         }
+    }
+}
+
+/// The ZIP being built: a file only this process's user may read (it is the person's whole
+/// record), removed when the job ends however it ends.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(export: Uuid) -> Self {
+        TempFile(std::env::temp_dir().join(format!("camau-export-{export}.zip")))
+    }
+}
+
+/// A new file at `path` that only this process's user may read.
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -117,12 +147,14 @@ const WITHHELD_COLUMNS: &[(&str, &str)] = &[
     ("comments", "hidden_at"),
 ];
 
-/// The ZIP: `record.json`, `summary.md` and `photos/<id>.jpg`.
-pub async fn build(
+/// The ZIP: `record.json`, `summary.md` and `photos/<id>.jpg`, written to `file` (made here);
+/// its size.
+async fn build(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     scope: &Authorized<PersonScope>,
-) -> Result<Vec<u8>, String> {
+    file: &std::path::Path,
+) -> Result<i64, String> {
     let person = scope.id().person.0;
     let mut record = Map::new();
     let me = rows(conn, "people", "id", person).await?;
@@ -179,7 +211,8 @@ pub async fn build(
     record.insert("withheld".into(), Value::Array(withheld));
 
     let summary = summary(&record);
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let writer = create_private(file).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(writer));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     let err = |e: zip::result::ZipError| e.to_string();
@@ -211,8 +244,14 @@ pub async fn build(
                 .map_err(|e| e.to_string())?;
         }
     }
-    let cursor = zip.finish().map_err(err)?;
-    Ok(cursor.into_inner())
+    let mut written = zip.finish().map_err(err)?;
+    written.flush().map_err(|e| e.to_string())?;
+    let size = written
+        .get_ref()
+        .metadata()
+        .map_err(|e| e.to_string())?
+        .len();
+    Ok(i64::try_from(size).unwrap_or(i64::MAX))
 }
 
 /// The person's plan and stories in plain Markdown, in their language.

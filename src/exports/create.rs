@@ -19,7 +19,9 @@ use crate::state::AppState;
 /// `Accept: application/zip`. The ZIP holds `record.json` (every row about the person; what
 /// is withheld, such as safeguarding concerns, is named under `withheld`), `summary.md`
 /// (their plan and stories in their language) and their photos; it is kept a week. While one
-/// is being built, asking again answers it. Asking and downloading are audited.
+/// is being built, asking again answers it, and for a day after one is ready, asking again
+/// answers that one (`status: ready`). At most 3 are built per person a day (429
+/// `rate_limited`). Asking and downloading are audited.
 #[utoipa::path(
     operation_id = "requestExport",
     tag = "data rights",
@@ -30,6 +32,7 @@ use crate::state::AppState;
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the person nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Exports built for this person today are spent", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/people/{person_id}/exports")]
@@ -42,10 +45,17 @@ pub async fn create(
     let person = PersonId(path.into_inner());
     let access = authorize(&mut conn, &user, person, PersonAction::RequestExport).await?;
     // One job per person at a time (and in the database): a retry after a lost answer, or
-    // a second tap, gets the job already running.
-    let row = match model::pending(&mut conn, &access.scope).await? {
+    // a second tap, gets the job already running, and for a day the one already made. A new
+    // one spends one of the person's few a day (each reads every photo of theirs).
+    let row = match model::current(&mut conn, &access.scope).await? {
         Some(running) => running,
         None => {
+            crate::quotas::take(
+                &mut conn,
+                &state.config.quotas,
+                crate::quotas::Quota::Exports(access.scope.id().person.0),
+            )
+            .await?;
             let row = model::insert(&mut conn, &access.scope, access.actor.account_id).await?;
             actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
             row

@@ -56,16 +56,26 @@ pub async fn insert(
     .await
 }
 
-/// The person's export still being built, if any.
-pub async fn pending(
+/// A ready export is answered again, instead of a new one built, for this long.
+pub const REUSED_FOR: time::Duration = time::Duration::DAY;
+
+/// The person's export still being built, or the newest one made ready in the last day.
+pub async fn current(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
 ) -> QueryResult<Option<ExportRow>> {
     let s = scope.id();
+    let fresh = OffsetDateTime::now_utc() - REUSED_FOR;
     exports::table
         .filter(exports::person_id.eq(s.person.0))
         .filter(exports::organisation_id.eq(s.organisation.0))
-        .filter(exports::status.eq(ExportStatus::Pending))
+        .filter(
+            exports::status.eq(ExportStatus::Pending).or(exports::status
+                .eq(ExportStatus::Ready)
+                .and(exports::ready_at.gt(fresh))
+                .and(exports::expires_at.gt(OffsetDateTime::now_utc()))),
+        )
+        .order(exports::created_at.desc())
         .select(ExportRow::as_select())
         .first(conn)
         .await

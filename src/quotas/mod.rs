@@ -1,6 +1,6 @@
 //! Quotas on what a signed-in caller can make a lot of: invitations and device codes (each may
 //! send mail or open a sign-in) per organisation per day, photo uploads per user per hour,
-//! comments per user per minute, outcome reports per user per day. Counted in PostgreSQL, so they hold across instances and
+//! comments per user per minute, outcome reports per user per day, exports per person per day. Counted in PostgreSQL, so they hold across instances and
 //! restarts: one atomic upsert per request, taken after authorization (a caller cannot spend
 //! another organisation's quota) and before the work, so fifty parallel requests get at most
 //! the limit between them. Over the limit: 429 `rate_limited` with `Retry-After` until the
@@ -29,6 +29,8 @@ pub enum Quota {
     Comments(uuid::Uuid),
     /// Outcome reports pulled by an account, per day (each is an aggregate of up to 120 s).
     Reports(uuid::Uuid),
+    /// Exports built for a person, per day (each reads every photo of theirs).
+    Exports(uuid::Uuid),
 }
 
 impl Quota {
@@ -56,6 +58,7 @@ impl Quota {
                 MINUTE,
             ),
             Quota::Reports(account) => (format!("reports:{account}"), config.reports_per_day, DAY),
+            Quota::Exports(person) => (format!("exports:{person}"), config.exports_per_day, DAY),
         }
     }
 }

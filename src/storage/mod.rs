@@ -98,6 +98,55 @@ impl Storage {
             .map(|_| ())
     }
 
+    /// Stores the file at `file` under `key` in parts (a multipart upload on S3), reading it
+    /// a megabyte at a time: memory stays a few parts whatever the file's size.
+    pub async fn put_file(
+        &self,
+        key: &str,
+        file: &std::path::Path,
+        content_type: &'static str,
+    ) -> Result<(), object_store::Error> {
+        use tokio::io::AsyncReadExt;
+        /// S3's smallest part (but the last); two in flight at most.
+        const PART: usize = 5 * 1024 * 1024;
+        let io = |e: std::io::Error| object_store::Error::Generic {
+            store: "file",
+            source: Box::new(e),
+        };
+        let mut opts = object_store::PutMultipartOptions::default();
+        if self.signer.is_some() {
+            opts.attributes
+                .insert(Attribute::ContentType, content_type.into());
+            opts.attributes
+                .insert(Attribute::CacheControl, "private, max-age=300".into());
+        }
+        let upload = self
+            .store
+            .put_multipart_opts(&Path::from(key), opts)
+            .await?;
+        let mut write = object_store::WriteMultipart::new_with_chunk_size(upload, PART);
+        let mut reader = tokio::fs::File::open(file).await.map_err(io)?;
+        let mut buf = vec![0u8; 1024 * 1024];
+        let written = async {
+            loop {
+                let n = reader.read(&mut buf).await.map_err(io)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                write.wait_for_capacity(2).await?;
+                write.write(&buf[..n]);
+            }
+        }
+        .await;
+        match written {
+            Ok(()) => write.finish().await.map(|_| ()),
+            Err(e) => {
+                let _ = write.abort().await;
+                Err(e)
+            }
+        }
+    }
+
     /// A URL that reads `key` for `ttl`, where the store can sign one (S3).
     pub async fn signed_url(
         &self,
