@@ -64,3 +64,12 @@ END $$;
 
 CREATE TRIGGER sync_note AFTER INSERT OR DELETE ON story_audience
     FOR EACH ROW EXECUTE FUNCTION sync_note('story', 'story_id', 'part');
+
+-- 4. A shorter retention period takes effect only after a grace period: until then the one it
+--    replaced stays in force (`retention_previous_months`; NULL: keep until someone decides).
+ALTER TABLE organisations
+    ADD COLUMN retention_previous_months integer,
+    ADD COLUMN retention_effective_at timestamptz;
+CREATE FUNCTION retention_in_force(months integer, previous integer, effective_at timestamptz)
+    RETURNS integer LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN effective_at > now() THEN previous ELSE months END $$;

@@ -92,6 +92,8 @@ diesel::table! {
         default_framework_id -> Nullable<Uuid>,
         report_threshold -> Nullable<Int4>,
         retention_months -> Nullable<Int4>,
+        retention_previous_months -> Nullable<Int4>,
+        retention_effective_at -> Nullable<Timestamptz>,
     }
 }
 

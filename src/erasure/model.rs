@@ -258,11 +258,15 @@ pub async fn erase(
     Ok(counts)
 }
 
-/// When `p` (of organisation `o`) is due: the period has passed since the end of support, both
-/// as dated and as recorded (a backdated end waits the full period from when it was entered).
-pub const DUE: &str = "o.retention_months IS NOT NULL AND p.support_ended_on IS NOT NULL
-    AND p.support_ended_on + make_interval(months => o.retention_months) <= current_date
-    AND p.support_ended_recorded_at + make_interval(months => o.retention_months) <= now()";
+/// When `p` (of organisation `o`) is due: the period in force (a shortened one only once its
+/// grace period is over) has passed since the end of support, both as dated and as recorded (a
+/// backdated end waits the full period from when it was entered).
+pub const DUE: &str = "retention_in_force(o.retention_months, o.retention_previous_months,
+        o.retention_effective_at) IS NOT NULL AND p.support_ended_on IS NOT NULL
+    AND p.support_ended_on + make_interval(months => retention_in_force(o.retention_months,
+        o.retention_previous_months, o.retention_effective_at)) <= current_date
+    AND p.support_ended_recorded_at + make_interval(months => retention_in_force(
+        o.retention_months, o.retention_previous_months, o.retention_effective_at)) <= now()";
 
 /// Whether the person is (still) due for erasure by retention.
 async fn still_due(conn: &mut AsyncPgConnection, person: Uuid) -> QueryResult<bool> {

@@ -24,7 +24,15 @@ pub struct OrganisationRow {
     pub default_framework_id: Option<Uuid>,
     pub report_threshold: Option<i32>,
     pub retention_months: Option<i32>,
+    pub retention_previous_months: Option<i32>,
+    /// When `retention_months` takes over from `retention_previous_months` (a shortening
+    /// waits out [`RETENTION_GRACE`]); `None`: in force.
+    pub retention_effective_at: Option<OffsetDateTime>,
 }
+
+/// How long a shorter retention period waits before anyone is erased by it: time to see who
+/// would go (the change's answer lists them), to put holds in place, or to change it back.
+pub const RETENTION_GRACE: time::Duration = time::Duration::days(30);
 
 impl OrganisationRow {
     pub fn kind(&self) -> OrganisationKind {
@@ -131,11 +139,49 @@ pub async fn update_settings(
     threshold: Option<Option<i32>>,
     retention: Option<Option<i32>>,
 ) -> QueryResult<OrganisationRow> {
+    // A retention period that would erase sooner than the one in force now (a shorter one, or
+    // one where there was none) waits out the grace period, the one in force meanwhile; a
+    // longer one, or none, keeps people longer and applies at once.
+    let retention = match retention {
+        None => None,
+        Some(new) => {
+            let current: (Option<i32>, Option<i32>, Option<OffsetDateTime>) = organisations::table
+                .find(org.id().0)
+                .select((
+                    organisations::retention_months,
+                    organisations::retention_previous_months,
+                    organisations::retention_effective_at,
+                ))
+                .for_update()
+                .first(conn)
+                .await?;
+            let now = OffsetDateTime::now_utc();
+            let in_force = match current {
+                (_, previous, Some(at)) if at > now => previous,
+                (months, _, _) => months,
+            };
+            let sooner = match (new, in_force) {
+                (Some(n), Some(f)) => n < f,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            Some(if new == current.0 {
+                // The same again (a retry): its grace period is not started afresh.
+                (new, current.1, current.2)
+            } else if sooner {
+                (new, in_force, Some(now + RETENTION_GRACE))
+            } else {
+                (new, None, None)
+            })
+        }
+    };
     diesel::update(organisations::table.filter(organisations::id.eq(org.id().0)))
         .set((
             framework.map(|f| organisations::default_framework_id.eq(f)),
             threshold.map(|t| organisations::report_threshold.eq(t)),
-            retention.map(|r| organisations::retention_months.eq(r)),
+            retention.map(|(r, _, _)| organisations::retention_months.eq(r)),
+            retention.map(|(_, p, _)| organisations::retention_previous_months.eq(p)),
+            retention.map(|(_, _, at)| organisations::retention_effective_at.eq(at)),
         ))
         .returning(OrganisationRow::as_returning())
         .get_result(conn)

@@ -45,12 +45,21 @@ pub struct Organisation {
     pub kind: OrganisationKind,
     /// The framework its dashboard and reports use unless told otherwise.
     pub default_framework_id: Uuid,
-    /// The smallest count its outcome reports show (`null`: the default, 8, or 10 with
-    /// children's services).
+    /// The smallest count its outcome reports show (`null`: the default, 10).
     pub report_threshold: Option<i32>,
     /// Months a person's record is kept after their support ended, then erased by retention
     /// (`null`: kept until someone decides).
     pub retention_months: Option<i32>,
+    /// When a shortened `retention_months` takes effect (30 days after the change; the
+    /// period it replaced holds until then); `null` when it is in force.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub retention_takes_effect_at: Option<OffsetDateTime>,
+    /// Only in the answer to a change that shortened the retention period: who it would erase
+    /// when it takes effect, if nothing else changes (a held person is kept while the hold
+    /// stands). Nothing is erased before then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_would_erase: Option<Vec<RetentionDue>>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
@@ -65,10 +74,25 @@ impl From<OrganisationRow> for Organisation {
                 .unwrap_or(crate::frameworks::NOF_WALES),
             report_threshold: row.report_threshold,
             retention_months: row.retention_months,
+            retention_takes_effect_at: row
+                .retention_effective_at
+                .filter(|at| *at > OffsetDateTime::now_utc()),
+            retention_would_erase: None,
             name: row.name,
             created_at: row.created_at,
         }
     }
+}
+
+/// A person a retention change would erase.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetentionDue {
+    pub person_id: Uuid,
+    #[serde(with = "crate::fields::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub support_ended_on: time::Date,
+    /// A legal hold stands: kept while it does.
+    pub held: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

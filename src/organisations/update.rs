@@ -8,15 +8,18 @@ use crate::auth::access::{self, OrgAction};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::ids::OrganisationId;
 use crate::organisations::model;
-use crate::organisations::types::{Organisation, UpdateOrganisation};
+use crate::organisations::types::{Organisation, RetentionDue, UpdateOrganisation};
 use crate::state::AppState;
 use diesel_async::AsyncConnection;
 
 /// Change an organisation's settings
 ///
 /// Its admins: the default framework of its dashboard and reports (Wales's National Outcomes
-/// Framework until changed) and the smallest count its outcome reports show. Setting the same
-/// values again changes nothing.
+/// Framework until changed), the smallest count its outcome reports show, and how long a
+/// person's record is kept after their support ends. A shorter retention period takes effect
+/// only 30 days later (the one it replaces holds until then), and the answer lists who it
+/// would erase then (`retention_would_erase`): time to check, place holds or change it back.
+/// A longer one, or none, applies at once. Setting the same values again changes nothing.
 #[utoipa::path(
     operation_id = "updateOrganisation",
     tag = "organisations",
@@ -82,5 +85,23 @@ pub async fn update(
             Ok::<_, ApiError>(row)
         })
         .await?;
-    Ok(web::Json(row.into()))
+    // A shortening waits out its grace period: the answer says who it would erase then.
+    let would_erase = match (row.retention_months, row.retention_effective_at) {
+        (Some(months), Some(at)) if retention.is_some() && at > time::OffsetDateTime::now_utc() => {
+            let due = crate::retention::would_erase(&mut conn, org.id(), months, at).await?;
+            Some(
+                due.into_iter()
+                    .map(|d| RetentionDue {
+                        person_id: d.person_id,
+                        support_ended_on: d.support_ended_on,
+                        held: d.held,
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    let mut answer = Organisation::from(row);
+    answer.retention_would_erase = would_erase;
+    Ok(web::Json(answer))
 }

@@ -53,6 +53,32 @@ pub async fn due(conn: &mut AsyncPgConnection) -> Result<Vec<Due>, diesel::resul
     .await
 }
 
+/// Who a retention period of `months` would have erased from `organisation` by `at` (a dry
+/// run of a change: the answer to shortening it lists them), oldest ending first.
+pub async fn would_erase(
+    conn: &mut AsyncPgConnection,
+    organisation: OrganisationId,
+    months: i32,
+    at: time::OffsetDateTime,
+) -> Result<Vec<Due>, diesel::result::Error> {
+    diesel::sql_query(
+        "SELECT p.id AS person_id, p.organisation_id, p.support_ended_on,
+                EXISTS (SELECT 1 FROM legal_holds h
+                         WHERE h.person_id = p.id AND h.lifted_at IS NULL) AS held
+           FROM people p
+          WHERE p.organisation_id = $1 AND p.support_ended_on IS NOT NULL
+            AND p.support_ended_on + make_interval(months => $2)
+                <= ($3 AT TIME ZONE 'Europe/London')::date
+            AND p.support_ended_recorded_at + make_interval(months => $2) <= $3
+          ORDER BY p.support_ended_on, p.id",
+    )
+    .bind::<SqlUuid, _>(organisation.0)
+    .bind::<diesel::sql_types::Integer, _>(months)
+    .bind::<diesel::sql_types::Timestamptz, _>(at)
+    .load(conn)
+    .await
+}
+
 /// One pass: lists who is due and, unless `dry_run`, erases each one not held. A failure on
 /// one person is logged and the others go on.
 pub async fn run(

@@ -517,6 +517,12 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
         .send()
         .await
         .expect(200);
+    // Its 30 days' grace (tested below) are over.
+    app.sql(&format!(
+        "UPDATE organisations SET retention_effective_at = now() - interval '1 second' WHERE id = '{}'",
+        org.id
+    ))
+    .await;
     let due = app.person(&org).await;
     let held = app.person(&org).await;
     let recent = app.person(&org).await;
@@ -786,4 +792,86 @@ async fn an_export_ready_today_is_answered_again_and_a_person_gets_few_a_day() {
         })
         .count();
     assert_eq!(left, 0);
+}
+
+#[actix_web::test]
+async fn a_shorter_retention_period_lists_who_it_would_erase_and_waits_its_grace_period() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let settings = |months: i64| {
+        app.patch(&format!("/v1/organisations/{}", org.id))
+            .bearer(&admin.token)
+            .json(&json!({ "retention_months": months }))
+            .send()
+    };
+    // Ten years where there was no limit: sooner than never, so it waits too (nobody to list).
+    let first = settings(120).await.expect(200);
+    assert_eq!(first["retention_would_erase"], json!([]));
+    app.sql(&format!(
+        "UPDATE organisations SET retention_effective_at = NULL WHERE id = '{}'",
+        org.id
+    ))
+    .await;
+    // Ended (and recorded) five years ago, and a year ago.
+    let old = app.person(&org).await;
+    let young = app.person(&org).await;
+    app.sql(&format!(
+        "UPDATE people SET support_started_on = current_date - 3000 WHERE id IN ('{0}', '{1}');
+         UPDATE people SET support_ended_on = current_date - 1826 WHERE id = '{0}';
+         UPDATE people SET support_ended_on = current_date - 365 WHERE id = '{1}';
+         UPDATE people SET support_ended_recorded_at = now() - interval '1826 days' WHERE id = '{0}';
+         UPDATE people SET support_ended_recorded_at = now() - interval '365 days' WHERE id = '{1}'",
+        old.id, young.id
+    ))
+    .await;
+    // Shortened to two years by mistake: the answer lists who would go, and when.
+    let shorter = settings(24).await.expect(200);
+    assert_eq!(shorter["retention_months"], 24);
+    let would: Vec<&str> = shorter["retention_would_erase"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["person_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(would, [old.id.to_string()]);
+    let at = time::OffsetDateTime::parse(
+        shorter["retention_takes_effect_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let days = (at - time::OffsetDateTime::now_utc()).whole_days();
+    assert!((29..=30).contains(&days), "{days}");
+    // Nobody is erased meanwhile (the ten years it replaced still hold), and asking again
+    // does not start the grace period afresh.
+    let state = &app.shared.state;
+    let mut conn = state.conn().await.unwrap();
+    let pass = camau::retention::run(&mut conn, &state.storage, false)
+        .await
+        .unwrap();
+    assert_eq!((pass.due.len(), pass.erased), (0, 0));
+    let again = settings(24).await.expect(200);
+    assert_eq!(
+        again["retention_takes_effect_at"],
+        shorter["retention_takes_effect_at"]
+    );
+    // Once the grace period is over, it applies.
+    app.sql(&format!(
+        "UPDATE organisations SET retention_effective_at = now() - interval '1 second' WHERE id = '{}'",
+        org.id
+    ))
+    .await;
+    let pass = camau::retention::run(&mut conn, &state.storage, false)
+        .await
+        .unwrap();
+    assert_eq!(pass.erased, 1);
+    drop(conn);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM people WHERE id IN ('{}', '{}')",
+            old.id, young.id
+        ))
+        .await,
+        1
+    );
 }
