@@ -80,6 +80,7 @@ pub fn app(
         .wrap(from_fn(idempotency))
         .wrap(from_fn(text_guard))
         .wrap(from_fn(body_deadline))
+        .wrap(from_fn(extract::method_guard))
         // Nothing the API answers may be cached by a shared cache or the phone's HTTP cache
         // (personal data), nor sniffed into another type.
         .wrap(
@@ -87,6 +88,7 @@ pub fn app(
                 .add(("Cache-Control", "no-store"))
                 .add(("X-Content-Type-Options", "nosniff")),
         )
+        .wrap(from_fn(crate::uploads::tus_resumable))
         .wrap(from_fn(observe))
 }
 

@@ -75,70 +75,143 @@ fn query_error(err: QueryPayloadError) -> ApiError {
     ApiError::new(ErrorCode::InvalidQueryParameter).with_detail(e.to_string())
 }
 
-/// The path templates of the API and their methods, taken from the OpenAPI document, so the
-/// fallback can tell "no such endpoint" (404) from "no such method here" (405 with `Allow`).
+/// The path templates of the API, their methods and the JSON body each method takes, taken
+/// from the OpenAPI document: the fallback tells "no such endpoint" (404) from "no such method
+/// here" (405 with `Allow`), and `http::text` checks a body's shape against the spec.
 #[derive(Debug, Default)]
-pub struct RouteIndex(Vec<(Vec<String>, Vec<String>)>);
+pub struct RouteIndex {
+    routes: Vec<Route>,
+    /// `components.schemas`, for the `$ref`s of the bodies.
+    schemas: serde_json::Value,
+}
+
+#[derive(Debug)]
+struct Route {
+    segments: Vec<String>,
+    /// (method in upper case, the `application/json` request body schema if any)
+    methods: Vec<(String, Option<serde_json::Value>)>,
+}
+
+impl Route {
+    fn matches(&self, parts: &[&str]) -> bool {
+        self.segments.len() == parts.len()
+            && self
+                .segments
+                .iter()
+                .zip(parts)
+                .all(|(t, p)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p)
+    }
+
+    fn literals(&self) -> usize {
+        self.segments.iter().filter(|s| !s.starts_with('{')).count()
+    }
+}
 
 impl RouteIndex {
     pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
-        let routes = api
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let segments = path.split('/').map(str::to_owned).collect();
-                let methods = serde_json::to_value(item)
-                    .ok()
-                    .and_then(|v| v.as_object().cloned())
-                    .map(|o| {
-                        o.keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "get" | "post" | "put" | "patch" | "delete")
-                            })
-                            .map(|k| k.to_uppercase())
-                            .collect()
+        let spec = serde_json::to_value(api).unwrap_or_default();
+        let routes = spec["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(path, item)| Route {
+                segments: path.split('/').map(str::to_owned).collect(),
+                methods: item
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(k, _)| {
+                        matches!(
+                            k.as_str(),
+                            "get" | "head" | "post" | "put" | "patch" | "delete"
+                        )
                     })
-                    .unwrap_or_default();
-                (segments, methods)
+                    .map(|(k, op)| {
+                        let body = op
+                            .pointer("/requestBody/content/application~1json/schema")
+                            .cloned();
+                        (k.to_uppercase(), body)
+                    })
+                    .collect(),
             })
             .collect();
-        RouteIndex(routes)
+        RouteIndex {
+            routes,
+            schemas: spec["components"]["schemas"].clone(),
+        }
     }
 
-    /// Methods allowed at `path`, if any template matches it.
-    fn allowed(&self, path: &str) -> Option<Vec<String>> {
+    /// The resource at `path`: of the templates that match it, the most specific (the most
+    /// literal segments), so `/v1/invitations/accept` is that resource and not an invitation
+    /// whose id is "accept" (ids are UUIDs).
+    fn resource(&self, path: &str) -> Option<&Route> {
         let parts: Vec<&str> = path.split('/').collect();
-        let mut allowed: Vec<String> = self
-            .0
+        self.routes
             .iter()
-            .filter(|(template, _)| {
-                template.len() == parts.len()
-                    && template.iter().zip(&parts).all(|(t, p)| {
-                        (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p
-                    })
-            })
-            .flat_map(|(_, methods)| methods.iter().cloned())
+            .filter(|r| r.matches(&parts))
+            .max_by_key(|r| r.literals())
+    }
+
+    /// Methods allowed at `path`, if it is a resource of the API.
+    fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let mut allowed: Vec<String> = self
+            .resource(path)?
+            .methods
+            .iter()
+            .map(|(m, _)| m.clone())
             .collect();
-        if allowed.is_empty() {
-            return None;
-        }
         allowed.sort();
-        allowed.dedup();
         Some(allowed)
+    }
+
+    /// The answer to a request whose method its resource does not take: 405 with a true
+    /// `Allow`.
+    fn wrong_method(&self, req: &HttpRequest) -> Option<HttpResponse> {
+        let allowed = self.allowed(req.path())?;
+        (!allowed.iter().any(|m| m == req.method().as_str())).then(|| method_not_allowed(&allowed))
+    }
+
+    /// The JSON body schema of `method` at `path`, with the components its `$ref`s name.
+    pub fn json_body(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> Option<(&serde_json::Value, &serde_json::Value)> {
+        let route = self.resource(path)?;
+        let (_, body) = route.methods.iter().find(|(m, _)| m == method)?;
+        Some((body.as_ref()?, &self.schemas))
+    }
+}
+
+fn method_not_allowed(allowed: &[String]) -> HttpResponse {
+    let mut res = ApiError::new(ErrorCode::MethodNotAllowed).error_response();
+    if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
+}
+
+/// A method the resource does not take is 405 before routing: actix would hand `DELETE
+/// /v1/invitations/accept` to `DELETE /v1/invitations/{invitation_id}`, whose extractors answer
+/// 401 or 400, though "accept" is no invitation id (ids are UUIDs) and that resource takes only
+/// POST.
+pub async fn method_guard(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let refused = req
+        .app_data::<web::Data<RouteIndex>>()
+        .and_then(|routes| routes.wrong_method(req.request()));
+    match refused {
+        Some(res) => Ok(req.into_response(res)),
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
     }
 }
 
 /// The fallback for every request no route took.
 pub async fn fallback(req: HttpRequest, routes: web::Data<RouteIndex>) -> HttpResponse {
     match routes.allowed(req.path()) {
-        Some(methods) => {
-            let mut res = ApiError::new(ErrorCode::MethodNotAllowed).error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&methods.join(", ")) {
-                res.headers_mut().insert(header::ALLOW, value);
-            }
-            res
-        }
+        Some(methods) => method_not_allowed(&methods),
         None => ApiError::new(ErrorCode::RouteNotFound).error_response(),
     }
 }

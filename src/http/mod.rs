@@ -10,6 +10,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod observe;
 pub mod pagination;
+pub mod shape;
 pub mod text;
 
 /// A part of a resumable photo upload (`PATCH /v1/uploads/{id}`): megabytes too.

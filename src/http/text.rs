@@ -2,7 +2,9 @@
 //! newline, carriage return and tab, in any string (or key) of any JSON body. PostgreSQL
 //! refuses U+0000 outright (a 500 if it got that far), and the other controls have no place in
 //! a name, a goal or a review; refusing them here covers every field of every operation,
-//! including those added later, with one 400 that names the field.
+//! including those added later, with one 400 that names the field. The same guard refuses an
+//! array where the spec says object (`http::shape`), and takes `65.0` where the spec says
+//! integer, as JSON Schema does.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,7 +14,8 @@ use actix_web::web::Bytes;
 use actix_web::{Error, ResponseError};
 use serde_json::Value;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::http::extract::RouteIndex;
 
 fn allowed(c: char) -> bool {
     !c.is_control() || matches!(c, '\n' | '\r' | '\t')
@@ -88,8 +91,60 @@ pub async fn text_guard(
     if let Err(problem) = check(&body) {
         return Ok(req.into_response(problem.error_response()));
     }
+    if let Some(problem) = req
+        .app_data::<actix_web::web::Data<RouteIndex>>()
+        .and_then(|routes| routes.json_body(req.method().as_str(), req.path()))
+        .and_then(|(schema, schemas)| {
+            let value = serde_json::from_slice::<Value>(&body).ok()?;
+            crate::http::shape::misplaced_array(&value, schema, schemas)
+        })
+        .map(|at| {
+            let place = if at.is_empty() {
+                "the body"
+            } else {
+                at.as_str()
+            };
+            ApiError::new(ErrorCode::InvalidJson)
+                .with_detail(format!("{place} must be an object, not an array"))
+        })
+    {
+        return Ok(req.into_response(problem.error_response()));
+    }
+    let body = whole_numbers(body);
     req.set_payload(actix_web::dev::Payload::from(body));
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// `65.0` is the integer 65 to JSON Schema (and to JavaScript, and to a Python client that
+/// computed it), but serde refuses it for an integer field: such numbers are written as
+/// integers before the body is read, so an integer the spec allows is taken in either form.
+fn whole_numbers(body: Bytes) -> Bytes {
+    fn fix(value: &mut Value) -> bool {
+        match value {
+            Value::Number(n) if n.is_f64() => match n.as_f64() {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "only whole numbers well inside i64 are converted"
+                )]
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    *value = Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            // Every one is fixed, not only the first: no short circuit.
+            Value::Array(items) => items.iter_mut().map(fix).fold(false, |a, b| a | b),
+            Value::Object(map) => map.values_mut().map(fix).fold(false, |a, b| a | b),
+            _ => false,
+        }
+    }
+    let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    if !fix(&mut value) {
+        return body;
+    }
+    serde_json::to_vec(&value).map_or(body, Bytes::from)
 }
 
 #[cfg(test)]
@@ -110,5 +165,16 @@ mod tests {
         assert_eq!(field(br#"{"a\u0000":1}"#), "/a\u{0}");
         assert_eq!(field(br#"{"x":"\u0085"}"#), "/x");
         assert!(check(b"not json").is_ok());
+    }
+
+    #[test]
+    fn whole_floats_become_integers_and_nothing_else_changes() {
+        let fixed = |body: &str| whole_numbers(Bytes::from(body.to_owned()));
+        assert_eq!(
+            fixed(r#"{"report_threshold":65.0,"x":[1.0,2.5],"y":"3.0"}"#),
+            Bytes::from_static(br#"{"report_threshold":65,"x":[1,2.5],"y":"3.0"}"#)
+        );
+        let untouched = r#"{ "a": 1, "b": 2.5 }"#;
+        assert_eq!(fixed(untouched), Bytes::from(untouched));
     }
 }

@@ -1,6 +1,7 @@
 //! `GET /v1/photos/{photo_id}?size=`: access is checked on every call, then the caller is
 //! redirected to a signed URL that works for a few minutes (S3) or sent the bytes (local
-//! disk). Either way the answer may be kept only by this caller's own client.
+//! disk). Either way the answer is `Cache-Control: private, no-store`: no cache keeps it, so
+//! access taken away applies to the very next look, as everywhere else.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -61,11 +62,10 @@ pub async fn get(
             .finish());
     }
     let stream = state.storage.read(&key).await.map_err(unavailable)?;
+    // Not kept by the phone's HTTP cache either: a supporter removed from the circle must not
+    // go on seeing the photo for minutes (docs/SECURITY.md, "Photos").
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "image/jpeg"))
-        .insert_header((
-            header::CACHE_CONTROL,
-            format!("private, max-age={}", ttl.as_secs()),
-        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .streaming(stream.map(|chunk| chunk.map_err(std::io::Error::other))))
 }

@@ -2,7 +2,7 @@
 //! the photo.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, patch, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, patch, web};
 use diesel_async::AsyncConnection;
 use futures_util::StreamExt;
 
@@ -76,7 +76,13 @@ pub async fn append(
         return Ok(answer(row.length, Some(photo)));
     }
     if offset != i64::from(row.received) {
-        return Err(moved(row.received));
+        // tus: the 409 names the server's offset, so the client resumes from there.
+        let mut res = moved(row.received).error_response();
+        res.headers_mut().insert(
+            header::HeaderName::from_static("upload-offset"),
+            header::HeaderValue::from(row.received),
+        );
+        return Ok(res);
     }
     drop(conn);
     let remaining = (row.length - row.received) as usize;

@@ -141,6 +141,83 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
     assert_eq!(res.header("allow"), Some("GET, PATCH"));
 }
 
+/// `DELETE /v1/invitations/accept` reached `DELETE /v1/invitations/{invitation_id}` and
+/// answered 400 for a malformed id: the resource is `/v1/invitations/accept`, and it takes POST.
+#[actix_web::test]
+async fn a_wrong_method_on_a_literal_path_is_405_with_its_own_allow() {
+    let app = TestApp::new().await;
+    let admin = app.platform_admin().await;
+    for req in [
+        app.delete("/v1/invitations/accept"),
+        app.delete("/v1/invitations/accept").bearer(&admin.token),
+        app.get("/v1/invitations/accept"),
+    ] {
+        let res = req.send().await;
+        res.problem(405, "method_not_allowed");
+        assert_eq!(res.header("allow"), Some("POST"));
+    }
+    // An invitation's own path still takes DELETE (a malformed id there is a 400).
+    let id = uuid::Uuid::now_v7();
+    let res = app.get(&format!("/v1/invitations/{id}")).send().await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("DELETE"));
+    app.delete("/v1/invitations/not-a-uuid")
+        .bearer(&admin.token)
+        .send()
+        .await
+        .problem(400, "invalid_path_parameter");
+}
+
+/// serde takes a struct from a JSON array (its fields in order): `["Camau", "provider",
+/// "a@example.org"]` created an organisation. An array where the spec says object is a 400,
+/// at the top and nested.
+#[actix_web::test]
+async fn an_array_where_an_object_is_expected_is_400() {
+    let app = TestApp::new().await;
+    let admin = app.platform_admin().await;
+    let before = app.scalar("SELECT count(*) FROM organisations").await;
+    let body = app
+        .post("/v1/organisations")
+        .bearer(&admin.token)
+        .json(&json!(["Cymorth", "provider", "nia@example.org"]))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    assert_eq!(body["detail"], "the body must be an object, not an array");
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM organisations").await,
+        before
+    );
+    let org = app.provider().await;
+    let person = app.person(&org).await;
+    let staff = app.admin(&org).await.token;
+    app.put("/v1/me/notification-settings")
+        .bearer(&staff)
+        .json(&json!([null, null]))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    let body = app
+        .put(&format!("/v1/people/{}/profile", person.id))
+        .bearer(&staff)
+        .header("if-match", "*")
+        .json(&json!({ "sections": { "important_to_me": ["Mot", "cy"] } }))
+        .send()
+        .await
+        .problem(400, "invalid_json");
+    assert_eq!(
+        body["detail"],
+        "/sections/important_to_me must be an object, not an array"
+    );
+    // Arrays where the spec has them still pass.
+    app.put("/v1/me/notification-settings")
+        .bearer(&staff)
+        .json(&json!({ "quiet_from": null, "quiet_until": null, "muted_people": [] }))
+        .send()
+        .await
+        .expect(200);
+}
+
 #[actix_web::test]
 async fn validation_errors_name_every_bad_field() {
     let app = TestApp::new().await;

@@ -561,7 +561,8 @@ async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
     )
     .await
     .problem(413, "payload_too_large");
-    // Local and memory storage stream the bytes themselves, privately cacheable.
+    // Local and memory storage stream the bytes themselves; no cache keeps them
+    // (docs/SECURITY.md, "Photos"), so access taken away applies to the next look.
     let photo = app
         .get(&format!("/v1/people/{}/stories", s.person.id))
         .bearer(&s.mentor.token)
@@ -574,7 +575,7 @@ async fn a_story_holds_ten_photos_and_uploads_have_a_size_cap() {
     let res = app.get(&photo).bearer(&s.mentor.token).send().await;
     assert_eq!(res.status.as_u16(), 200);
     assert_eq!(res.header("content-type"), Some("image/jpeg"));
-    assert_eq!(res.header("cache-control"), Some("private, max-age=300"));
+    assert_eq!(res.header("cache-control"), Some("private, no-store"));
     assert_clean("streamed display", &res.body);
 }
 
@@ -704,6 +705,51 @@ async fn a_large_photo_sent_in_parts_survives_a_dropped_connection_and_is_stored
         app.scalar("SELECT count(*) FROM photo_upload_parts").await,
         0
     );
+}
+
+/// tus 1.0: a 409 for a wrong offset names the server's `Upload-Offset`, and every answer
+/// (errors too) carries `Tus-Resumable`.
+#[actix_web::test]
+async fn a_wrong_offset_is_409_with_the_servers_offset_and_every_tus_answer_names_the_version() {
+    let app = TestApp::new().await;
+    let s = scene(&app).await;
+    let token = s.person.account.token.clone();
+    let photo = support::image("small-gps.jpg");
+    let announced = app
+        .post(&format!("/v1/stories/{}/uploads", s.story))
+        .bearer(&token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", &photo.len().to_string())
+        .send()
+        .await;
+    let upload = announced.header("location").unwrap().to_owned();
+    announced.expect(201);
+    let (status, at, _, res) = part(&app, &token, &upload, 10, &photo[10..20]).await;
+    assert_eq!((status, at), (409, Some(0)), "{}", res.text());
+    assert_eq!(res.header("tus-resumable"), Some("1.0.0"));
+    assert_eq!(res.header("content-type"), Some("application/problem+json"));
+    let (status, at, _, _) = part(&app, &token, &upload, 0, &photo[..10]).await;
+    assert_eq!((status, at), (204, Some(10)));
+    let (status, at, _, res) = part(&app, &token, &upload, 0, &photo[..10]).await;
+    assert_eq!((status, at), (409, Some(10)), "{}", res.text());
+    // Errors the handlers never see carry it too: no such upload, no token, another version.
+    let missing = format!("/v1/uploads/{}", uuid::Uuid::now_v7());
+    for res in [
+        app.head(&missing).bearer(&token).send().await,
+        app.delete(&missing).bearer(&token).send().await,
+        app.head(&upload).send().await,
+        app.head(&upload)
+            .bearer(&token)
+            .header("tus-resumable", "0.2.2")
+            .send()
+            .await,
+    ] {
+        assert!(res.status.is_client_error(), "{}", res.status);
+        assert_eq!(res.header("tus-resumable"), Some("1.0.0"), "{}", res.status);
+    }
+    // Not on other answers.
+    let other = app.get("/v1/me").bearer(&token).send().await;
+    assert_eq!(other.header("tus-resumable"), None);
 }
 
 #[actix_web::test]
