@@ -140,19 +140,38 @@ impl Rules {
     /// Whether any suppressed value (a cell or the total) is pinned to one value by the
     /// equation total = sum of cells, each side known within its range.
     pub fn any_pinned(&self, total: Option<i64>, cells: &[Option<i64>]) -> bool {
-        let ranges: Vec<(i64, i64)> = cells.iter().map(|c| self.range(*c)).collect();
-        let (t_lo, t_hi) = self.range(total);
+        let cells: Vec<(Option<i64>, bool)> = cells.iter().map(|c| (*c, false)).collect();
+        self.any_pinned_gated((total, false), &cells)
+    }
+
+    /// [`Rules::any_pinned`] where some values were suppressed because their group's people
+    /// were (`true` beside them): such a value may be 0, or any number, and anyone can tell
+    /// which they are (their group's people are suppressed too), so they are taken as 0 and
+    /// up. A partition whose shown values force those to 0 is pinned.
+    pub fn any_pinned_gated(
+        &self,
+        total: (Option<i64>, bool),
+        cells: &[(Option<i64>, bool)],
+    ) -> bool {
+        /// No upper bound (large enough never to be reached by a sum).
+        const OPEN: i64 = i64::MAX / 1024;
+        let range = |(shown, gated): (Option<i64>, bool)| match (shown, gated) {
+            (None, true) => (0, OPEN),
+            (shown, _) => self.range(shown),
+        };
+        let ranges: Vec<(i64, i64)> = cells.iter().map(|c| range(*c)).collect();
+        let (t_lo, t_hi) = range(total);
         let (sum_lo, sum_hi) = ranges
             .iter()
             .fold((0, 0), |(a, b), (lo, hi)| (a + lo, b + hi));
-        if total.is_none() {
+        if total.0.is_none() {
             let lo = t_lo.max(sum_lo);
             let hi = t_hi.min(sum_hi);
             if lo == hi {
                 return true;
             }
         }
-        cells.iter().zip(&ranges).any(|(cell, (lo, hi))| {
+        cells.iter().zip(&ranges).any(|((cell, _), (lo, hi))| {
             if cell.is_some() {
                 return false;
             }

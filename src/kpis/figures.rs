@@ -148,6 +148,52 @@ pub struct AreaFigures {
     pub stories_fp: i64,
 }
 
+#[cfg(test)]
+impl AreaFigures {
+    /// A row for tests of disclosure control: the area's total (`cell: None`) or one value of
+    /// a breakdown, with counts and fingerprints in the order of `reports::build`'s `COUNTS`.
+    pub fn synthetic(cell: Option<(Dimension, &str)>, counts: [i64; 8], fps: [i64; 8]) -> Self {
+        let grouped = |d: Dimension| i32::from(cell.as_ref().is_none_or(|(c, _)| *c != d));
+        let value = |d: Dimension| {
+            cell.as_ref()
+                .filter(|(c, _)| *c == d)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        AreaFigures {
+            area: "a".into(),
+            g_provider: grouped(Dimension::Provider),
+            g_service_type: grouped(Dimension::ServiceType),
+            g_age_band: grouped(Dimension::AgeBand),
+            g_gender: grouped(Dimension::Gender),
+            g_language: grouped(Dimension::Language),
+            provider: value(Dimension::Provider),
+            service_type: value(Dimension::ServiceType),
+            age_band: value(Dimension::AgeBand),
+            gender: value(Dimension::Gender),
+            language: value(Dimension::Language),
+            people: counts[0],
+            goals_set: counts[1],
+            goals_achieved: counts[2],
+            measured: counts[3],
+            improved: counts[4],
+            same: 0,
+            worse: 0,
+            median_change: None,
+            reviews_held: counts[5],
+            reviews_on_time: counts[6],
+            stories: counts[7],
+            people_fp: fps[0],
+            goals_set_fp: fps[1],
+            goals_achieved_fp: fps[2],
+            measured_fp: fps[3],
+            improved_fp: fps[4],
+            reviews_held_fp: fps[5],
+            reviews_on_time_fp: fps[6],
+            stories_fp: fps[7],
+        }
+    }
+}
+
 impl AreaFigures {
     /// The breakdown this row belongs to and its value there; `None` for the area's total.
     pub fn cell(&self) -> Option<(Dimension, String)> {

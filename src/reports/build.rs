@@ -255,29 +255,18 @@ fn disclose(
     // A group too small to show shows nothing that depends on it: where its people are
     // suppressed, not its goals, reviews or stories (counts of events, which could be large);
     // where its measured people are, not how many improved; where its reviews are, not how
-    // many were on time. (Only adds suppression: nothing suppressed becomes solvable.)
-    for (count, depends_on) in [
-        (1, 0),
-        (2, 0),
-        (3, 0),
-        (4, 0),
-        (5, 0),
-        (6, 0),
-        (7, 0),
-        (4, 3),
-        (6, 5),
-    ] {
-        let (hidden_total, hidden_cells) = counts[depends_on].clone();
-        let (shown_total, per_breakdown) = &mut counts[count];
-        if hidden_total.is_none() {
-            *shown_total = None;
+    // many were on time. What that hides may be 0 or any number, and anyone can tell which
+    // values it hid, so each count's partitions are protected again with those taken as 0 and
+    // up (else a shown total and shown cells could pin them at 0), and both repeat until
+    // nothing more is hidden.
+    loop {
+        let before = counts.clone();
+        let gated = gate(&mut counts);
+        for (c, (_, get, _)) in COUNTS.iter().enumerate() {
+            protect_gated(rules, &mut counts[c], &gated[c], breakdowns, *get);
         }
-        for (cells, gate) in per_breakdown.iter_mut().zip(&hidden_cells) {
-            for (cell, gate) in cells.iter_mut().zip(gate) {
-                if gate.is_none() {
-                    *cell = None;
-                }
-            }
+        if counts == before {
+            break;
         }
     }
     let figures = |pick: &dyn Fn(&Disclosed) -> Option<i64>, row: Option<&AreaFigures>| {
@@ -315,6 +304,89 @@ fn disclose(
         })
         .collect();
     (total_figures, cells)
+}
+
+/// Which count depends on which (index in [`COUNTS`]): hidden where what it depends on is.
+const DEPENDS_ON: [(usize, usize); 9] = [
+    (1, 0),
+    (2, 0),
+    (3, 0),
+    (4, 0),
+    (5, 0),
+    (6, 0),
+    (7, 0),
+    (4, 3),
+    (6, 5),
+];
+
+/// Hides each count where what it depends on is hidden; per count, whether each value (the
+/// total, then per breakdown its cells) is hidden because of that.
+fn gate(counts: &mut [Disclosed]) -> Vec<(bool, Vec<Vec<bool>>)> {
+    let mut gated: Vec<(bool, Vec<Vec<bool>>)> = counts
+        .iter()
+        .map(|(_, per)| (false, per.iter().map(|c| vec![false; c.len()]).collect()))
+        .collect();
+    for (count, depends_on) in DEPENDS_ON {
+        let (hidden_total, hidden_cells) = counts[depends_on].clone();
+        let (shown_total, per_breakdown) = &mut counts[count];
+        if hidden_total.is_none() {
+            *shown_total = None;
+            gated[count].0 = true;
+        }
+        for (b, (cells, gate)) in per_breakdown.iter_mut().zip(&hidden_cells).enumerate() {
+            for (i, (cell, gate)) in cells.iter_mut().zip(gate).enumerate() {
+                if gate.is_none() {
+                    *cell = None;
+                    gated[count].1[b][i] = true;
+                }
+            }
+        }
+    }
+    gated
+}
+
+/// Hides more of one count (the smallest shown cells, then the total) until no value hidden
+/// in any of its partitions can be worked out, those hidden by [`gate`] taken as 0 and up.
+fn protect_gated(
+    rules: &Rules,
+    (shown_total, per_breakdown): &mut Disclosed,
+    (total_gated, cells_gated): &(bool, Vec<Vec<bool>>),
+    breakdowns: &[(Dimension, Vec<(String, &AreaFigures)>)],
+    get: Count,
+) {
+    loop {
+        let mut total_hidden_now = false;
+        for ((shown, gated), (_, cells)) in
+            per_breakdown.iter_mut().zip(cells_gated).zip(breakdowns)
+        {
+            loop {
+                let marked: Vec<(Option<i64>, bool)> =
+                    shown.iter().copied().zip(gated.iter().copied()).collect();
+                if !rules.any_pinned_gated((*shown_total, *total_gated), &marked) {
+                    break;
+                }
+                let next = cells
+                    .iter()
+                    .zip(shown.iter())
+                    .enumerate()
+                    .filter(|(_, ((_, f), s))| get(f) > 0 && s.is_some())
+                    .min_by_key(|(_, ((_, f), _))| get(f))
+                    .map(|(i, _)| i);
+                match next {
+                    Some(i) => shown[i] = None,
+                    None if shown_total.is_some() => {
+                        *shown_total = None;
+                        total_hidden_now = true;
+                    }
+                    None => break,
+                }
+            }
+        }
+        // A total hidden for one breakdown is hidden for all: look at them all again.
+        if !total_hidden_now {
+            return;
+        }
+    }
 }
 
 /// Each provider's part of `[from, to]` under the commissioner's contracts with it: contracts
@@ -401,4 +473,233 @@ pub async fn framework(
             }
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One person's part of each count, with their breakdown values.
+    #[derive(Debug, Clone)]
+    struct Member {
+        id: u64,
+        gender: u8,
+        age: u8,
+        counts: [i64; 8],
+    }
+
+    fn member() -> impl Strategy<Value = Member> {
+        (
+            any::<u64>(),
+            0u8..3,
+            0u8..4,
+            0i64..=3,
+            0i64..=3,
+            any::<bool>(),
+            any::<bool>(),
+            0i64..=3,
+            0i64..=3,
+            0i64..=2,
+        )
+            .prop_map(
+                |(id, gender, age, set, achieved, measured, improved, held, on_time, stories)| {
+                    let measured = i64::from(measured);
+                    Member {
+                        id,
+                        gender,
+                        age,
+                        counts: [
+                            1,
+                            set,
+                            achieved.min(set),
+                            measured,
+                            measured * i64::from(improved),
+                            held,
+                            on_time.min(held),
+                            stories,
+                        ],
+                    }
+                },
+            )
+    }
+
+    /// A fixed stand-in for a hash of exactly who (and what of theirs) a count counts.
+    fn mix(mut x: u64) -> i64 {
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (x ^ (x >> 31)) as i64
+    }
+
+    fn row(cell: Option<(Dimension, &str)>, members: &[&Member]) -> AreaFigures {
+        let mut counts = [0i64; 8];
+        let mut fps = [0i64; 8];
+        for m in members {
+            for k in 0..8 {
+                counts[k] += m.counts[k];
+                if m.counts[k] > 0 {
+                    fps[k] ^= mix(m.id ^ ((k as u64) << 56) ^ ((m.counts[k] as u64) << 48));
+                }
+            }
+        }
+        AreaFigures::synthetic(cell, counts, fps)
+    }
+
+    fn shown(f: &Figures) -> [Option<i64>; 8] {
+        [
+            f.people_supported,
+            f.goals_set,
+            f.goals_achieved,
+            f.people_measured,
+            f.people_improved,
+            f.reviews_held,
+            f.reviews_on_time,
+            f.stories_told,
+        ]
+    }
+
+    /// The report's area: its total, and per breakdown (gender, age band) each value's
+    /// figures by name.
+    fn report(
+        rules: &Rules,
+        cohort: &[Member],
+    ) -> ([Option<i64>; 8], Vec<BTreeMap<String, [Option<i64>; 8]>>) {
+        let everyone: Vec<&Member> = cohort.iter().collect();
+        let total = row(None, &everyone);
+        let by = |d: Dimension, of: fn(&Member) -> u8| {
+            let mut groups: BTreeMap<String, Vec<&Member>> = BTreeMap::new();
+            for m in cohort {
+                groups.entry(of(m).to_string()).or_default().push(m);
+            }
+            groups
+                .into_iter()
+                .map(|(v, ms)| (v.clone(), row(Some((d, &v)), &ms)))
+                .collect::<Vec<_>>()
+        };
+        let gender = by(Dimension::Gender, |m| m.gender);
+        let age = by(Dimension::AgeBand, |m| m.age);
+        let breakdowns: Vec<(Dimension, Vec<(String, &AreaFigures)>)> = vec![
+            (
+                Dimension::Gender,
+                gender.iter().map(|(v, r)| (v.clone(), r)).collect(),
+            ),
+            (
+                Dimension::AgeBand,
+                age.iter().map(|(v, r)| (v.clone(), r)).collect(),
+            ),
+        ];
+        let (t, cells) = disclose(rules, Some(&total), &breakdowns);
+        let named = breakdowns
+            .iter()
+            .zip(cells)
+            .map(|((_, cs), figures)| {
+                cs.iter()
+                    .map(|(v, _)| v.clone())
+                    .zip(figures.iter().map(shown))
+                    .collect()
+            })
+            .collect();
+        (shown(&t), named)
+    }
+
+    fn rules(threshold: i64, seed: u64) -> Rules {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&seed.to_be_bytes());
+        Rules::new(threshold, key)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        /// A whole report (eight counts, two breakdowns, rules 1 to 4 together) for a cohort
+        /// and for the same cohort plus one person: a cell the person is not in shows the same
+        /// number in both, or is suppressed in one of them (as another cell's complement);
+        /// never another number. And no value suppressed because its group's people were can
+        /// be worked out (pinned, at zero or otherwise) from what the report shows.
+        #[test]
+        fn one_more_person_changes_only_their_cells_and_their_complements(
+            cohort in proptest::collection::vec(member(), 0..60),
+            extra in member(),
+            seed in any::<u64>(),
+        ) {
+            let r = rules(THRESHOLD_TESTED, seed);
+            let (_, before) = report(&r, &cohort);
+            let mut plus = cohort.clone();
+            plus.push(extra.clone());
+            let (total, after) = report(&r, &plus);
+            let extra_in = [extra.gender.to_string(), extra.age.to_string()];
+            for (b, (cells0, cells1)) in before.iter().zip(&after).enumerate() {
+                for (value, shown0) in cells0 {
+                    if *value == extra_in[b] {
+                        continue;
+                    }
+                    let shown1 = &cells1[value];
+                    for k in 0..8 {
+                        prop_assert!(
+                            shown0[k] == shown1[k] || shown0[k].is_none() || shown1[k].is_none(),
+                            "count {} of {}={} went from {:?} to {:?}", k, b, value, shown0[k], shown1[k]
+                        );
+                    }
+                }
+            }
+            // Nothing rule 4 hid is pinned by the shown total and cells.
+            let hidden_by_rule_4 = |values: &[Option<i64>; 8], k: usize| {
+                values[k].is_none()
+                    && DEPENDS_ON.iter().any(|(c, d)| *c == k && values[*d].is_none())
+            };
+            for k in 0..8 {
+                for cells in &after {
+                    let marked: Vec<(Option<i64>, bool)> = cells
+                        .values()
+                        .map(|c| (c[k], hidden_by_rule_4(c, k)))
+                        .collect();
+                    // Cells that all show a true zero (rule 1) say the total is zero too.
+                    if marked.iter().all(|(c, _)| *c == Some(0)) {
+                        continue;
+                    }
+                    prop_assert!(!r.any_pinned_gated((total[k], hidden_by_rule_4(&total, k)), &marked),
+                        "count {} pinned: total {:?}, cells {:?}", k, total[k], marked);
+                }
+            }
+        }
+    }
+
+    /// The case outside review found: four groups whose 16 achieved goals each may show as 20
+    /// (at least 16 each, 64 in all) and a total of 64 that may show as 60 (at most 64): the
+    /// two small groups, whose people are suppressed, are then pinned at no goals achieved.
+    /// Over many keys some draw exactly that; none may show it.
+    #[test]
+    fn small_groups_zeros_are_never_pinned_by_rounded_totals() {
+        let mut cohort = Vec::new();
+        for group in 0..6u8 {
+            let (people, achieving) = if group < 4 { (20, 16) } else { (3, 0) };
+            for i in 0..people {
+                cohort.push(Member {
+                    id: u64::from(group) * 1000 + i,
+                    gender: group,
+                    age: 0,
+                    counts: [1, 1, i64::from(i < achieving), 0, 0, 0, 0, 0],
+                });
+            }
+        }
+        for seed in 0..3000 {
+            let r = rules(THRESHOLD_TESTED, seed);
+            let (total, cells) = report(&r, &cohort);
+            let marked: Vec<(Option<i64>, bool)> = cells[0]
+                .values()
+                .map(|c| (c[2], c[2].is_none() && c[0].is_none()))
+                .collect();
+            assert!(
+                !r.any_pinned_gated((total[2], false), &marked),
+                "key {seed}: total {:?}, cells {marked:?}",
+                total[2]
+            );
+        }
+    }
+
+    /// The threshold the property runs at (every report's).
+    const THRESHOLD_TESTED: i64 = crate::kpis::disclosure::THRESHOLD;
 }
