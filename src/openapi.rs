@@ -9,6 +9,8 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{ErrorCode, FieldError, Problem};
 
+mod rules;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -81,8 +83,8 @@ pub fn document(
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts();
-    declare_common_problems(declare_public(declare_conditional_reads(
-        declare_idempotency_keys(api),
+    rules::apply(declare_common_problems(declare_public(
+        declare_conditional_reads(declare_idempotency_keys(api)),
     )))
 }
 
@@ -255,7 +257,7 @@ fn declare_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openap
             .parameter_in(ParameterIn::Header)
             .required(Required::False)
             .description(Some(
-                "A client-chosen key (1–255 visible characters) that makes a retry safe: the \
+                "A client-chosen key (1–255 visible ASCII characters) that makes a retry safe: the \
                  same request with the same key within 24 hours replays the first response \
                  (`Idempotent-Replayed: true`); while the first is still running a retry gets 409 \
                  `idempotency_key_in_use`; the key with a different request gets 422 \

@@ -63,7 +63,7 @@ pub struct CreateMember {
     pub relationship: Relationship,
     #[schema(max_length = 254)]
     pub email: Option<String>,
-    #[schema(max_length = 40)]
+    #[schema(min_length = 3, max_length = 40)]
     pub phone: Option<String>,
     #[serde(default)]
     pub grants: GrantSet,
@@ -121,7 +121,7 @@ pub struct UpdateMember {
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 40)]
     pub phone: Option<Option<String>>,
     pub grants: Option<GrantSet>,
     pub parental_responsibility: Option<bool>,

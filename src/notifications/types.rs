@@ -48,9 +48,9 @@ pub struct Device {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "quiet_from": "21:30", "quiet_until": "07:00", "muted_people": [] }))]
 pub struct NotificationSettings {
-    #[schema(example = "21:30")]
+    #[schema(example = "21:30", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub quiet_from: Option<String>,
-    #[schema(example = "07:00")]
+    #[schema(example = "07:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub quiet_until: Option<String>,
     #[serde(default)]
     pub muted_people: Vec<Uuid>,

@@ -68,14 +68,14 @@ pub struct CreatePerson {
     /// What the person likes to be called.
     #[schema(min_length = 1, max_length = 100, example = "Cai")]
     pub preferred_name: String,
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     pub legal_name: Option<String>,
     #[serde(default, with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Date>,
     /// Sensitive, like the date of birth: reports break figures down by it.
     pub gender: Option<Gender>,
-    #[schema(max_length = 50, example = "he/him")]
+    #[schema(min_length = 1, max_length = 50, example = "he/him")]
     pub pronouns: Option<String>,
     #[serde(default)]
     pub preferred_language: Lang,
@@ -148,7 +148,7 @@ pub struct UpdatePerson {
     #[schema(min_length = 1, max_length = 100)]
     pub preferred_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 200)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub legal_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option_date")]
     #[schema(value_type = Option<String>, format = Date)]
@@ -157,7 +157,7 @@ pub struct UpdatePerson {
     #[schema(value_type = Option<Gender>)]
     pub gender: Option<Option<Gender>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 50)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 50)]
     pub pronouns: Option<Option<String>>,
     pub preferred_language: Option<Lang>,
     pub welsh_offered: Option<bool>,

@@ -28,7 +28,10 @@ pub struct ReportQuery {
     #[serde(with = "iso_date")]
     pub to: Date,
     /// Comma-separated: `provider`, `service_type`, `age_band`, `gender`, `language`.
-    #[param(example = "age_band,gender")]
+    #[param(
+        example = "age_band,gender",
+        pattern = "^ *(provider|service_type|age_band|gender|language)? *(, *(provider|service_type|age_band|gender|language)? *)*$"
+    )]
     pub breakdown: Option<String>,
 }
 

@@ -130,13 +130,13 @@ pub struct UpdateReview {
     pub staff_participants: Option<Vec<Uuid>>,
     pub circle_participants: Option<Vec<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub whats_working: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub whats_not_working: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub staff_notes: Option<Option<String>>,
     pub lang: Option<Lang>,
     #[serde(default, deserialize_with = "double_option_date")]

@@ -72,5 +72,6 @@ pub struct SyncQuery {
     /// The `next_cursor` of the last page read; without it, everything you may see.
     pub since: Option<String>,
     /// Changes per page, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
