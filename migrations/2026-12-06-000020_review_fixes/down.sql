@@ -1,3 +1,4 @@
+ALTER TABLE idempotency_keys DROP COLUMN mentions;
 DROP FUNCTION retention_in_force(integer, integer, timestamptz);
 ALTER TABLE organisations DROP COLUMN retention_previous_months, DROP COLUMN retention_effective_at;
 DROP TRIGGER sync_note ON story_audience;

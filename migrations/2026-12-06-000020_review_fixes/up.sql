@@ -73,3 +73,7 @@ ALTER TABLE organisations
 CREATE FUNCTION retention_in_force(months integer, previous integer, effective_at timestamptz)
     RETURNS integer LANGUAGE sql STABLE AS
 $$ SELECT CASE WHEN effective_at > now() THEN previous ELSE months END $$;
+
+-- 5. A stored (idempotent) answer keeps the ids it names, so erasing a person removes every
+--    stored answer that names them, whichever checks let it be made.
+ALTER TABLE idempotency_keys ADD COLUMN mentions uuid[] NOT NULL DEFAULT '{}';

@@ -57,6 +57,7 @@ diesel::table! {
         checks -> Jsonb,
         lease_until -> Timestamptz,
         created_at -> Timestamptz,
+        mentions -> Array<Uuid>,
     }
 }
 

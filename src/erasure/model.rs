@@ -218,10 +218,12 @@ pub async fn erase(
                 .execute(conn)
                 .await?;
             }
-            // Stored responses whose replay would show the person (any caller's).
+            // Stored responses whose replay would show the person (any caller's): those
+            // made under a check on them, and any that names them.
             diesel::sql_query(
                 "DELETE FROM idempotency_keys
-                  WHERE checks @> jsonb_build_array(jsonb_build_object('person', $1::text))",
+                  WHERE checks @> jsonb_build_array(jsonb_build_object('person', $1::text))
+                     OR $1 = ANY (mentions)",
             )
             .bind::<SqlUuid, _>(s.person.0)
             .execute(conn)

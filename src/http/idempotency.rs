@@ -298,6 +298,9 @@ struct Claim {
 
 /// Keeps a successful response (sealed) for replay, or frees the key after a failure; only
 /// while this request still holds the claim it made.
+///
+/// Kept beside it: every id the answer names (`mentions`), so that erasing a person removes
+/// every stored answer that names them, whichever checks let it be made.
 async fn record(
     res: ServiceResponse<BoxBody>,
     checks: Vec<Check>,
@@ -331,13 +334,14 @@ async fn record(
                 let packed = pack(&serde_json::Value::Object(headers), &bytes);
                 let sealed = state.sealer.seal(SEAL_PURPOSE, seal_secret, &packed)?;
                 let checks = serde_json::to_value(&checks).ok()?;
-                Some((sealed, checks))
+                Some((sealed, checks, mentioned(&bytes)))
             })
             .flatten();
         match kept {
-            Some((sealed, checks)) => {
+            Some((sealed, checks, mentions)) => {
                 sql_query(
-                    "UPDATE idempotency_keys SET status = $3, sealed = $4, checks = $5 \
+                    "UPDATE idempotency_keys SET status = $3, sealed = $4, checks = $5, \
+                            mentions = $7 \
                      WHERE account_id = $1 AND key_hash = $2 AND status IS NULL \
                        AND lease_until = $6",
                 )
@@ -347,6 +351,7 @@ async fn record(
                 .bind::<Nullable<Bytea>, _>(Some(sealed))
                 .bind::<Jsonb, _>(checks)
                 .bind::<diesel::sql_types::Timestamptz, _>(lease_until)
+                .bind::<diesel::sql_types::Array<SqlUuid>, _>(mentions)
                 .execute(&mut conn)
                 .await
             }
@@ -400,5 +405,43 @@ mod tests {
         assert_eq!(b, b"{\"id\":1}");
         assert!(unpack(b"\xff\xff\xff\xff{}").is_none());
         assert!(unpack(b"").is_none());
+    }
+}
+
+/// Every id a JSON answer names (its strings that are UUIDs, at any depth).
+fn mentioned(body: &[u8]) -> Vec<uuid::Uuid> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<uuid::Uuid>) {
+        match value {
+            serde_json::Value::String(s) => {
+                if let Ok(id) = uuid::Uuid::parse_str(s) {
+                    out.push(id);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        walk(&value, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod mention_tests {
+    #[test]
+    fn every_id_an_answer_names_is_found_at_any_depth() {
+        let a = uuid::Uuid::now_v7();
+        let b = uuid::Uuid::now_v7();
+        let body =
+            serde_json::json!({ "id": a, "items": [{ "person_id": b, "n": 3 }], "x": "text" });
+        let mut want = vec![a, b];
+        want.sort();
+        assert_eq!(super::mentioned(body.to_string().as_bytes()), want);
+        assert!(super::mentioned(b"not json").is_empty());
     }
 }

@@ -620,6 +620,22 @@ async fn erasure_removes_the_stored_replay_of_the_request_that_created_the_perso
         admin.id
     );
     assert_eq!(app.scalar(&stored).await, 1, "the create's answer is kept");
+    // It names the person (kept beside it), and so would an answer made under any other check:
+    // one made under none at all stands in for those.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM idempotency_keys WHERE '{person}' = ANY (mentions)"
+        ))
+        .await,
+        1
+    );
+    app.sql(&format!(
+        "INSERT INTO idempotency_keys (account_id, key_hash, request_hash, status, checks, lease_until, mentions) \
+         VALUES ('{}', '\\x01', '\\x01', 201, '[]', now(), ARRAY['{person}'::uuid])",
+        admin.id
+    ))
+    .await;
+    assert_eq!(app.scalar(&stored).await, 2);
     let code = app
         .delete(&format!("/v1/people/{person}"))
         .bearer(&admin.token)
