@@ -57,6 +57,7 @@ pub struct SectionText {
     }
 }))]
 pub struct SaveProfile {
+    /// At least one (`minProperties`, set in `openapi::rules`).
     pub sections: BTreeMap<Section, SectionText>,
 }
 
