@@ -34,6 +34,12 @@ END $$;
 
 ALTER TABLE sync_log DROP COLUMN unseen;
 ALTER TABLE comments DROP CONSTRAINT comments_hidden_by_hidden;
-UPDATE comments SET hidden_at = NULL WHERE hidden_by IS NULL AND hidden_at IS NOT NULL;
+SELECT set_config('camau.audited', 'on', true);
+-- The earlier shape wrote the raiser on a comment a concern hid: put it back (never unhide).
+UPDATE comments c SET hidden_by = k.raised_by
+  FROM concerns k
+ WHERE k.comment_id = c.id AND k.hid_item AND c.hidden_by IS NULL AND c.hidden_at IS NOT NULL;
+UPDATE comments c SET hidden_by = c.author_account_id
+ WHERE c.hidden_by IS NULL AND c.hidden_at IS NOT NULL;
 ALTER TABLE comments ADD CONSTRAINT comments_check1 CHECK ((hidden_at IS NULL) = (hidden_by IS NULL));
 ALTER TABLE audit_events DROP COLUMN client_request_id;

@@ -77,3 +77,4 @@ $$ SELECT CASE WHEN effective_at > now() THEN previous ELSE months END $$;
 -- 5. A stored (idempotent) answer keeps the ids it names, so erasing a person removes every
 --    stored answer that names them, whichever checks let it be made.
 ALTER TABLE idempotency_keys ADD COLUMN mentions uuid[] NOT NULL DEFAULT '{}';
+CREATE INDEX idempotency_keys_mentions_idx ON idempotency_keys USING gin (mentions);

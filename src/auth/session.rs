@@ -39,6 +39,12 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Whether the actor is told of safeguarding concerns (ACCESS-POLICY.md: admins and
+    /// coordinators who are safeguarding leads): who else sees that one hid something.
+    pub fn told_of_concerns(&self) -> bool {
+        self.safeguarding_lead && matches!(self.role, Role::Admin | Role::Coordinator)
+    }
+
     pub fn organisation_id(&self) -> Option<OrganisationId> {
         self.organisation.map(|(id, _)| id)
     }

@@ -176,13 +176,15 @@ pub async fn settle(
                 .await?;
         }
         if let Some(comment) = comment {
-            diesel::update(comments::table.find(comment))
-                .set((
-                    comments::hidden_at.eq(None::<OffsetDateTime>),
-                    comments::hidden_by.eq(None::<Uuid>),
-                ))
-                .execute(conn)
-                .await?;
+            // A comment the person or staff hid meanwhile stays hidden.
+            diesel::update(
+                comments::table
+                    .find(comment)
+                    .filter(comments::hidden_by.is_null()),
+            )
+            .set(comments::hidden_at.eq(None::<OffsetDateTime>))
+            .execute(conn)
+            .await?;
         }
     }
     Ok(Some(()))

@@ -42,6 +42,7 @@ use crate::state::AppState;
         (status = 403, description = "Not staff of this provider", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the organisation may not use", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Another of the account's dashboards or reports is being worked out (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/dashboard")]
@@ -68,6 +69,8 @@ pub async fn get(
     crate::reports::types::check_period(&mut v, from, to);
     v.finish()?;
     let framework = build::framework(&mut conn, org.id().0, query.framework).await?;
+    // Its figures are the reports' aggregate (up to 120 s): one at a time per account.
+    let _turn = build::one_at_a_time(actor.account_id)?;
 
     let summary = model::summary(&mut conn, &org, mentor, from, to, today).await?;
     let caseloads = model::caseloads(&mut conn, &org, mentor, today).await?;

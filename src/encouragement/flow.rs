@@ -77,7 +77,7 @@ pub async fn comments(
     let rows = model::comments_on(&mut conn, &access.scope, target, with_hidden, page).await?;
     let (rows, next_cursor) = page.finish(rows, |(r, _)| r.id);
     let me = access.actor.account_id.0;
-    let staff = matches!(access.relation, Relation::Staff(_));
+    let staff = matches!(access.relation, Relation::Staff(_)) && access.actor.told_of_concerns();
     Ok(web::Json(CommentList {
         items: rows
             .into_iter()
@@ -100,7 +100,8 @@ pub async fn comment(
     open(item.closed)?;
     let scope = item.access.scope;
     let me = item.access.actor.account_id;
-    let staff = matches!(item.access.relation, Relation::Staff(_));
+    let staff =
+        matches!(item.access.relation, Relation::Staff(_)) && item.access.actor.told_of_concerns();
     crate::quotas::take(
         &mut conn,
         &state.config.quotas,

@@ -57,6 +57,6 @@ pub async fn hide(
     Ok(web::Json(Comment::from_view(
         view,
         access.actor.account_id.0,
-        matches!(access.relation, Relation::Staff(_)),
+        matches!(access.relation, Relation::Staff(_)) && access.actor.told_of_concerns(),
     )))
 }

@@ -1,8 +1,8 @@
 //! Reaction and comment rows and their queries, for any kind of target.
 
 use diesel::{
-    BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, OptionalExtension,
-    QueryDsl, Queryable, Selectable, SelectableHelper,
+    ExpressionMethods, NullableExpressionMethods, OptionalExtension, QueryDsl, Queryable,
+    Selectable, SelectableHelper,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
@@ -187,14 +187,13 @@ pub async fn hide(
             .filter(comments::id.eq(comment.0))
             .filter(comments::person_id.eq(scope.id().person.0))
             .filter(comments::organisation_id.eq(scope.id().organisation.0))
-            .filter(
-                comments::hidden_at
-                    .is_null()
-                    .and(comments::hidden_by.is_null()),
-            ),
+            .filter(comments::hidden_by.is_null()),
     )
     .set((
-        comments::hidden_at.eq(OffsetDateTime::now_utc()),
+        // Already hidden by a concern: the moderation is recorded too, and outlasts it.
+        comments::hidden_at.eq(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+        >("coalesce(hidden_at, now())")),
         comments::hidden_by.eq(by.0),
     ))
     .execute(conn)

@@ -72,9 +72,9 @@ pub struct Comment {
     pub mine: bool,
     pub body: String,
     pub lang: Lang,
-    /// Hidden: the circle no longer sees it. To the person, only a hiding by the person or staff
-    /// shows here; one by a safeguarding concern shows to staff alone (the person is not told
-    /// that a concern was raised: docs/SECURITY.md, Concerns).
+    /// Hidden: the circle no longer sees it. A hiding by the person or staff shows here; one by
+    /// a safeguarding concern shows to safeguarding leads alone (nobody else is told that a
+    /// concern was raised: docs/SECURITY.md, Concerns).
     pub hidden: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -88,9 +88,9 @@ pub struct CommentList {
 }
 
 impl Comment {
-    /// `staff`: whether the reader is staff, who alone are told that a concern hid it (see
-    /// [`Comment::hidden`]).
-    pub fn from_view((row, author): super::model::CommentView, me: Uuid, staff: bool) -> Self {
+    /// `lead`: whether the reader is a safeguarding lead, who alone are told that a concern hid
+    /// it (see [`Comment::hidden`]).
+    pub fn from_view((row, author): super::model::CommentView, me: Uuid, lead: bool) -> Self {
         Comment {
             id: row.id,
             story_id: row.story_id,
@@ -100,7 +100,7 @@ impl Comment {
             mine: row.author_account_id == me,
             body: row.body,
             lang: row.lang,
-            hidden: if staff {
+            hidden: if lead {
                 row.hidden_at.is_some()
             } else {
                 row.hidden_by.is_some()

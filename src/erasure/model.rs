@@ -223,7 +223,7 @@ pub async fn erase(
             diesel::sql_query(
                 "DELETE FROM idempotency_keys
                   WHERE checks @> jsonb_build_array(jsonb_build_object('person', $1::text))
-                     OR $1 = ANY (mentions)",
+                     OR mentions @> ARRAY[$1]",
             )
             .bind::<SqlUuid, _>(s.person.0)
             .execute(conn)

@@ -71,6 +71,30 @@ impl TempFile {
     }
 }
 
+/// Removes export files a crash or a kill left behind (older than an hour, when a job still
+/// building would have been marked failed): each is a person's whole record. Run at start and
+/// by housekeeping; the number removed.
+pub fn sweep_temp_files() -> usize {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return 0;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("camau-export-") && name.ends_with(".zip")
+        })
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at < hour_ago)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// A new file at `path` that only this process's user may read.
 fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;

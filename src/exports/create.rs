@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, post, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::exports::types::Export;
 use crate::exports::{build, model};
 use crate::ids::PersonId;
@@ -56,9 +56,20 @@ pub async fn create(
                 crate::quotas::Quota::Exports(access.scope.id().person.0),
             )
             .await?;
-            let row = model::insert(&mut conn, &access.scope, access.actor.account_id).await?;
-            actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
-            row
+            match model::insert(&mut conn, &access.scope, access.actor.account_id).await {
+                Ok(row) => {
+                    actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
+                    row
+                }
+                // A second tap at the same moment made it first: answer that one.
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => model::current(&mut conn, &access.scope)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("an export vanished as it was made"))?,
+                Err(e) => return Err(e.into()),
+            }
         }
     };
     drop(conn);

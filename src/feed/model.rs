@@ -116,7 +116,8 @@ impl Viewer {
 macro_rules! me {
     () => {
         "WITH me AS (
-    SELECT ac.id, ac.role, ac.organisation_id
+    SELECT ac.id, ac.role, ac.organisation_id,
+           ac.safeguarding_lead AND ac.role IN ('admin', 'coordinator') AS concerns_lead
       FROM sessions se JOIN accounts ac ON ac.id = se.account_id
      WHERE se.id = $2 AND se.account_id = $1 AND se.revoked_at IS NULL
        AND se.expires_at > now() AND ac.deactivated_at IS NULL
@@ -128,7 +129,8 @@ macro_rules! me {
 macro_rules! me_background {
     () => {
         "WITH me AS (
-    SELECT ac.id, ac.role, ac.organisation_id
+    SELECT ac.id, ac.role, ac.organisation_id,
+           ac.safeguarding_lead AND ac.role IN ('admin', 'coordinator') AS concerns_lead
       FROM accounts ac
      WHERE ac.id = $1 AND ac.deactivated_at IS NULL
 )"
@@ -273,9 +275,9 @@ SELECT a.id, a.kind, a.person_id, a.person_name,
        (SELECT ga.description FROM goal_actions ga WHERE ga.id = a.action_id) AS action_text,
        a.review_id, (SELECT rv.held_on FROM reviews rv WHERE rv.id = a.review_id) AS held_on,
        a.reaction, left(cm.body, 140) AS comment_excerpt,
-       -- A concern's hiding is told to staff alone (docs/SECURITY.md, Concerns).
-       coalesce(CASE WHEN (SELECT role FROM me) = 'person' THEN cm.hidden_by IS NOT NULL
-                     ELSE cm.hidden_at IS NOT NULL END, false) AS comment_hidden
+       -- A concern's hiding is told to safeguarding leads alone (docs/SECURITY.md, Concerns).
+       coalesce(CASE WHEN (SELECT concerns_lead FROM me) THEN cm.hidden_at IS NOT NULL
+                     ELSE cm.hidden_by IS NOT NULL END, false) AS comment_hidden
   FROM page a
   LEFT JOIN comments cm ON cm.id = a.comment_id
  ORDER BY a.id DESC"

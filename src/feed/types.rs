@@ -58,8 +58,8 @@ pub struct FeedItem {
     /// For encouragement: the reaction given, or the start of the comment.
     pub reaction: Option<String>,
     pub comment_excerpt: Option<String>,
-    /// The comment was hidden (only the person and staff see such items; to the person, only a
-    /// hiding by the person or staff shows, one by a concern shows to staff alone).
+    /// The comment was hidden (only the person and staff see such items; a hiding by the person
+    /// or staff shows, one by a concern to safeguarding leads alone).
     pub comment_hidden: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,

@@ -193,6 +193,10 @@ pub async fn run(state: actix_web::web::Data<AppState>, interval: Duration) {
                 .map_err(|e| e.to_string())
         }
         .await;
+        let export_files = crate::exports::build::sweep_temp_files();
+        if export_files > 0 {
+            tracing::info!(export_files, "left-over export files removed");
+        }
         match result {
             Ok(purged) => tracing::info!(?purged, "housekeeping done"),
             Err(error) => tracing::warn!(error, "housekeeping failed; will try again"),

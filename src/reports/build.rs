@@ -52,29 +52,40 @@ const COUNTS: [(&str, Count, Count); 8] = [
 const MEDIAN_MIN_PEOPLE: i64 = 20;
 
 /// A report for `account`: one of its daily quota, and one at a time per account on each
-/// instance (a second while one is built is 429), so no caller can hold many connections for up
-/// to two minutes each. The mark is taken and dropped in memory, so a request cancelled mid-way
-/// (the client hung up) cannot leave it behind.
+/// instance (a second while one is built is 429, spending nothing), so no caller can hold many
+/// connections for up to two minutes each. The report is built in a task of its own that holds
+/// the connection and the turn until the database has answered: a client that hangs up and asks
+/// again cannot start a second aggregate while the first still runs.
 pub async fn build_for(
-    conn: &mut AsyncPgConnection,
-    state: &crate::state::AppState,
+    mut conn: crate::db::DbConn,
+    state: &actix_web::web::Data<crate::state::AppState>,
     account: crate::ids::AccountId,
     req: Request,
 ) -> ApiResult<OutcomeReport> {
+    let turn = one_at_a_time(account)?;
     crate::quotas::take(
-        conn,
+        &mut conn,
         &state.config.quotas,
         crate::quotas::Quota::Reports(account.0),
     )
     .await?;
-    let Some(_turn) = Building::start(account.0) else {
-        return Err(
-            crate::error::ApiError::new(crate::error::ErrorCode::RateLimited)
-                .with_detail("a report of yours is still being built: one at a time")
-                .retry_after(5),
-        );
-    };
-    build(conn, &state.sealer, req).await
+    let state = state.clone();
+    actix_web::rt::spawn(async move {
+        let _turn = turn;
+        build(&mut conn, &state.sealer, req).await
+    })
+    .await
+    .map_err(|e| crate::error::ApiError::internal(e.to_string()))?
+}
+
+/// The account's turn to run an outcome aggregate (a report, or a dashboard's figures) on this
+/// instance, given back when dropped; 429 while another of theirs runs.
+pub fn one_at_a_time(account: crate::ids::AccountId) -> ApiResult<impl Drop> {
+    Building::start(account.0).ok_or_else(|| {
+        crate::error::ApiError::new(crate::error::ErrorCode::RateLimited)
+            .with_detail("a report or dashboard of yours is still being worked out: one at a time")
+            .retry_after(5)
+    })
 }
 
 /// The accounts whose report this instance is building.

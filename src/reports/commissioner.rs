@@ -37,6 +37,7 @@ use crate::state::AppState;
         (status = 403, description = "Not a commissioner or admin of this body", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such commissioning body, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the body may not use", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The account's reports for today are spent, or another of its reports is being built (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/commissioners/{commissioner_id}/reports/outcomes")]
@@ -73,7 +74,7 @@ pub async fn outcomes(
         .collect();
     let threshold = crate::organisations::model::report_threshold(&mut conn, &body).await?;
     let report = build::build_for(
-        &mut conn,
+        conn,
         &state,
         actor.account_id,
         Request {

@@ -36,6 +36,7 @@ use crate::state::AppState;
         (status = 403, description = "Not an admin of this provider", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the organisation may not use", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The account's reports for today are spent, or another of its reports is being built (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/reports/outcomes")]
@@ -64,7 +65,7 @@ pub async fn outcomes(
     };
     let threshold = crate::organisations::model::report_threshold(&mut conn, &org).await?;
     let report = build::build_for(
-        &mut conn,
+        conn,
         &state,
         actor.account_id,
         Request {

@@ -72,8 +72,8 @@ impl Storage {
         Ok(Storage { store, signer })
     }
 
-    /// Stores a JPEG under `key`. On S3 it carries its type and a private cache policy, which
-    /// S3 sends back with every signed read.
+    /// Stores a JPEG under `key`. On S3 it carries its type and `private, no-store`, which S3
+    /// sends back with every signed read (nothing keeps a copy of a person's photo).
     pub async fn put_jpeg(&self, key: &str, bytes: Vec<u8>) -> Result<(), object_store::Error> {
         self.put(key, bytes, "image/jpeg").await
     }
@@ -90,7 +90,7 @@ impl Storage {
             opts.attributes
                 .insert(Attribute::ContentType, content_type.into());
             opts.attributes
-                .insert(Attribute::CacheControl, "private, max-age=300".into());
+                .insert(Attribute::CacheControl, "private, no-store".into());
         }
         self.store
             .put_opts(&Path::from(key), Bytes::from(bytes).into(), opts)
@@ -118,7 +118,7 @@ impl Storage {
             opts.attributes
                 .insert(Attribute::ContentType, content_type.into());
             opts.attributes
-                .insert(Attribute::CacheControl, "private, max-age=300".into());
+                .insert(Attribute::CacheControl, "private, no-store".into());
         }
         let upload = self
             .store
@@ -138,6 +138,9 @@ impl Storage {
             }
         }
         .await;
+        // Parts of an upload that failed are aborted here; should `finish` itself fail, or the
+        // process die, S3 keeps them until the bucket's AbortIncompleteMultipartUpload rule
+        // (docs/SECURITY.md) removes them.
         match written {
             Ok(()) => write.finish().await.map(|_| ()),
             Err(e) => {

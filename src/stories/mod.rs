@@ -88,8 +88,10 @@ pub async fn present(
             lang: row.lang,
             audience: row.audience,
             status: row.status,
-            // Only a concern hides a story; staff alone are told (docs/SECURITY.md).
-            hidden: matches!(access.relation, Relation::Staff(_)) && row.hidden_at.is_some(),
+            // Only a concern hides a story; safeguarding leads alone are told (SECURITY.md).
+            hidden: matches!(access.relation, Relation::Staff(_))
+                && access.actor.told_of_concerns()
+                && row.hidden_at.is_some(),
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

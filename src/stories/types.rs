@@ -188,9 +188,9 @@ pub struct Story {
     pub action_id: Option<Uuid>,
     pub author: Author,
     pub status: StoryStatus,
-    /// Whether a safeguarding concern hides it from the circle. Told to staff alone: to the
-    /// person it stays `false` (they are not told that a concern was raised; docs/SECURITY.md,
-    /// Concerns).
+    /// Whether a safeguarding concern hides it from the circle. Told to safeguarding leads
+    /// alone: to everyone else it stays `false` (nobody else is told that a concern was
+    /// raised; docs/SECURITY.md, Concerns).
     pub hidden: bool,
     pub photos: Vec<PhotoRef>,
     #[serde(with = "time::serde::rfc3339")]

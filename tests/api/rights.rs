@@ -697,7 +697,8 @@ async fn nothing_the_person_sees_or_exports_says_a_concern_was_raised_or_by_whom
             .expect(201);
     }
 
-    // Staff are told; the person is not (their story and the comment look as they did).
+    // The safeguarding lead is told; other staff and the person are not (their story and the
+    // comment look as they did).
     let hidden = async |token: &str| {
         let s = app
             .get(&format!("/v1/stories/{story}"))
@@ -713,6 +714,12 @@ async fn nothing_the_person_sees_or_exports_says_a_concern_was_raised_or_by_whom
             .expect(200);
         (s["hidden"].clone(), c["items"][0]["hidden"].clone())
     };
+    assert_eq!(hidden(&admin.token).await, (json!(false), json!(false)));
+    app.sql(&format!(
+        "UPDATE accounts SET safeguarding_lead = true WHERE id = '{}'",
+        admin.id
+    ))
+    .await;
     assert_eq!(hidden(&admin.token).await, (json!(true), json!(true)));
     assert_eq!(
         hidden(&cai.account.token).await,
@@ -890,4 +897,94 @@ async fn a_shorter_retention_period_lists_who_it_would_erase_and_waits_its_grace
         .await,
         1
     );
+}
+
+#[actix_web::test]
+async fn the_persons_own_hiding_of_a_comment_a_concern_hid_holds_when_the_concern_is_restored() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let lead = app.account(Some(&org), Role::Coordinator).await;
+    app.sql(&format!(
+        "UPDATE accounts SET safeguarding_lead = true WHERE id = '{}'",
+        lead.id
+    ))
+    .await;
+    let cai = app.person(&org).await;
+    let (_, mam) = app.supporter(&cai, &org, true).await;
+    let (_, friend) = app.supporter(&cai, &org, true).await;
+    let story = app
+        .post(&format!("/v1/people/{}/stories", cai.id))
+        .bearer(&cai.account.token)
+        .json(&json!({ "body": "At the lake", "audience": "circle" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let comment = app
+        .post(&format!("/v1/stories/{story}/comments"))
+        .bearer(&friend.token)
+        .json(&json!({ "body": "Not my kind of thing" }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let concern = app
+        .post("/v1/concerns")
+        .bearer(&mam.token)
+        .json(&json!({ "comment_id": comment }))
+        .send()
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Cai hides it too: it says so, as any hiding of theirs would.
+    let hidden = app
+        .post(&format!("/v1/comments/{comment}/hide"))
+        .bearer(&cai.account.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(hidden["hidden"], true);
+    // The concern is restored: Cai's own hiding stands; the circle does not see it.
+    app.patch(&format!("/v1/concerns/{concern}"))
+        .bearer(&lead.token)
+        .json(&json!({ "status": "restored" }))
+        .send()
+        .await
+        .expect(200);
+    let seen = app
+        .get(&format!("/v1/stories/{story}/comments"))
+        .bearer(&mam.token)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(seen["items"], json!([]), "{seen}");
+}
+
+#[actix_web::test]
+async fn ten_taps_at_once_start_one_export() {
+    let app = TestApp::with_env(
+        crate::support::TestEnv::default()
+            .set("CAMAU_DB_POOL_SIZE", "16")
+            .set("CAMAU_DB_POOL_TIMEOUT_MS", "20000"),
+    )
+    .await;
+    let org = app.provider().await;
+    let cai = app.person(&org).await;
+    let taps = (0..10).map(|_| {
+        app.post(&format!("/v1/people/{}/exports", cai.id))
+            .bearer(&cai.account.token)
+            .send()
+    });
+    let answers = futures_util::future::join_all(taps).await;
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|a| a.expect(202)["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
 }
