@@ -5,6 +5,8 @@ use actix_web::{HttpResponse, post, web};
 
 use crate::auth::CurrentUser;
 use crate::auth::access::PersonAction;
+use diesel_async::AsyncConnection;
+
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::exports::types::Export;
 use crate::exports::{build, model};
@@ -46,32 +48,29 @@ pub async fn create(
     let access = authorize(&mut conn, &user, person, PersonAction::RequestExport).await?;
     // One job per person at a time (and in the database): a retry after a lost answer, or
     // a second tap, gets the job already running, and for a day the one already made. A new
-    // one spends one of the person's few a day (each reads every photo of theirs).
-    let row = match model::current(&mut conn, &access.scope).await? {
-        Some(running) => running,
-        None => {
+    // one spends one of the person's few a day (each reads every photo of theirs). Decided
+    // under a lock on the person, so taps at the same moment find the one the first made and
+    // spend nothing.
+    let scope = access.scope;
+    let by = access.actor.account_id;
+    let (row, new) = conn
+        .transaction(async |conn| {
+            model::lock_person(conn, &scope).await?;
+            if let Some(current) = model::current(conn, &scope).await? {
+                return Ok::<_, ApiError>((current, false));
+            }
             crate::quotas::take(
-                &mut conn,
+                conn,
                 &state.config.quotas,
-                crate::quotas::Quota::Exports(access.scope.id().person.0),
+                crate::quotas::Quota::Exports(scope.id().person.0),
             )
             .await?;
-            match model::insert(&mut conn, &access.scope, access.actor.account_id).await {
-                Ok(row) => {
-                    actix_web::rt::spawn(build::run(state.clone(), row.id, access.scope));
-                    row
-                }
-                // A second tap at the same moment made it first: answer that one.
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => model::current(&mut conn, &access.scope)
-                    .await?
-                    .ok_or_else(|| ApiError::internal("an export vanished as it was made"))?,
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
+            Ok((model::insert(conn, &scope, by).await?, true))
+        })
+        .await?;
+    if new {
+        actix_web::rt::spawn(build::run(state.clone(), row.id, scope));
+    }
     drop(conn);
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/exports/{}", row.id)))

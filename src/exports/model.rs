@@ -56,6 +56,18 @@ pub async fn insert(
     .await
 }
 
+/// Serialises export requests for the person until the transaction ends.
+pub async fn lock_person(
+    conn: &mut AsyncPgConnection,
+    scope: &Authorized<PersonScope>,
+) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('camau.export:' || $1, 0))")
+        .bind::<diesel::sql_types::Text, _>(scope.id().person.0.to_string())
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// A ready export is answered again, instead of a new one built, for this long.
 pub const REUSED_FOR: time::Duration = time::Duration::DAY;
 
