@@ -70,6 +70,7 @@ pub struct CreatePerson {
     pub preferred_name: String,
     #[schema(min_length = 1, max_length = 200)]
     pub legal_name: Option<String>,
+    /// Not in the future (UK time).
     #[serde(default, with = "iso_date::option")]
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Date>,
@@ -150,6 +151,7 @@ pub struct UpdatePerson {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub legal_name: Option<Option<String>>,
+    /// Not in the future (UK time).
     #[serde(default, deserialize_with = "double_option_date")]
     #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Option<Date>>,

@@ -52,7 +52,13 @@ def before_call(context, case, kwargs):
         # A concern is about a story or a comment, exactly one (described in the schema).
         if body.get("story_id") is not None and body.get("comment_id") is not None:
             body.pop("comment_id")
+        elif body.get("story_id") is None and body.get("comment_id") is None:
+            body["story_id"] = str(uuid.uuid4())  # no such story: 404, as for any invented id
     if body is not None and case.path.endswith("/consents"):
         # `audience` must be the purpose's own audience, which is also its default
         # (audience_not_for_purpose; described in the schema): left to the default.
         body.pop("audience", None)
+    if body is not None and isinstance(body.get("date_of_birth"), str):
+        # Not in the future (described in the schema): a bound that moves with today.
+        if body["date_of_birth"] > datetime.date.today().isoformat():
+            body["date_of_birth"] = "2000-01-01"
