@@ -665,26 +665,8 @@ async fn nothing_the_person_sees_or_exports_says_a_concern_was_raised_or_by_whom
     let cai = app.person(&org).await;
     let (_, mam) = app.supporter(&cai, &org, true).await;
     let (_, friend) = app.supporter(&cai, &org, true).await;
-    let story = app
-        .post(&format!("/v1/people/{}/stories", cai.id))
-        .bearer(&cai.account.token)
-        .json(&json!({ "body": "At the bus stop", "audience": "circle" }))
-        .send()
-        .await
-        .expect(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let comment = app
-        .post(&format!("/v1/stories/{story}/comments"))
-        .bearer(&friend.token)
-        .json(&json!({ "body": "Come round to mine after" }))
-        .send()
-        .await
-        .expect(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let story = app.story(&cai).await;
+    let comment = app.comment(&friend, &story).await;
     for item in [
         json!({ "comment_id": comment }),
         json!({ "story_id": story }),
@@ -912,26 +894,8 @@ async fn the_persons_own_hiding_of_a_comment_a_concern_hid_holds_when_the_concer
     let cai = app.person(&org).await;
     let (_, mam) = app.supporter(&cai, &org, true).await;
     let (_, friend) = app.supporter(&cai, &org, true).await;
-    let story = app
-        .post(&format!("/v1/people/{}/stories", cai.id))
-        .bearer(&cai.account.token)
-        .json(&json!({ "body": "At the lake", "audience": "circle" }))
-        .send()
-        .await
-        .expect(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let comment = app
-        .post(&format!("/v1/stories/{story}/comments"))
-        .bearer(&friend.token)
-        .json(&json!({ "body": "Not my kind of thing" }))
-        .send()
-        .await
-        .expect(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let story = app.story(&cai).await;
+    let comment = app.comment(&friend, &story).await;
     let concern = app
         .post("/v1/concerns")
         .bearer(&mam.token)

@@ -139,6 +139,18 @@ impl TestApp {
         story["id"].as_str().unwrap().to_owned()
     }
 
+    /// A comment by `who` on `story`: its id.
+    pub async fn comment(&self, who: &Actor, story: &str) -> String {
+        let comment = self
+            .post(&format!("/v1/stories/{story}/comments"))
+            .bearer(&who.token)
+            .json(&serde_json::json!({ "body": "Da iawn ti!" }))
+            .send()
+            .await
+            .expect(201);
+        comment["id"].as_str().unwrap().to_owned()
+    }
+
     pub fn head(&self, path: &str) -> Req<'_> {
         Req::new(
             self,
