@@ -559,7 +559,7 @@ mod tests {
         AreaFigures::synthetic(cell, counts, fps)
     }
 
-    fn shown(f: &Figures) -> [Option<i64>; 8] {
+    fn shown(f: &Figures) -> Shown8 {
         [
             f.people_supported,
             f.goals_set,
@@ -572,12 +572,12 @@ mod tests {
         ]
     }
 
+    /// The eight counts as shown.
+    type Shown8 = [Option<i64>; 8];
+
     /// The report's area: its total, and per breakdown (gender, age band) each value's
     /// figures by name.
-    fn report(
-        rules: &Rules,
-        cohort: &[Member],
-    ) -> ([Option<i64>; 8], Vec<BTreeMap<String, [Option<i64>; 8]>>) {
+    fn report(rules: &Rules, cohort: &[Member]) -> (Shown8, Vec<BTreeMap<String, Shown8>>) {
         let everyone: Vec<&Member> = cohort.iter().collect();
         let total = row(None, &everyone);
         let by = |d: Dimension, of: fn(&Member) -> u8| {
@@ -657,7 +657,7 @@ mod tests {
                 }
             }
             // Nothing rule 4 hid is pinned by the shown total and cells.
-            let hidden_by_rule_4 = |values: &[Option<i64>; 8], k: usize| {
+            let hidden_by_rule_4 = |values: &Shown8, k: usize| {
                 values[k].is_none()
                     && DEPENDS_ON.iter().any(|(c, d)| *c == k && values[*d].is_none())
             };
