@@ -146,6 +146,22 @@ pub(crate) async fn register(app: &TestApp, who: &Actor, token: &str) -> Value {
         .expect(201)
 }
 
+/// Sets `who`'s quiet hours to the two hours around now (London time): their settings.
+async fn quiet_hours_around_now(app: &TestApp, who: &Actor) -> Value {
+    let now = time::OffsetDateTime::now_utc()
+        .to_offset(camau::fields::london_offset(time::OffsetDateTime::now_utc()));
+    let hhmm = |t: time::OffsetDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+    app.put("/v1/me/notification-settings")
+        .bearer(&who.token)
+        .json(&json!({
+            "quiet_from": hhmm(now - time::Duration::hours(1)),
+            "quiet_until": hhmm(now + time::Duration::hours(1)),
+        }))
+        .send()
+        .await
+        .expect(200)
+}
+
 pub(crate) async fn pass(app: &TestApp) -> Pass {
     deliver_due(&app.shared.state)
         .await
@@ -207,19 +223,7 @@ async fn followers_who_may_see_an_activity_get_a_bare_notification_through_fcm()
         .send()
         .await
         .expect(200);
-    let now = time::OffsetDateTime::now_utc()
-        .to_offset(camau::fields::london_offset(time::OffsetDateTime::now_utc()));
-    let hhmm = |t: time::OffsetDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
-    let settings = app
-        .put("/v1/me/notification-settings")
-        .bearer(&cai.account.token)
-        .json(&json!({
-            "quiet_from": hhmm(now - time::Duration::hours(1)),
-            "quiet_until": hhmm(now + time::Duration::hours(1)),
-        }))
-        .send()
-        .await
-        .expect(200);
+    let settings = quiet_hours_around_now(&app, &cai.account).await;
     assert_eq!(settings["muted_people"], json!([]));
     app.post(&format!("/v1/people/{}/goals", cai.id))
         .bearer(&mentor.token)
@@ -310,20 +314,9 @@ async fn a_queued_notification_is_decided_again_when_it_is_sent() {
     let (_, nain) = app.supporter(&cai, &org, true).await;
     let (_, stranger) = app.supporter(&app.person(&org).await, &org, true).await;
     // Quiet hours around now for everyone: what is queued waits.
-    let now = time::OffsetDateTime::now_utc()
-        .to_offset(camau::fields::london_offset(time::OffsetDateTime::now_utc()));
-    let hhmm = |t: time::OffsetDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
     for who in [&mam, &friend, &aunt, &nain] {
         register(&app, who, &format!("{}-token", who.id)).await;
-        app.put("/v1/me/notification-settings")
-            .bearer(&who.token)
-            .json(&json!({
-                "quiet_from": hhmm(now - time::Duration::hours(1)),
-                "quiet_until": hhmm(now + time::Duration::hours(1)),
-            }))
-            .send()
-            .await
-            .expect(200);
+        quiet_hours_around_now(&app, who).await;
     }
     let story = app
         .post(&format!("/v1/people/{}/stories", cai.id))

@@ -80,6 +80,12 @@ async fn read_all(
     }
 }
 
+/// The ETag of what `path` reads, for an `If-Match`.
+async fn etag_of(app: &TestApp, token: &str, path: &str) -> String {
+    let res = app.get(path).bearer(token).send().await;
+    res.header("etag").expect("an ETag").to_owned()
+}
+
 fn of<'a>(changes: &'a [Value], kind: &str) -> Vec<&'a Value> {
     changes.iter().filter(|c| c["type"] == kind).collect()
 }
@@ -533,15 +539,7 @@ async fn a_member_taken_off_a_storys_audience_is_told_and_a_deleted_private_stor
     let (_, friend_cursor) = sync_all(&w.app, &friend.token, None, 100).await;
 
     // Mam is taken off the story's audience: her phone is told to drop it; the friend's keeps it.
-    let etag = w
-        .app
-        .get(&format!("/v1/stories/{story}"))
-        .bearer(token)
-        .send()
-        .await
-        .header("etag")
-        .unwrap()
-        .to_owned();
+    let etag = etag_of(&w.app, token, &format!("/v1/stories/{story}")).await;
     w.app
         .patch(&format!("/v1/stories/{story}"))
         .bearer(token)
@@ -571,15 +569,7 @@ async fn a_member_taken_off_a_storys_audience_is_told_and_a_deleted_private_stor
         .as_str()
         .unwrap()
         .to_owned();
-    let etag = w
-        .app
-        .get(&format!("/v1/stories/{private}"))
-        .bearer(token)
-        .send()
-        .await
-        .header("etag")
-        .unwrap()
-        .to_owned();
+    let etag = etag_of(&w.app, token, &format!("/v1/stories/{private}")).await;
     w.app
         .delete(&format!("/v1/stories/{private}"))
         .bearer(token)
