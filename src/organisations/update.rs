@@ -88,7 +88,7 @@ pub async fn update(
     // A shortening waits out its grace period: the answer says who it would erase then.
     let would_erase = match (row.retention_months, row.retention_effective_at) {
         (Some(months), Some(at)) if retention.is_some() && at > time::OffsetDateTime::now_utc() => {
-            let due = crate::retention::would_erase(&mut conn, org.id(), months, at).await?;
+            let due = crate::retention::would_erase(&mut conn, &org, months, at).await?;
             Some(
                 due.into_iter()
                     .map(|d| RetentionDue {

@@ -57,7 +57,7 @@ pub async fn due(conn: &mut AsyncPgConnection) -> Result<Vec<Due>, diesel::resul
 /// run of a change: the answer to shortening it lists them), oldest ending first.
 pub async fn would_erase(
     conn: &mut AsyncPgConnection,
-    organisation: OrganisationId,
+    organisation: &crate::auth::Authorized<OrganisationId>,
     months: i32,
     at: time::OffsetDateTime,
 ) -> Result<Vec<Due>, diesel::result::Error> {
@@ -72,7 +72,7 @@ pub async fn would_erase(
             AND p.support_ended_recorded_at + make_interval(months => $2) <= $3
           ORDER BY p.support_ended_on, p.id",
     )
-    .bind::<SqlUuid, _>(organisation.0)
+    .bind::<SqlUuid, _>(organisation.id().0)
     .bind::<diesel::sql_types::Integer, _>(months)
     .bind::<diesel::sql_types::Timestamptz, _>(at)
     .load(conn)
