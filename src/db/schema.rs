@@ -712,6 +712,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kpi_goals (goal_id) {
+        goal_id -> Uuid,
+        organisation_id -> Uuid,
+        created_on -> Date,
+        scale_id -> Uuid,
+        rated_on -> Array<Date>,
+        rated_value -> Array<Float8>,
+        achieved_on -> Array<Date>,
+        story_on -> Array<Date>,
+        story_fpx -> Array<Int8>,
+    }
+}
+
+diesel::table! {
+    kpi_reviews (review_id) {
+        review_id -> Uuid,
+        on_time -> Bool,
+    }
+}
+
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(circle_members -> people (person_id));
 diesel::joinable!(email_verifications -> accounts (account_id));

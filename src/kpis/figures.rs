@@ -236,13 +236,101 @@ pop AS ( \
 )";
 
 /// [`PEOPLE_IN_SCOPE`] for `scope`.
-fn people_in_scope(scope: &Scope) -> String {
-    let consent = if scope.for_commissioners {
-        "AND NOT consent_withheld(p.id, 'commissioner_reports')"
-    } else {
-        ""
+fn people_in_scope(scope: &Scope, source: Source) -> String {
+    let consent = match (scope.for_commissioners, source) {
+        (false, _) => "",
+        (true, Source::Definition) => "AND NOT consent_withheld(p.id, 'commissioner_reports')",
+        // The same test written in the statement, so it is planned once rather than per person.
+        (true, Source::Rollup) => {
+            "AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id \
+               AND c.purpose = 'commissioner_reports' AND c.current \
+               AND (c.decision = 'refused' OR c.withdrawn_at IS NOT NULL))"
+        }
     };
     PEOPLE_IN_SCOPE.replace("/*consent*/", consent)
+}
+
+/// The definition's facts per coded goal: probes of the goal's ratings, status changes and
+/// stories for each period. Kept as the oracle the rollup is tested against.
+const GOAL_FACTS_DEFINITION: &str = "goal_facts AS ( \
+  SELECT c.area, c.person_id, c.goal_id, \
+    (g.created_at AT TIME ZONE 'Europe/London')::date >= c.lo AS set_in_period, \
+    EXISTS (SELECT 1 FROM goal_status_changes s WHERE s.goal_id = g.id AND s.status = 'achieved' \
+            AND (s.changed_at AT TIME ZONE 'Europe/London')::date BETWEEN c.lo AND c.hi) AS achieved, \
+    (lt.value - b.value) / NULLIF(sc.max_value - sc.min_value, 0) AS change, \
+    t.n AS stories, t.fp AS stories_fp \
+  FROM coded c \
+  JOIN goals g ON g.id = c.goal_id \
+  JOIN scales sc ON sc.id = g.scale_id \
+  LEFT JOIN LATERAL (SELECT rr.value, rr.held_on, rr.review_id FROM review_ratings rr \
+                     WHERE rr.goal_id = g.id AND rr.held_on <= c.hi \
+                     ORDER BY rr.held_on, rr.review_id LIMIT 1) b ON true \
+  LEFT JOIN LATERAL (SELECT rr.value FROM review_ratings rr \
+                     WHERE rr.goal_id = g.id AND rr.held_on BETWEEN c.lo AND c.hi \
+                       AND (rr.held_on, rr.review_id) > (b.held_on, b.review_id) \
+                     ORDER BY rr.held_on DESC, rr.review_id DESC LIMIT 1) lt ON true \
+  LEFT JOIN LATERAL (SELECT count(*) AS n, bit_xor(hashtextextended(st.id::text, 0)) AS fp \
+                     FROM stories st WHERE st.goal_id = g.id AND st.status = 'published' \
+                       AND (st.created_at AT TIME ZONE 'Europe/London')::date \
+                           BETWEEN c.lo AND c.hi) t ON true \
+  WHERE (g.created_at AT TIME ZONE 'Europe/London')::date <= c.hi \
+), \
+";
+
+/// The same facts from the rollup (`kpi_goals`): `width_bucket(d, sorted)` counts the dates
+/// up to `d`, so the ratings up to `hi` are the first `n`, the baseline is the first of all and
+/// the latest in the period is the `n`th when it is on or after `lo`; a count in [lo, hi] is a
+/// difference of two such counts and a fingerprint the XOR of two prefix-XORs.
+const GOAL_FACTS_ROLLUP: &str = "\
+goal_facts AS ( \
+  SELECT c.area, c.person_id, c.goal_id, k.created_on >= c.lo AS set_in_period, \
+    width_bucket(c.hi, k.achieved_on) > width_bucket(c.lo - 1, k.achieved_on) AS achieved, \
+    CASE WHEN n.hi >= 2 AND k.rated_on[n.hi] >= c.lo \
+         THEN (k.rated_value[n.hi] - k.rated_value[1]) / NULLIF(sc.max_value - sc.min_value, 0) \
+    END AS change, \
+    n.st_hi - n.st_lo AS stories, \
+    COALESCE(k.story_fpx[n.st_hi], 0) # COALESCE(k.story_fpx[n.st_lo], 0) AS stories_fp \
+  FROM coded c \
+  JOIN kpi_goals k ON k.goal_id = c.goal_id \
+  JOIN scales sc ON sc.id = k.scale_id \
+  CROSS JOIN LATERAL (SELECT width_bucket(c.hi, k.rated_on) AS hi, \
+                             width_bucket(c.hi, k.story_on) AS st_hi, \
+                             width_bucket(c.lo - 1, k.story_on) AS st_lo) n \
+  WHERE k.created_on <= c.hi \
+), ";
+
+/// The definition's reviews per person: each review's timeliness from the one before it.
+const PERSON_REVIEWS_DEFINITION: &str = "person_reviews AS MATERIALIZED ( \
+  SELECT person_id, count(*) AS held, \
+         count(*) FILTER (WHERE due IS NULL OR held_on <= due) AS on_time, \
+         bit_xor(hashtextextended(id::text, 0)) AS held_fp, \
+         bit_xor(hashtextextended(id::text, 0)) FILTER (WHERE due IS NULL OR held_on <= due) \
+           AS on_time_fp \
+  FROM (SELECT r.id, r.person_id, r.held_on, pop.lo, pop.hi, \
+               lag(r.next_review_on) OVER (PARTITION BY r.person_id ORDER BY r.held_on, r.id) AS due \
+        FROM pop JOIN reviews r ON r.person_id = pop.id AND r.organisation_id = pop.organisation_id \
+        WHERE r.held_on <= pop.hi) x \
+  WHERE held_on >= lo GROUP BY person_id \
+";
+
+/// The same from the rollup (`kpi_reviews` holds each review's timeliness).
+const PERSON_REVIEWS_ROLLUP: &str = "\
+person_reviews AS MATERIALIZED ( \
+  SELECT r.person_id, count(*) AS held, count(*) FILTER (WHERE k.on_time) AS on_time, \
+         bit_xor(hashtextextended(r.id::text, 0)) AS held_fp, \
+         bit_xor(hashtextextended(r.id::text, 0)) FILTER (WHERE k.on_time) AS on_time_fp \
+  FROM pop JOIN reviews r ON r.person_id = pop.id AND r.organisation_id = pop.organisation_id \
+  JOIN kpi_reviews k ON k.review_id = r.id \
+  WHERE r.held_on BETWEEN pop.lo AND pop.hi GROUP BY r.person_id \
+";
+
+/// Where the per-goal and per-review facts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The rollup tables (`kpi_goals`, `kpi_reviews`): what reports and dashboards use.
+    Rollup,
+    /// The definition, straight from the record: the oracle the rollup is tested against.
+    Definition,
 }
 
 /// The figures per area of `framework` (any of its versions), with a row per value of each
@@ -253,6 +341,21 @@ pub async fn by_area(
     scope: &Scope,
     breakdowns: &[Dimension],
 ) -> QueryResult<Vec<AreaFigures>> {
+    by_area_from(conn, Source::Rollup, framework, scope, breakdowns).await
+}
+
+/// [`by_area`] from the given source of facts.
+pub async fn by_area_from(
+    conn: &mut AsyncPgConnection,
+    source: Source,
+    framework: Uuid,
+    scope: &Scope,
+    breakdowns: &[Dimension],
+) -> QueryResult<Vec<AreaFigures>> {
+    let (goal_facts, person_reviews) = match source {
+        Source::Rollup => (GOAL_FACTS_ROLLUP, PERSON_REVIEWS_ROLLUP),
+        Source::Definition => (GOAL_FACTS_DEFINITION, PERSON_REVIEWS_DEFINITION),
+    };
     // Only what is asked for is grouped by (SQL allows GROUPING() of those alone).
     let columns: Vec<String> = Dimension::ALL
         .iter()
@@ -281,30 +384,7 @@ coded AS ( \
        AND gc.removed_at IS NULL \
   JOIN areas ON areas.id = gc.area_id \
 ), \
-goal_facts AS ( \
-  SELECT c.area, c.person_id, c.goal_id, \
-    (g.created_at AT TIME ZONE 'Europe/London')::date >= c.lo AS set_in_period, \
-    EXISTS (SELECT 1 FROM goal_status_changes s WHERE s.goal_id = g.id AND s.status = 'achieved' \
-            AND (s.changed_at AT TIME ZONE 'Europe/London')::date BETWEEN c.lo AND c.hi) AS achieved, \
-    (lt.value - b.value) / NULLIF(sc.max_value - sc.min_value, 0) AS change, \
-    t.n AS stories, t.fp AS stories_fp \
-  FROM coded c \
-  JOIN goals g ON g.id = c.goal_id \
-  JOIN scales sc ON sc.id = g.scale_id \
-  LEFT JOIN LATERAL (SELECT rr.value, rr.held_on, rr.review_id FROM review_ratings rr \
-                     WHERE rr.goal_id = g.id AND rr.held_on <= c.hi \
-                     ORDER BY rr.held_on, rr.review_id LIMIT 1) b ON true \
-  LEFT JOIN LATERAL (SELECT rr.value FROM review_ratings rr \
-                     WHERE rr.goal_id = g.id AND rr.held_on BETWEEN c.lo AND c.hi \
-                       AND (rr.held_on, rr.review_id) > (b.held_on, b.review_id) \
-                     ORDER BY rr.held_on DESC, rr.review_id DESC LIMIT 1) lt ON true \
-  LEFT JOIN LATERAL (SELECT count(*) AS n, bit_xor(hashtextextended(st.id::text, 0)) AS fp \
-                     FROM stories st WHERE st.goal_id = g.id AND st.status = 'published' \
-                       AND (st.created_at AT TIME ZONE 'Europe/London')::date \
-                           BETWEEN c.lo AND c.hi) t ON true \
-  WHERE (g.created_at AT TIME ZONE 'Europe/London')::date <= c.hi \
-), \
-person_area AS MATERIALIZED ( \
+{}person_area AS MATERIALIZED ( \
   SELECT area, person_id, count(*) FILTER (WHERE set_in_period) AS goals_set, \
          count(*) FILTER (WHERE achieved) AS goals_achieved, avg(change) AS change, \
          sum(stories) AS stories, bit_xor(stories_fp) AS stories_fp, \
@@ -312,18 +392,7 @@ person_area AS MATERIALIZED ( \
          bit_xor(hashtextextended(goal_id::text, 0)) FILTER (WHERE achieved) AS goals_achieved_fp \
   FROM goal_facts GROUP BY area, person_id \
 ), \
-person_reviews AS MATERIALIZED ( \
-  SELECT person_id, count(*) AS held, \
-         count(*) FILTER (WHERE due IS NULL OR held_on <= due) AS on_time, \
-         bit_xor(hashtextextended(id::text, 0)) AS held_fp, \
-         bit_xor(hashtextextended(id::text, 0)) FILTER (WHERE due IS NULL OR held_on <= due) \
-           AS on_time_fp \
-  FROM (SELECT r.id, r.person_id, r.held_on, pop.lo, pop.hi, \
-               lag(r.next_review_on) OVER (PARTITION BY r.person_id ORDER BY r.held_on, r.id) AS due \
-        FROM pop JOIN reviews r ON r.person_id = pop.id AND r.organisation_id = pop.organisation_id \
-        WHERE r.held_on <= pop.hi) x \
-  WHERE held_on >= lo GROUP BY person_id \
-) \
+{}) \
 SELECT f.area, {}, \
   count(*) AS people, COALESCE(sum(f.goals_set), 0)::bigint AS goals_set, \
   COALESCE(sum(f.goals_achieved), 0)::bigint AS goals_achieved, \
@@ -348,7 +417,9 @@ SELECT f.area, {}, \
 FROM person_area f JOIN pop d ON d.id = f.person_id \
 LEFT JOIN person_reviews r ON r.person_id = f.person_id \
 GROUP BY GROUPING SETS ({})",
-        people_in_scope(scope),
+        people_in_scope(scope, source),
+        goal_facts,
+        person_reviews,
         columns.join(", "),
         sets.join(", ")
     );

@@ -27,6 +27,7 @@ mod plans;
 mod quotas;
 mod reports;
 mod rights;
+mod rollups;
 mod schema;
 mod sessions;
 mod staff;

@@ -37,6 +37,9 @@ fn diesel_type(udt: &str) -> String {
         "float8" => "Float8",
         "_text" => "Array<Text>",
         "_uuid" => "Array<Uuid>",
+        "_date" => "Array<Date>",
+        "_float8" => "Array<Float8>",
+        "_int8" => "Array<Int8>",
         other => other,
     }
     .to_owned()
