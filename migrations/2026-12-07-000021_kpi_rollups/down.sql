@@ -1,3 +1,9 @@
+CREATE OR REPLACE FUNCTION consent_withheld(person uuid, purpose text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM consents c
+                    WHERE c.person_id = $1 AND c.purpose = $2 AND c.current
+                      AND (c.decision = 'refused' OR c.withdrawn_at IS NOT NULL))
+$$;
 DROP TRIGGER kpi_reviews_insert ON reviews;
 DROP TRIGGER kpi_reviews_update ON reviews;
 DROP TRIGGER kpi_reviews_delete ON reviews;

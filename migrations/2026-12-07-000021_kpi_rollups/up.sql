@@ -32,7 +32,13 @@ CREATE TABLE kpi_reviews (
     on_time boolean NOT NULL
 );
 
+-- Each refresh first takes a transaction lock per goal (per person for reviews), in key order,
+-- then reads in a statement of its own, so with a fresh snapshot: of two transactions writing
+-- about the same goal at once, the second waits for the first to commit and then sees its
+-- rows, so the last refresh holds both (without the lock each would write what it alone saw).
 CREATE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE sql AS $$
+    SELECT count(pg_advisory_xact_lock(7040, hashtext(id::text)))
+      FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) x;
     INSERT INTO kpi_goals AS k (goal_id, organisation_id, created_on, scale_id, rated_on,
                                 rated_value, achieved_on, story_on, story_fpx)
     SELECT g.id, g.organisation_id, (g.created_at AT TIME ZONE 'Europe/London')::date,
@@ -64,6 +70,8 @@ CREATE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE sql AS $$
 $$;
 
 CREATE FUNCTION kpi_reviews_refresh(people uuid[]) RETURNS void LANGUAGE sql AS $$
+    SELECT count(pg_advisory_xact_lock(7041, hashtext(id::text)))
+      FROM (SELECT DISTINCT unnest(people) AS id ORDER BY 1) x;
     INSERT INTO kpi_reviews AS k (review_id, on_time)
     SELECT id, due IS NULL OR held_on <= due
     FROM (SELECT r.id, r.held_on,
@@ -177,6 +185,19 @@ CREATE TRIGGER kpi_reviews_update AFTER UPDATE ON reviews
     FOR EACH STATEMENT EXECUTE FUNCTION kpi_reviews_from_reviews();
 CREATE TRIGGER kpi_reviews_delete AFTER DELETE ON reviews REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION kpi_reviews_from_reviews();
+
+-- Whether a person said no to a purpose, asked by every circle member's read and every feed
+-- page: the same test as migration 000013's, in PL/pgSQL, whose plan is kept per connection.
+-- The SQL version cannot be inlined (its EXISTS), so PostgreSQL planned its body on every call:
+-- two calls cut a one-row lookup from ~47,000 to ~9,500 a second (benches/readpath_parts.sh).
+CREATE OR REPLACE FUNCTION consent_withheld(person uuid, purpose text) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM consents c
+                    WHERE c.person_id = consent_withheld.person
+                      AND c.purpose = consent_withheld.purpose AND c.current
+                      AND (c.decision = 'refused' OR c.withdrawn_at IS NOT NULL));
+END $$;
 
 -- What is already recorded.
 SELECT kpi_goals_refresh(ARRAY(SELECT id FROM goals));

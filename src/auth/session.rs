@@ -122,7 +122,8 @@ type FactsRow = (
 );
 
 diesel::define_sql_function! {
-    /// Whether the person said no to `purpose` (migration 000013).
+    /// Whether the person said no to `purpose` (migration 000013; PL/pgSQL since 000021, so its
+    /// plan is kept per connection rather than made on every call).
     fn consent_withheld(person: diesel::sql_types::Nullable<diesel::sql_types::Uuid>, purpose: diesel::sql_types::Text) -> diesel::sql_types::Bool;
 }
 
