@@ -4,3 +4,4 @@
 //! Written here; read by `audit_log`; reads recorded by `http::audit_reads`.
 
 pub mod model;
+pub mod reads;

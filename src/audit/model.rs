@@ -1,9 +1,9 @@
 //! Writing audit events. A change's event is written inside the transaction that makes it (and
 //! the database refuses to commit a change to a person's record without one: migration
-//! 000012); a read's event is written before anything read is returned.
+//! 000012); a read's event is written before anything read is returned (`reads`).
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -31,37 +31,14 @@ pub async fn record(
     conn: &mut AsyncPgConnection,
     event: AuditEvent<'_>,
 ) -> Result<(), diesel::result::Error> {
-    insert(conn, event, false).await
-}
-
-/// Writes the event of a read, on its own, before the response leaves. Its commit does not
-/// wait for the disk (`synchronous_commit = off` for this one statement's transaction), so a
-/// durable deployment does not pay a flush for every read. The event is committed and
-/// visible at once; only a crash of the database itself within its WAL writer delay (0.2 s
-/// by default, 0.6 s at most) could lose it. Changes' events commit with their change,
-/// synchronously.
-pub async fn record_read(
-    conn: &mut AsyncPgConnection,
-    event: AuditEvent<'_>,
-) -> Result<(), diesel::result::Error> {
-    insert(conn, event, true).await
-}
-
-async fn insert(
-    conn: &mut AsyncPgConnection,
-    event: AuditEvent<'_>,
-    asynchronous: bool,
-) -> Result<(), diesel::result::Error> {
     diesel::sql_query(
-        "WITH c AS (SELECT CASE WHEN $10 THEN set_config('synchronous_commit', 'off', true) END),
-         e AS (
+        "WITH e AS (
              INSERT INTO audit_events (id, organisation_id, actor_account_id, actor_role,
                                        person_id, action, subject_type, subject_id, details,
                                        request_id, client_request_id)
              SELECT $1, coalesce($2, (SELECT organisation_id FROM people WHERE id = $4)), $3,
                     coalesce((SELECT role FROM accounts WHERE id = $3), 'system'),
-                    $4, $5, $6, $7, $8, $9, $11
-               FROM c
+                    $4, $5, $6, $7, $8, $9, $10
              RETURNING 1)
          SELECT set_config('camau.audited', 'on', true) FROM e",
     )
@@ -74,7 +51,6 @@ async fn insert(
     .bind::<Nullable<SqlUuid>, _>(event.subject_id)
     .bind::<Jsonb, _>(event.details)
     .bind::<Nullable<Text>, _>(crate::telemetry::request_id::current())
-    .bind::<Bool, _>(asynchronous)
     .bind::<Nullable<Text>, _>(crate::telemetry::request_id::client())
     .execute(conn)
     .await?;

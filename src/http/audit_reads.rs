@@ -2,7 +2,8 @@
 //! person passes through `auth::access::person`, which notes it; this middleware writes one
 //! event per person a successful request read, naming the part read and the record the path
 //! named. A request that changed the person's record wrote its own event in its transaction,
-//! so it adds none here. If the event cannot be written, the caller gets 503, not the data.
+//! so it adds none here. The events go in by group commit (`audit::reads`), and the response
+//! waits for theirs. If the event cannot be written, the caller gets 503, not the data.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -10,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 use uuid::Uuid;
 
-use crate::audit::model::{self, AuditEvent};
+use crate::audit::reads::ReadEvent;
 use crate::auth::access::{self, Seen};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,22 +32,20 @@ pub async fn audit_reads(
     let (subject_type, subject_id) = subject(&res);
     let written = async {
         let state = state.ok_or_else(|| ApiError::internal("no application state"))?;
-        let mut conn = state.conn().await?;
-        for read in reads {
-            model::record_read(
-                &mut conn,
-                AuditEvent {
+        let events = reads.into_iter().map(|read| {
+            state.read_events.record(
+                &state.pool,
+                ReadEvent {
                     organisation: read.organisation,
-                    actor: Some(read.actor),
-                    person: Some(read.person),
-                    action: &format!("{}.viewed", read.part),
+                    actor: read.actor,
+                    person: read.person,
+                    action: format!("{}.viewed", read.part),
                     subject_type: subject_type.unwrap_or("person"),
-                    subject_id: Some(subject_id.unwrap_or(read.person.0)),
-                    details: serde_json::Value::Object(Default::default()),
+                    subject_id: subject_id.unwrap_or(read.person.0),
                 },
             )
-            .await?;
-        }
+        });
+        futures_util::future::try_join_all(events).await?;
         Ok::<_, ApiError>(())
     }
     .await;
