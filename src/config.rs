@@ -119,6 +119,11 @@ pub struct DatabaseConfig {
     pub statement_timeout: Duration,
     /// `idle_in_transaction_session_timeout` of every pooled connection.
     pub idle_in_transaction_timeout: Duration,
+    /// A streaming replica for reports, dashboards and exports (`CAMAU_READ_DATABASE_URL`).
+    pub read_url: Option<SecretString>,
+    /// How long a read waits for the replica to replay what the primary had committed when
+    /// the read began, before reading the primary instead (`CAMAU_READ_REPLICA_WAIT_MS`, 500).
+    pub read_wait: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -240,6 +245,19 @@ impl Config {
                     env.parse("CAMAU_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000u64)?
                         .max(1),
                 ),
+                read_url: match env.get("CAMAU_READ_DATABASE_URL") {
+                    Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                        Some(SecretString::from(u))
+                    }
+                    Some(_) => {
+                        return Err(err(
+                            "CAMAU_READ_DATABASE_URL",
+                            "must start with postgres://",
+                        ));
+                    }
+                    None => None,
+                },
+                read_wait: Duration::from_millis(env.parse("CAMAU_READ_REPLICA_WAIT_MS", 500u64)?),
             },
             tokens: TokenConfig {
                 issuer: env

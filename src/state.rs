@@ -18,6 +18,8 @@ use crate::storage::Storage;
 pub struct AppState {
     pub config: Config,
     pub pool: DbPool,
+    /// The read replica's pool, when one is configured (see [`AppState::read_conn`]).
+    pub read_pool: Option<DbPool>,
     /// Also registered on its own, for the `CurrentUser` extractor (which needs nothing else).
     pub tokens: web::Data<TokenKeys>,
     pub passwords: Passwords,
@@ -32,6 +34,8 @@ pub struct AppState {
     pub live: std::sync::Arc<crate::live::Hub>,
     /// Sends push notifications (see `notifications`).
     pub pusher: crate::push::Pusher,
+    /// Writes read events by group commit (see `audit::reads`).
+    pub read_events: crate::audit::reads::Writer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +60,12 @@ impl AppState {
     pub fn new(config: Config) -> Result<Self, StartupError> {
         Ok(AppState {
             pool: db::pool(&config.database)?,
+            read_pool: config
+                .database
+                .read_url
+                .as_ref()
+                .map(|url| db::pool_at(&config.database, url.expose_secret()))
+                .transpose()?,
             tokens: web::Data::new(TokenKeys::new(&config.tokens)),
             passwords: Passwords::new(config.password_hash_concurrency, config.password_hash_queue)
                 .map_err(|e| StartupError::Passwords(e.to_string()))?,
@@ -78,6 +88,7 @@ impl AppState {
             },
             live: crate::live::Hub::new(config.streams.per_account, config.streams.per_instance),
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
+            read_events: crate::audit::reads::Writer::new(config.database.statement_timeout),
             config,
         })
     }
@@ -95,5 +106,27 @@ impl AppState {
     /// A pooled connection; 503 when none frees up within the pool timeout.
     pub async fn conn(&self) -> ApiResult<DbConn> {
         Ok(self.pool.get().await?)
+    }
+
+    /// A connection for reading what reports, dashboards and exports read: the read replica
+    /// when one is configured and has replayed everything the primary had committed when this
+    /// is called (waiting up to `CAMAU_READ_REPLICA_WAIT_MS`); the primary otherwise (logged),
+    /// so a replica that is down or behind makes these reads slower for the primary, never
+    /// older than the request and never unavailable. Only for reads: a replica refuses writes.
+    pub async fn read_conn(&self) -> ApiResult<DbConn> {
+        let mut primary = self.conn().await?;
+        if let Some(pool) = &self.read_pool {
+            let from = db::primary_position(&mut primary).await?;
+            match db::replica(pool, &from, self.config.database.read_wait).await {
+                Ok(conn) => return Ok(conn),
+                Err(why) => {
+                    tracing::warn!(
+                        why,
+                        "reading from the primary: the read replica is not usable"
+                    );
+                }
+            }
+        }
+        Ok(primary)
     }
 }

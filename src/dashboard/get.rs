@@ -71,6 +71,9 @@ pub async fn get(
     let framework = build::framework(&mut conn, org.id().0, query.framework).await?;
     // Its figures are the reports' aggregate (up to 120 s): one at a time per account.
     let _turn = build::one_at_a_time(actor.account_id)?;
+    // What it shows is read where reads go (the replica, if one is configured and current).
+    drop(conn);
+    let mut conn = state.read_conn().await?;
 
     let summary = model::summary(&mut conn, &org, mentor, from, to, today).await?;
     let caseloads = model::caseloads(&mut conn, &org, mentor, today).await?;

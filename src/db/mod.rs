@@ -24,6 +24,14 @@ pub type DbConn = Object<AsyncPgConnection>;
 
 /// Builds the pool; connections are opened lazily.
 pub fn pool(config: &DatabaseConfig) -> Result<DbPool, deadpool::managed::BuildError> {
+    pool_at(config, config.url())
+}
+
+/// A pool like [`pool`]'s, of the database at `url` (the read replica).
+pub fn pool_at(
+    config: &DatabaseConfig,
+    url: &str,
+) -> Result<DbPool, deadpool::managed::BuildError> {
     let mut manager_config = ManagerConfig::default();
     // A failed query marks the connection broken anyway; a ping per checkout would double the
     // round trips of every request.
@@ -50,10 +58,8 @@ pub fn pool(config: &DatabaseConfig) -> Result<DbPool, deadpool::managed::BuildE
             Ok(conn)
         })
     });
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
-        config.url(),
-        manager_config,
-    );
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, manager_config);
     Pool::builder(manager)
         .max_size(config.pool_size)
         .wait_timeout(Some(config.pool_timeout))
@@ -61,6 +67,73 @@ pub fn pool(config: &DatabaseConfig) -> Result<DbPool, deadpool::managed::BuildE
         .recycle_timeout(Some(config.pool_timeout))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
+}
+
+/// A connection of the read replica's `pool` once it has replayed the primary's WAL up to
+/// `from` (read on the primary when the read began), waiting up to `wait`; or why not. So a
+/// read from the replica is never older than the request: a consent withdrawn, a person
+/// erased or a record hidden before it is reflected, as on the primary. A replica that is
+/// behind by more than `wait`, cut off from its primary, promoted, or unreachable is not used.
+pub async fn replica(
+    pool: &DbPool,
+    from: &str,
+    wait: std::time::Duration,
+) -> Result<DbConn, String> {
+    use diesel::sql_types::{Bool, Text};
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct State {
+        #[diesel(sql_type = Bool)]
+        recovering: bool,
+        #[diesel(sql_type = Bool)]
+        replayed: bool,
+    }
+    let until = std::time::Instant::now() + wait;
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    loop {
+        // A replica that accepts the connection but does not answer is not waited for.
+        let answered = tokio::time::timeout(
+            wait + std::time::Duration::from_secs(1),
+            diesel::sql_query(
+                "SELECT pg_is_in_recovery() AS recovering, \
+                        coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS replayed",
+            )
+            .bind::<Text, _>(from)
+            .get_result::<State>(&mut conn),
+        )
+        .await;
+        let state = match answered {
+            Err(_) => {
+                let _ = Object::take(conn);
+                return Err("it did not answer".into());
+            }
+            Ok(state) => state.map_err(|e| e.to_string())?,
+        };
+        if !state.recovering {
+            return Err("it is not a replica (promoted, or the primary itself)".into());
+        }
+        if state.replayed {
+            return Ok(conn);
+        }
+        if std::time::Instant::now() >= until {
+            return Err(format!("it had not replayed {from} within {wait:?}"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// The primary's current WAL position (what [`replica`] waits for).
+pub async fn primary_position(conn: &mut AsyncPgConnection) -> diesel::QueryResult<String> {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct At {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        lsn: String,
+    }
+    let at: At = diesel::sql_query("SELECT pg_current_wal_lsn()::text AS lsn")
+        .get_result(conn)
+        .await?;
+    Ok(at.lsn)
 }
 
 /// Runs pending migrations and returns the versions applied.

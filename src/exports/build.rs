@@ -33,8 +33,12 @@ pub async fn run(
     };
     let file = TempFile::new(export);
     let done = async {
+        let size = {
+            // The whole record as it stands: the replica only once it holds all of it.
+            let mut read = state.read_conn().await.map_err(|e| e.to_string())?;
+            build(&mut read, &state, &scope, &file.0).await?
+        };
         let mut conn = state.conn().await.map_err(|e| e.to_string())?;
-        let size = build(&mut conn, &state, &scope, &file.0).await?;
         state
             .storage
             .put_file(&model::key(export), &file.0, "application/zip")

@@ -69,9 +69,12 @@ pub async fn build_for(
         crate::quotas::Quota::Reports(account.0),
     )
     .await?;
+    // The quota is taken on the primary; the figures are read where reads go.
+    drop(conn);
     let state = state.clone();
     actix_web::rt::spawn(async move {
         let _turn = turn;
+        let mut conn = state.read_conn().await?;
         build(&mut conn, &state.sealer, req).await
     })
     .await

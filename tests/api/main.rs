@@ -25,6 +25,7 @@ mod people;
 mod photos;
 mod plans;
 mod quotas;
+mod replica;
 mod reports;
 mod rights;
 mod rollups;

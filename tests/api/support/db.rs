@@ -36,6 +36,51 @@ pub fn url_for(db: &str) -> String {
     format!("{base}/{db}{query}")
 }
 
+/// The streaming replica of the test server that `scripts/test` starts, with database `db`.
+pub fn replica_url(db: &str) -> String {
+    let url = std::env::var("CAMAU_TEST_READ_DATABASE_URL").expect(
+        "CAMAU_TEST_READ_DATABASE_URL must name a streaming replica of DATABASE_URL's server: \
+         run the suite with scripts/test, which starts one",
+    );
+    let (base, _) = url
+        .rsplit_once('/')
+        .expect("CAMAU_TEST_READ_DATABASE_URL has a database name");
+    format!("{base}/{db}")
+}
+
+/// A connection to the replica's `postgres` database (to pause and resume its replay).
+pub async fn replica_admin() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&replica_url("postgres"))
+        .await
+        .expect("connect to the replica")
+}
+
+/// Waits until the replica has replayed everything the primary has committed so far.
+pub async fn replica_caught_up() {
+    #[derive(QueryableByName)]
+    struct Lsn {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        lsn: String,
+    }
+    let primary: Lsn = sql_query("SELECT pg_current_wal_lsn()::text AS lsn")
+        .get_result(&mut admin().await)
+        .await
+        .expect("primary position");
+    let mut replica = replica_admin().await;
+    for _ in 0..300 {
+        let done: Exists = sql_query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS exists")
+            .bind::<diesel::sql_types::Text, _>(&primary.lsn)
+            .get_result(&mut replica)
+            .await
+            .expect("replica position");
+        if done.exists {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the replica did not catch up within 15 s");
+}
+
 async fn admin() -> AsyncPgConnection {
     AsyncPgConnection::establish(&url_for("postgres"))
         .await

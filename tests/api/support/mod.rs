@@ -54,7 +54,20 @@ impl TestApp {
     }
 
     pub async fn with_env(env: TestEnv) -> Self {
+        Self::on(db::TestDatabase::create().await, env).await
+    }
+
+    /// An app whose reports, dashboards and exports read from the streaming replica that
+    /// `scripts/test` starts (`CAMAU_TEST_READ_DATABASE_URL`), once the replica has this test's
+    /// database.
+    pub async fn with_replica(env: TestEnv) -> Self {
         let database = db::TestDatabase::create().await;
+        let replica = db::replica_url(&database.name);
+        db::replica_caught_up().await;
+        Self::on(database, env.set("CAMAU_READ_DATABASE_URL", replica)).await
+    }
+
+    async fn on(database: db::TestDatabase, env: TestEnv) -> Self {
         let config = test_config(&database.url, env);
         let shared = Shared::new(config).expect("app state");
         let service = Rc::new(test::init_service(app(shared.clone())).await);
