@@ -8,6 +8,12 @@
 #
 #   benches/reports.sh
 #   PEOPLE=10000 RUNS=20 benches/reports.sh
+#   CAMAU_BIN=target/release/camau BEFORE_BIN=/tmp/camau-before benches/reports.sh
+#
+# With BEFORE_BIN, the same requests are timed against that binary first, on the same loaded
+# database (one sitting: before and after on the same data and machine). The database is
+# migrated and loaded by CAMAU_BIN, so BEFORE_BIN must accept its schema (extra tables are
+# fine: migrations only add).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/pg
@@ -16,8 +22,9 @@ people=${PEOPLE:-100000}
 seed=${SEED:-1}
 runs=${RUNS:-30}
 
-cargo build --release --bin camau >&2
-camau=target/release/camau
+if [ -z "${CAMAU_BIN:-}" ]; then cargo build --release --bin camau >&2; fi
+camau=${CAMAU_BIN:-target/release/camau}
+before=${BEFORE_BIN:-}
 work=$(mktemp -d /tmp/camau-reports.XXXXXX)
 chmod 755 "$work"
 cluster= server=
@@ -37,6 +44,8 @@ export DATABASE_URL="postgres://camau:benchpass@127.0.0.1:$port/postgres"
 export DATABASE_URL="${DATABASE_URL%/*}/reports"
 export CAMAU_JWT_KEYS="bench:$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 export CAMAU_STORAGE=local CAMAU_STORAGE_PATH="$work/storage" CAMAU_LOG_FORMAT=json RUST_LOG=warn
+# Timed requests are many more than an account's daily reports.
+export CAMAU_QUOTA_REPORTS_PER_DAY=100000
 api_port=$(pg_free_port)
 export CAMAU_BIND="127.0.0.1:$api_port"
 api="http://127.0.0.1:$api_port"
@@ -52,18 +61,6 @@ counts=$("$(pg_bindir)/psql" "$DATABASE_URL" -Atc "SELECT (SELECT count(*) FROM 
 password=$(awk '/password:/ { print $2 }' "$work/demo.txt")
 body=$(awk '/commissioning body:/ { print $3 }' "$work/demo.txt")
 provider=$(awk '/provider admin/ { print $NF }' "$work/demo.txt")
-
-"$camau" serve &
-server=$!
-until curl -fsS "$api/health/live" >/dev/null 2>&1; do sleep 0.05; done
-token() {
-  curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' \
-    -d "{\"email\":\"$1@demo-$seed.camau.test\",\"password\":\"$password\"}" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens"]["access_token"])'
-}
-commissioner=$(token commissioner)
-admin=$(token p0.admin)
-mentor=$(token p0.mentor0)
 
 # p50 and p99 (ms) of RUNS sequential requests, after one warm-up that must succeed.
 measure() {
@@ -82,12 +79,31 @@ measure() {
 year=$(($(date +%Y) - 1))
 from=$year-01-01
 to=$year-12-31
+token() {
+  curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"$1@demo-$seed.camau.test\",\"password\":\"$password\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens"]["access_token"])'
+}
 echo "reports bench: $counts; loaded in ${load_s} s; $runs runs each; $(nproc) cores"
-measure "commissioner year report" "$commissioner" \
-  "/v1/commissioners/$body/reports/outcomes?from=$from&to=$to"
-measure "commissioner year report, every breakdown" "$commissioner" \
-  "/v1/commissioners/$body/reports/outcomes?from=$from&to=$to&breakdown=provider,service_type,age_band,gender,language"
-measure "provider dashboard (admin: whole organisation)" "$admin" \
-  "/v1/organisations/$provider/dashboard"
-measure "provider dashboard (mentor: caseload)" "$mentor" \
-  "/v1/organisations/$provider/dashboard"
+run_all() {
+  local bin=$1
+  "$bin" serve &
+  server=$!
+  until curl -fsS "$api/health/live" >/dev/null 2>&1; do sleep 0.05; done
+  commissioner=$(token commissioner)
+  admin=$(token p0.admin)
+  mentor=$(token p0.mentor0)
+  echo "$bin:"
+  measure "commissioner year report" "$commissioner" \
+    "/v1/commissioners/$body/reports/outcomes?from=$from&to=$to"
+  measure "commissioner year report, every breakdown" "$commissioner" \
+    "/v1/commissioners/$body/reports/outcomes?from=$from&to=$to&breakdown=provider,service_type,age_band,gender,language"
+  measure "provider dashboard (admin: whole organisation)" "$admin" \
+    "/v1/organisations/$provider/dashboard"
+  measure "provider dashboard (mentor: caseload)" "$mentor" \
+    "/v1/organisations/$provider/dashboard"
+  kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
+  server=
+}
+if [ -n "$before" ]; then run_all "$before"; fi
+run_all "$camau"
