@@ -4,11 +4,13 @@
 # current consents each, one random person per transaction, CLIENTS clients (default 2) for
 # SECONDS (default 10) per variant:
 #   lookup                  SELECT p.id FROM people p WHERE p.id = $1 (the floor)
-#   consent via function    + consent_withheld() for circle_stories and circle_photos
-#                           (migration 000013: not inlinable, its body is planned every call)
+#   consent_withheld        + consent_withheld() for circle_stories and circle_photos, as the
+#                           binary's migrations define it (PL/pgSQL since 000021)
 #   consent inline          + the same two EXISTS tests written into the statement
-#   audit event, 1 per tx   a read's event: src/audit/model.rs `insert` (as of 741ce45)
-#   audit events, 16 per tx one INSERT of 16 events per transaction
+#   audit event, 1 per tx   a read's event, one statement and commit per read (as of 741ce45)
+#   audit events, 16 per tx one INSERT of 16 events per transaction (as `audit::reads` batches)
+#   consent, SQL fn         + migration 000013's SQL consent_withheld: not inlinable, so its
+#                           body is planned on every call
 # Prints tps and mean latency per variant with its ratio to the lookup, and events/s.
 #
 #   benches/readpath_parts.sh
@@ -63,6 +65,12 @@ UNION ALL
 SELECT $(uid 0002 i), $(uid 0000 i), '$org'::uuid, 'circle_photos', 'circle', 'given', 'person', 'v1', '$admin'::uuid
   FROM generate_series(1, $people) i;
 COMMIT;
+-- Migration 000013's consent_withheld (SQL; since 000021 it is PL/pgSQL), to compare with.
+CREATE FUNCTION consent_withheld_sql(person uuid, purpose text) RETURNS boolean
+LANGUAGE sql STABLE AS \$f\$
+    SELECT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = \$1 AND c.purpose = \$2 AND c.current
+                      AND (c.decision = 'refused' OR c.withdrawn_at IS NOT NULL))
+\$f\$;
 ANALYZE;
 SQL
 
@@ -97,13 +105,14 @@ printf '%s\n%s\n' "$pick" "$(audit "$person" "")" >"$work/4.sql"
 # 16 events: the random person and the 15 after it (wrapping round).
 printf '%s\n%s\n' "$pick" "$(audit "$(uid 0000 "((:i::int + g - 1) % $people + 1)")" ", generate_series(0, 15) g")" >"$work/5.sql"
 
-names=("lookup" "consent via function" "consent inline" "audit event, 1 per tx" "audit events, 16 per tx")
-per_tx=(0 0 0 1 16) # audit events written per transaction
+sed 's/consent_withheld(/consent_withheld_sql(/g' "$work/2.sql" >"$work/6.sql"
+names=("lookup" "consent_withheld (as migrated)" "consent inline" "audit event, 1 per tx" "audit events, 16 per tx" "consent, SQL fn (000013)")
+per_tx=(0 0 0 1 16 0) # audit events written per transaction
 echo "readpath parts: $people people, 2 consents each; pgbench -M prepared -c $clients -j $clients -T $secs; $(nproc) cores"
-printf '| %-24s | %8s | %10s | %14s | %9s |\n' variant tps "latency ms" "cost vs lookup" "events/s"
-echo "|--------------------------|----------|------------|----------------|-----------|"
+printf '| %-30s | %8s | %10s | %14s | %9s |\n' variant tps "latency ms" "cost vs lookup" "events/s"
+echo "|--------------------------------|----------|------------|----------------|-----------|"
 declare -a tps
-for n in 1 2 3 4 5; do
+for n in 1 2 3 4 5 6; do
   "$bin/pgbench" -n -M prepared -c "$clients" -j "$clients" -T "$secs" -f "$work/$n.sql" "$DATABASE_URL" \
     >"$work/$n.out" 2>"$work/$n.err" || { cat "$work/$n.err" "$work/$n.out" >&2; exit 1; }
   ! grep -q '^number of failed transactions: [1-9]' "$work/$n.out" || { cat "$work/$n.out" >&2; exit 1; }
@@ -111,7 +120,7 @@ for n in 1 2 3 4 5; do
   lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$work/$n.out")
   # cost vs lookup: how many lookups' time one transaction of this variant takes.
   awk -v name="${names[n-1]}" -v t="${tps[n]}" -v l="$lat" -v t1="${tps[1]}" -v k="${per_tx[n-1]}" 'BEGIN {
-    printf "| %-24s | %8.0f | %10.3f | %13.2fx | %9s |\n", name, t, l, t1 / t, k ? sprintf("%.0f", t * k) : "" }'
+    printf "| %-30s | %8.0f | %10.3f | %13.2fx | %9s |\n", name, t, l, t1 / t, k ? sprintf("%.0f", t * k) : "" }'
 done
 awk -v t4="${tps[4]}" -v t5="${tps[5]}" 'BEGIN {
   printf "audit, 16 per transaction: %.0f events/s, %.2fx the events/s of 1 per transaction;\n", t5 * 16, t5 * 16 / t4

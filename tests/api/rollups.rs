@@ -175,9 +175,11 @@ async fn history(app: &TestApp, rng: &mut StdRng) -> World {
                     );
                 }
             }
+            // Review days from a small pool, so a goal's ratings often share a day.
+            let days: Vec<Date> = (0..3).map(|_| day(rng)).collect();
             for _ in 0..rng.random_range(0..6) {
                 let r = Uuid::now_v7();
-                let held = day(rng);
+                let held = days[rng.random_range(0..days.len())];
                 let next = held + Duration::days(rng.random_range(10..200));
                 let next = maybe(rng, 0.8, next);
                 sql += &format!(
@@ -259,6 +261,18 @@ async fn edits(app: &TestApp, rng: &mut StdRng) {
             "UPDATE goals SET scale_id = '01937a00-0000-7000-8000-000000000001' WHERE {}",
             pct(8).replace("x::text", "id::text || 'd'")),
         format!("DELETE FROM goal_status_changes WHERE {}", pct(15).replace("x::text", "id::text")),
+        format!(
+            "UPDATE goal_status_changes SET changed_at = changed_at - interval '40 days', \
+               status = CASE status WHEN 'achieved' THEN 'paused' ELSE 'achieved' END WHERE {}",
+            pct(15).replace("x::text", "id::text || 'f'")),
+        format!(
+            "UPDATE review_ratings rr SET value = value + 1 WHERE {}",
+            pct(15).replace("x::text", "rr.review_id::text || rr.goal_id::text || 'g'")),
+        // A story moved to another goal of the same person.
+        format!(
+            "UPDATE stories st SET goal_id = (SELECT g.id FROM goals g WHERE g.person_id = st.person_id \
+               ORDER BY g.id DESC LIMIT 1) WHERE {}",
+            pct(15).replace("x::text", "st.id::text || 'h'")),
         format!(
             "UPDATE goal_codes SET removed_at = now(), removed_by = coded_by \
              WHERE removed_at IS NULL AND {}", pct(8).replace("x::text", "id::text")),
