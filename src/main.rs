@@ -65,6 +65,9 @@ enum Command {
         people: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Connections writing batches at once (the database's cores are the useful limit).
+        #[arg(long, default_value_t = 2)]
+        writers: usize,
     },
     /// Create a platform administrator (password as for create-organisation).
     CreatePlatformAdmin {
@@ -199,13 +202,21 @@ async fn main() -> anyhow::Result<()> {
             .map_err(problem)?;
             println!("organisation_id={}\nadmin_account_id={}", org.id, admin.id);
         }
-        Command::DemoData { people, seed } => {
+        Command::DemoData {
+            people,
+            seed,
+            writers,
+        } => {
             anyhow::ensure!(people > 0, "--people must be at least 1");
+            anyhow::ensure!((1..=32).contains(&writers), "--writers must be 1 to 32");
             let passwords = Passwords::new(1, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let mut conn = connect(&config).await?;
+            let mut connections = Vec::new();
+            for _ in 0..writers {
+                connections.push(connect(&config).await?);
+            }
             let started = std::time::Instant::now();
             let summary = camau::demo::generate(
-                &mut conn,
+                connections,
                 &passwords,
                 &camau::demo::Options { people, seed },
                 camau::demo::progress_bar,

@@ -61,13 +61,16 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
-/// Generates and writes the dataset; `progress` is told (done, total) after each batch.
+/// Generates and writes the dataset, batches in parallel on `connections` (at least one);
+/// `progress` is told (done, total) as batches commit.
 pub async fn generate(
-    conn: &mut AsyncPgConnection,
+    mut connections: Vec<AsyncPgConnection>,
     passwords: &Passwords,
     options: &Options,
     mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<Summary> {
+    anyhow::ensure!(!connections.is_empty(), "demo data needs a connection");
+    let conn = &mut connections[0];
     let mut rng = StdRng::seed_from_u64(options.seed);
     let domain = format!("demo-{}.camau.test", options.seed);
     let taken: i64 = accounts::table
@@ -214,38 +217,61 @@ pub async fn generate(
     })
     .await?;
 
-    // People and their plans, a batch at a time.
-    let mut done = 0;
-    while done < options.people {
-        let n = BATCH.min(options.people - done);
+    // People and their plans: batches made here in order (so the seed decides every record)
+    // and written by one task per connection, each batch in its own transaction.
+    let (work, queue) = tokio::sync::mpsc::channel::<(usize, Batch)>(connections.len());
+    let queue = std::sync::Arc::new(tokio::sync::Mutex::new(queue));
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    let tasks: Vec<_> = connections
+        .into_iter()
+        .map(|mut conn| {
+            let (queue, done_tx) = (queue.clone(), done_tx.clone());
+            tokio::spawn(async move {
+                loop {
+                    let Some((first, batch)) = queue.lock().await.recv().await else {
+                        break;
+                    };
+                    let n = batch.people.len();
+                    batch.write_audited(&mut conn, first).await?;
+                    let _ = done_tx.send(n);
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+        })
+        .collect();
+    drop((queue, done_tx));
+    let (mut made, mut written) = (0, 0);
+    while made < options.people {
+        let n = BATCH.min(options.people - made);
         let batch = people_batch(
             &mut rng,
             &staff,
-            done,
+            made,
             n,
             per_provider,
             &scale_rows,
             &areas,
             today,
         );
-        conn.transaction(async |conn| {
-            batch.write(conn).await?;
-            // Invented people: one event for the batch, by the service.
-            let event = crate::audit::model::AuditEvent {
-                organisation: None,
-                actor: None,
-                person: None,
-                action: "demo.people_generated",
-                subject_type: "demo",
-                subject_id: None,
-                details: serde_json::json!({ "people": n, "first": done }),
-            };
-            crate::audit::model::record(conn, event).await
-        })
-        .await?;
-        done += n;
-        progress(done, options.people);
+        // A closed queue means every writer stopped: its error is reported below.
+        if work.send((made, batch)).await.is_err() {
+            break;
+        }
+        made += n;
+        while let Ok(n) = done_rx.try_recv() {
+            written += n;
+            progress(written, options.people);
+        }
     }
+    drop(work);
+    while let Some(n) = done_rx.recv().await {
+        written += n;
+        progress(written, options.people);
+    }
+    for task in tasks {
+        task.await??;
+    }
+    anyhow::ensure!(written == options.people, "the writers stopped early");
     Ok(Summary {
         password,
         accounts: shown,
@@ -538,6 +564,29 @@ fn people_batch(
 }
 
 impl Batch {
+    /// Writes the batch and its audit event in one transaction.
+    async fn write_audited(
+        &self,
+        conn: &mut AsyncPgConnection,
+        first: usize,
+    ) -> Result<(), diesel::result::Error> {
+        conn.transaction(async |conn| {
+            self.write(conn).await?;
+            // Invented people: one event for the batch, by the service.
+            let event = crate::audit::model::AuditEvent {
+                organisation: None,
+                actor: None,
+                person: None,
+                action: "demo.people_generated",
+                subject_type: "demo",
+                subject_id: None,
+                details: serde_json::json!({ "people": self.people.len(), "first": first }),
+            };
+            crate::audit::model::record(conn, event).await
+        })
+        .await
+    }
+
     async fn write(&self, conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
         for c in self.people.chunks(ROWS / 16) {
             diesel::insert_into(people::table)

@@ -775,12 +775,17 @@ async fn the_dashboard_shows_each_figure_for_the_organisation_and_a_mentors_case
 
 /// Loads `people` demo people with `seed` into this test's database.
 async fn demo(app: &TestApp, people: usize, seed: u64) -> camau::demo::Summary {
-    let mut conn = AsyncPgConnection::establish(app.database_url())
-        .await
-        .unwrap();
+    let mut connections = Vec::new();
+    for _ in 0..2 {
+        connections.push(
+            AsyncPgConnection::establish(app.database_url())
+                .await
+                .unwrap(),
+        );
+    }
     let mut steps = Vec::new();
     let summary = camau::demo::generate(
-        &mut conn,
+        connections,
         &app.shared.state.passwords,
         &camau::demo::Options { people, seed },
         |done, total| steps.push((done, total)),
@@ -819,6 +824,12 @@ async fn demo_data_is_deterministic_complete_and_reportable() {
         );
     }
     assert_eq!(one.scalar("SELECT count(*) FROM people").await, 600);
+    // Written by parallel batches, every goal and review still has its rollup row.
+    assert_eq!(
+        one.scalar("SELECT count(*) FROM goals g WHERE NOT EXISTS (SELECT 1 FROM kpi_goals k WHERE k.goal_id = g.id)").await
+            + one.scalar("SELECT count(*) FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM kpi_reviews k WHERE k.review_id = r.id)").await,
+        0
+    );
     let goals = one.scalar("SELECT count(*) FROM goals").await;
     assert!((2_400..3_600).contains(&goals), "{goals} goals");
     assert!(one.scalar("SELECT count(*) FROM goals g WHERE NOT EXISTS (SELECT 1 FROM review_ratings r WHERE r.goal_id = g.id)").await > 0);
