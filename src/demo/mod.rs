@@ -564,14 +564,55 @@ fn people_batch(
 }
 
 impl Batch {
-    /// Writes the batch and its audit event in one transaction.
+    /// Writes the batch, its sync notes, its rollups and its audit event in one transaction.
+    /// As a bulk load (migration 000023): the inserts skip the per-row sync note and the
+    /// per-statement rollup refresh, and this writes both once for the whole batch.
     async fn write_audited(
         &self,
         conn: &mut AsyncPgConnection,
         first: usize,
     ) -> Result<(), diesel::result::Error> {
+        use diesel::sql_types::{Array, Uuid as SqlUuid};
+        let people: Vec<Uuid> = self.people.iter().map(|p| p.id).collect();
         conn.transaction(async |conn| {
+            // Custom plans: the tables grow from empty under this load, and a plan cached while
+            // they were small would scan them whole for the rest of it.
+            diesel::sql_query(
+                "SELECT set_config('camau.bulk_load', 'on', true), \
+                        set_config('plan_cache_mode', 'force_custom_plan', true)",
+            )
+            .execute(conn)
+            .await?;
             self.write(conn).await?;
+            // What `sync_note` would have written for each inserted record.
+            diesel::sql_query(
+                "INSERT INTO sync_log (record_type, record_id, person_id, organisation_id, op, tx,
+                                       seq, changed_at, withdrawn, unseen)
+                 SELECT kind, id, person_id, organisation_id, 'upsert',
+                        pg_current_xact_id()::text::bigint, nextval('sync_seq'), now(), false, false
+                 FROM (SELECT 'assignment' AS kind, mentor_id AS id, person_id, organisation_id
+                         FROM mentor_assignments WHERE person_id = ANY ($1)
+                       UNION ALL SELECT 'circle_member', id, person_id, organisation_id
+                         FROM circle_members WHERE person_id = ANY ($1)
+                       UNION ALL SELECT 'goal', id, person_id, organisation_id
+                         FROM goals WHERE person_id = ANY ($1)
+                       UNION ALL SELECT 'action', id, person_id, organisation_id
+                         FROM goal_actions WHERE person_id = ANY ($1)
+                       UNION ALL SELECT 'review', id, person_id, organisation_id
+                         FROM reviews WHERE person_id = ANY ($1)
+                       UNION ALL SELECT 'story', id, person_id, organisation_id
+                         FROM stories WHERE person_id = ANY ($1)) x",
+            )
+            .bind::<Array<SqlUuid>, _>(&people)
+            .execute(conn)
+            .await?;
+            diesel::sql_query(
+                "SELECT kpi_goals_refresh(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
+                        kpi_reviews_refresh($1)",
+            )
+            .bind::<Array<SqlUuid>, _>(&people)
+            .execute(conn)
+            .await?;
             // Invented people: one event for the batch, by the service.
             let event = crate::audit::model::AuditEvent {
                 organisation: None,
@@ -594,12 +635,15 @@ impl Batch {
                 .execute(conn)
                 .await?;
         }
-        for (person, on) in &self.ended {
-            diesel::update(people::table.filter(people::id.eq(person)))
-                .set(people::support_ended_on.eq(on))
-                .execute(conn)
-                .await?;
-        }
+        let (ended, on): (Vec<Uuid>, Vec<Date>) = self.ended.iter().copied().unzip();
+        diesel::sql_query(
+            "UPDATE people p SET support_ended_on = e.day
+             FROM unnest($1::uuid[], $2::date[]) AS e (id, day) WHERE p.id = e.id",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(&ended)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Date>, _>(&on)
+        .execute(conn)
+        .await?;
         let rows: Vec<_> = self
             .mentors
             .iter()

@@ -288,11 +288,11 @@ async fn edits(app: &TestApp, rng: &mut StdRng) {
 }
 
 /// Everything a row of figures says, comparable; the median to within rounding.
-fn key(r: &AreaFigures) -> (String, Option<(&'static str, String)>) {
+pub(crate) fn key(r: &AreaFigures) -> (String, Option<(&'static str, String)>) {
     (r.area.clone(), r.cell().map(|(d, v)| (d.as_str(), v)))
 }
 
-fn same(a: &AreaFigures, b: &AreaFigures) -> bool {
+pub(crate) fn same(a: &AreaFigures, b: &AreaFigures) -> bool {
     let counts = |r: &AreaFigures| {
         [
             r.people,

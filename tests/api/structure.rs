@@ -1,6 +1,7 @@
-//! The shape of the code, checked: top-level modules form no import cycle, and the wiring
-//! (`app`, `routes`) is imported by nothing below it. A cycle means a slice reaches up into
-//! something that depends on it, and then nothing can be understood or moved on its own.
+//! The shape of the code, checked: top-level modules form no import cycle, the wiring (`app`,
+//! `routes`) is imported by nothing below it, and the bulk loader's switch stays in the loader.
+//! A cycle means a slice reaches up into something that depends on it, and then nothing can be
+//! understood or moved on its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -110,4 +111,27 @@ fn only_the_wiring_imports_app_and_routes() {
             );
         }
     }
+}
+
+/// `camau.bulk_load` makes inserts skip their sync notes and rollup refreshes (migration
+/// 000023), which the loader then writes itself: only the demo loader may set it.
+#[test]
+fn only_the_demo_loader_sets_bulk_load() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src.clone()];
+    let mut setters = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("camau.bulk_load")
+            {
+                setters.push(path.strip_prefix(&src).unwrap().display().to_string());
+            }
+        }
+    }
+    assert_eq!(setters, ["demo/mod.rs"]);
 }
