@@ -1,7 +1,10 @@
 -- The rollups' refresh functions in PL/pgSQL (issue 20). As SQL functions of two statements
 -- they could not be inlined, so PostgreSQL planned their bodies on every call: ~3 ms added to
 -- each goal created (two refreshes: the goal and its first status). In PL/pgSQL each statement's
--- plan is kept per connection. Same statements, same locks, same results.
+-- plan is kept per connection. Same locks, same results; one change of form: a goal's
+-- achievements are filtered in the aggregate, not in the scan, since with the scan's `status =
+-- 'achieved'` the planner ANDed in the partial index of every achievement there is (0.7 ms a goal
+-- at 20,000 people, growing with them; now 0.01 ms).
 
 CREATE OR REPLACE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -19,8 +22,8 @@ BEGIN
         FROM review_ratings rr WHERE rr.goal_id = g.id) r ON true
     LEFT JOIN LATERAL (
         SELECT array_agg((c.changed_at AT TIME ZONE 'Europe/London')::date ORDER BY c.changed_at)
-               AS achieved_on
-        FROM goal_status_changes c WHERE c.goal_id = g.id AND c.status = 'achieved') a ON true
+                 FILTER (WHERE c.status = 'achieved') AS achieved_on
+        FROM goal_status_changes c WHERE c.goal_id = g.id) a ON true
     LEFT JOIN LATERAL (
         SELECT array_agg(x.d ORDER BY x.d, x.id) AS story_on,
                array_agg(x.fpx ORDER BY x.d, x.id) AS story_fpx

@@ -575,14 +575,9 @@ impl Batch {
         use diesel::sql_types::{Array, Uuid as SqlUuid};
         let people: Vec<Uuid> = self.people.iter().map(|p| p.id).collect();
         conn.transaction(async |conn| {
-            // Custom plans: the tables grow from empty under this load, and a plan cached while
-            // they were small would scan them whole for the rest of it.
-            diesel::sql_query(
-                "SELECT set_config('camau.bulk_load', 'on', true), \
-                        set_config('plan_cache_mode', 'force_custom_plan', true)",
-            )
-            .execute(conn)
-            .await?;
+            diesel::sql_query("SELECT set_config('camau.bulk_load', 'on', true)")
+                .execute(conn)
+                .await?;
             self.write(conn).await?;
             // What `sync_note` would have written for each inserted record.
             diesel::sql_query(
@@ -606,8 +601,11 @@ impl Batch {
             .bind::<Array<SqlUuid>, _>(&people)
             .execute(conn)
             .await?;
+            // With a plan made for this batch: the tables grow from empty under this load, and a
+            // plan cached while they were small would scan them whole for the rest of it.
             diesel::sql_query(
-                "SELECT kpi_goals_refresh(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+                        kpi_goals_refresh(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
                         kpi_reviews_refresh($1)",
             )
             .bind::<Array<SqlUuid>, _>(&people)
