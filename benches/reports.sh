@@ -8,7 +8,7 @@
 #
 #   benches/reports.sh
 #   PEOPLE=10000 RUNS=20 benches/reports.sh
-#   CAMAU_BIN=target/release/camau BEFORE_BIN=/tmp/camau-before benches/reports.sh
+#   CAMAU_BIN=target/release/camau BEFORE_BIN=/tmp/camau-before BEFORE_RUNS=5 benches/reports.sh
 #
 # With BEFORE_BIN, the same requests are timed against that binary first, on the same loaded
 # database (one sitting: before and after on the same data and machine). The database is
@@ -21,6 +21,8 @@ source scripts/pg
 people=${PEOPLE:-100000}
 seed=${SEED:-1}
 runs=${RUNS:-30}
+# The before binary may be far slower (19 s a report before issue 20): fewer runs of it.
+before_runs=${BEFORE_RUNS:-$runs}
 
 if [ -z "${CAMAU_BIN:-}" ]; then cargo build --release --bin camau >&2; fi
 camau=${CAMAU_BIN:-target/release/camau}
@@ -105,5 +107,9 @@ run_all() {
   kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null || true
   server=
 }
-if [ -n "$before" ]; then run_all "$before"; fi
+if [ -n "$before" ]; then
+  after_runs=$runs runs=$before_runs
+  run_all "$before"
+  runs=$after_runs
+fi
 run_all "$camau"

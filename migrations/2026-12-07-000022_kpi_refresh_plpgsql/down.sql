@@ -1,4 +1,6 @@
 -- Back to migration 000021's SQL functions.
+DROP FUNCTION kpi_goals_write(uuid[]);
+DROP FUNCTION kpi_reviews_write(uuid[]);
 CREATE OR REPLACE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE sql AS $$
     SELECT count(pg_advisory_xact_lock(7040, hashtext(id::text)))
       FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) x;

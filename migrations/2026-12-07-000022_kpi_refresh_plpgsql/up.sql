@@ -9,11 +9,12 @@
 -- the partial index of every achievement there is: 0.7 ms a goal at 20,000 people). And no JIT:
 -- a batch's estimate passed its threshold, and compiling took 0.4 s to save nothing.
 
-CREATE OR REPLACE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE plpgsql
+-- The rollup rows of these goals as the record now has them. Without locks: for rows no other
+-- transaction can write (the bulk loader's, the backfill below); everyone else calls the
+-- `_refresh` form.
+CREATE FUNCTION kpi_goals_write(ids uuid[]) RETURNS void LANGUAGE plpgsql
 SET jit = off AS $$
 BEGIN
-    PERFORM count(pg_advisory_xact_lock(7040, hashtext(id::text)))
-      FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) x;
     INSERT INTO kpi_goals AS k (goal_id, organisation_id, created_on, scale_id, rated_on,
                                 rated_value, achieved_on, story_on, story_fpx)
     SELECT g.id, g.organisation_id, (g.created_at AT TIME ZONE 'Europe/London')::date,
@@ -44,11 +45,9 @@ BEGIN
         story_on = excluded.story_on, story_fpx = excluded.story_fpx;
 END $$;
 
-CREATE OR REPLACE FUNCTION kpi_reviews_refresh(people uuid[]) RETURNS void LANGUAGE plpgsql
+CREATE FUNCTION kpi_reviews_write(people uuid[]) RETURNS void LANGUAGE plpgsql
 SET jit = off AS $$
 BEGIN
-    PERFORM count(pg_advisory_xact_lock(7041, hashtext(id::text)))
-      FROM (SELECT DISTINCT unnest(people) AS id ORDER BY 1) x;
     INSERT INTO kpi_reviews AS k (review_id, on_time)
     SELECT id, due IS NULL OR held_on <= due
     FROM (SELECT r.id, r.held_on,
@@ -58,3 +57,24 @@ BEGIN
     ON CONFLICT (review_id) DO UPDATE SET on_time = excluded.on_time
     WHERE k.on_time IS DISTINCT FROM excluded.on_time;
 END $$;
+
+-- With the locks of migration 000021 (per goal, per person, in key order) taken first.
+CREATE OR REPLACE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM count(pg_advisory_xact_lock(7040, hashtext(id::text)))
+      FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) x;
+    PERFORM kpi_goals_write(ids);
+END $$;
+
+CREATE OR REPLACE FUNCTION kpi_reviews_refresh(people uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM count(pg_advisory_xact_lock(7041, hashtext(id::text)))
+      FROM (SELECT DISTINCT unnest(people) AS id ORDER BY 1) x;
+    PERFORM kpi_reviews_write(people);
+END $$;
+
+-- What is already recorded (moved here from 000021; idempotent where 000021 already wrote it),
+-- with the source tables locked against writers so that none refreshes a row behind this.
+LOCK TABLE goals, review_ratings, goal_status_changes, stories, reviews IN SHARE ROW EXCLUSIVE MODE;
+SELECT kpi_goals_write(ARRAY(SELECT id FROM goals));
+SELECT kpi_reviews_write(ARRAY(SELECT DISTINCT person_id FROM reviews));

@@ -122,7 +122,9 @@ pub async fn replica(
     }
 }
 
-/// The primary's current WAL position (what [`replica`] waits for).
+/// The primary's current WAL insert position (what [`replica`] waits for): past every commit
+/// visible on the primary, including asynchronous ones not yet written out (the read events'),
+/// which the write position (`pg_current_wal_lsn`) can be behind.
 pub async fn primary_position(conn: &mut AsyncPgConnection) -> diesel::QueryResult<String> {
     use diesel_async::RunQueryDsl;
     #[derive(diesel::QueryableByName)]
@@ -130,7 +132,7 @@ pub async fn primary_position(conn: &mut AsyncPgConnection) -> diesel::QueryResu
         #[diesel(sql_type = diesel::sql_types::Text)]
         lsn: String,
     }
-    let at: At = diesel::sql_query("SELECT pg_current_wal_lsn()::text AS lsn")
+    let at: At = diesel::sql_query("SELECT pg_current_wal_insert_lsn()::text AS lsn")
         .get_result(conn)
         .await?;
     Ok(at.lsn)

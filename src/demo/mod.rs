@@ -232,7 +232,11 @@ pub async fn generate(
                         break;
                     };
                     let n = batch.people.len();
-                    batch.write_audited(&mut conn, first).await?;
+                    if let Err(e) = batch.write_audited(&mut conn, first).await {
+                        // No more batches for anyone: the load stops at the first failure.
+                        queue.lock().await.close();
+                        return Err(e);
+                    }
                     let _ = done_tx.send(n);
                 }
                 Ok::<_, diesel::result::Error>(())
@@ -566,7 +570,8 @@ fn people_batch(
 impl Batch {
     /// Writes the batch, its sync notes, its rollups and its audit event in one transaction.
     /// As a bulk load (migration 000023): the inserts skip the per-row sync note and the
-    /// per-statement rollup refresh, and this writes both once for the whole batch.
+    /// per-statement rollup refresh, and this writes both once for the whole batch (the rollups
+    /// without the refresh's per-goal locks: nobody else can write these people before commit).
     async fn write_audited(
         &self,
         conn: &mut AsyncPgConnection,
@@ -605,8 +610,8 @@ impl Batch {
             // plan cached while they were small would scan them whole for the rest of it.
             diesel::sql_query(
                 "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-                        kpi_goals_refresh(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
-                        kpi_reviews_refresh($1)",
+                        kpi_goals_write(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
+                        kpi_reviews_write($1)",
             )
             .bind::<Array<SqlUuid>, _>(&people)
             .execute(conn)

@@ -62,7 +62,7 @@ pub async fn replica_caught_up() {
         #[diesel(sql_type = diesel::sql_types::Text)]
         lsn: String,
     }
-    let primary: Lsn = sql_query("SELECT pg_current_wal_lsn()::text AS lsn")
+    let primary: Lsn = sql_query("SELECT pg_current_wal_insert_lsn()::text AS lsn")
         .get_result(&mut admin().await)
         .await
         .expect("primary position");
