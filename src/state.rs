@@ -114,9 +114,9 @@ impl AppState {
     /// so a replica that is down or behind makes these reads slower for the primary, never
     /// older than the request and never unavailable. Only for reads: a replica refuses writes.
     pub async fn read_conn(&self) -> ApiResult<DbConn> {
-        let mut primary = self.conn().await?;
         if let Some(pool) = &self.read_pool {
-            let from = db::primary_position(&mut primary).await?;
+            // The primary's connection goes back while the replica is awaited.
+            let from = db::primary_position(&mut *self.conn().await?).await?;
             match db::replica(pool, &from, self.config.database.read_wait).await {
                 Ok(conn) => return Ok(conn),
                 Err(why) => {
@@ -127,6 +127,6 @@ impl AppState {
                 }
             }
         }
-        Ok(primary)
+        self.conn().await
     }
 }

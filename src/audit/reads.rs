@@ -64,7 +64,10 @@ impl Writer {
         }
     }
 
-    /// Records `event` with the current request's ids; returns once it is committed.
+    /// Records `event` with the current request's ids; returns once it is committed. A read
+    /// waits for that at most one batch's limit, however long the queue before it: past that
+    /// it answers 503 (its event may still be written, so the trail holds a read that was
+    /// refused rather than lacking one that was served).
     pub async fn record(&self, pool: &DbPool, event: ReadEvent) -> ApiResult<()> {
         let row = Row {
             id: Uuid::now_v7(),
@@ -73,24 +76,31 @@ impl Writer {
             client_request_id: crate::telemetry::request_id::client(),
         };
         let (done, written) = oneshot::channel();
-        let queue = self.sender(pool);
-        if let Err(mpsc::error::SendError((row, done))) = queue.send((row, done)).await {
-            // The writer stopped (its runtime ended): start another and hand it over.
-            *self.queue.lock().expect("writer lock") = None;
-            self.sender(pool)
-                .send((row, done))
-                .await
-                .map_err(|_| ApiError::internal("the audit writer stopped"))?;
-        }
-        // The writer logged why; the read is withheld and may be tried again.
-        match written.await {
-            Ok(true) => Ok(()),
+        let recorded = async {
+            let queue = self.sender(pool);
+            if let Err(mpsc::error::SendError((row, done))) = queue.send((row, done)).await {
+                // The writer stopped (its runtime ended): start another and hand it over.
+                *self.lock() = None;
+                self.sender(pool).send((row, done)).await.ok()?;
+            }
+            // The writer logged why a batch failed; the read is withheld and may be tried again.
+            written.await.ok().filter(|committed| *committed)
+        };
+        match tokio::time::timeout(self.limit, recorded).await {
+            Ok(Some(_)) => Ok(()),
             _ => Err(ApiError::busy()),
         }
     }
 
+    /// The queue slot; a panic elsewhere while it was held leaves nothing half-done in it.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<mpsc::Sender<Job>>> {
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn sender(&self, pool: &DbPool) -> mpsc::Sender<Job> {
-        let mut queue = self.queue.lock().expect("writer lock");
+        let mut queue = self.lock();
         queue
             .get_or_insert_with(|| {
                 let (tx, rx) = mpsc::channel(QUEUE);

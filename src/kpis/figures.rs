@@ -227,11 +227,9 @@ pop AS ( \
                                 WHEN y < 50 THEN '35-49' WHEN y < 65 THEN '50-64' ELSE '65+' END \
                     FROM (SELECT extract(year FROM age((SELECT max(hi) FROM win), p.date_of_birth))::int AS y) a) \
          END AS age_band \
-  FROM win w JOIN people p ON p.organisation_id = w.org \
+  FROM win w JOIN people p ON p.organisation_id = w.org /*caseload*/ \
   WHERE p.support_started_on <= w.hi \
     AND (p.support_ended_on IS NULL OR p.support_ended_on >= w.lo) \
-    AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM mentor_assignments m \
-                                     WHERE m.person_id = p.id AND m.mentor_id = $4)) \
     /*consent*/ \
 )";
 
@@ -247,7 +245,15 @@ fn people_in_scope(scope: &Scope, source: Source) -> String {
                AND (c.decision = 'refused' OR c.withdrawn_at IS NOT NULL))"
         }
     };
-    PEOPLE_IN_SCOPE.replace("/*consent*/", consent)
+    // A caseload ($4) joined from the mentor's assignments: so the planner knows its size (a
+    // `$4 IS NULL OR …` test hid it, and it hashed the whole organisation's records).
+    let caseload = match scope.mentor {
+        Some(_) => "JOIN mentor_assignments m ON m.person_id = p.id AND m.mentor_id = $4",
+        None => "",
+    };
+    PEOPLE_IN_SCOPE
+        .replace("/*caseload*/", caseload)
+        .replace("/*consent*/", consent)
 }
 
 /// The definition's facts per coded goal: probes of the goal's ratings, status changes and
