@@ -550,3 +550,51 @@ async fn a_feed_page_is_a_read_of_each_person_it_shows() {
         before + 2
     );
 }
+
+#[actix_web::test]
+async fn reads_at_once_each_have_their_event_and_a_read_whose_event_fails_is_withheld() {
+    let s = setup().await;
+    let app = &s.app;
+    let goals = format!("/v1/people/{}/goals", s.person.id);
+
+    // Fifty reads at once: written together by the group commit, each exactly once, each with
+    // its own request.
+    let reads = (0..50).map(|i| {
+        app.get(&goals)
+            .bearer(&s.mentor.token)
+            .header("x-request-id", &format!("burst-{i}"))
+            .send()
+    });
+    for res in futures_util::future::join_all(reads).await {
+        res.expect(200);
+    }
+    let burst = "FROM audit_events WHERE client_request_id LIKE 'burst-%'";
+    assert_eq!(app.scalar(&format!("SELECT count(*) {burst}")).await, 50);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(DISTINCT (client_request_id, request_id)) {burst} \
+             AND action = 'goals.viewed'"
+        ))
+        .await,
+        50
+    );
+
+    // The trail refuses the event: the read is withheld (503, retry), never served unrecorded.
+    app.sql(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
+         CREATE TRIGGER refuse BEFORE INSERT ON audit_events FOR EACH ROW \
+         WHEN (NEW.action = 'goals.viewed') EXECUTE FUNCTION refuse()",
+    )
+    .await;
+    let refused = app.get(&goals).bearer(&s.mentor.token).send().await;
+    refused.problem(503, "service_unavailable");
+    assert!(refused.header("retry-after").is_some());
+    assert!(!refused.text().contains("items"), "{}", refused.text());
+    app.sql("DROP TRIGGER refuse ON audit_events").await;
+    app.get(&goals)
+        .bearer(&s.mentor.token)
+        .send()
+        .await
+        .expect(200);
+}
