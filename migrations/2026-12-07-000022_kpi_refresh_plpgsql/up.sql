@@ -58,9 +58,15 @@ BEGIN
     WHERE k.on_time IS DISTINCT FROM excluded.on_time;
 END $$;
 
--- With the locks of migration 000021 (per goal, per person, in key order) taken first.
+-- With the locks of migration 000021 taken first, each in key order: a goal's refresh locks its
+-- person (as a review refresh does) before the goal, so two transactions about one person queue
+-- on the person instead of taking goal and person locks in opposite orders (a review's ratings
+-- refresh goals after its review locked the person; a change of its date, before).
 CREATE OR REPLACE FUNCTION kpi_goals_refresh(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM count(pg_advisory_xact_lock(7041, hashtext(person_id::text)))
+      FROM (SELECT DISTINCT g.person_id FROM (SELECT DISTINCT unnest(ids) AS id) i
+            JOIN goals g ON g.id = i.id ORDER BY 1) x;
     PERFORM count(pg_advisory_xact_lock(7040, hashtext(id::text)))
       FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) x;
     PERFORM kpi_goals_write(ids);

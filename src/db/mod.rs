@@ -41,8 +41,11 @@ pub fn pool_at(
     // connection for ever. No JIT: compiling a query costs tens to hundreds of milliseconds,
     // which only pays back for long analytic queries; PostgreSQL's cost estimates for the
     // feed over a large caseload cross its threshold while the query itself takes a few.
+    // And never a bulk load (migration 000023), whatever a role or PGOPTIONS set: only the demo
+    // loader's own transactions may skip the sync notes and rollups.
     let setup = format!(
-        "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {}; SET jit = off",
+        "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {}; SET jit = off; \
+         SET camau.bulk_load = off",
         config.statement_timeout.as_millis(),
         config.idle_in_transaction_timeout.as_millis()
     );

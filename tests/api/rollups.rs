@@ -397,3 +397,69 @@ async fn the_rollup_answers_what_the_definition_answers_on_random_histories() {
     // The histories are not empty: most scopes have figures in them.
     assert!(compared > 200, "only {compared} rows compared");
 }
+
+/// A review written while another of the same person's reviews changes date: the first takes
+/// the person's rollup lock and then its goal's, the second refreshes that goal and then the
+/// person's reviews. Both lock the person first, so they queue; neither dies in a deadlock, and
+/// the rollup holds both.
+#[actix_web::test]
+async fn a_review_and_a_change_of_another_reviews_date_at_once_both_commit() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let author = app.admin(&org).await.id;
+    let (o, p, g, r0, r1) = (
+        org.id,
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    let scale = SCALES[0].0;
+    app.sql(&format!(
+        "INSERT INTO people (id, organisation_id, preferred_name, service_type, support_started_on) \
+           VALUES ('{p}', '{o}', 'Someone', 'other', '2024-01-01'); \
+         INSERT INTO goals (id, person_id, organisation_id, title, lang, status, scale_id, author_account_id) \
+           VALUES ('{g}', '{p}', '{o}', 'A goal', 'en', 'active', '{scale}', '{author}'); \
+         INSERT INTO reviews (id, person_id, organisation_id, held_on, person_took_part, lang, author_account_id) \
+           VALUES ('{r0}', '{p}', '{o}', '2025-01-01', true, 'en', '{author}'); \
+         INSERT INTO review_ratings (review_id, goal_id, person_id, organisation_id, value) \
+           VALUES ('{r0}', '{g}', '{p}', '{o}', 2);"
+    ))
+    .await;
+    let connect = || AsyncPgConnection::establish(app.database_url());
+    let (mut first, mut second) = (connect().await.unwrap(), connect().await.unwrap());
+    let begin = "BEGIN; SELECT set_config('camau.audited', 'on', true);";
+    first
+        .batch_execute(&format!(
+            "{begin} INSERT INTO reviews (id, person_id, organisation_id, held_on, person_took_part, lang, author_account_id) \
+               VALUES ('{r1}', '{p}', '{o}', '2025-06-01', true, 'en', '{author}')"
+        ))
+        .await
+        .unwrap();
+    let moved = actix_web::rt::spawn(async move {
+        second
+            .batch_execute(&format!(
+                "{begin} UPDATE reviews SET held_on = '2025-01-02' WHERE id = '{r0}'; COMMIT"
+            ))
+            .await
+    });
+    // The date change is under way (waiting for the person, or, before, holding the goal).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first
+        .batch_execute(&format!(
+            "INSERT INTO review_ratings (review_id, goal_id, person_id, organisation_id, value) \
+               VALUES ('{r1}', '{g}', '{p}', '{o}', 5); COMMIT"
+        ))
+        .await
+        .expect("the new review commits");
+    moved.await.unwrap().expect("the date change commits");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM kpi_goals WHERE goal_id = '{g}' \
+               AND rated_on = '{{2025-01-02,2025-06-01}}' AND rated_value = '{{2,5}}'"
+        ))
+        .await,
+        1
+    );
+}
