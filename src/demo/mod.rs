@@ -606,11 +606,8 @@ impl Batch {
             .bind::<Array<SqlUuid>, _>(&people)
             .execute(conn)
             .await?;
-            // With a plan made for this batch: the tables grow from empty under this load, and a
-            // plan cached while they were small would scan them whole for the rest of it.
             diesel::sql_query(
-                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
-                        kpi_goals_write(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
+                "SELECT kpi_goals_write(ARRAY(SELECT id FROM goals WHERE person_id = ANY ($1))),
                         kpi_reviews_write($1)",
             )
             .bind::<Array<SqlUuid>, _>(&people)
