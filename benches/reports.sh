@@ -86,7 +86,7 @@ token() {
     -d "{\"email\":\"$1@demo-$seed.camau.test\",\"password\":\"$password\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens"]["access_token"])'
 }
-echo "reports bench: $counts; loaded in ${load_s} s; $runs runs each; $(nproc) cores"
+echo "reports bench: $counts; loaded in ${load_s} s; $runs runs each (before: $before_runs); $(nproc) cores"
 run_all() {
   local bin=$1
   "$bin" serve &
