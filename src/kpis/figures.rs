@@ -319,14 +319,15 @@ const PERSON_REVIEWS_DEFINITION: &str = "person_reviews AS MATERIALIZED ( \
   WHERE held_on >= lo GROUP BY person_id \
 ";
 
-/// The same from the rollup (`kpi_reviews` holds each review's timeliness).
+/// The same from the rollup (`kpi_reviews` holds each review's timeliness). Joined by person
+/// alone: a review's organisation is its person's (a composite foreign key), and the pair key
+/// made the planner expect a hundredth of the rows and probe them one by one.
 const PERSON_REVIEWS_ROLLUP: &str = "\
 person_reviews AS MATERIALIZED ( \
   SELECT r.person_id, count(*) AS held, count(*) FILTER (WHERE k.on_time) AS on_time, \
          bit_xor(hashtextextended(r.id::text, 0)) AS held_fp, \
          bit_xor(hashtextextended(r.id::text, 0)) FILTER (WHERE k.on_time) AS on_time_fp \
-  FROM pop JOIN reviews r ON r.person_id = pop.id AND r.organisation_id = pop.organisation_id \
-  JOIN kpi_reviews k ON k.review_id = r.id \
+  FROM pop JOIN reviews r ON r.person_id = pop.id JOIN kpi_reviews k ON k.review_id = r.id \
   WHERE r.held_on BETWEEN pop.lo AND pop.hi GROUP BY r.person_id \
 ";
 
@@ -380,13 +381,17 @@ pub async fn by_area_from(
             .iter()
             .map(|d| format!("(f.area, d.{})", d.column())),
     );
+    // `coded` joins codes by person alone: a code's organisation is its person's (composite
+    // foreign keys through the goal), and a pair key made the planner expect a few dozen rows
+    // where a year's report has 360,000 and sort and probe them one by one (benches/README.md).
+    // The `= ANY ($1)` restriction lets a provider's scope read its own codes by index.
     let sql = format!(
         "{}, \
 areas AS (SELECT a.id, a.code FROM outcome_areas a JOIN framework_versions v ON v.id = a.version_id \
           WHERE v.framework_id = $5), \
 coded AS ( \
   SELECT DISTINCT areas.code AS area, gc.goal_id, pop.id AS person_id, pop.lo, pop.hi \
-  FROM pop JOIN goal_codes gc ON gc.person_id = pop.id AND gc.organisation_id = pop.organisation_id \
+  FROM pop JOIN goal_codes gc ON gc.person_id = pop.id AND gc.organisation_id = ANY ($1::uuid[]) \
        AND gc.removed_at IS NULL \
   JOIN areas ON areas.id = gc.area_id \
 ), \
