@@ -723,6 +723,9 @@ diesel::table! {
         achieved_on -> Array<Date>,
         story_on -> Array<Date>,
         story_fpx -> Array<Int8>,
+        person_id -> Uuid,
+        code_frameworks -> Array<Uuid>,
+        codes -> Array<Text>,
     }
 }
 
@@ -730,6 +733,10 @@ diesel::table! {
     kpi_reviews (review_id) {
         review_id -> Uuid,
         on_time -> Bool,
+        person_id -> Uuid,
+        organisation_id -> Uuid,
+        held_on -> Date,
+        fp -> Int8,
     }
 }
 

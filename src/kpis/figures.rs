@@ -258,7 +258,16 @@ fn people_in_scope(scope: &Scope, source: Source) -> String {
 
 /// The definition's facts per coded goal: probes of the goal's ratings, status changes and
 /// stories for each period. Kept as the oracle the rollup is tested against.
-const GOAL_FACTS_DEFINITION: &str = "goal_facts AS ( \
+const GOAL_FACTS_DEFINITION: &str = "\
+areas AS (SELECT a.id, a.code FROM outcome_areas a JOIN framework_versions v ON v.id = a.version_id \
+          WHERE v.framework_id = $5), \
+coded AS ( \
+  SELECT DISTINCT areas.code AS area, gc.goal_id, pop.id AS person_id, pop.lo, pop.hi \
+  FROM pop JOIN goal_codes gc ON gc.person_id = pop.id AND gc.organisation_id = pop.organisation_id \
+       AND gc.removed_at IS NULL \
+  JOIN areas ON areas.id = gc.area_id \
+), \
+goal_facts AS ( \
   SELECT c.area, c.person_id, c.goal_id, \
     (g.created_at AT TIME ZONE 'Europe/London')::date >= c.lo AS set_in_period, \
     EXISTS (SELECT 1 FROM goal_status_changes s WHERE s.goal_id = g.id AND s.status = 'achieved' \
@@ -283,26 +292,28 @@ const GOAL_FACTS_DEFINITION: &str = "goal_facts AS ( \
 ), \
 ";
 
-/// The same facts from the rollup (`kpi_goals`): `width_bucket(d, sorted)` counts the dates
-/// up to `d`, so the ratings up to `hi` are the first `n`, the baseline is the first of all and
-/// the latest in the period is the `n`th when it is on or after `lo`; a count in [lo, hi] is a
-/// difference of two such counts and a fingerprint the XOR of two prefix-XORs.
+/// The same facts from the rollup (`kpi_goals`), which holds each goal's person and current
+/// codes (distinct (framework, code) pairs), so no other table is read: `width_bucket(d,
+/// sorted)` counts the dates up to `d`, so the ratings up to `hi` are the first `n`, the
+/// baseline is the first of all and the latest in the period is the `n`th when it is on or
+/// after `lo`; a count in [lo, hi] is a difference of two such counts and a fingerprint the XOR
+/// of two prefix-XORs.
 const GOAL_FACTS_ROLLUP: &str = "\
 goal_facts AS ( \
-  SELECT c.area, c.person_id, c.goal_id, k.created_on >= c.lo AS set_in_period, \
-    width_bucket(c.hi, k.achieved_on) > width_bucket(c.lo - 1, k.achieved_on) AS achieved, \
-    CASE WHEN n.hi >= 2 AND k.rated_on[n.hi] >= c.lo \
+  SELECT u.code AS area, pop.id AS person_id, k.goal_id, k.created_on >= pop.lo AS set_in_period, \
+    width_bucket(pop.hi, k.achieved_on) > width_bucket(pop.lo - 1, k.achieved_on) AS achieved, \
+    CASE WHEN n.hi >= 2 AND k.rated_on[n.hi] >= pop.lo \
          THEN (k.rated_value[n.hi] - k.rated_value[1]) / NULLIF(sc.max_value - sc.min_value, 0) \
     END AS change, \
     n.st_hi - n.st_lo AS stories, \
     COALESCE(k.story_fpx[n.st_hi], 0) # COALESCE(k.story_fpx[n.st_lo], 0) AS stories_fp \
-  FROM coded c \
-  JOIN kpi_goals k ON k.goal_id = c.goal_id \
+  FROM pop JOIN kpi_goals k ON k.person_id = pop.id \
+  CROSS JOIN LATERAL unnest(k.code_frameworks, k.codes) u (framework, code) \
   JOIN scales sc ON sc.id = k.scale_id \
-  CROSS JOIN LATERAL (SELECT width_bucket(c.hi, k.rated_on) AS hi, \
-                             width_bucket(c.hi, k.story_on) AS st_hi, \
-                             width_bucket(c.lo - 1, k.story_on) AS st_lo) n \
-  WHERE k.created_on <= c.hi \
+  CROSS JOIN LATERAL (SELECT width_bucket(pop.hi, k.rated_on) AS hi, \
+                             width_bucket(pop.hi, k.story_on) AS st_hi, \
+                             width_bucket(pop.lo - 1, k.story_on) AS st_lo) n \
+  WHERE u.framework = $5 AND k.created_on <= pop.hi \
 ), ";
 
 /// The definition's reviews per person: each review's timeliness from the one before it.
@@ -319,16 +330,14 @@ const PERSON_REVIEWS_DEFINITION: &str = "person_reviews AS MATERIALIZED ( \
   WHERE held_on >= lo GROUP BY person_id \
 ";
 
-/// The same from the rollup (`kpi_reviews` holds each review's timeliness). Joined by person
-/// alone: a review's organisation is its person's (a composite foreign key), and the pair key
-/// made the planner expect a hundredth of the rows and probe them one by one.
+/// The same from the rollup: `kpi_reviews` holds each review's person, day, fingerprint and
+/// timeliness.
 const PERSON_REVIEWS_ROLLUP: &str = "\
 person_reviews AS MATERIALIZED ( \
-  SELECT r.person_id, count(*) AS held, count(*) FILTER (WHERE k.on_time) AS on_time, \
-         bit_xor(hashtextextended(r.id::text, 0)) AS held_fp, \
-         bit_xor(hashtextextended(r.id::text, 0)) FILTER (WHERE k.on_time) AS on_time_fp \
-  FROM pop JOIN reviews r ON r.person_id = pop.id JOIN kpi_reviews k ON k.review_id = r.id \
-  WHERE r.held_on BETWEEN pop.lo AND pop.hi GROUP BY r.person_id \
+  SELECT k.person_id, count(*) AS held, count(*) FILTER (WHERE k.on_time) AS on_time, \
+         bit_xor(k.fp) AS held_fp, bit_xor(k.fp) FILTER (WHERE k.on_time) AS on_time_fp \
+  FROM pop JOIN kpi_reviews k ON k.person_id = pop.id AND k.held_on BETWEEN pop.lo AND pop.hi \
+  GROUP BY k.person_id \
 ";
 
 /// Where the per-goal and per-review facts come from.
@@ -381,20 +390,8 @@ pub async fn by_area_from(
             .iter()
             .map(|d| format!("(f.area, d.{})", d.column())),
     );
-    // `coded` joins codes by person alone: a code's organisation is its person's (composite
-    // foreign keys through the goal), and a pair key made the planner expect a few dozen rows
-    // where a year's report has 360,000 and sort and probe them one by one (benches/README.md).
-    // The `= ANY ($1)` restriction lets a provider's scope read its own codes by index.
     let sql = format!(
         "{}, \
-areas AS (SELECT a.id, a.code FROM outcome_areas a JOIN framework_versions v ON v.id = a.version_id \
-          WHERE v.framework_id = $5), \
-coded AS ( \
-  SELECT DISTINCT areas.code AS area, gc.goal_id, pop.id AS person_id, pop.lo, pop.hi \
-  FROM pop JOIN goal_codes gc ON gc.person_id = pop.id AND gc.organisation_id = ANY ($1::uuid[]) \
-       AND gc.removed_at IS NULL \
-  JOIN areas ON areas.id = gc.area_id \
-), \
 {}person_area AS MATERIALIZED ( \
   SELECT area, person_id, count(*) FILTER (WHERE set_in_period) AS goals_set, \
          count(*) FILTER (WHERE achieved) AS goals_achieved, avg(change) AS change, \

@@ -68,6 +68,24 @@ async fn history(app: &TestApp, rng: &mut StdRng) -> World {
     let mut mentors = Vec::new();
     let mut sql = String::new();
     let statement = "(SELECT id FROM outcome_statements WHERE area_id = '0d86aa86-58d8-8e76-8621-43b18a8eb180' ORDER BY id LIMIT 1)";
+    // A later version of the framework with one area's code again (a goal coded in both
+    // versions counts once) and an area of another framework (its codes count nowhere here).
+    let (later, other) = (Uuid::now_v7(), Uuid::now_v7());
+    app.sql(&format!(
+        "INSERT INTO framework_versions (id, framework_id, label, effective_from) \
+         VALUES ('{later}', '{NOF}', 'later {later}', '2026-04-01'); \
+         INSERT INTO outcome_areas (id, version_id, code, label_en, applies_to, position) \
+         SELECT '{later}', '{later}', code, label_en, applies_to, position FROM outcome_areas \
+          WHERE id = '{}'; \
+         INSERT INTO outcome_areas (id, version_id, code, label_en, applies_to, position) \
+         SELECT '{other}', v.id, 'x', 'Elsewhere', a.applies_to, 99 \
+           FROM framework_versions v, outcome_areas a \
+          WHERE v.framework_id <> '{NOF}' AND a.id = '{}' ORDER BY v.id LIMIT 1;",
+        AREAS[1], AREAS[1]
+    ))
+    .await;
+    let (later, other) = (later.to_string(), other.to_string());
+    let areas = [AREAS[0], AREAS[1], &later, AREAS[2], AREAS[3], &other];
     for _ in 0..2 {
         let org = app.provider().await;
         let author = app.admin(&org).await.id;
@@ -142,13 +160,13 @@ async fn history(app: &TestApp, rng: &mut StdRng) -> World {
                     1 | 2 => 2,
                     _ => 1,
                 };
-                let first = rng.random_range(0..AREAS.len());
+                let first = rng.random_range(0..areas.len());
                 for i in 0..codes {
                     let (area, stmt) = if i == 1 && rng.random_bool(0.5) {
                         // The same area twice (by statement): counted once.
                         (AREAS[0], statement)
                     } else {
-                        (AREAS[(first + i) % AREAS.len()], "NULL")
+                        (areas[(first + i) % areas.len()], "NULL")
                     };
                     let removed = rng.random_bool(0.1);
                     sql += &format!(
