@@ -1,16 +1,14 @@
 -- Back to the rollups of migration 000022: no keys, no goal_codes triggers.
-DROP TRIGGER audit_required ON kpi_goals;
-DROP TRIGGER audit_required ON kpi_reviews;
+DROP TABLE kpi_backfills;
+DROP TRIGGER outcome_codes_fixed ON outcome_areas;
+DROP TRIGGER outcome_codes_fixed ON framework_versions;
+DROP FUNCTION outcome_codes_fixed();
 DROP TRIGGER kpi_goals_insert ON goal_codes;
 DROP TRIGGER kpi_goals_update ON goal_codes;
 DROP TRIGGER kpi_goals_delete ON goal_codes;
-DROP INDEX kpi_goals_person_idx;
-DROP INDEX kpi_reviews_person_idx;
 ALTER TABLE kpi_goals DROP CONSTRAINT kpi_goals_goal_fk,
-    ADD CONSTRAINT kpi_goals_goal_id_fkey FOREIGN KEY (goal_id) REFERENCES goals (id) ON DELETE CASCADE,
     DROP COLUMN person_id, DROP COLUMN code_frameworks, DROP COLUMN codes;
 ALTER TABLE kpi_reviews DROP CONSTRAINT kpi_reviews_review_fk,
-    ADD CONSTRAINT kpi_reviews_review_id_fkey FOREIGN KEY (review_id) REFERENCES reviews (id) ON DELETE CASCADE,
     DROP COLUMN person_id, DROP COLUMN organisation_id, DROP COLUMN held_on, DROP COLUMN fp;
 
 CREATE OR REPLACE FUNCTION kpi_goals_write(ids uuid[]) RETURNS void LANGUAGE plpgsql

@@ -1,29 +1,44 @@
 -- Rollups that carry what reports join them by (issue 20). A report found each person's coded
 -- goals through `goal_codes` (a join, then DISTINCT over area, goal and person) and probed
 -- `kpi_goals` once per coded goal, and found reviews through `reviews` to probe `kpi_reviews`
--- once per review: at 100,000 people most of a year report's time (benches/README.md). Each
+-- once per review: most of a year report's time at 100,000 people (benches/README.md). Each
 -- rollup row now holds its keys: a goal's person and its current codes as distinct
 -- (framework, code) pairs; a review's person, day and fingerprint. A report reads the two
 -- rollups and `people`, nothing else.
 --
--- With a `person_id` they are tables about a person, and treated as such: the audit check
--- covers them (every write to them is a refresh inside a transaction that wrote the record and
--- its event), erasure sweeps them (their rows also go by cascade) and a person's export
--- includes them.
+-- Expand, without rewriting or scanning a large table here: the new columns are nullable (or
+-- have a constant default), the composite keys are NOT VALID (checked for every row written
+-- from now on), the indexes are built concurrently by migrations 000025 and 000026, and the
+-- rows already there get their keys from `camau migrate` after the migrations, in batches of
+-- their own transactions (`db::backfill_rollup_keys`), while the service keeps writing. A later
+-- release validates the keys and makes them NOT NULL.
+--
+-- With a `person_id` they are tables about a person: erasure sweeps them (their rows also go
+-- by cascade) and a person's export includes them. They are derived, written only by the
+-- refreshes of tables that carry the audit check, so they carry none of their own.
+
+-- The rollups first, then the tables whose triggers change: a transaction that wrote a goal
+-- (its refresh holds the rollup) and then codes it finishes before this takes `goal_codes`.
+LOCK TABLE kpi_goals, kpi_reviews IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE goal_codes, outcome_areas, framework_versions IN SHARE ROW EXCLUSIVE MODE;
 
 ALTER TABLE kpi_goals
     ADD COLUMN person_id uuid,
     ADD COLUMN code_frameworks uuid[] NOT NULL DEFAULT '{}',
-    ADD COLUMN codes text[] NOT NULL DEFAULT '{}';
+    ADD COLUMN codes text[] NOT NULL DEFAULT '{}',
+    ADD CONSTRAINT kpi_goals_goal_fk FOREIGN KEY (goal_id, person_id, organisation_id)
+        REFERENCES goals (id, person_id, organisation_id) ON DELETE CASCADE NOT VALID;
 ALTER TABLE kpi_reviews
     ADD COLUMN person_id uuid,
     ADD COLUMN organisation_id uuid,
     ADD COLUMN held_on date,
-    ADD COLUMN fp bigint;
+    ADD COLUMN fp bigint,
+    ADD CONSTRAINT kpi_reviews_review_fk FOREIGN KEY (review_id, person_id, organisation_id)
+        REFERENCES reviews (id, person_id, organisation_id) ON DELETE CASCADE NOT VALID;
 
 -- As in migration 000022, with the keys: `codes[i]` is a code of framework `code_frameworks[i]`
 -- the goal has now (each pair once, however many of the framework's versions or statements
--- it was coded by).
+-- it was coded by). A row is rewritten only when something in it changed.
 CREATE OR REPLACE FUNCTION kpi_goals_write(ids uuid[]) RETURNS void LANGUAGE plpgsql
 SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
@@ -67,7 +82,13 @@ BEGIN
         code_frameworks = excluded.code_frameworks, codes = excluded.codes,
         rated_on = excluded.rated_on, rated_value = excluded.rated_value,
         achieved_on = excluded.achieved_on, story_on = excluded.story_on,
-        story_fpx = excluded.story_fpx;
+        story_fpx = excluded.story_fpx
+    WHERE (k.person_id, k.organisation_id, k.created_on, k.scale_id, k.code_frameworks, k.codes,
+           k.rated_on, k.rated_value, k.achieved_on, k.story_on, k.story_fpx)
+          IS DISTINCT FROM
+          (excluded.person_id, excluded.organisation_id, excluded.created_on, excluded.scale_id,
+           excluded.code_frameworks, excluded.codes, excluded.rated_on, excluded.rated_value,
+           excluded.achieved_on, excluded.story_on, excluded.story_fpx);
 END $$;
 
 CREATE OR REPLACE FUNCTION kpi_reviews_write(people uuid[]) RETURNS void LANGUAGE plpgsql
@@ -83,54 +104,38 @@ BEGIN
     ON CONFLICT (review_id) DO UPDATE SET
         person_id = excluded.person_id, organisation_id = excluded.organisation_id,
         held_on = excluded.held_on, fp = excluded.fp, on_time = excluded.on_time
-    WHERE (k.person_id, k.organisation_id, k.held_on, k.on_time) IS DISTINCT FROM
-          (excluded.person_id, excluded.organisation_id, excluded.held_on, excluded.on_time);
+    WHERE (k.person_id, k.organisation_id, k.held_on, k.fp, k.on_time) IS DISTINCT FROM
+          (excluded.person_id, excluded.organisation_id, excluded.held_on, excluded.fp,
+           excluded.on_time);
 END $$;
 
 -- A goal's codes are facts of its rollup now: adding, removing or changing one refreshes it.
-DO $$
-DECLARE t text := 'goal_codes';
+CREATE TRIGGER kpi_goals_insert AFTER INSERT ON goal_codes REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION kpi_goals_from_parts();
+CREATE TRIGGER kpi_goals_update AFTER UPDATE ON goal_codes
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION kpi_goals_from_parts();
+CREATE TRIGGER kpi_goals_delete AFTER DELETE ON goal_codes REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION kpi_goals_from_parts();
+
+-- An area's code, and which framework a version belongs to, are facts of the rollups too, and
+-- nothing refreshes them: they are fixed once written (a framework changes by a new version).
+CREATE FUNCTION outcome_codes_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format('CREATE TRIGGER kpi_goals_insert AFTER INSERT ON %I '
-                   'REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
-                   'EXECUTE FUNCTION kpi_goals_from_parts()', t);
-    EXECUTE format('CREATE TRIGGER kpi_goals_update AFTER UPDATE ON %I '
-                   'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT '
-                   'EXECUTE FUNCTION kpi_goals_from_parts()', t);
-    EXECUTE format('CREATE TRIGGER kpi_goals_delete AFTER DELETE ON %I '
-                   'REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT '
-                   'EXECUTE FUNCTION kpi_goals_from_parts()', t);
+    RAISE EXCEPTION '% of % is fixed once written: add a new version instead', TG_ARGV[0], TG_TABLE_NAME
+        USING ERRCODE = 'integrity_constraint_violation';
 END $$;
+CREATE TRIGGER outcome_codes_fixed BEFORE UPDATE OF code, version_id ON outcome_areas
+    FOR EACH ROW WHEN ((OLD.code, OLD.version_id) IS DISTINCT FROM (NEW.code, NEW.version_id))
+    EXECUTE FUNCTION outcome_codes_fixed('code');
+CREATE TRIGGER outcome_codes_fixed BEFORE UPDATE OF framework_id ON framework_versions
+    FOR EACH ROW WHEN (OLD.framework_id IS DISTINCT FROM NEW.framework_id)
+    EXECUTE FUNCTION outcome_codes_fixed('framework');
 
--- What is already recorded, with writers of the sources held off (as in migration 000022).
-LOCK TABLE goals, goal_codes, review_ratings, goal_status_changes, stories, reviews
-    IN SHARE ROW EXCLUSIVE MODE;
-SELECT kpi_goals_write(ARRAY(SELECT id FROM goals));
-SELECT kpi_reviews_write(ARRAY(SELECT DISTINCT person_id FROM reviews));
-
--- The keys are their sources' (composite foreign keys, as everywhere else), and always there.
-ALTER TABLE kpi_goals
-    ALTER COLUMN person_id SET NOT NULL,
-    ALTER COLUMN code_frameworks DROP DEFAULT,
-    ALTER COLUMN codes DROP DEFAULT,
-    DROP CONSTRAINT kpi_goals_goal_id_fkey,
-    ADD CONSTRAINT kpi_goals_goal_fk FOREIGN KEY (goal_id, person_id, organisation_id)
-        REFERENCES goals (id, person_id, organisation_id) ON DELETE CASCADE;
-ALTER TABLE kpi_reviews
-    ALTER COLUMN person_id SET NOT NULL,
-    ALTER COLUMN organisation_id SET NOT NULL,
-    ALTER COLUMN held_on SET NOT NULL,
-    ALTER COLUMN fp SET NOT NULL,
-    DROP CONSTRAINT kpi_reviews_review_id_fkey,
-    ADD CONSTRAINT kpi_reviews_review_fk FOREIGN KEY (review_id, person_id, organisation_id)
-        REFERENCES reviews (id, person_id, organisation_id) ON DELETE CASCADE;
--- A caseload's or a provider's rows by person; the whole of a commissioner's is a scan.
-CREATE INDEX kpi_goals_person_idx ON kpi_goals (person_id);
-CREATE INDEX kpi_reviews_person_idx ON kpi_reviews (person_id, held_on);
-
--- Tables about a person carry the audit check (migration 000012), created after the backfill
--- above, which is the migration's and no one's record change.
-CREATE CONSTRAINT TRIGGER audit_required AFTER INSERT OR UPDATE OR DELETE ON kpi_goals
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_required();
-CREATE CONSTRAINT TRIGGER audit_required AFTER INSERT OR UPDATE OR DELETE ON kpi_reviews
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_required();
+-- What `camau migrate` has still to key (one row per rollup; gone when done).
+CREATE TABLE kpi_backfills (
+    rollup text PRIMARY KEY CHECK (rollup IN ('kpi_goals', 'kpi_reviews')),
+    -- The last key written: the next batch starts after it.
+    after uuid
+);
+INSERT INTO kpi_backfills (rollup) VALUES ('kpi_goals'), ('kpi_reviews');

@@ -2,6 +2,7 @@
 //! and queries never block an actix worker. The pool has a wait timeout so that an exhausted
 //! pool answers 503 quickly instead of hanging.
 
+pub mod backfill;
 pub mod prepared;
 pub mod schema;
 pub mod text_enum;
@@ -141,12 +142,18 @@ pub async fn primary_position(conn: &mut AsyncPgConnection) -> diesel::QueryResu
     Ok(at.lsn)
 }
 
-/// Runs pending migrations and returns the versions applied.
+/// Runs pending migrations, then keys the rollup rows written before them
+/// ([`backfill::rollup_keys`]), and returns the versions applied.
 ///
 /// Blocking: diesel's harness is synchronous (and `AsyncMigrationHarness` panics on actix's
 /// current-thread runtime), so callers run this on a blocking thread.
 pub fn run_migrations(url: &str) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
     let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)?;
-    let applied = conn.run_pending_migrations(MIGRATIONS)?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+    let applied: Vec<String> = conn
+        .run_pending_migrations(MIGRATIONS)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    backfill::rollup_keys(&mut conn, backfill::BATCH)?;
+    Ok(applied)
 }

@@ -713,6 +713,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    kpi_backfills (rollup) {
+        rollup -> Text,
+        after -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     kpi_goals (goal_id) {
         goal_id -> Uuid,
         organisation_id -> Uuid,
@@ -723,7 +730,7 @@ diesel::table! {
         achieved_on -> Array<Date>,
         story_on -> Array<Date>,
         story_fpx -> Array<Int8>,
-        person_id -> Uuid,
+        person_id -> Nullable<Uuid>,
         code_frameworks -> Array<Uuid>,
         codes -> Array<Text>,
     }
@@ -733,10 +740,10 @@ diesel::table! {
     kpi_reviews (review_id) {
         review_id -> Uuid,
         on_time -> Bool,
-        person_id -> Uuid,
-        organisation_id -> Uuid,
-        held_on -> Date,
-        fp -> Int8,
+        person_id -> Nullable<Uuid>,
+        organisation_id -> Nullable<Uuid>,
+        held_on -> Nullable<Date>,
+        fp -> Nullable<Int8>,
     }
 }
 

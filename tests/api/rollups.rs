@@ -371,9 +371,42 @@ fn scope(rng: &mut StdRng, world: &World) -> (Scope, Vec<Dimension>) {
     (scope, breakdowns)
 }
 
+/// Both sources for 15 random scopes of `world`, compared cell by cell; returns the rows
+/// compared. `label` names the history in a failure.
+async fn agree(app: &TestApp, rng: &mut StdRng, world: &World, label: &str) -> usize {
+    let framework: Uuid = NOF.parse().unwrap();
+    let mut conn = app.shared.state.conn().await.unwrap();
+    let mut compared = 0;
+    for _ in 0..15 {
+        let (scope, breakdowns) = scope(rng, world);
+        let mut answers = Vec::new();
+        for source in [Source::Definition, Source::Rollup] {
+            let mut rows = figures::by_area_from(&mut conn, source, framework, &scope, &breakdowns)
+                .await
+                .unwrap();
+            rows.sort_by_key(key);
+            answers.push(rows);
+        }
+        let (definition, rollup) = (&answers[0], &answers[1]);
+        let keys = |rows: &[AreaFigures]| rows.iter().map(key).collect::<Vec<_>>();
+        assert_eq!(
+            keys(definition),
+            keys(rollup),
+            "{label}: {scope:?} {breakdowns:?}"
+        );
+        for (d, r) in definition.iter().zip(rollup) {
+            assert!(
+                same(d, r),
+                "{label}: {scope:?} {breakdowns:?}\n definition {d:?}\n rollup {r:?}"
+            );
+        }
+        compared += definition.len();
+    }
+    compared
+}
+
 #[actix_web::test]
 async fn the_rollup_answers_what_the_definition_answers_on_random_histories() {
-    let framework: Uuid = NOF.parse().unwrap();
     let mut compared = 0;
     for seed in 0..4u64 {
         let app = TestApp::new().await;
@@ -383,37 +416,65 @@ async fn the_rollup_answers_what_the_definition_answers_on_random_histories() {
             if round == 1 {
                 edits(&app, &mut rng).await;
             }
-            let mut conn = app.shared.state.conn().await.unwrap();
-            for _ in 0..15 {
-                let (scope, breakdowns) = scope(&mut rng, &world);
-                let mut answers = Vec::new();
-                for source in [Source::Definition, Source::Rollup] {
-                    let mut rows =
-                        figures::by_area_from(&mut conn, source, framework, &scope, &breakdowns)
-                            .await
-                            .unwrap();
-                    rows.sort_by_key(key);
-                    answers.push(rows);
-                }
-                let (definition, rollup) = (&answers[0], &answers[1]);
-                let keys = |rows: &[AreaFigures]| rows.iter().map(key).collect::<Vec<_>>();
-                assert_eq!(
-                    keys(definition),
-                    keys(rollup),
-                    "seed {seed} round {round}: {scope:?} {breakdowns:?}"
-                );
-                for (d, r) in definition.iter().zip(rollup) {
-                    assert!(
-                        same(d, r),
-                        "seed {seed} round {round}: {scope:?} {breakdowns:?}\n definition {d:?}\n rollup {r:?}"
-                    );
-                }
-                compared += definition.len();
-            }
+            compared += agree(
+                &app,
+                &mut rng,
+                &world,
+                &format!("seed {seed} round {round}"),
+            )
+            .await;
         }
     }
     // The histories are not empty: most scopes have figures in them.
     assert!(compared > 200, "only {compared} rows compared");
+}
+
+/// `db::backfill::rollup_keys` with a batch of `batch`, as `camau migrate` runs it.
+async fn backfill(app: &TestApp, batch: i64) -> u64 {
+    use diesel::Connection;
+    use diesel_async::AsyncPgConnection;
+    use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+    let url = app.database_url().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).unwrap();
+        camau::db::backfill::rollup_keys(&mut conn, batch).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// Rollup rows written before migration 000024 gave them their keys get them from `camau
+/// migrate`, batch by batch, and then answer what the definition answers.
+#[actix_web::test]
+async fn rows_from_before_the_keys_get_them_from_migrate_batch_by_batch() {
+    let app = TestApp::new().await;
+    let mut rng = StdRng::seed_from_u64(11);
+    let world = history(&app, &mut rng).await;
+    let rows = app.scalar("SELECT count(*) FROM kpi_goals").await
+        + app.scalar("SELECT count(*) FROM kpi_reviews").await;
+    assert!(rows > 50, "{rows}");
+    // As migration 000024 finds a database: rows without keys, and the backfill to do.
+    app.sql(
+        "UPDATE kpi_goals SET person_id = NULL, code_frameworks = '{}', codes = '{}'; \
+         UPDATE kpi_reviews SET person_id = NULL, organisation_id = NULL, held_on = NULL, fp = NULL; \
+         INSERT INTO kpi_backfills (rollup) VALUES ('kpi_goals'), ('kpi_reviews');",
+    )
+    .await;
+    // Every row was found without keys, or keyed by an earlier batch's refresh of its person.
+    let found = backfill(&app, 7).await as i64;
+    assert!(found > rows / 2 && found <= rows, "{found} of {rows}");
+    let unkeyed = app
+        .scalar(
+            "SELECT (SELECT count(*) FROM kpi_goals WHERE person_id IS NULL) \
+                  + (SELECT count(*) FROM kpi_reviews \
+                      WHERE person_id IS NULL OR held_on IS NULL OR fp IS NULL)",
+        )
+        .await;
+    assert_eq!(unkeyed, 0);
+    assert_eq!(app.scalar("SELECT count(*) FROM kpi_backfills").await, 0);
+    // Done once: the next `camau migrate` finds nothing to do.
+    assert_eq!(backfill(&app, 7).await, 0);
+    assert!(agree(&app, &mut rng, &world, "backfilled").await > 20);
 }
 
 /// A review written while another of the same person's reviews changes date: the first takes
@@ -476,6 +537,44 @@ async fn a_review_and_a_change_of_another_reviews_date_at_once_both_commit() {
         app.scalar(&format!(
             "SELECT count(*) FROM kpi_goals WHERE goal_id = '{g}' \
                AND rated_on = '{{2025-01-02,2025-06-01}}' AND rated_value = '{{2,5}}'"
+        ))
+        .await,
+        1
+    );
+}
+
+/// What the rollups hold of a framework cannot change under them: an area's code and a
+/// version's framework are fixed once written (a framework changes by a new version).
+#[actix_web::test]
+async fn an_areas_code_and_a_versions_framework_are_fixed_once_written() {
+    let app = TestApp::new().await;
+    let mut conn = app.shared.state.conn().await.unwrap();
+    for sql in [
+        format!(
+            "UPDATE outcome_areas SET code = 'renamed' WHERE id = '{}'",
+            AREAS[1]
+        ),
+        format!(
+            "UPDATE framework_versions SET framework_id = \
+               (SELECT id FROM frameworks WHERE id <> '{NOF}' ORDER BY id LIMIT 1) \
+             WHERE framework_id = '{NOF}'"
+        ),
+    ] {
+        let err = diesel_async::RunQueryDsl::execute(diesel::sql_query(sql), &mut conn)
+            .await
+            .expect_err("fixed once written");
+        assert!(err.to_string().contains("fixed once written"), "{err}");
+    }
+    // Its words are not facts of the rollups: they may be corrected.
+    app.sql(&format!(
+        "UPDATE outcome_areas SET label_en = 'Corrected' WHERE id = '{}'",
+        AREAS[1]
+    ))
+    .await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM outcome_areas WHERE id = '{}' AND label_en = 'Corrected'",
+            AREAS[1]
         ))
         .await,
         1

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS kpi_goals_person_idx;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS kpi_reviews_person_idx;
