@@ -70,6 +70,8 @@ pub struct Summary {
     pub people_without_circle: i64,
 }
 
+/// Goals without codes or a baseline are read from their rollup (`kpi_goals`: its current
+/// codes of any framework, its ratings), not probed per goal.
 pub async fn summary(
     conn: &mut AsyncPgConnection,
     org: &Authorized<OrganisationId>,
@@ -80,7 +82,10 @@ pub async fn summary(
 ) -> QueryResult<Summary> {
     diesel::sql_query(format!(
         "{}, \
-active_goals AS (SELECT g.id FROM goals g JOIN pop ON pop.id = g.person_id \
+active_goals AS (SELECT g.id, cardinality(k.codes) = 0 AS uncoded, \
+                        cardinality(k.rated_on) = 0 AS unrated \
+                 FROM goals g JOIN pop ON pop.id = g.person_id \
+                 JOIN kpi_goals k ON k.goal_id = g.id \
                  WHERE g.organisation_id = $1 AND g.status = 'active'), \
 last_review AS (SELECT r.held_on, r.next_review_on FROM pop LEFT JOIN LATERAL \
                   (SELECT held_on, next_review_on FROM reviews \
@@ -111,13 +116,10 @@ SELECT \
     WHERE m.person_id = pop.id AND a.speaks_welsh AND a.deactivated_at IS NULL)) \
    AS welsh_with_welsh_speaking_mentor, \
  (SELECT count(*) FROM pop WHERE preferred_language = 'cy') AS preferring_welsh, \
- (SELECT count(*) FROM active_goals ag WHERE NOT EXISTS ( \
-    SELECT 1 FROM goal_codes gc WHERE gc.goal_id = ag.id AND gc.removed_at IS NULL)) \
-   AS goals_without_codes, \
+ (SELECT count(*) FROM active_goals WHERE uncoded) AS goals_without_codes, \
  (SELECT count(*) FROM last_review WHERE held_on IS NULL OR held_on < $5 - 90) \
    AS people_without_recent_review, \
- (SELECT count(*) FROM active_goals ag WHERE NOT EXISTS ( \
-    SELECT 1 FROM review_ratings rr WHERE rr.goal_id = ag.id)) AS goals_without_baseline, \
+ (SELECT count(*) FROM active_goals WHERE unrated) AS goals_without_baseline, \
  (SELECT count(*) FROM pop WHERE NOT EXISTS ( \
     SELECT 1 FROM circle_members c WHERE c.person_id = pop.id AND c.removed_at IS NULL)) \
    AS people_without_circle",
