@@ -17,10 +17,13 @@
 -- by cascade) and a person's export includes them. They are derived, written only by the
 -- refreshes of tables that carry the audit check, so they carry none of their own.
 
--- The rollups first, then the tables whose triggers change: a transaction that wrote a goal
--- (its refresh holds the rollup) and then codes it finishes before this takes `goal_codes`.
+-- Every lock this takes, at the start, in the order writers take them (a record's table, then
+-- its rollup), and for at most 5 s each: behind a long report or in a deadlock with a request,
+-- this rolls back whole and `camau migrate` tries again, rather than stall every write.
+SET LOCAL lock_timeout = '5s';
+LOCK TABLE goals, reviews, goal_codes, outcome_areas, framework_versions
+    IN SHARE ROW EXCLUSIVE MODE;
 LOCK TABLE kpi_goals, kpi_reviews IN ACCESS EXCLUSIVE MODE;
-LOCK TABLE goal_codes, outcome_areas, framework_versions IN SHARE ROW EXCLUSIVE MODE;
 
 ALTER TABLE kpi_goals
     ADD COLUMN person_id uuid,

@@ -82,10 +82,10 @@ pub async fn summary(
 ) -> QueryResult<Summary> {
     diesel::sql_query(format!(
         "{}, \
-active_goals AS (SELECT g.id, cardinality(k.codes) = 0 AS uncoded, \
-                        cardinality(k.rated_on) = 0 AS unrated \
+active_goals AS (SELECT g.id, COALESCE(cardinality(k.codes), 0) = 0 AS uncoded, \
+                        COALESCE(cardinality(k.rated_on), 0) = 0 AS unrated \
                  FROM goals g JOIN pop ON pop.id = g.person_id \
-                 JOIN kpi_goals k ON k.goal_id = g.id \
+                 LEFT JOIN kpi_goals k ON k.goal_id = g.id \
                  WHERE g.organisation_id = $1 AND g.status = 'active'), \
 last_review AS (SELECT r.held_on, r.next_review_on FROM pop LEFT JOIN LATERAL \
                   (SELECT held_on, next_review_on FROM reviews \

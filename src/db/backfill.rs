@@ -11,9 +11,9 @@ use diesel::sql_types::{Array, Bool, Nullable, Text, Uuid as SqlUuid};
 use diesel::{OptionalExtension, QueryResult, QueryableByName, RunQueryDsl};
 use uuid::Uuid;
 
-/// Rows keyed per transaction: a batch's advisory locks (a goal's, and its person's) stay well
-/// within the shared lock table.
-pub const BATCH: i64 = 1_000;
+/// Rows keyed per transaction: a batch's advisory locks (one per goal and one per person, up
+/// to ~2 a row) stay a small part of the shared lock table (64 per connection by default).
+pub const BATCH: i64 = 250;
 
 #[derive(QueryableByName)]
 struct Left {

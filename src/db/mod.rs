@@ -142,18 +142,69 @@ pub async fn primary_position(conn: &mut AsyncPgConnection) -> diesel::QueryResu
     Ok(at.lsn)
 }
 
+/// One `camau migrate` at a time per database: a session lock, held until its connection
+/// closes.
+const MIGRATE_LOCK: i64 = 0x0063_616d_6d69;
+
 /// Runs pending migrations, then keys the rollup rows written before them
-/// ([`backfill::rollup_keys`]), and returns the versions applied.
+/// ([`backfill::rollup_keys`]), and returns the versions applied. A migration that could not
+/// take its locks in time (`lock_timeout`, or chosen as a deadlock's victim, against the
+/// running service's writes) rolled back whole and is tried again, a few times.
 ///
 /// Blocking: diesel's harness is synchronous (and `AsyncMigrationHarness` panics on actix's
 /// current-thread runtime), so callers run this on a blocking thread.
 pub fn run_migrations(url: &str) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+    use diesel::RunQueryDsl;
     let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)?;
-    let applied: Vec<String> = conn
-        .run_pending_migrations(MIGRATIONS)?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(MIGRATE_LOCK)
+        .execute(&mut conn)?;
+    drop_invalid_indexes(&mut conn)?;
+    let mut attempts = 0;
+    let applied: Vec<String> = loop {
+        match conn.run_pending_migrations(MIGRATIONS) {
+            Ok(done) => break done.iter().map(ToString::to_string).collect(),
+            Err(e) if attempts < 5 && lock_conflict(&e.to_string()) => {
+                attempts += 1;
+                tracing::warn!(attempts, error = %e, "a migration waited too long for its locks; trying again");
+                std::thread::sleep(std::time::Duration::from_secs(2));
+            }
+            Err(e) => return Err(e),
+        }
+    };
     backfill::rollup_keys(&mut conn, backfill::BATCH)?;
     Ok(applied)
+}
+
+/// Whether a migration failed for its locks alone (nothing of it was applied).
+fn lock_conflict(error: &str) -> bool {
+    error.contains("lock timeout") || error.contains("deadlock detected")
+}
+
+/// An index built `CONCURRENTLY` (migrations 000025, 000026) that was interrupted stays behind
+/// invalid, and its migration's `IF NOT EXISTS` would take it for done: drop such indexes
+/// before migrating, so the migration builds them again. Only a failed concurrent build leaves
+/// one, and none is being built now (`MIGRATE_LOCK`).
+fn drop_invalid_indexes<C>(conn: &mut C) -> diesel::QueryResult<()>
+where
+    C: Connection<Backend = diesel::pg::Pg> + diesel::connection::LoadConnection,
+{
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Drop {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    let invalid: Vec<Drop> = diesel::sql_query(
+        "SELECT format('DROP INDEX CONCURRENTLY %I.%I', n.nspname, c.relname) AS statement
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE NOT i.indisvalid AND n.nspname = current_schema()",
+    )
+    .load(conn)?;
+    for d in invalid {
+        tracing::warn!(statement = %d.statement, "an interrupted index build is dropped to be built again");
+        diesel::sql_query(d.statement).execute(conn)?;
+    }
+    Ok(())
 }

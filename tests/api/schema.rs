@@ -184,3 +184,32 @@ async fn pooled_connections_time_out_long_statements() {
     assert_eq!(e.code, ErrorCode::ServiceUnavailable);
     assert!(e.retry_after_secs.is_some());
 }
+
+/// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that its migration's
+/// `IF NOT EXISTS` would take for done: `camau migrate` drops it first, so it is built again.
+#[actix_web::test]
+async fn migrate_drops_an_index_whose_concurrent_build_failed() {
+    let app = TestApp::new().await;
+    app.sql("CREATE TABLE half_built (x int); INSERT INTO half_built VALUES (1), (1);")
+        .await;
+    let mut conn = AsyncPgConnection::establish(app.database_url())
+        .await
+        .unwrap();
+    sql_query("CREATE UNIQUE INDEX CONCURRENTLY half_built_x ON half_built (x)")
+        .execute(&mut conn)
+        .await
+        .expect_err("duplicate values");
+    let invalid = "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                   WHERE c.relname = 'half_built_x' AND NOT i.indisvalid";
+    assert_eq!(app.scalar(invalid).await, 1);
+    let url = app.database_url().to_owned();
+    tokio::task::spawn_blocking(move || camau::db::run_migrations(&url).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(app.scalar(invalid).await, 0);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM pg_class WHERE relname = 'half_built_x'")
+            .await,
+        0
+    );
+}
