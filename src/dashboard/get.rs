@@ -75,6 +75,7 @@ pub async fn get(
     drop(conn);
     let mut conn = state.read_conn().await?;
 
+    figures::keyed(&mut conn).await?;
     let summary = model::summary(&mut conn, &org, mentor, from, to, today).await?;
     let caseloads = model::caseloads(&mut conn, &org, mentor, today).await?;
     let by_status = model::goals_by_area(&mut conn, &org, mentor, framework.id, today).await?;

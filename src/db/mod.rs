@@ -155,13 +155,25 @@ const MIGRATE_LOCK: i64 = 0x0063_616d_6d69;
 /// current-thread runtime), so callers run this on a blocking thread.
 pub fn run_migrations(url: &str) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
     use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
     let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)?;
-    diesel::sql_query("SELECT pg_advisory_lock($1)")
+    // Polled, not waited for: a session waiting on the lock would hold a snapshot that the
+    // other migrate's concurrent index build waits for (a deadlock PostgreSQL breaks by
+    // cancelling the build).
+    while !diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
         .bind::<diesel::sql_types::BigInt, _>(MIGRATE_LOCK)
-        .execute(&mut conn)?;
-    drop_invalid_indexes(&mut conn)?;
+        .get_result::<Locked>(&mut conn)?
+        .locked
+    {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
     let mut attempts = 0;
     let applied: Vec<String> = loop {
+        drop_invalid_indexes(&mut conn)?;
         match conn.run_pending_migrations(MIGRATIONS) {
             Ok(done) => break done.iter().map(ToString::to_string).collect(),
             Err(e) if attempts < 5 && lock_conflict(&e.to_string()) => {
@@ -181,10 +193,13 @@ fn lock_conflict(error: &str) -> bool {
     error.contains("lock timeout") || error.contains("deadlock detected")
 }
 
-/// An index built `CONCURRENTLY` (migrations 000025, 000026) that was interrupted stays behind
-/// invalid, and its migration's `IF NOT EXISTS` would take it for done: drop such indexes
-/// before migrating, so the migration builds them again. Only a failed concurrent build leaves
-/// one, and none is being built now (`MIGRATE_LOCK`).
+/// The indexes migrations build `CONCURRENTLY` (000025, 000026), outside a transaction.
+const CONCURRENT_INDEXES: [&str; 2] = ["kpi_goals_person_idx", "kpi_reviews_person_idx"];
+
+/// A concurrent index build that was interrupted leaves its index invalid, and its migration's
+/// `IF NOT EXISTS` would take it for done: before each attempt, such an index of
+/// [`CONCURRENT_INDEXES`] is dropped so that its migration builds it again. No other is
+/// touched (an operator's build or a `REINDEX CONCURRENTLY` may be under way).
 fn drop_invalid_indexes<C>(conn: &mut C) -> diesel::QueryResult<()>
 where
     C: Connection<Backend = diesel::pg::Pg> + diesel::connection::LoadConnection,
@@ -196,11 +211,13 @@ where
         statement: String,
     }
     let invalid: Vec<Drop> = diesel::sql_query(
-        "SELECT format('DROP INDEX CONCURRENTLY %I.%I', n.nspname, c.relname) AS statement
+        "SELECT format('DROP INDEX CONCURRENTLY IF EXISTS %I.%I', n.nspname, c.relname)
+                  AS statement
            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
            JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE NOT i.indisvalid AND n.nspname = current_schema()",
+          WHERE NOT i.indisvalid AND n.nspname = current_schema() AND c.relname = ANY ($1)",
     )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(&CONCURRENT_INDEXES[..])
     .load(conn)?;
     for d in invalid {
         tracing::warn!(statement = %d.statement, "an interrupted index build is dropped to be built again");

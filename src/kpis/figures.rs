@@ -349,6 +349,28 @@ pub enum Source {
     Definition,
 }
 
+/// Whether every rollup row has its keys (`db::backfill`, run by `camau migrate` after
+/// migration 000024). Until then a report or a dashboard would leave older rows out, so they
+/// answer 503 with `Retry-After` instead; the rest of the service is unaffected.
+pub async fn keyed(conn: &mut AsyncPgConnection) -> crate::error::ApiResult<()> {
+    #[derive(QueryableByName)]
+    struct Pending {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        pending: bool,
+    }
+    let p: Pending = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM kpi_backfills) AS pending")
+        .get_result(conn)
+        .await?;
+    if p.pending {
+        return Err(
+            crate::error::ApiError::new(crate::error::ErrorCode::ServiceUnavailable)
+                .retry_after(30)
+                .with_detail("Outcome figures are being prepared after an upgrade; retry shortly"),
+        );
+    }
+    Ok(())
+}
+
 /// The figures per area of `framework` (any of its versions), with a row per value of each
 /// breakdown asked for.
 pub async fn by_area(

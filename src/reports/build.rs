@@ -138,6 +138,7 @@ pub async fn build(
     let rows = if scope.windows.is_empty() {
         Vec::new()
     } else {
+        figures::keyed(conn).await?;
         figures::by_area(conn, req.framework.id, &scope, &req.breakdowns).await?
     };
     let areas = frameworks::areas_in_force(conn, req.framework.id, req.to).await?;

@@ -152,18 +152,3 @@ async fn ready_against_a_real_s3_server_and_not_when_it_refuses_or_stops() {
     assert_eq!(body["storage"], "unavailable");
     assert_eq!(body["database"], "ok");
 }
-
-#[actix_web::test]
-async fn not_ready_until_migrate_has_keyed_the_rollups() {
-    let app = TestApp::new().await;
-    let body = app.get("/health/ready").send().await.expect(200);
-    assert_eq!(body["rollups"], "ok");
-    // As while `camau migrate` keys the rows of an older release: reports would leave them out.
-    app.sql("INSERT INTO kpi_backfills (rollup) VALUES ('kpi_goals')")
-        .await;
-    let body = app.get("/health/ready").send().await.expect(503);
-    assert_eq!(body["rollups"], "backfilling");
-    assert_eq!(body["database"], "ok");
-    app.sql("DELETE FROM kpi_backfills").await;
-    app.get("/health/ready").send().await.expect(200);
-}

@@ -580,3 +580,26 @@ async fn an_areas_code_and_a_versions_framework_are_fixed_once_written() {
         1
     );
 }
+
+/// While `camau migrate` still keys older rollup rows, reports and dashboards would leave them
+/// out: they answer 503 with `Retry-After` until it is done; nothing else waits.
+#[actix_web::test]
+async fn reports_and_dashboards_wait_for_the_keys() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let path = format!("/v1/organisations/{}/dashboard", org.id);
+    app.get(&path).bearer(&admin.token).send().await.expect(200);
+    app.sql("INSERT INTO kpi_backfills (rollup) VALUES ('kpi_reviews')")
+        .await;
+    let waiting = app.get(&path).bearer(&admin.token).send().await;
+    let problem = waiting.problem(503, "service_unavailable");
+    assert!(waiting.header("retry-after").is_some(), "{problem}");
+    app.get("/v1/me")
+        .bearer(&admin.token)
+        .send()
+        .await
+        .expect(200);
+    app.sql("DELETE FROM kpi_backfills").await;
+    app.get(&path).bearer(&admin.token).send().await.expect(200);
+}
