@@ -588,18 +588,30 @@ async fn reports_and_dashboards_wait_for_the_keys() {
     let app = TestApp::new().await;
     let org = app.provider().await;
     let admin = app.admin(&org).await;
-    let path = format!("/v1/organisations/{}/dashboard", org.id);
-    app.get(&path).bearer(&admin.token).send().await.expect(200);
+    let paths = [
+        format!("/v1/organisations/{}/dashboard", org.id),
+        format!(
+            "/v1/organisations/{}/reports/outcomes?from=2025-01-01&to=2025-12-31",
+            org.id
+        ),
+    ];
+    for path in &paths {
+        app.get(path).bearer(&admin.token).send().await.expect(200);
+    }
     app.sql("INSERT INTO kpi_backfills (rollup) VALUES ('kpi_reviews')")
         .await;
-    let waiting = app.get(&path).bearer(&admin.token).send().await;
-    let problem = waiting.problem(503, "service_unavailable");
-    assert!(waiting.header("retry-after").is_some(), "{problem}");
+    for path in &paths {
+        let waiting = app.get(path).bearer(&admin.token).send().await;
+        let problem = waiting.problem(503, "service_unavailable");
+        assert!(waiting.header("retry-after").is_some(), "{path}: {problem}");
+    }
     app.get("/v1/me")
         .bearer(&admin.token)
         .send()
         .await
         .expect(200);
     app.sql("DELETE FROM kpi_backfills").await;
-    app.get(&path).bearer(&admin.token).send().await.expect(200);
+    for path in &paths {
+        app.get(path).bearer(&admin.token).send().await.expect(200);
+    }
 }
