@@ -66,6 +66,7 @@ pub fn app(
                 cfg,
             ))
         })
+        .configure(crate::routes::console)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.spec).clone()))
         .route(
             "/docs",

@@ -21,6 +21,8 @@ pub struct Config {
     /// How many more may wait; past that, 503 with `Retry-After`.
     pub password_hash_queue: usize,
     pub invitation_ttl: Duration,
+    /// A console session ends after this long without a request (`CAMAU_CONSOLE_IDLE_MINUTES`).
+    pub console_idle: Duration,
     pub login_throttle: LoginThrottleConfig,
     pub quotas: QuotaConfig,
     /// Largest JSON body accepted, in bytes.
@@ -288,6 +290,9 @@ impl Config {
             password_hash_queue: env.parse("CAMAU_PASSWORD_HASH_QUEUE", 64usize)?.max(1),
             invitation_ttl: Duration::from_secs(
                 env.parse("CAMAU_INVITATION_TTL_HOURS", 72u64)? * 3600,
+            ),
+            console_idle: Duration::from_secs(
+                env.parse("CAMAU_CONSOLE_IDLE_MINUTES", 30u64)?.max(1) * 60,
             ),
             login_throttle: LoginThrottleConfig {
                 max_failures_per_account: env.parse("CAMAU_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,

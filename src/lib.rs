@@ -12,6 +12,7 @@ pub mod circles;
 pub mod concerns;
 pub mod config;
 pub mod consents;
+pub mod console;
 pub mod contracts;
 pub mod dashboard;
 pub mod db;

@@ -169,3 +169,32 @@ pub fn spec() -> utoipa::openapi::OpenApi {
 pub fn spec_json() -> String {
     crate::openapi::to_json(&spec())
 }
+
+/// The web console's pages (`console`): HTML for people at desks, outside the API and its
+/// OpenAPI document.
+pub fn console(cfg: &mut actix_web::web::ServiceConfig) {
+    use crate::console;
+    cfg.route(
+        "/console",
+        actix_web::web::get().to(|| async { console::page::see_other("/console/") }),
+    )
+    .service(
+        actix_web::web::scope("/console")
+            .service(console::home::home)
+            .service(console::assets::stylesheet)
+            .service(console::sign_in::show)
+            .service(console::sign_in::submit)
+            .service(console::sign_out::sign_out)
+            .service(console::language::language)
+            .service(console::dashboard::dashboard)
+            .service(console::people::people)
+            .service(console::plan::plan)
+            .service(console::photo::photo)
+            .service(console::staff::staff)
+            .service(console::audit::audit)
+            .service(console::audit::audit_csv)
+            .service(console::report::reports)
+            .service(console::report::reports_csv)
+            .service(console::kpis::kpis),
+    );
+}

@@ -33,22 +33,30 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<StaffList>> {
+    load(&state, &user, OrganisationId(path.into_inner()), &query)
+        .await
+        .map(web::Json)
+}
+
+/// A page of them, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    organisation: OrganisationId,
+    query: &PageQuery,
+) -> ApiResult<StaffList> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &user,
-        OrganisationId(path.into_inner()),
-        OrgAction::ViewStaff,
-    )?;
+    let org = access::organisation(&user, organisation, OrgAction::ViewStaff)?;
     let page = query.page()?;
     let rows = model::list(&mut conn, &org, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     let full = access::sees_staff_details(&user);
-    Ok(web::Json(StaffList {
+    Ok(StaffList {
         items: rows
             .into_iter()
             .map(|r| StaffMember::shown(r, full))
             .collect(),
         next_cursor,
-    }))
+    })
 }

@@ -104,6 +104,23 @@ pub async fn organisation_kind(
         .optional()
 }
 
+/// An account's role and the kind of its organisation (none for people, supporters and the
+/// platform operator): who may use the console.
+pub async fn role_and_kind(
+    conn: &mut AsyncPgConnection,
+    id: AccountId,
+) -> QueryResult<(Role, Option<OrganisationKind>)> {
+    use diesel::{JoinOnDsl, NullableExpressionMethods};
+    accounts::table
+        .left_join(
+            organisations::table.on(accounts::organisation_id.eq(organisations::id.nullable())),
+        )
+        .filter(accounts::id.eq(id.0))
+        .select((accounts::role, organisations::kind.nullable()))
+        .first(conn)
+        .await
+}
+
 /// Which organisation an account belongs to: read before authorizing, returns no account data.
 pub async fn organisation_of(
     conn: &mut AsyncPgConnection,

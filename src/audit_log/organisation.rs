@@ -49,14 +49,45 @@ pub async fn audit(
     path: web::Path<uuid::Uuid>,
     query: web::Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
+    let csv = crate::http::csv::wanted(&req);
+    let answer = load(
+        &state,
+        &user,
+        OrganisationId(path.into_inner()),
+        query.into_inner(),
+        csv,
+    )
+    .await?;
+    Ok(match answer {
+        Audit::Page(log) => HttpResponse::Ok().json(log),
+        Audit::Csv(text) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "private, no-store"))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ))
+            .body(text),
+    })
+}
+
+/// A page of the trail, or all of it that matches as CSV (recorded as an export).
+pub enum Audit {
+    Page(AuditLog),
+    Csv(String),
+}
+
+/// The trail, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    organisation: OrganisationId,
+    query: AuditQuery,
+    csv: bool,
+) -> ApiResult<Audit> {
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::ViewAudit,
-    )?;
-    let query = query.into_inner();
+    let org = access::organisation(&actor, organisation, OrgAction::ViewAudit)?;
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from >= to
     {
@@ -70,7 +101,7 @@ pub async fn audit(
         to: query.to,
         hidden: crate::audit_log::withheld_from(false, actor.safeguarding_lead),
     };
-    if !crate::http::csv::wanted(&req) {
+    if !csv {
         let page = PageQuery {
             limit: query.limit,
             cursor: query.cursor,
@@ -79,7 +110,7 @@ pub async fn audit(
         let rows = model::for_organisation(&mut conn, &org, filter, page.after, page.fetch_limit())
             .await?;
         let (rows, next_cursor) = page.finish(rows, |r| r.id);
-        return Ok(HttpResponse::Ok().json(AuditLog {
+        return Ok(Audit::Page(AuditLog {
             items: rows.into_iter().map(AuditEntry::from).collect(),
             next_cursor,
         }));
@@ -109,12 +140,5 @@ pub async fn audit(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"audit.csv\"",
-        ))
-        .body(types::to_csv(&rows)))
+    Ok(Audit::Csv(types::to_csv(&rows)))
 }

@@ -108,7 +108,7 @@ pub struct AuditLog {
 }
 
 /// Filters of an organisation's audit trail.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {

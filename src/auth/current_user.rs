@@ -37,6 +37,13 @@ impl CurrentUser {
         (self.account, self.session)
     }
 
+    /// The caller of a console request, whose session cookie `console::session` has matched
+    /// to a live console session. Like a verified token, it is checked again with the
+    /// authorization facts.
+    pub(crate) fn for_console_session(account: AccountId, session: SessionId) -> Self {
+        CurrentUser { account, session }
+    }
+
     /// Verifies `token` (signature, algorithm, issuer, audience, times, type).
     pub(crate) fn from_token(keys: &TokenKeys, token: Option<String>) -> ApiResult<Self> {
         let token = token.ok_or_else(ApiError::unauthenticated)?;

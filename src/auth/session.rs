@@ -326,6 +326,8 @@ pub enum RevokeReason {
     PasswordChanged,
     Deactivated,
     RefreshTokenReused,
+    /// A console session unused for longer than its idle timeout.
+    Idle,
 }
 
 impl RevokeReason {
@@ -336,6 +338,7 @@ impl RevokeReason {
             Self::PasswordChanged => "password_changed",
             Self::Deactivated => "deactivated",
             Self::RefreshTokenReused => "refresh_token_reused",
+            Self::Idle => "idle",
         }
     }
 }

@@ -54,13 +54,28 @@ pub async fn get(
     query: web::Query<DashboardQuery>,
 ) -> ApiResult<web::Json<Dashboard>> {
     let lang = Lang::from_request(&req);
+    load(
+        &state,
+        &user,
+        lang,
+        OrganisationId(path.into_inner()),
+        &query,
+    )
+    .await
+    .map(web::Json)
+}
+
+/// The dashboard, for the API and the console alike.
+pub async fn load(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    lang: Lang,
+    organisation: OrganisationId,
+    query: &DashboardQuery,
+) -> ApiResult<Dashboard> {
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::ViewDashboard,
-    )?;
+    let org = access::organisation(&actor, organisation, OrgAction::ViewDashboard)?;
     let mentor = (actor.role == Role::Mentor).then_some(actor.account_id);
     let today = crate::fields::today();
     let to = query.to.unwrap_or(today);
@@ -125,25 +140,25 @@ pub async fn get(
         .iter()
         .map(|a| {
             let f = progress.iter().find(|r| r.area == a.code);
-            let get = |pick: fn(&figures::AreaFigures) -> i64| f.map(pick).unwrap_or(0);
-            let measured = get(|f| f.measured);
+            let value = |pick: fn(&figures::AreaFigures) -> i64| f.map(pick).unwrap_or(0);
+            let measured = value(|f| f.measured);
             AreaProgress {
                 code: a.code.clone(),
                 label: pick(&a.label_en, a.label_cy.as_deref(), lang),
-                people: get(|f| f.people),
-                goals_set: get(|f| f.goals_set),
-                goals_achieved: get(|f| f.goals_achieved),
+                people: value(|f| f.people),
+                goals_set: value(|f| f.goals_set),
+                goals_achieved: value(|f| f.goals_achieved),
                 measured,
-                improved: get(|f| f.improved),
-                same: get(|f| f.same),
-                worse: get(|f| f.worse),
-                improved_pct: share(get(|f| f.improved), measured),
-                same_pct: share(get(|f| f.same), measured),
-                worse_pct: share(get(|f| f.worse), measured),
+                improved: value(|f| f.improved),
+                same: value(|f| f.same),
+                worse: value(|f| f.worse),
+                improved_pct: share(value(|f| f.improved), measured),
+                same_pct: share(value(|f| f.same), measured),
+                worse_pct: share(value(|f| f.worse), measured),
                 median_change_pct: f
                     .and_then(|f| f.median_change)
                     .map(|m| (m * 1000.0).round() / 10.0),
-                stories: get(|f| f.stories),
+                stories: value(|f| f.stories),
             }
         })
         .collect();
@@ -153,7 +168,7 @@ pub async fn get(
     } else {
         0.0
     };
-    Ok(web::Json(Dashboard {
+    Ok(Dashboard {
         scope: if mentor.is_some() {
             "caseload"
         } else {
@@ -204,5 +219,5 @@ pub async fn get(
             goals_without_baseline: summary.goals_without_baseline,
             people_without_circle: summary.people_without_circle,
         },
-    }))
+    })
 }

@@ -133,6 +133,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_sessions (session_id) {
+        session_id -> Uuid,
+        token_hash -> Bytea,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     circle_invitations (id) {
         id -> Uuid,
         member_id -> Uuid,
@@ -762,6 +770,7 @@ diesel::joinable!(reviews -> people (person_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
 diesel::joinable!(person_devices -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(console_sessions -> sessions (session_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(stories -> people (person_id));
 diesel::joinable!(stories -> accounts (author_account_id));
@@ -776,6 +785,7 @@ diesel::joinable!(outcome_statements -> outcome_areas (area_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    console_sessions,
     frameworks,
     framework_versions,
     goal_codes,

@@ -31,13 +31,18 @@ pub async fn list(
     req: HttpRequest,
 ) -> ApiResult<web::Json<FrameworkList>> {
     let lang = Lang::from_request(&req);
+    load(&state, &user, lang).await.map(web::Json)
+}
+
+/// The frameworks the caller's organisation may use, for the API and the console alike.
+pub async fn load(state: &AppState, user: &CurrentUser, lang: Lang) -> ApiResult<FrameworkList> {
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
     let organisation = actor.organisation_id().map(|o| o.0);
     let rows = model::visible(&mut conn, organisation).await?;
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let mut versions = model::versions_of(&mut conn, &ids).await?;
-    Ok(web::Json(FrameworkList {
+    Ok(FrameworkList {
         items: rows
             .into_iter()
             .map(|row| {
@@ -46,5 +51,5 @@ pub async fn list(
                 FrameworkSummary::localised(row, own, lang)
             })
             .collect(),
-    }))
+    })
 }

@@ -35,19 +35,25 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<GoalList>> {
+    load(&state, &user, PersonId(path.into_inner()), &query)
+        .await
+        .map(web::Json)
+}
+
+/// A page of them, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    person: PersonId,
+    query: &PageQuery,
+) -> ApiResult<GoalList> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::ViewGoals,
-    )
-    .await?;
+    let access = authorize(&mut conn, user, person, PersonAction::ViewGoals).await?;
     let page = query.page()?;
     let rows = model::list(&mut conn, &access.scope, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
-    Ok(web::Json(GoalList {
+    Ok(GoalList {
         items: rows.into_iter().map(|r| Goal::from_row(r, None)).collect(),
         next_cursor,
-    }))
+    })
 }

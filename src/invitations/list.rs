@@ -35,17 +35,25 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PendingInvitationList>> {
+    load(&state, &user, OrganisationId(path.into_inner()), &query)
+        .await
+        .map(web::Json)
+}
+
+/// A page of them, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    organisation: OrganisationId,
+    query: &PageQuery,
+) -> ApiResult<PendingInvitationList> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &user,
-        OrganisationId(path.into_inner()),
-        OrgAction::ManageStaff,
-    )?;
+    let org = access::organisation(&user, organisation, OrgAction::ManageStaff)?;
     let page = query.page()?;
     let rows = model::pending(&mut conn, &org, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.0);
-    Ok(web::Json(PendingInvitationList {
+    Ok(PendingInvitationList {
         items: rows
             .into_iter()
             .map(
@@ -59,5 +67,5 @@ pub async fn list(
             )
             .collect(),
         next_cursor,
-    }))
+    })
 }

@@ -41,9 +41,14 @@ pub struct DisclosureDefinition {
 )]
 #[get("/kpis")]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<web::Json<KpiList>> {
+    load(&state, &user).await.map(web::Json)
+}
+
+/// The definitions, for any signed-in caller of the API or the console.
+pub async fn load(state: &AppState, user: &CurrentUser) -> ApiResult<KpiList> {
     let mut conn = state.conn().await?;
     user.check(&mut conn).await?;
-    Ok(web::Json(KpiList {
+    Ok(KpiList {
         items: KPIS.to_vec(),
         disclosure: DisclosureDefinition {
             default_threshold: disclosure::THRESHOLD,
@@ -62,5 +67,5 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> ApiResult<we
                     calendar month, quarter or year, or financial year, that has ended, and ages are taken \
                     at one date per report, its end. See docs/KPIS.md.",
         },
-    }))
+    })
 }

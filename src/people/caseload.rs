@@ -36,7 +36,7 @@ pub async fn caseload(
     let user = user.check(&mut conn).await?;
     let org = access::people_of_organisation(&user, false)?;
     let page = query.page()?;
-    let rows = model::list(&mut conn, &org, Some(user.account_id), page).await?;
+    let rows = model::list(&mut conn, &org, Some(user.account_id), None, None, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(web::Json(PersonList {
         items: rows

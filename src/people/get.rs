@@ -34,18 +34,20 @@ pub async fn get(
     req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
+    let (version, person) = load(&state, &user, PersonId(path.into_inner())).await?;
+    Ok(read(&req, version, || person))
+}
+
+/// The record as this caller may see it, with its version, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    person: PersonId,
+) -> ApiResult<(i32, Person)> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::ViewRecord,
-    )
-    .await?;
+    let access = authorize(&mut conn, user, person, PersonAction::ViewRecord).await?;
     let row = model::find(&mut conn, &access.scope)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(read(&req, row.version, || {
-        Person::shown(row, access.relation)
-    }))
+    Ok((row.version, Person::shown(row, access.relation)))
 }

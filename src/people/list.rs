@@ -5,9 +5,8 @@ use actix_web::{get, web};
 use crate::auth::access::{self, Relation};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{ApiResult, Problem};
-use crate::http::pagination::PageQuery;
 use crate::people::model;
-use crate::people::types::{Person, PersonList};
+use crate::people::types::{PeopleQuery, Person, PersonList};
 use crate::state::AppState;
 
 /// List people
@@ -17,7 +16,7 @@ use crate::state::AppState;
     operation_id = "listPeople",
     tag = "people",
     security(("bearer" = [])),
-    params(PageQuery),
+    params(PeopleQuery),
     responses(
         (status = 200, description = "A page of people, oldest first", body = PersonList),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
@@ -30,20 +29,30 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<PageQuery>,
+    query: web::Query<PeopleQuery>,
 ) -> ApiResult<web::Json<PersonList>> {
+    load(&state, &user, &query).await.map(web::Json)
+}
+
+/// The list, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &PeopleQuery,
+) -> ApiResult<PersonList> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
     let org = access::people_of_organisation(&user, false)?;
     let page = query.page()?;
+    let search = query.search()?;
     let mentor = (user.role == Role::Mentor).then_some(user.account_id);
-    let rows = model::list(&mut conn, &org, mentor, page).await?;
+    let rows = model::list(&mut conn, &org, mentor, search, query.needs, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
-    Ok(web::Json(PersonList {
+    Ok(PersonList {
         items: rows
             .into_iter()
             .map(|r| Person::shown(r, Relation::Staff(user.role)))
             .collect(),
         next_cursor,
-    }))
+    })
 }

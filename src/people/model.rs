@@ -8,12 +8,15 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use diesel::{BoolExpressionMethods, NullableExpressionMethods, PgTextExpressionMethods};
+
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::auth::codes::Withdrawn;
 use crate::db::schema::{accounts, device_codes, mentor_assignments, people};
 use crate::http::pagination::Page;
 use crate::ids::{AccountId, OrganisationId, PersonId};
+use crate::people::types::DataNeed;
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
 
@@ -80,11 +83,63 @@ pub async fn find(
         .optional()
 }
 
-/// The organisation's people; with `mentor`, only that mentor's caseload.
+/// `LIKE` pattern matching `text` anywhere, its wildcards taken literally.
+fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The people the dashboard's data quality counts under `need` (`dashboard::model::summary`
+/// defines the counts; a test holds the two equal), given they are supported `today`.
+fn lacking(
+    need: DataNeed,
+    today: Date,
+) -> Box<
+    dyn diesel::BoxableExpression<people::table, diesel::pg::Pg, SqlType = diesel::sql_types::Bool>,
+> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Date as SqlDate};
+    let goal_lacking = |what: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM goals g LEFT JOIN kpi_goals k ON k.goal_id = g.id \
+             WHERE g.person_id = people.id AND g.organisation_id = people.organisation_id \
+               AND g.status = 'active' AND COALESCE(cardinality(k.{what}), 0) = 0)"
+        )
+    };
+    match need {
+        DataNeed::Codes => Box::new(sql::<Bool>(&goal_lacking("codes"))),
+        DataNeed::Baseline => Box::new(sql::<Bool>(&goal_lacking("rated_on"))),
+        DataNeed::Review => Box::new(
+            sql::<Bool>(
+                "NOT EXISTS (SELECT 1 FROM reviews r WHERE r.person_id = people.id \
+                 AND r.organisation_id = people.organisation_id AND r.held_on >= ",
+            )
+            .bind::<SqlDate, _>(today - time::Duration::days(90))
+            .sql(")"),
+        ),
+        DataNeed::Circle => Box::new(sql::<Bool>(
+            "NOT EXISTS (SELECT 1 FROM circle_members c WHERE c.person_id = people.id \
+             AND c.removed_at IS NULL)",
+        )),
+    }
+}
+
+/// The organisation's people; with `mentor`, only that mentor's caseload; with `search`,
+/// those with it in a name; with `need`, those supported today whose record lacks it.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org: &Authorized<OrganisationId>,
     mentor: Option<AccountId>,
+    search: Option<&str>,
+    need: Option<DataNeed>,
     page: Page,
 ) -> QueryResult<Vec<PersonRow>> {
     let mut query = people::table
@@ -104,6 +159,25 @@ pub async fn list(
     }
     if let Some(after) = page.after {
         query = query.filter(people::id.gt(after));
+    }
+    if let Some(search) = search {
+        let pattern = contains_pattern(search);
+        query = query.filter(
+            people::preferred_name
+                .ilike(pattern.clone())
+                .or(people::legal_name.assume_not_null().ilike(pattern)),
+        );
+    }
+    if let Some(need) = need {
+        let today = crate::fields::today();
+        query = query
+            .filter(people::support_started_on.le(today))
+            .filter(
+                people::support_ended_on
+                    .is_null()
+                    .or(people::support_ended_on.gt(today)),
+            )
+            .filter(lacking(need, today));
     }
     query.load(conn).await
 }

@@ -276,6 +276,57 @@ impl Person {
     }
 }
 
+/// `GET /v1/people`: a page, narrowed by name or by what needs fixing.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Part of a preferred or legal name, any case (up to 100 characters).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Only people supported today whom the dashboard's data quality counts: `codes` (an
+    /// active goal without outcome codes), `baseline` (an active goal not yet rated), `review`
+    /// (no review held in the last 90 days), `circle` (nobody in their circle).
+    pub needs: Option<DataNeed>,
+}
+
+/// What a record lacks, as the dashboard's data quality counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DataNeed {
+    Codes,
+    Baseline,
+    Review,
+    Circle,
+}
+
+impl PeopleQuery {
+    pub fn page(&self) -> ApiResult<crate::http::pagination::Page> {
+        crate::http::pagination::PageQuery {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+        }
+        .page()
+    }
+
+    /// The name to search for, trimmed; `None` when empty.
+    pub fn search(&self) -> ApiResult<Option<&str>> {
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if q.is_some_and(|q| q.chars().count() > 100) {
+            return Err(crate::error::ApiError::new(
+                crate::error::ErrorCode::InvalidQueryParameter,
+            )
+            .with_detail("q must be at most 100 characters"));
+        }
+        Ok(q)
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonList {
     pub items: Vec<Person>,

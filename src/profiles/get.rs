@@ -34,14 +34,18 @@ pub async fn get(
     req: HttpRequest,
     path: web::Path<uuid::Uuid>,
 ) -> ApiResult<HttpResponse> {
+    let (version, profile) = load(&state, &user, PersonId(path.into_inner())).await?;
+    Ok(read(&req, version, || profile))
+}
+
+/// The current profile with its version, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    person: PersonId,
+) -> ApiResult<(i32, Profile)> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::ViewProfile,
-    )
-    .await?;
+    let access = authorize(&mut conn, user, person, PersonAction::ViewProfile).await?;
     let rows = model::current(&mut conn, &access.scope).await?;
     let version = model::version(&mut conn, &access.scope).await?;
     let mut sections: Vec<ProfileSection> = rows
@@ -49,8 +53,11 @@ pub async fn get(
         .map(|(row, name)| ProfileSection::from_row(row, name))
         .collect();
     sections.sort_by_key(|s| s.section);
-    Ok(read(&req, version, || Profile {
-        person_id: access.scope.id().person.0,
-        sections,
-    }))
+    Ok((
+        version,
+        Profile {
+            person_id: access.scope.id().person.0,
+            sections,
+        },
+    ))
 }

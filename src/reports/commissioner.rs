@@ -49,13 +49,28 @@ pub async fn outcomes(
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let lang = Lang::from_request(&req);
+    let report = load(
+        &state,
+        &user,
+        lang,
+        OrganisationId(path.into_inner()),
+        &query,
+    )
+    .await?;
+    Ok(build::respond(&req, &report))
+}
+
+/// The report, for the API and the console alike.
+pub async fn load(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    lang: Lang,
+    body: OrganisationId,
+    query: &ReportQuery,
+) -> ApiResult<OutcomeReport> {
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let body = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::ViewCommissionerReport,
-    )?;
+    let body = access::organisation(&actor, body, OrgAction::ViewCommissionerReport)?;
     let breakdowns = query.validate()?;
     let framework = build::framework(&mut conn, body.id().0, query.framework).await?;
     let contracts = crate::contracts::model::spans(&mut conn, &body).await?;
@@ -73,9 +88,9 @@ pub async fn outcomes(
         })
         .collect();
     let threshold = crate::organisations::model::report_threshold(&mut conn, &body).await?;
-    let report = build::build_for(
+    build::build_for(
         conn,
-        &state,
+        state,
         actor.account_id,
         Request {
             framework,
@@ -87,6 +102,5 @@ pub async fn outcomes(
             lang,
         },
     )
-    .await?;
-    Ok(build::respond(&req, &report))
+    .await
 }

@@ -36,25 +36,31 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ReviewList>> {
+    load(&state, &user, PersonId(path.into_inner()), &query)
+        .await
+        .map(web::Json)
+}
+
+/// A page of them, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    person: PersonId,
+    query: &PageQuery,
+) -> ApiResult<ReviewList> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::ViewReviews,
-    )
-    .await?;
+    let access = authorize(&mut conn, user, person, PersonAction::ViewReviews).await?;
     let page = query.page()?;
     let rows = model::list(&mut conn, &access.scope, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let ratings = model::ratings(&mut conn, &access.scope, &ids).await?;
     let staff = matches!(access.relation, Relation::Staff(_));
-    Ok(web::Json(ReviewList {
+    Ok(ReviewList {
         items: rows
             .into_iter()
             .map(|r| Review::from_rows(r, &ratings, staff))
             .collect(),
         next_cursor,
-    }))
+    })
 }

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, post, web};
 
 use crate::accounts::model as accounts;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::ids::AccountId;
 use crate::sessions::throttle;
 use crate::sessions::types::{LoginRequest, SignedIn};
 use crate::state::AppState;
@@ -34,10 +35,26 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<web::Json<SignedIn>> {
     let LoginRequest { email, password } = body.into_inner();
-    let email = accounts::normalise_email(&email);
+    let account = verify(&state, &req, &email, &password).await?;
+    let mut conn = state.conn().await?;
+    let tokens = crate::sessions::sign_in(&state, &mut conn, account).await?;
+    tracing::info!(account_id = %account.0, "signed in");
+    Ok(web::Json(tokens))
+}
+
+/// The account an email and password name, checked as every password sign-in is (the API's
+/// and the console's): the attempt counted first, the same 401 in the same time for every
+/// failure, the throttle cleared on success.
+pub(crate) async fn verify(
+    state: &AppState,
+    req: &HttpRequest,
+    email: &str,
+    password: &secrecy::SecretString,
+) -> ApiResult<AccountId> {
+    let email = accounts::normalise_email(email);
     let limits = &state.config.login_throttle;
     let account_key = throttle::email(&email, limits);
-    let address_key = throttle::caller(&req, &state.config);
+    let address_key = throttle::caller(req, &state.config);
 
     let account = {
         let mut conn = state.conn().await?;
@@ -50,21 +67,14 @@ pub async fn login(
     // No connection is held while hashing.
     let verified = state
         .passwords
-        .verify(
-            &password,
-            account.as_ref().map(|a| a.password_hash.as_str()),
-        )
+        .verify(password, account.as_ref().map(|a| a.password_hash.as_str()))
         .await?;
     match account {
         Some(account) if verified && account.deactivated_at.is_none() => {
             let mut conn = state.conn().await?;
             throttle::succeeded(&mut conn, limits.window, &account_key, address_key.as_ref())
                 .await?;
-            let tokens =
-                crate::sessions::sign_in(&state, &mut conn, crate::ids::AccountId(account.id))
-                    .await?;
-            tracing::info!(account_id = %account.id, "signed in");
-            Ok(web::Json(tokens))
+            Ok(AccountId(account.id))
         }
         _ => Err(ApiError::new(ErrorCode::InvalidCredentials)),
     }

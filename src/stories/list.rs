@@ -36,19 +36,25 @@ pub async fn list(
     path: web::Path<uuid::Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<StoryList>> {
+    load(&state, &user, PersonId(path.into_inner()), &query)
+        .await
+        .map(web::Json)
+}
+
+/// A page of them, for the API and the console alike.
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    person: PersonId,
+    query: &PageQuery,
+) -> ApiResult<StoryList> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::ViewStories,
-    )
-    .await?;
+    let access = authorize(&mut conn, user, person, PersonAction::ViewStories).await?;
     let page = query.page()?;
     let views = model::list_visible(&mut conn, &access, None, page).await?;
     let (views, next_cursor) = page.finish(views, |(r, _)| r.id);
-    Ok(web::Json(StoryList {
+    Ok(StoryList {
         items: present(&mut conn, &access, views).await?,
         next_cursor,
-    }))
+    })
 }
