@@ -27,49 +27,49 @@ const ACTORS: [&str; 13] = [
     "stranger",
 ];
 
-struct World {
-    o: Org,
-    body: Org,
-    p: Person,
+pub(crate) struct World {
+    pub(crate) o: Org,
+    pub(crate) body: Org,
+    pub(crate) p: Person,
     /// A member of staff of O (the target of staff endpoints).
-    staff: Actor,
-    mentor: Actor,
-    actors: Vec<Option<Actor>>,
+    pub(crate) staff: Actor,
+    pub(crate) mentor: Actor,
+    pub(crate) actors: Vec<Option<Actor>>,
 }
 
 /// Records made fresh before each request, so one actor's change does not affect the next.
-struct Targets {
+pub(crate) struct Targets {
     /// An open staff invitation of O.
-    invitation: Uuid,
+    pub(crate) invitation: Uuid,
     /// An open device code and circle invitation of P.
-    device_code: Uuid,
-    circle_invitation: Uuid,
-    member: Uuid,
+    pub(crate) device_code: Uuid,
+    pub(crate) circle_invitation: Uuid,
+    pub(crate) member: Uuid,
     /// An achieved goal and a done action (open to encouragement).
-    goal: Uuid,
-    action: Uuid,
-    review: Uuid,
+    pub(crate) goal: Uuid,
+    pub(crate) action: Uuid,
+    pub(crate) review: Uuid,
     /// A published story of P's, written by P, for the circle, with one stored photo.
-    story: Uuid,
-    photo: Uuid,
+    pub(crate) story: Uuid,
+    pub(crate) photo: Uuid,
     /// A comment on the story.
-    comment: Uuid,
+    pub(crate) comment: Uuid,
     /// An open concern about the story.
-    concern: Uuid,
+    pub(crate) concern: Uuid,
     /// A push device of the staff member `:M`.
-    device: Uuid,
+    pub(crate) device: Uuid,
     /// An outcome code on the goal (the NOF's area b).
-    goal_code: Uuid,
+    pub(crate) goal_code: Uuid,
     /// A consent P gave (the circle seeing photos).
-    consent: Uuid,
+    pub(crate) consent: Uuid,
     /// A lifted hold on P (a standing one would refuse the erasure row) and an export of P's.
-    hold: Uuid,
-    export: Uuid,
+    pub(crate) hold: Uuid,
+    pub(crate) export: Uuid,
     /// A resumable upload of P's to the story, 1000 bytes announced, none sent.
-    upload: Uuid,
+    pub(crate) upload: Uuid,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let o = app.provider().await;
     let body = app.commissioning_body().await;
     let other = app.provider().await;
@@ -123,7 +123,7 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-async fn targets(app: &TestApp, w: &World) -> Targets {
+pub(crate) async fn targets(app: &TestApp, w: &World) -> Targets {
     let (member, goal, action, review) = (
         Uuid::now_v7(),
         Uuid::now_v7(),

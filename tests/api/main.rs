@@ -6,6 +6,7 @@ mod audit;
 mod bootstrap;
 mod concerns;
 mod consents;
+mod console;
 mod errors;
 mod feed;
 mod frameworks;
