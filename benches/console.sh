@@ -43,7 +43,7 @@ export CAMAU_BIND="127.0.0.1:$api_port"
 api="http://127.0.0.1:$api_port"
 
 "$camau" migrate
-"$camau" demo-data --people "$people" >"$work/demo.txt"
+"$camau" demo-data --people "$people" >"$work/demo.txt" 2>"$work/demo.log" || { cat "$work/demo.log"; exit 1; }
 "$(pg_bindir)/psql" "$DATABASE_URL" -qc "VACUUM ANALYZE" >/dev/null
 password=$(awk '/password:/ { print $2 }' "$work/demo.txt")
 body=$(awk '/commissioning body:/ { print $3 }' "$work/demo.txt")

@@ -26,9 +26,15 @@ impl Filter {
     fn query(&self) -> Result<AuditQuery, PageError> {
         let from = PeriodForm::date(&self.from, "from")?;
         let to = PeriodForm::date(&self.to, "to")?;
+        // Days in the UK, as the dashboard's: from the start of `from` to the end of `to`.
+        let start = |d: time::Date| {
+            let utc = d.midnight().assume_utc();
+            d.midnight()
+                .assume_offset(crate::fields::london_offset(utc))
+        };
         Ok(AuditQuery {
-            from: from.map(|d| d.midnight().assume_utc()),
-            to: to.map(|d| d.next_day().unwrap_or(d).midnight().assume_utc()),
+            from: from.map(start),
+            to: to.map(|d| start(d.next_day().unwrap_or(d))),
             limit: Some(50),
             cursor: self.cursor.clone().filter(|c| !c.is_empty()),
             ..AuditQuery::default()
@@ -39,9 +45,9 @@ impl Filter {
 async fn load(
     state: &AppState,
     req: &HttpRequest,
+    desk: Desk,
     csv: bool,
 ) -> Result<(Desk, Filter, Audit), PageError> {
-    let desk = Desk::of(state, req).await?;
     let filter: Filter = crate::console::parse(req.query_string().as_bytes())?;
     let org = desk
         .actor
@@ -52,8 +58,8 @@ async fn load(
 }
 
 #[get("/audit")]
-pub async fn audit(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let (desk, filter, answer) = load(&state, &req, false).await?;
+pub async fn audit(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
+    let (desk, filter, answer) = load(&state, &req, desk, false).await?;
     let Audit::Page(log) = answer else {
         return Err(ApiError::internal("a page was asked for").into());
     };
@@ -110,8 +116,8 @@ pub async fn audit(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
 }
 
 #[get("/audit.csv")]
-pub async fn audit_csv(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let (_, _, answer) = load(&state, &req, true).await?;
+pub async fn audit_csv(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
+    let (_, _, answer) = load(&state, &req, desk, true).await?;
     let Audit::Csv(text) = answer else {
         return Err(ApiError::internal("CSV was asked for").into());
     };

@@ -25,8 +25,23 @@ pub struct Series<'a> {
 /// Horizontal bars, one per category, the series stacked end to end; `id` names the chart's
 /// title for assistive technology.
 pub fn bars(id: &str, title: &str, categories: &[String], series: &[Series<'_>]) -> Markup {
+    chart(id, title, categories, series, None)
+}
+
+/// Like [`bars`], on an axis from 0 to 100 (percentages).
+pub fn percentages(id: &str, title: &str, categories: &[String], series: &[Series<'_>]) -> Markup {
+    chart(id, title, categories, series, Some(100.0))
+}
+
+fn chart(
+    id: &str,
+    title: &str,
+    categories: &[String],
+    series: &[Series<'_>],
+    axis_max: Option<f64>,
+) -> Markup {
     let mut svg = String::new();
-    if draw(&mut svg, categories, series).is_err() {
+    if draw(&mut svg, categories, series, axis_max).is_err() {
         // Drawing into a string cannot fail on I/O; anything else leaves the table alone.
         return html! {};
     }
@@ -51,6 +66,7 @@ fn draw<'a>(
     svg: &'a mut String,
     categories: &'a [String],
     series: &[Series<'_>],
+    axis_max: Option<f64>,
 ) -> Result<(), Box<dyn std::error::Error + 'a>> {
     let n = categories.len().max(1);
     let legend = if series.len() > 1 {
@@ -69,7 +85,8 @@ fn draw<'a>(
             *t += v.max(0.0);
         }
     }
-    let max = totals.iter().copied().fold(0.0, f64::max).max(1.0).ceil();
+    let max =
+        axis_max.unwrap_or_else(|| totals.iter().copied().fold(0.0, f64::max).max(1.0).ceil());
     {
         let root = SVGBackend::with_string(svg, (720, height)).into_drawing_area();
         root.fill(&WHITE)?;
@@ -91,7 +108,11 @@ fn draw<'a>(
                 SegmentValue::CenterOf(j) if *j < n => short[n - 1 - j].clone(),
                 _ => String::new(),
             })
-            .x_labels((max as usize).clamp(2, 6))
+            .x_labels(if axis_max.is_some() {
+                6
+            } else {
+                (max as usize).clamp(2, 6)
+            })
             // Counts: a tick between two whole numbers has no label.
             .x_label_formatter(&|x| {
                 if (x - x.round()).abs() < 1e-9 {

@@ -79,8 +79,7 @@ pub fn num_cell(n: i64) -> Markup {
 }
 
 #[get("/dashboard")]
-pub async fn dashboard(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let desk = Desk::of(&state, &req).await?;
+pub async fn dashboard(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
     if desk.is_commissioner() {
         return Err(ApiError::not_found().into());
     }

@@ -2,7 +2,7 @@
 //! every report; each figure has its own anchor.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, get, web};
+use actix_web::{get, web};
 use maud::html;
 
 use crate::console::page::{self, Desk, PageResult};
@@ -20,8 +20,7 @@ pub fn figure_name(w: &Words, id: &str) -> Option<&'static str> {
 }
 
 #[get("/kpis")]
-pub async fn kpis(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let desk = Desk::of(&state, &req).await?;
+pub async fn kpis(state: web::Data<AppState>, desk: Desk) -> PageResult {
     let list = crate::kpis::list::load(&state, &desk.signed.user).await?;
     let w = desk.ctx.w;
     let body = html! {

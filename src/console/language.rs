@@ -26,11 +26,16 @@ pub async fn language(
 ) -> PageResult {
     let f: LanguageForm = crate::console::parse(&body)?;
     let signed = session::signed(&state, &req).await?;
+    if signed.is_none() && session::FORM_COOKIE.read(&req).is_none() {
+        // A page left open past its session: nothing to check the form against. To sign in
+        // again (which sets the form cookie), the language unchanged.
+        return Ok(see_other("/console/sign-in"));
+    }
     session::check_form(&req, signed.as_ref(), f.csrf.as_deref())?;
     let mut res = see_other(page::safe_return(f.next.as_deref()));
     let cookie = session::cookie(
         &req,
-        session::LANG_COOKIE,
+        &session::LANG_COOKIE,
         f.lang.as_str().to_owned(),
         Some(Duration::days(365)),
     );

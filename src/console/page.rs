@@ -21,7 +21,7 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
 
 /// The language: the one chosen in the console (remembered in a cookie), else the browser's.
 pub fn lang(req: &HttpRequest) -> Lang {
-    match req.cookie(session::LANG_COOKIE).as_ref().map(|c| c.value()) {
+    match session::LANG_COOKIE.read(req).as_deref() {
         Some("cy") => Lang::Cy,
         Some("en") => Lang::En,
         _ => Lang::from_request(req),
@@ -47,8 +47,26 @@ pub struct Desk {
     pub ctx: Ctx,
 }
 
+/// Named in a page handler's signature, as `CurrentUser` is in the API's: a page cannot be
+/// written that forgets to check its caller.
+impl actix_web::FromRequest for Desk {
+    type Error = PageError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Desk, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<actix_web::web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| PageError::Api(ApiError::internal("no application state")))?;
+            Desk::of(&state, &req).await
+        })
+    }
+}
+
 impl Desk {
-    pub async fn of(state: &AppState, req: &HttpRequest) -> Result<Desk, PageError> {
+    async fn of(state: &AppState, req: &HttpRequest) -> Result<Desk, PageError> {
         let signed = session::signed(state, req)
             .await?
             .ok_or(PageError::SignIn)?;

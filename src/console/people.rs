@@ -23,8 +23,7 @@ struct Search {
 }
 
 #[get("/people")]
-pub async fn people(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let desk = Desk::of(&state, &req).await?;
+pub async fn people(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
     if desk.is_commissioner() {
         return Err(ApiError::not_found().into());
     }
@@ -69,6 +68,19 @@ pub async fn people(state: web::Data<AppState>, req: HttpRequest) -> PageResult 
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
     });
+    let first = {
+        let mut pairs = Vec::new();
+        if let Some(q) = &q {
+            pairs.push(("q", q.as_str()));
+        }
+        if needs.is_some() {
+            pairs.push(("needs", need_value.as_str()));
+        }
+        format!(
+            "/console/people?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
     let body = html! {
         form.inline-form method="get" action="/console/people" role="search" {
             div.field {
@@ -105,7 +117,7 @@ pub async fn people(state: web::Data<AppState>, req: HttpRequest) -> PageResult 
         }
         nav.pager aria-label=(w.people) {
             @if query.cursor.is_some() {
-                a href={ "/console/people" @if let Some(q) = &q { "?q=" (urlencode(q)) } } { (w.first_page) }
+                a href=(first) { (w.first_page) }
             }
             @if let Some(next) = &next { a href=(next) rel="next" { (w.next_page) } }
         }
@@ -115,10 +127,4 @@ pub async fn people(state: web::Data<AppState>, req: HttpRequest) -> PageResult 
         page::shell(&desk.ctx, w.people, body),
         lang,
     ))
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|e| e.trim_start_matches('=').to_owned())
-        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! CSP allows images from nowhere else) and never cached.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use futures_util::StreamExt;
 
 use crate::auth::access::PersonAction;
@@ -14,12 +14,7 @@ use crate::photos::{Size, authorize_photo, key};
 use crate::state::AppState;
 
 #[get("/photos/{photo_id}")]
-pub async fn photo(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> PageResult {
-    let desk = Desk::of(&state, &req).await?;
+pub async fn photo(state: web::Data<AppState>, desk: Desk, path: web::Path<String>) -> PageResult {
     let photo = path
         .parse::<uuid::Uuid>()
         .map(PhotoId)

@@ -4,7 +4,7 @@
 //! person's access log as the app's reads are.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, get, web};
+use actix_web::{get, web};
 use maud::{Markup, html};
 
 use crate::console::page::{self, Desk, PageResult};
@@ -18,27 +18,49 @@ use crate::profiles::types::Section;
 use crate::reports::types::value_label;
 use crate::state::AppState;
 
+/// Pages of 100 read for a plan's goals and reviews; past that the app has the rest.
+const PAGES: usize = 5;
+
+/// Every item of a person's list, up to [`PAGES`] pages, and whether more were left.
+macro_rules! every_page {
+    ($load:path, $state:expr, $user:expr, $person:expr) => {{
+        let mut items = Vec::new();
+        let mut cursor = None;
+        let mut more = false;
+        for i in 0..PAGES {
+            let page = PageQuery {
+                limit: Some(100),
+                cursor: cursor.take(),
+            };
+            let list = $load($state, $user, $person, &page).await?;
+            items.extend(list.items);
+            match list.next_cursor {
+                Some(next) if i + 1 < PAGES => cursor = Some(next),
+                Some(_) => more = true,
+                None => break,
+            }
+        }
+        (items, more)
+    }};
+}
+
 #[get("/people/{person_id}")]
-pub async fn plan(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> PageResult {
-    let desk = Desk::of(&state, &req).await?;
+pub async fn plan(state: web::Data<AppState>, desk: Desk, path: web::Path<String>) -> PageResult {
     // A malformed id is a record nobody has: the same page as another organisation's.
     let person = path
         .parse::<uuid::Uuid>()
         .map(PersonId)
         .map_err(|_| ApiError::not_found())?;
     let user = &desk.signed.user;
+    let (_, profile) = crate::profiles::get::load(&state, user, person).await?;
+    // Goals and reviews whole (the API lists them oldest first); stories newest first.
+    let (goals, goals_more) = every_page!(crate::goals::list::load, &state, user, person);
+    let (mut reviews, reviews_more) = every_page!(crate::reviews::list::load, &state, user, person);
+    reviews.sort_by_key(|r| std::cmp::Reverse(r.held_on));
     let page = PageQuery {
         limit: Some(20),
         cursor: None,
     };
-    let (_, profile) = crate::profiles::get::load(&state, user, person).await?;
-    let goals = crate::goals::list::load(&state, user, person, &page).await?;
-    let mut reviews = crate::reviews::list::load(&state, user, person, &page).await?;
-    reviews.items.sort_by_key(|r| std::cmp::Reverse(r.held_on));
     let stories = crate::stories::list::load(&state, user, person, &page).await?;
     // Read last: a request's access-log event names the last part it read (`http::audit_reads`),
     // and this page is the person's record.
@@ -46,7 +68,6 @@ pub async fn plan(
     let (w, lang) = (desk.ctx.w, desk.ctx.lang);
     let goal_title = |id: uuid::Uuid| {
         goals
-            .items
             .iter()
             .find(|g| g.id == id)
             .map_or_else(|| id.to_string(), |g| g.title.clone())
@@ -79,8 +100,8 @@ pub async fn plan(
         }
         section aria-labelledby="goals" {
             h2 #goals { (w.goals) }
-            @if goals.items.is_empty() { p { (w.nothing_yet) } }
-            @for g in &goals.items {
+            @if goals.is_empty() { p { (w.nothing_yet) } }
+            @for g in &goals {
                 article.goal {
                     h3 lang=(g.lang.as_str()) { (g.title) }
                     dl.facts {
@@ -90,12 +111,12 @@ pub async fn plan(
                     }
                 }
             }
-            (more(w, goals.next_cursor.is_some()))
+            (more(w, goals_more))
         }
         section aria-labelledby="reviews" {
             h2 #reviews { (w.reviews) }
-            @if reviews.items.is_empty() { p { (w.nothing_yet) } }
-            @for r in &reviews.items {
+            @if reviews.is_empty() { p { (w.nothing_yet) } }
+            @for r in &reviews {
                 article.review {
                     h3 { (w.held_on) " " (r.held_on) }
                     dl.facts {
@@ -118,7 +139,7 @@ pub async fn plan(
                     }
                 }
             }
-            (more(w, reviews.next_cursor.is_some()))
+            (more(w, reviews_more))
         }
         section aria-labelledby="stories" {
             h2 #stories { (w.stories) }

@@ -84,8 +84,8 @@ fn presets(today: Date) -> [(Date, Date); 3] {
 async fn report(
     state: &web::Data<AppState>,
     req: &HttpRequest,
+    desk: Desk,
 ) -> Result<(Desk, Asked, OutcomeReport), PageError> {
-    let desk = Desk::of(state, req).await?;
     if !desk.is_commissioner() {
         return Err(ApiError::not_found().into());
     }
@@ -130,8 +130,8 @@ fn query_string(report: &OutcomeReport, breakdowns: &[Dimension]) -> String {
 }
 
 #[get("/reports")]
-pub async fn reports(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let (desk, asked, report) = report(&state, &req).await?;
+pub async fn reports(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
+    let (desk, asked, report) = report(&state, &req, desk).await?;
     let frameworks =
         crate::frameworks::list::load(&state, &desk.signed.user, desk.ctx.lang).await?;
     let w = desk.ctx.w;
@@ -144,8 +144,8 @@ pub async fn reports(state: web::Data<AppState>, req: HttpRequest) -> PageResult
 }
 
 #[get("/reports.csv")]
-pub async fn reports_csv(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let (_, _, report) = report(&state, &req).await?;
+pub async fn reports_csv(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
+    let (_, _, report) = report(&state, &req, desk).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
@@ -185,11 +185,45 @@ fn values(f: &Figures) -> [Option<i64>; 11] {
     ]
 }
 
+/// Each area's name for a chart of one figure, marked where that figure is suppressed.
+fn chart_labels(
+    w: &Words,
+    report: &OutcomeReport,
+    figure: fn(&Figures) -> Option<i64>,
+) -> Vec<String> {
+    report
+        .areas
+        .iter()
+        .map(|a| match figure(&a.total) {
+            Some(_) => a.label.text.clone(),
+            None => format!("({}) {}", w.suppressed, a.label.text),
+        })
+        .collect()
+}
+
+/// For a share or a median, the count it is taken over (by column): a share of nothing is
+/// not shown, and that is not suppression.
+const BASE: [Option<usize>; 11] = [
+    None,
+    None,
+    None,
+    None,
+    None,
+    Some(3),
+    Some(3),
+    None,
+    None,
+    Some(7),
+    None,
+];
+
 fn cells(w: &Words, f: &Figures) -> Markup {
+    let v = values(f);
     html! {
-        @for v in values(f) {
-            @match v {
+        @for (i, value) in v.iter().enumerate() {
+            @match value {
                 Some(n) => td.num { (n) },
+                None if BASE[i].is_some_and(|b| v[b] == Some(0)) => td.num { "–" span.visually-hidden { (w.nothing_to_measure) } },
                 None => td.num.suppressed { (w.suppressed) sup { a href="#suppression" aria-label=(w.suppressed_reason) { "*" } } },
             }
         }
@@ -219,7 +253,6 @@ fn view(
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
     };
-    let areas: Vec<String> = report.areas.iter().map(|a| a.label.text.clone()).collect();
     let shown = |v: Option<i64>| v.unwrap_or(0) as f64;
     html! {
         form.inline-form method="get" action="/console/reports" {
@@ -254,11 +287,15 @@ fn view(
         ul {
             @for p in &report.providers { li { (p.name) " (" (p.from) " – " (p.to) ")" } }
         }
-        (charts::bars("chart-supported", w.figures[0], &areas, &[Series {
+        // A suppressed figure is not drawn as a zero: its area is named "suppressed" and has
+        // no bar.
+        h2 #supported { (w.figures[0]) }
+        (charts::bars("chart-supported", w.figures[0], &chart_labels(w, report, |f| f.people_supported), &[Series {
             name: w.figures[0],
             values: report.areas.iter().map(|a| shown(a.total.people_supported)).collect(),
         }]))
-        (charts::bars("chart-improved", w.figures[5], &areas, &[Series {
+        h2 #improved { (w.figures[5]) }
+        (charts::percentages("chart-improved", w.figures[5], &chart_labels(w, report, |f| f.people_improved_pct), &[Series {
             name: w.figures[5],
             values: report.areas.iter().map(|a| shown(a.total.people_improved_pct)).collect(),
         }]))

@@ -1,8 +1,10 @@
 //! The console's sign-in: an opaque cookie naming a row of `console_sessions` (a `sessions`
 //! row, so every way the API ends a session ends this one), the idle timeout, and the CSRF
-//! token every form carries. The cookie is `HttpOnly`, `SameSite=Strict` and `Secure`, except
-//! to a browser on the same machine over plain HTTP (development). Its value is stored only as
-//! a hash; the CSRF token is a hash of it, so it needs no storage and dies with the session.
+//! token every form carries. The cookies are `HttpOnly`, `SameSite=Strict`, `Secure` and
+//! `__Host-` (no other host, not even a sibling subdomain, can set them), except to a browser
+//! on the same machine over plain HTTP (development), where a browser would drop them. The
+//! session cookie's value is stored only as a hash; the CSRF token is a hash of it, so it needs
+//! no storage and dies with the session.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -22,12 +24,43 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::ids::{AccountId, SessionId};
 use crate::state::AppState;
 
-pub const SESSION_COOKIE: &str = "camau_console";
+/// A cookie's name: `__Host-` prefixed wherever it is `Secure`.
+pub struct Name {
+    secure: &'static str,
+    plain: &'static str,
+}
+
+impl Name {
+    /// The name this request's cookie has.
+    pub fn on(&self, req: &HttpRequest) -> &'static str {
+        if local_plain_http(req) {
+            self.plain
+        } else {
+            self.secure
+        }
+    }
+
+    /// This request's cookie of this name, if it has a value.
+    pub fn read(&self, req: &HttpRequest) -> Option<String> {
+        req.cookie(self.on(req))
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+pub const SESSION_COOKIE: Name = Name {
+    secure: "__Host-camau_console",
+    plain: "camau_console",
+};
 /// Before sign-in: the value the sign-in form's CSRF token is derived from.
-pub const FORM_COOKIE: &str = "camau_form";
-pub const LANG_COOKIE: &str = "camau_lang";
-/// The console's cookies go back only to the console.
-pub const PATH: &str = "/console";
+pub const FORM_COOKIE: Name = Name {
+    secure: "__Host-camau_form",
+    plain: "camau_form",
+};
+pub const LANG_COOKIE: Name = Name {
+    secure: "__Host-camau_lang",
+    plain: "camau_lang",
+};
 /// However active, a console session ends this long after sign-in (or sooner, with the
 /// app's `session_max_age`).
 const MAX_AGE: time::Duration = time::Duration::hours(12);
@@ -55,12 +88,12 @@ fn csrf_for(secret: &str) -> String {
 /// The CSRF token of the sign-in form: from the form cookie, which the response sets when the
 /// request had none (`set` is then `Some`).
 pub fn form_csrf(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    match req.cookie(FORM_COOKIE) {
-        Some(c) if !c.value().is_empty() => (csrf_for(c.value()), None),
-        _ => {
+    match FORM_COOKIE.read(req) {
+        Some(value) => (csrf_for(&value), None),
+        None => {
             let secret = new_refresh_token();
             let token = csrf_for(&secret);
-            (token, Some(cookie(req, FORM_COOKIE, secret, None)))
+            (token, Some(cookie(req, &FORM_COOKIE, secret, None)))
         }
     }
 }
@@ -68,12 +101,13 @@ pub fn form_csrf(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
 /// A console cookie as this request's connection allows it.
 pub fn cookie(
     req: &HttpRequest,
-    name: &'static str,
+    name: &Name,
     value: String,
     max_age: Option<CookieDuration>,
 ) -> Cookie<'static> {
-    let mut c = Cookie::build(name, value)
-        .path(PATH)
+    // `__Host-` asks for path `/`; the API ignores cookies (bearer tokens only).
+    let mut c = Cookie::build(name.on(req), value)
+        .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(!local_plain_http(req))
@@ -85,7 +119,7 @@ pub fn cookie(
 }
 
 /// The same cookie, expired.
-pub fn removal(req: &HttpRequest, name: &'static str) -> Cookie<'static> {
+pub fn removal(req: &HttpRequest, name: &Name) -> Cookie<'static> {
     let mut c = cookie(req, name, String::new(), None);
     c.make_removal();
     c
@@ -93,16 +127,30 @@ pub fn removal(req: &HttpRequest, name: &'static str) -> Cookie<'static> {
 
 /// A browser on this machine talking plain HTTP to a loopback address (development): the one
 /// case where the cookies go without `Secure`, since the browser would drop them otherwise.
+/// Read from the connection and the request's own `Host`, never from forwarding headers any
+/// client can send; anything that came through a proxy is taken as remote.
 fn local_plain_http(req: &HttpRequest) -> bool {
     let peer_local = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
-    let host = req.connection_info().host().to_ascii_lowercase();
-    let host = host
-        .rsplit_once(':')
-        .filter(|(h, port)| !h.ends_with(']') || port.chars().all(|c| c.is_ascii_digit()))
-        .map_or(host.as_str(), |(h, _)| h)
-        .to_owned();
-    let host_local = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
-    peer_local && host_local && req.connection_info().scheme() == "http"
+    let proxied = [
+        "forwarded",
+        "x-forwarded-for",
+        "x-forwarded-host",
+        "x-forwarded-proto",
+    ]
+    .iter()
+    .any(|h| req.headers().contains_key(*h));
+    let host = req
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host.as_str(),
+    };
+    let host_local = matches!(name, "localhost" | "127.0.0.1" | "[::1]");
+    peer_local && !proxied && host_local && !req.app_config().secure()
 }
 
 /// Refuses a form that did not come from a console page: the token must match the session's
@@ -132,9 +180,9 @@ pub fn check_form(
     }
     let expected = match signed {
         Some(s) => s.csrf(),
-        None => match req.cookie(FORM_COOKIE) {
-            Some(c) if !c.value().is_empty() => csrf_for(c.value()),
-            _ => return Err(refused()),
+        None => match FORM_COOKIE.read(req) {
+            Some(value) => csrf_for(&value),
+            None => return Err(refused()),
         },
     };
     let given = token.unwrap_or("");
@@ -155,11 +203,7 @@ struct Live {
 /// The session this request's cookie names, if it is live and was used within the idle
 /// timeout (then marked used now). A session found idle is ended.
 pub async fn signed(state: &AppState, req: &HttpRequest) -> ApiResult<Option<Signed>> {
-    let Some(token) = req
-        .cookie(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 64)
-    else {
+    let Some(token) = SESSION_COOKIE.read(req).filter(|v| v.len() <= 64) else {
         return Ok(None);
     };
     let hash = secret_hash(&token);

@@ -100,10 +100,15 @@ pub async fn submit(state: web::Data<AppState>, req: HttpRequest, body: web::Byt
         }
         Err(e) => return Err(e.into()),
     };
+    // A browser signed in already (as anyone) leaves that session ended, not orphaned.
+    let previous = session::signed(&state, &req).await?;
     let mut conn = state.conn().await?;
     let (role, kind) = crate::accounts::model::role_and_kind(&mut conn, account).await?;
     if !page::for_console(role, kind) {
         return Ok(refused(StatusCode::FORBIDDEN, ctx.w.not_for_you));
+    }
+    if let Some(previous) = &previous {
+        session::end(&mut conn, previous).await?;
     }
     let token = session::start(&mut conn, &state, account).await?;
     tracing::info!(account_id = %account.0, "signed in to the console");
@@ -113,8 +118,8 @@ pub async fn submit(state: web::Data<AppState>, req: HttpRequest, body: web::Byt
     };
     add(
         &mut res,
-        session::cookie(&req, session::SESSION_COOKIE, token, None),
+        session::cookie(&req, &session::SESSION_COOKIE, token, None),
     )?;
-    add(&mut res, session::removal(&req, session::FORM_COOKIE))?;
+    add(&mut res, session::removal(&req, &session::FORM_COOKIE))?;
     Ok(res)
 }

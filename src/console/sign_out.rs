@@ -21,14 +21,15 @@ pub async fn sign_out(
     body: web::Bytes,
 ) -> PageResult {
     let f: SignOutForm = crate::console::parse(&body)?;
-    let signed = session::signed(&state, &req).await?;
-    session::check_form(&req, signed.as_ref(), f.csrf.as_deref())?;
-    if let Some(signed) = &signed {
+    // Nothing live to end (it went idle, or another tab signed out): only the cookie goes,
+    // so a page left open signs out cleanly instead of failing its form.
+    if let Some(signed) = session::signed(&state, &req).await? {
+        session::check_form(&req, Some(&signed), f.csrf.as_deref())?;
         let mut conn = state.conn().await?;
-        session::end(&mut conn, signed).await?;
+        session::end(&mut conn, &signed).await?;
     }
     let mut res = see_other("/console/sign-in");
-    res.add_cookie(&session::removal(&req, session::SESSION_COOKIE))
+    res.add_cookie(&session::removal(&req, &session::SESSION_COOKIE))
         .map_err(crate::error::ApiError::internal)?;
     Ok(res)
 }

@@ -30,8 +30,7 @@ pub fn role(w: &Words, role: Role) -> &'static str {
 }
 
 #[get("/staff")]
-pub async fn staff(state: web::Data<AppState>, req: HttpRequest) -> PageResult {
-    let desk = Desk::of(&state, &req).await?;
+pub async fn staff(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
     if desk.is_commissioner() {
         return Err(ApiError::not_found().into());
     }

@@ -23,7 +23,10 @@ pub async fn audit_reads(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (res, seen) = access::watching(next.call(req)).await;
     let res = res?.map_into_boxed_body();
-    let reads = reads(&seen);
+    // A console page can show several parts of a record at once (a plan: record, profile,
+    // goals, reviews, stories); each goes on the log. An API request reads one part.
+    let every_part = res.request().path().starts_with("/console/");
+    let reads = reads(&seen, every_part);
     // Shown: a 2xx, a redirect to the object (a signed photo URL) or a 304 (the copy the
     // client holds is current).
     if res.status().as_u16() >= 400 || reads.is_empty() {
@@ -67,8 +70,9 @@ pub async fn audit_reads(
     }
 }
 
-/// One read per person: the last part the request was authorized to read, unless it changed
-/// the person's record (then its change's event says what happened).
+/// One read per person: the last part the request was authorized to read (with `every_part`,
+/// one per part read), unless it changed the person's record (then its change's event says
+/// what happened).
 struct Read {
     person: crate::ids::PersonId,
     organisation: Option<crate::ids::OrganisationId>,
@@ -76,13 +80,16 @@ struct Read {
     part: &'static str,
 }
 
-fn reads(seen: &[Seen]) -> Vec<Read> {
+fn reads(seen: &[Seen], every_part: bool) -> Vec<Read> {
     let mut out: Vec<Read> = Vec::new();
     let mut changed = Vec::new();
     for s in seen {
         match s.action.part_read() {
             None => changed.push(s.person),
-            Some(part) => match out.iter_mut().find(|r| r.person == s.person) {
+            Some(part) => match out
+                .iter_mut()
+                .find(|r| r.person == s.person && (!every_part || r.part == part))
+            {
                 Some(r) => r.part = part,
                 None => out.push(Read {
                     person: s.person,
@@ -144,13 +151,19 @@ mod tests {
     #[test]
     fn one_read_per_person_and_none_where_the_request_changed_the_record() {
         let (a, b) = (PersonId::new(), PersonId::new());
-        let r = reads(&[
+        let seen = [
             seen(a, PersonAction::ViewFeed),
             seen(a, PersonAction::ViewStories),
             seen(b, PersonAction::ViewGoals),
             seen(b, PersonAction::Encourage),
-        ]);
+            seen(a, PersonAction::ViewStories),
+        ];
+        let r = reads(&seen, false);
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].person, r[0].part), (a, "stories"));
+        // A console page: each part once.
+        let r = reads(&seen, true);
+        let parts: Vec<_> = r.iter().map(|r| (r.person, r.part)).collect();
+        assert_eq!(parts, vec![(a, "feed"), (a, "stories")]);
     }
 }

@@ -90,6 +90,9 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// Form fields or headers.
+type Pairs<'a> = &'a [(&'a str, &'a str)];
+
 fn token_of(page: &Res) -> String {
     let text = page.text();
     let at = text
@@ -128,9 +131,10 @@ const ACTORS: [&str; 13] = [
 ];
 
 /// What each actor's sign-in answers: 303 (in), 401 (no email and password of their own:
-/// people sign in with a device and PIN), 403 (an account the console is not for).
+/// people sign in with a device and PIN), 403 (an account the console is not for;
+/// `person_other` is given an email here, so it is refused for being a person).
 const SIGN_IN: [u16; 13] = [
-    0, 403, 303, 303, 303, 303, 401, 401, 403, 403, 403, 303, 303,
+    0, 403, 303, 303, 303, 303, 401, 403, 403, 403, 403, 303, 303,
 ];
 
 #[actix_web::test]
@@ -139,6 +143,12 @@ async fn every_console_page_answers_every_actor_as_the_policy_says() {
     let w = world(&app).await;
     let t = targets(&app, &w).await;
     let p = w.p.id;
+    let person_other = w.actors[7].clone().expect("another person");
+    app.sql(&format!(
+        "UPDATE accounts SET email = '{}' WHERE id = '{}'",
+        person_other.email, person_other.id
+    ))
+    .await;
     // Columns: admin, coord, mentor, mentor_other, commissioner, stranger (their own org).
     let pages: Vec<(String, [u16; 6])> = vec![
         ("/console/dashboard".into(), [200, 200, 200, 200, 404, 200]),
@@ -197,6 +207,23 @@ async fn every_console_page_answers_every_actor_as_the_policy_says() {
                 failures.push(format!("{name} {page}: {got}, expected {want}"));
             }
         }
+        // Who is listed: P to staff who work with P, to no one else.
+        if let Some(c) = column(name) {
+            let list = b.get("/console/people").await;
+            let shows_p = list.text().contains(&format!("/console/people/{p}\""));
+            if list.status == StatusCode::OK
+                && shows_p != [true, true, true, false, false, false][c]
+            {
+                failures.push(format!("{name}: P listed {shows_p}"));
+            }
+            let dashboard = b.get("/console/dashboard").await.text();
+            let caseload = dashboard.contains("<h1>My caseload</h1>");
+            if list.status == StatusCode::OK
+                && caseload != matches!(name, "mentor" | "mentor_other")
+            {
+                failures.push(format!("{name}: dashboard of a caseload {caseload}"));
+            }
+        }
         // The plan page passes the same proof as the API's read of the record.
         if let (Some(actor), Some(_)) = (actor, column(name)) {
             let api = app
@@ -223,7 +250,7 @@ async fn forms_without_the_token_or_from_another_origin_are_refused() {
     let admin = app.admin(&org).await;
     let mut b = signed_in(&app, &admin).await;
     let csrf = b.csrf("/console/dashboard").await;
-    let refused: [(&[(&str, &str)], &[(&str, &str)]); 5] = [
+    let refused: [(Pairs, Pairs); 5] = [
         (&[], &[]),
         (&[("csrf", "forged")], &[]),
         (&[("csrf", &csrf)], &[("origin", "https://evil.example")]),
@@ -245,7 +272,7 @@ async fn forms_without_the_token_or_from_another_origin_are_refused() {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(!b.cookies.contains_key("camau_lang"));
+    assert!(!b.cookies.contains_key("__Host-camau_lang"));
 
     // Sign-in: the token belongs to the browser's own form cookie.
     let mut other = Browser::new(&app);
@@ -267,7 +294,7 @@ async fn forms_without_the_token_or_from_another_origin_are_refused() {
         StatusCode::FORBIDDEN,
         "a token without its cookie"
     );
-    assert!(!fresh.cookies.contains_key("camau_console"));
+    assert!(!fresh.cookies.contains_key("__Host-camau_console"));
 
     // With the token, from this origin: signed out, and the session is over.
     let res = b
@@ -282,7 +309,7 @@ async fn forms_without_the_token_or_from_another_origin_are_refused() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/console/sign-in");
-    assert!(!b.cookies.contains_key("camau_console"));
+    assert!(!b.cookies.contains_key("__Host-camau_console"));
     assert_eq!(
         app.scalar(&format!(
             "SELECT count(*) FROM sessions s JOIN console_sessions c ON c.session_id = s.id \
@@ -305,10 +332,10 @@ async fn the_session_cookie_is_httponly_strict_and_secure_but_on_loopback() {
         .headers
         .get_all("set-cookie")
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("camau_console="))
+        .find(|v| v.starts_with("__Host-camau_console="))
         .expect("a session cookie")
         .to_owned();
-    for attr in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/console"] {
+    for attr in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
         assert!(cookie.contains(attr), "{attr} missing: {cookie}");
     }
     // Only the hash of its value is stored.
@@ -316,7 +343,7 @@ async fn the_session_cookie_is_httponly_strict_and_secure_but_on_loopback() {
         .split(';')
         .next()
         .unwrap()
-        .trim_start_matches("camau_console=");
+        .trim_start_matches("__Host-camau_console=");
     assert_eq!(
         app.scalar(&format!(
             "SELECT count(*) FROM console_sessions WHERE token_hash = '\\x{}'::bytea",
@@ -459,7 +486,10 @@ async fn welsh_is_chosen_remembered_and_the_switch_goes_only_back_into_the_conso
         (res.status, location(&res)),
         (StatusCode::SEE_OTHER, "/console/people?q=a")
     );
-    assert_eq!(b.cookies.get("camau_lang").map(String::as_str), Some("cy"));
+    assert_eq!(
+        b.cookies.get("__Host-camau_lang").map(String::as_str),
+        Some("cy")
+    );
     let page = b.get("/console/dashboard").await.text();
     assert!(page.contains("<html lang=\"cy\">") && page.contains("<h1>Dangosfwrdd</h1>"));
     assert!(
@@ -672,13 +702,22 @@ async fn a_plan_shows_the_record_with_thumbnails_and_is_on_the_access_log() {
         .send()
         .await
         .expect(200);
-    let by_admin = seen["items"]
+    let by_admin: Vec<&str> = seen["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e.to_string().contains(&admin.id.to_string()))
-        .count();
-    assert!(by_admin >= 2, "the plan and the photo: {seen}");
+        .filter(|e| e["actor"]["account_id"] == admin.id.to_string())
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    // Every part the plan showed, and the photo (a story's).
+    for part in ["record", "profile", "goals", "reviews", "stories"] {
+        let n = by_admin
+            .iter()
+            .filter(|a| **a == format!("{part}.viewed"))
+            .count();
+        let expected = if part == "stories" { 2 } else { 1 };
+        assert_eq!(n, expected, "{part}: {by_admin:?}");
+    }
 }
 
 #[actix_web::test]
@@ -686,6 +725,12 @@ async fn the_console_report_and_its_csv_are_the_apis() {
     let app = TestApp::new().await;
     let w = world(&app).await;
     targets(&app, &w).await;
+    // P's coded goal, set in the period: one person, a count the report suppresses.
+    app.sql(&format!(
+        "UPDATE goals SET created_at = '2026-05-04T10:00:00Z' WHERE person_id = '{}'",
+        w.p.id
+    ))
+    .await;
     let commissioner = w.actors[11].clone().expect("commissioner");
     let mut b = signed_in(&app, &commissioner).await;
     let res = b.get("/console/").await;
@@ -748,5 +793,5 @@ async fn wrong_passwords_and_the_throttle_answer_as_the_api_does() {
     let res = b.sign_in(&admin.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.header("retry-after").is_some());
-    assert!(!b.cookies.contains_key("camau_console"));
+    assert!(!b.cookies.contains_key("__Host-camau_console"));
 }

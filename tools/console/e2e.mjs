@@ -201,7 +201,7 @@ try {
   await step(page, 'welsh', async () => {
     await page.goto(`${API}/console/dashboard`);
     await page.getByRole('button', { name: 'Cymraeg' }).click();
-    await page.waitForURL(/\/console\/dashboard$/);
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
     if ((await h1(page)) !== 'Dangosfwrdd') fail(`h1 in Welsh: ${await h1(page)}`);
     if ((await page.getAttribute('html', 'lang')) !== 'cy') fail('html lang is not cy');
     await audit(page, 'dashboard-cy');
@@ -212,6 +212,7 @@ try {
     await page.goto(`${API}/console/people/${cai.id}`);
     await audit(page, 'plan-cy');
     await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
     if ((await h1(page)) !== 'Plan: Cai') fail('not back in English');
   });
   await step(page, 'sign-out', () => signOut(page));
