@@ -153,14 +153,9 @@ fn local_plain_http(req: &HttpRequest) -> bool {
     peer_local && !proxied && host_local && !req.app_config().secure()
 }
 
-/// Refuses a form that did not come from a console page: the token must match the session's
-/// (or, before sign-in, the form cookie's), and a browser's `Origin` or `Sec-Fetch-Site`, when
-/// sent, must say this origin.
-pub fn check_form(
-    req: &HttpRequest,
-    signed: Option<&Signed>,
-    token: Option<&str>,
-) -> ApiResult<()> {
+/// Refuses a request a browser sent from another site: its `Sec-Fetch-Site`, when sent, must
+/// be `same-origin` or `none`, and its `Origin`, when sent, this host.
+pub fn check_origin(req: &HttpRequest) -> ApiResult<()> {
     let refused = || ApiError::new(ErrorCode::Forbidden).with_detail("form refused (CSRF)");
     let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site")
@@ -178,6 +173,19 @@ pub fn check_form(
             return Err(refused());
         }
     }
+    Ok(())
+}
+
+/// Refuses a form that did not come from a console page: the token must match the session's
+/// (or, before sign-in, the form cookie's), and a browser's `Origin` or `Sec-Fetch-Site`, when
+/// sent, must say this origin.
+pub fn check_form(
+    req: &HttpRequest,
+    signed: Option<&Signed>,
+    token: Option<&str>,
+) -> ApiResult<()> {
+    let refused = || ApiError::new(ErrorCode::Forbidden).with_detail("form refused (CSRF)");
+    check_origin(req)?;
     let expected = match signed {
         Some(s) => s.csrf(),
         None => match FORM_COOKIE.read(req) {

@@ -23,10 +23,14 @@ pub async fn sign_out(
     let f: SignOutForm = crate::console::parse(&body)?;
     // Nothing live to end (it went idle, or another tab signed out): only the cookie goes,
     // so a page left open signs out cleanly instead of failing its form.
-    if let Some(signed) = session::signed(&state, &req).await? {
-        session::check_form(&req, Some(&signed), f.csrf.as_deref())?;
-        let mut conn = state.conn().await?;
-        session::end(&mut conn, &signed).await?;
+    match session::signed(&state, &req).await? {
+        Some(signed) => {
+            session::check_form(&req, Some(&signed), f.csrf.as_deref())?;
+            let mut conn = state.conn().await?;
+            session::end(&mut conn, &signed).await?;
+        }
+        // No other site can clear the cookie either.
+        None => session::check_origin(&req)?,
     }
     let mut res = see_other("/console/sign-in");
     res.add_cookie(&session::removal(&req, &session::SESSION_COOKIE))

@@ -25,7 +25,11 @@ pub async fn audit_reads(
     let res = res?.map_into_boxed_body();
     // A console page can show several parts of a record at once (a plan: record, profile,
     // goals, reviews, stories); each goes on the log. An API request reads one part.
-    let every_part = res.request().path().starts_with("/console/");
+    // Decided from the route taken, not the path as sent (routing decodes `%63onsole`).
+    let every_part = res
+        .request()
+        .match_pattern()
+        .is_some_and(|p| p.starts_with("/console/"));
     let reads = reads(&seen, every_part);
     // Shown: a 2xx, a redirect to the object (a signed photo URL) or a 304 (the copy the
     // client holds is current).

@@ -218,6 +218,13 @@ async fn every_console_page_answers_every_actor_as_the_policy_says() {
             }
             let dashboard = b.get("/console/dashboard").await.text();
             let caseload = dashboard.contains("<h1>My caseload</h1>");
+            // People supported today: P and another for the organisation, P alone for P's
+            // mentor, no one for another mentor or organisation.
+            let today = ["2", "2", "1", "0", "", "0"][c];
+            let tile = format!("<span class=\"value\">{today}</span>People supported today");
+            if list.status == StatusCode::OK && !dashboard.contains(&tile) {
+                failures.push(format!("{name}: the dashboard does not count {today}"));
+            }
             if list.status == StatusCode::OK
                 && caseload != matches!(name, "mentor" | "mentor_other")
             {
@@ -322,6 +329,52 @@ async fn forms_without_the_token_or_from_another_origin_are_refused() {
 }
 
 #[actix_web::test]
+async fn a_page_left_open_past_its_session_signs_out_but_not_for_another_site() {
+    let app = TestApp::new().await;
+    let org = app.provider().await;
+    let admin = app.admin(&org).await;
+    let mut b = signed_in(&app, &admin).await;
+    app.sql(&format!(
+        "UPDATE sessions SET revoked_at = now() WHERE account_id = '{}'",
+        admin.id
+    ))
+    .await;
+    // Another site cannot even clear the cookie.
+    let res = b
+        .post(
+            "/console/sign-out",
+            &[],
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(b.cookies.contains_key("__Host-camau_console"));
+    // The page itself: no token can match a session that has ended; signed out all the same.
+    let res = b
+        .post(
+            "/console/sign-out",
+            &[("csrf", "stale")],
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(
+        (res.status, location(&res)),
+        (StatusCode::SEE_OTHER, "/console/sign-in")
+    );
+    assert!(!b.cookies.contains_key("__Host-camau_console"));
+    // Its language switch goes to sign in, the language unchanged.
+    let res = b
+        .post(
+            "/console/language",
+            &[("csrf", "stale"), ("lang", "cy")],
+            &[],
+        )
+        .await;
+    assert_eq!(location(&res), "/console/sign-in");
+    assert!(!b.cookies.contains_key("__Host-camau_lang"));
+}
+
+#[actix_web::test]
 async fn the_session_cookie_is_httponly_strict_and_secure_but_on_loopback() {
     let app = TestApp::new().await;
     let org = app.provider().await;
@@ -359,14 +412,24 @@ async fn the_session_cookie_is_httponly_strict_and_secure_but_on_loopback() {
     let local = form("localhost:8080", "127.0.0.1:50000").send().await;
     let remote_host = form("camau.example.org", "127.0.0.1:50000").send().await;
     let remote_peer = form("localhost:8080", "192.0.2.7:50000").send().await;
-    let secure = |res: &Res| {
-        res.header("set-cookie")
-            .expect("form cookie")
-            .contains("Secure")
-    };
-    assert!(!secure(&local), "plain HTTP on loopback in development");
-    assert!(secure(&remote_host));
-    assert!(secure(&remote_peer));
+    // A proxy on the same machine: remote, whatever host it names.
+    let proxied = form("localhost:8080", "127.0.0.1:50000")
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await;
+    let set = |res: &Res| res.header("set-cookie").expect("form cookie").to_owned();
+    assert!(
+        set(&local).starts_with("camau_form=") && !set(&local).contains("Secure"),
+        "plain HTTP on loopback in development: {}",
+        set(&local)
+    );
+    for res in [&remote_host, &remote_peer, &proxied] {
+        let c = set(res);
+        assert!(
+            c.starts_with("__Host-camau_form=") && c.contains("Secure"),
+            "{c}"
+        );
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -718,6 +781,18 @@ async fn a_plan_shows_the_record_with_thumbnails_and_is_on_the_access_log() {
         let expected = if part == "stories" { 2 } else { 1 };
         assert_eq!(n, expected, "{part}: {by_admin:?}");
     }
+    // The same page by a path spelled otherwise (routing decodes it): the same events.
+    let again = b.get(&format!("/%63onsole/people/{}", w.p.id)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    let events = app
+        .scalar(&format!(
+            "SELECT count(*) FROM audit_events WHERE actor_account_id = '{}' AND person_id = '{}' \
+               AND action IN ('record.viewed', 'profile.viewed', 'goals.viewed', \
+                              'reviews.viewed', 'stories.viewed')",
+            admin.id, w.p.id
+        ))
+        .await;
+    assert_eq!(events, 6 + 5);
 }
 
 #[actix_web::test]
