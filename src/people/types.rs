@@ -292,6 +292,7 @@ pub struct PeopleQuery {
     /// Only people supported today whom the dashboard's data quality counts: `codes` (an
     /// active goal without outcome codes), `baseline` (an active goal not yet rated), `review`
     /// (no review held in the last 90 days), `circle` (nobody in their circle).
+    #[param(inline)]
     pub needs: Option<DataNeed>,
 }
 

@@ -126,3 +126,32 @@ fn every_request_body_has_an_example() {
         }
     }
 }
+
+#[test]
+fn every_reference_resolves() {
+    fn walk(value: &serde_json::Value, refs: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    refs.push(r.clone());
+                }
+                map.values().for_each(|v| walk(v, refs));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+            _ => {}
+        }
+    }
+    let spec: serde_json::Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
+    let mut refs = Vec::new();
+    walk(&spec, &mut refs);
+    assert!(!refs.is_empty(), "the document has references to check");
+    let dangling: Vec<_> = refs
+        .iter()
+        .filter(|r| {
+            r.strip_prefix('#')
+                .and_then(|pointer| spec.pointer(pointer))
+                .is_none()
+        })
+        .collect();
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
+}
