@@ -9,7 +9,8 @@
 #   benches/load.sh readpath     the read path against the ceiling, in one sitting: for each of
 #                                CONNECTIONS_LIST (default "8 32"), /v1/me, the goals and the feed
 #                                (20 items with counts) of a random person of a mentor's caseload
-#                                of 250, and pgbench -S -M prepared
+#                                of 250, the mentor's home feed (all 250), and pgbench -S -M
+#                                prepared (READPATH_SCENARIOS: a subset of "me caseload feed home")
 #   benches/load.sh upload       the 12 MP phone photo (shared fixture), upload to stored
 #                                thumbnail, 5 runs: each time, and the peak RSS it added
 #   benches/load.sh sse          live delivery across instances: a stream on instance B,
@@ -161,6 +162,11 @@ request = function()
   return wrk.format("GET", "/v1/people/" .. ids[math.random(#ids)] .. "/feed", headers)
 end
 LUA
+    cat >"$work/home.lua" <<LUA
+wrk.method = "GET"
+wrk.path = "/v1/me/feed"
+wrk.headers["Authorization"] = "Bearer $mentor"
+LUA
     bin=$(pg_bindir)
     "$bin/pgbench" -q -i -s 1 "$DATABASE_URL" >/dev/null 2>&1
     secs=$(d=${DURATION:-20s}; echo "${d%s}")
@@ -172,7 +178,7 @@ LUA
     echo "| scenario | connections | req/s | p50 | p99 |"
     echo "|---|---|---|---|---|"
     for c in ${CONNECTIONS_LIST:-8 32}; do
-      for s in me caseload feed; do
+      for s in ${READPATH_SCENARIOS:-me caseload feed home}; do
         wrk -t"${THREADS:-2}" -c"$c" -d"${DURATION:-20s}" --latency -s "$work/$s.lua" "$api" >"$work/$s-$c.txt"
         row "$s" "$c" "$work/$s-$c.txt"
       done

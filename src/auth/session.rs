@@ -1,8 +1,10 @@
 //! The session check, and the authorization facts beside it, in one statement. Every request
 //! by a signed-in caller runs exactly one of these before it reads anything else, so the
 //! session's liveness and the caller's relation to a person are read together, on the
-//! request's one pool checkout, and decided in `auth::access`. Nothing is cached: a revoked
-//! session, a removed grant or an ended assignment applies to the very next request.
+//! request's one pool checkout, and decided in `auth::access`. A supporter's grants are read
+//! through the policy's `circle_grants` view (`auth::policy`), already narrowed by the
+//! person's consents. Nothing is cached: a revoked session, a removed grant or an ended
+//! assignment applies to the very next request.
 
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
@@ -16,8 +18,8 @@ use crate::auth::access::{self, Grants, PersonAccess, PersonAction, PersonFacts,
 use crate::auth::current_user::CurrentUser;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::db::schema::{
-    accounts, circle_members, comments, consents, exports, goal_actions, goals, mentor_assignments,
-    organisations, people, photos, reviews, sessions, stories,
+    accounts, circle_grants, circle_members, comments, consents, exports, goal_actions, goals,
+    mentor_assignments, organisations, people, photos, reviews, sessions, stories,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{
@@ -113,19 +115,26 @@ pub async fn check(conn: &mut AsyncPgConnection, user: &CurrentUser) -> ApiResul
     Ok(actor(account, session, facts))
 }
 
+/// A supporter's membership as `circle_grants` (the policy's SQL form) reads it: the member,
+/// then what it opens (profile, goals, stories, photos, reviews, encourage, contribute). All
+/// `None` when there is none (a left join of a view, whose columns are all nullable).
+type GrantsRow = (
+    Option<Uuid>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+    Option<bool>,
+);
+
 type FactsRow = (
     AccountFacts,
     (Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<Date>),
     Option<Uuid>,
-    Option<(Uuid, bool, bool, bool, bool, bool, bool)>,
-    (bool, bool),
+    GrantsRow,
 );
-
-diesel::define_sql_function! {
-    /// Whether the person said no to `purpose` (migration 000013; PL/pgSQL since 000021, so its
-    /// plan is kept per connection rather than made on every call).
-    fn consent_withheld(person: diesel::sql_types::Nullable<diesel::sql_types::Uuid>, purpose: diesel::sql_types::Text) -> diesel::sql_types::Bool;
-}
 
 /// Whose data a request is about: the person, or a record of theirs reached by its own id
 /// (`/v1/goals/{goal_id}`), resolved to its person inside the one query.
@@ -155,10 +164,9 @@ macro_rules! facts_of {
                     .and(mentor_assignments::mentor_id.eq(accounts::id))),
             )
             .left_join(
-                circle_members::table.on(circle_members::person_id
-                    .eq(people::id)
-                    .and(circle_members::account_id.eq(accounts::id.nullable()))
-                    .and(circle_members::removed_at.is_null())),
+                circle_grants::table.on(circle_grants::person_id
+                    .eq(people::id.nullable())
+                    .and(circle_grants::account_id.eq(accounts::id.nullable()))),
             )
             .select((
                 (
@@ -175,18 +183,14 @@ macro_rules! facts_of {
                 ),
                 mentor_assignments::mentor_id.nullable(),
                 (
-                    circle_members::id,
-                    circle_members::can_see_profile,
-                    circle_members::can_see_goals,
-                    circle_members::can_see_stories,
-                    circle_members::can_see_reviews,
-                    circle_members::can_encourage,
-                    circle_members::can_contribute,
-                )
-                    .nullable(),
-                (
-                    consent_withheld(people::id.nullable(), "circle_stories"),
-                    consent_withheld(people::id.nullable(), "circle_photos"),
+                    circle_grants::member_id.nullable(),
+                    circle_grants::profile.nullable(),
+                    circle_grants::goals.nullable(),
+                    circle_grants::stories.nullable(),
+                    circle_grants::photos.nullable(),
+                    circle_grants::reviews.nullable(),
+                    circle_grants::encourage.nullable(),
+                    circle_grants::contribute.nullable(),
                 ),
             ))
             .first::<FactsRow>($conn)
@@ -226,7 +230,6 @@ pub async fn facts(
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Member(id) => {
-            // The inner `circle_members` is its own scope in SQL, apart from the joined one.
             let person = circle_members::table
                 .filter(circle_members::id.eq(id.0))
                 .select(circle_members::person_id)
@@ -270,13 +273,8 @@ pub async fn facts(
             facts_of!(conn, account, session, person).await
         }
     };
-    let (
-        account_facts,
-        (found, organisation, person_account, ended_on),
-        assigned,
-        member,
-        (stories_withheld, photos_withheld),
-    ) = row.optional()?.ok_or_else(|| not_live(session))?;
+    let (account_facts, (found, organisation, person_account, ended_on), assigned, grants) =
+        row.optional()?.ok_or_else(|| not_live(session))?;
     let actor = actor(account, session, account_facts);
     let facts = found.zip(organisation).map(|(person, organisation)| {
         let today = crate::fields::today();
@@ -288,23 +286,27 @@ pub async fn facts(
             person_account: person_account.map(AccountId),
             support_ended: ended_on.is_some_and(|d| d <= today),
             actor_assigned: assigned.is_some(),
-            actor_membership: member.map(
-                |(member, profile, goals, stories, reviews, encourage, contribute)| Grants {
-                    member: CircleMemberId(member),
-                    profile,
-                    goals,
-                    // The person's consents narrow what their grants open: withdrawn, the
-                    // circle sees no more of it from the next request on.
-                    stories: stories && !stories_withheld,
-                    photos: !photos_withheld,
-                    reviews,
-                    encourage,
-                    contribute,
-                },
-            ),
+            actor_membership: membership(grants),
         }
     });
     Ok((actor, facts))
+}
+
+/// The supporter's grants as the policy's view gives them, already narrowed by the person's
+/// consents; a row with any column missing is no membership (fail closed).
+fn membership(
+    (member, profile, goals, stories, photos, reviews, encourage, contribute): GrantsRow,
+) -> Option<Grants> {
+    Some(Grants {
+        member: CircleMemberId(member?),
+        profile: profile?,
+        goals: goals?,
+        stories: stories?,
+        photos: photos?,
+        reviews: reviews?,
+        encourage: encourage?,
+        contribute: contribute?,
+    })
 }
 
 /// Checks the caller's session and authorizes `action` on `person`, in one query.

@@ -178,6 +178,40 @@ diesel::table! {
     }
 }
 
+// A view (migration 000028): a supporter's live membership and what it opens, narrowed by
+// consent. PostgreSQL calls every column of a view nullable.
+diesel::table! {
+    circle_grants (member_id) {
+        member_id -> Nullable<Uuid>,
+        account_id -> Nullable<Uuid>,
+        person_id -> Nullable<Uuid>,
+        profile -> Nullable<Bool>,
+        goals -> Nullable<Bool>,
+        stories -> Nullable<Bool>,
+        photos -> Nullable<Bool>,
+        reviews -> Nullable<Bool>,
+        encourage -> Nullable<Bool>,
+        contribute -> Nullable<Bool>,
+    }
+}
+
+// A view (migration 000028): everyone an account may follow, and how.
+diesel::table! {
+    person_viewers (account_id, person_id) {
+        account_id -> Nullable<Uuid>,
+        person_id -> Nullable<Uuid>,
+        preferred_name -> Nullable<Text>,
+        person_account -> Nullable<Uuid>,
+        member_id -> Nullable<Uuid>,
+        full_view -> Nullable<Bool>,
+        profile -> Nullable<Bool>,
+        goals -> Nullable<Bool>,
+        stories -> Nullable<Bool>,
+        photos -> Nullable<Bool>,
+        reviews -> Nullable<Bool>,
+    }
+}
+
 diesel::table! {
     device_codes (id) {
         id -> Uuid,
@@ -816,6 +850,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     storage_deletions,
     audit_events,
     circle_invitations,
+    circle_grants,
     circle_members,
     contracts,
     device_codes,
@@ -832,6 +867,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     people,
     person_devices,
+    person_viewers,
     profile_entries,
     refresh_tokens,
     review_ratings,

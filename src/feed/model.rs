@@ -1,10 +1,8 @@
 //! The feed query. The session, who the caller is to each person (staff, the person, or a
 //! supporter with which grants) and the page are read in one statement from the live tables,
-//! so a removed grant or membership applies at once and a feed page is one round trip. Each
-//! item is kept only when that relation allows it: stories by `stories::visibility`'s rule
-//! (in SQL; a supporter's own stories appear only once the person accepts them, so only their
-//! audience counts here), goals and actions with `goals`, reviews with `reviews`, and a hidden
-//! comment never for a supporter.
+//! so a removed grant or membership applies at once and a feed page is one round trip. Whom
+//! the caller follows and which items they see are the access policy's SQL form
+//! (`auth::policy`, migration 000028), the same rules the stories API and the sync apply.
 
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -14,6 +12,7 @@ use uuid::Uuid;
 
 use crate::activity::ActivityKind;
 use crate::auth::CurrentUser;
+use crate::auth::policy::{me, me_background, viewer_mine, viewer_person};
 use crate::auth::session::Actor;
 use crate::db::prepared::prepared;
 use crate::feed::types::{FeedAction, FeedGoal, FeedItem, FeedReview, FeedStory};
@@ -111,101 +110,12 @@ impl Viewer {
 
 /// The statement's text, one per scope and kind of filter so that every one keeps a plan
 /// that uses `activities (person_id, id DESC)`, and PostgreSQL plans each once per
-/// connection (`db::prepared`). `$1` account, `$2` its session (as `auth::session`'s
-/// `live_session!`: not revoked, not expired, the account not deactivated).
-macro_rules! me {
-    () => {
-        "WITH me AS (
-    SELECT ac.id, ac.role, ac.organisation_id,
-           ac.safeguarding_lead AND ac.role IN ('admin', 'coordinator') AS concerns_lead
-      FROM sessions se JOIN accounts ac ON ac.id = se.account_id
-     WHERE se.id = $2 AND se.account_id = $1 AND se.revoked_at IS NULL
-       AND se.expires_at > now() AND ac.deactivated_at IS NULL
-)"
-    };
-}
-
-/// Background work: `$1` account, not deactivated.
-macro_rules! me_background {
-    () => {
-        "WITH me AS (
-    SELECT ac.id, ac.role, ac.organisation_id,
-           ac.safeguarding_lead AND ac.role IN ('admin', 'coordinator') AS concerns_lead
-      FROM accounts ac
-     WHERE ac.id = $1 AND ac.deactivated_at IS NULL
-)"
-    };
-}
-
-/// The one person `$person`, if the caller may follow them, and how: `full_view` (staff or the
-/// person), or a supporter's membership and grants. Staff relations mirror `auth::access`:
-/// admins and coordinators of the person's organisation, assigned mentors.
-macro_rules! viewer_person {
-    ($person:literal) => {
-        concat!(
-            ",
-viewer AS (
-    SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
-           cm.id AS member_id, cm.id IS NULL AS full_view,
-           coalesce(cm.can_see_goals, true) AS goals,
-           coalesce(cm.can_see_stories, true)
-               AND (cm.id IS NULL OR NOT consent_withheld(p.id, 'circle_stories')) AS stories,
-           coalesce(cm.can_see_reviews, true) AS reviews,
-           cm.id IS NULL OR NOT consent_withheld(p.id, 'circle_photos') AS photos
-      FROM me
-      JOIN people p ON p.id = ",
-            $person,
-            "
-      LEFT JOIN circle_members cm ON me.role = 'supporter' AND cm.person_id = p.id
-            AND cm.account_id = me.id AND cm.removed_at IS NULL
-     WHERE cm.id IS NOT NULL
-        OR (me.role IN ('admin', 'coordinator') AND p.organisation_id = me.organisation_id)
-        OR (me.role = 'mentor' AND p.organisation_id = me.organisation_id AND EXISTS (
-              SELECT 1 FROM mentor_assignments ma WHERE ma.person_id = ",
-            $person,
-            " AND ma.mentor_id = $1))
-        OR (me.role = 'person' AND p.account_id = me.id)
-)"
-        )
-    };
-}
-
-/// Everyone the caller follows, as [`viewer_person`] decides it for one.
-macro_rules! viewer_mine {
-    () => {
-        ",
-viewer AS (
-    SELECT p.id AS person_id, p.preferred_name, p.account_id AS person_account,
-           NULL::uuid AS member_id, true AS full_view, true AS goals, true AS stories,
-           true AS reviews, true AS photos, true AS profile
-      FROM me JOIN people p ON p.organisation_id = me.organisation_id
-     WHERE me.role IN ('admin', 'coordinator')
-    UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true, true
-      FROM me JOIN mentor_assignments ma ON ma.mentor_id = me.id
-      JOIN people p ON p.id = ma.person_id AND p.organisation_id = me.organisation_id
-     WHERE me.role = 'mentor'
-    UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, NULL::uuid, true, true, true, true, true, true
-      FROM me JOIN people p ON p.account_id = me.id
-     WHERE me.role = 'person'
-    UNION ALL
-    SELECT p.id, p.preferred_name, p.account_id, cm.id, false, cm.can_see_goals,
-           cm.can_see_stories AND NOT consent_withheld(p.id, 'circle_stories'),
-           cm.can_see_reviews, NOT consent_withheld(p.id, 'circle_photos'), cm.can_see_profile
-      FROM me JOIN circle_members cm ON cm.account_id = me.id AND cm.removed_at IS NULL
-      JOIN people p ON p.id = cm.person_id
-     WHERE me.role = 'supporter'
-)"
-    };
-}
-
-// The delta sync (`sync::model`) reads the same callers' view.
-pub(crate) use {me, viewer_mine};
-
+/// connection (`db::prepared`). Who the caller is and whom they follow come from the policy's
+/// SQL form (`auth::policy`).
 /// The page: for each person followed, their newest activities the viewer may see (stories
-/// by `stories::visibility`'s rule, a supporter's own only once accepted; goals and actions
-/// with `goals`; reviews with `reviews`; a hidden comment never for a supporter), then the
+/// and comments as the policy's `story_seen` and `comment_seen` decide, without drafts: a
+/// supporter's own story appears once the person accepts it; goals and actions with `goals`;
+/// reviews with `reviews`), then the
 /// newest `$limit` of those, and only then the details and counts of each. The checks are
 /// subqueries after `v.full_view OR`, so staff and the person read the index alone.
 macro_rules! page {
@@ -223,18 +133,14 @@ page AS (
             $filter,
             "
            AND (v.full_view OR (
-                 (a.story_id IS NULL OR EXISTS (
-                    SELECT 1 FROM stories s
-                     WHERE s.id = a.story_id AND s.hidden_at IS NULL AND v.stories
-                       AND s.status = 'published'
-                       AND (s.audience = 'circle' OR (s.audience = 'members' AND EXISTS (
-                             SELECT 1 FROM story_audience sa
-                              WHERE sa.story_id = s.id AND sa.member_id = v.member_id)))))
+                 (a.story_id IS NULL
+                  OR story_seen(a.story_id, $1, v.member_id, false, v.stories, false))
                  AND (a.story_id IS NOT NULL OR (a.goal_id IS NULL AND a.action_id IS NULL)
                       OR v.goals)
                  AND (a.review_id IS NULL OR v.reviews)
-                 AND (a.comment_id IS NULL OR EXISTS (
-                    SELECT 1 FROM comments cm WHERE cm.id = a.comment_id AND cm.hidden_at IS NULL))))
+                 AND (a.comment_id IS NULL
+                      OR comment_seen(a.comment_id, $1, v.member_id, false, v.stories, v.goals,
+                                      false))))
          ORDER BY a.id DESC
          LIMIT ",
             $limit,

@@ -1,6 +1,6 @@
-//! The sync page in one statement: the caller's view of people (the feed's `viewer_mine`, with
-//! the same session check), their records' latest changes after the cursor, filtered by what
-//! the caller may see of each, and the changes to the caller's own access.
+//! The sync page in one statement: the caller's view of people (the policy's `viewer_mine`,
+//! with the same session check, as the feed), their records' latest changes after the cursor,
+//! filtered by what the caller may see of each, and the changes to the caller's own access.
 
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{QueryableByName, sql_query};
@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::feed::model::{me, viewer_mine};
+use crate::auth::policy::{me, viewer_mine};
 use crate::ids::{AccountId, SessionId};
 
 /// Where a client is: after the change `(tx, seq)`, read at `issued` (unix seconds).
@@ -44,17 +44,14 @@ impl Cursor {
     }
 }
 
-/// Whether story `$story` is shown to the supporter of membership `s.member_id` (the feed's
-/// and `stories::visibility`'s rule).
+/// Whether story `$story` is shown to the viewer of row `s`: the policy's `story_seen`,
+/// without drafts (the sync carries a supporter's story once the person accepts it).
 macro_rules! story_shown {
     ($story:literal) => {
         concat!(
-            "EXISTS (SELECT 1 FROM stories st WHERE st.id = ",
+            "story_seen(",
             $story,
-            " AND s.stories AND st.hidden_at IS NULL AND st.status = 'published'
-               AND (st.audience = 'circle' OR (st.audience = 'members' AND EXISTS (
-                     SELECT 1 FROM story_audience sa
-                      WHERE sa.story_id = st.id AND sa.member_id = s.member_id))))"
+            ", $1, s.member_id, s.full_view, s.stories, false)"
         )
     };
 }
@@ -94,11 +91,8 @@ judged AS (
         OR (s.record_type = 'story' AND s.op = 'upsert' AND ",
     story_shown!("s.record_id"),
     ")
-        OR (s.record_type = 'comment' AND s.op = 'upsert' AND EXISTS (
-              SELECT 1 FROM comments c WHERE c.id = s.record_id AND c.hidden_at IS NULL
-                 AND CASE WHEN c.story_id IS NOT NULL THEN ",
-    story_shown!("c.story_id"),
-    " ELSE s.goals END))
+        OR (s.record_type = 'comment' AND s.op = 'upsert'
+            AND comment_seen(s.record_id, $1, s.member_id, s.full_view, s.stories, s.goals, false))
         OR (s.record_type = 'reaction' AND s.op = 'upsert' AND EXISTS (
               SELECT 1 FROM reactions r WHERE r.id = s.record_id
                  AND CASE WHEN r.story_id IS NOT NULL THEN ",

@@ -25,6 +25,7 @@ mod organisations;
 mod people;
 mod photos;
 mod plans;
+mod policy;
 mod quotas;
 mod replica;
 mod reports;

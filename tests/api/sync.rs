@@ -30,7 +30,7 @@ async fn world() -> World {
 /// Waits until every transaction that wrote here has ended: transaction ids are shared by the
 /// whole cluster, so other tests' transactions in flight (in their own databases) hold the
 /// sync horizon back for a moment, as other writers would in production.
-async fn settle(app: &TestApp) {
+pub(crate) async fn settle(app: &TestApp) {
     for _ in 0..1200 {
         let passed = app
             .scalar(
