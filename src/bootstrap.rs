@@ -91,7 +91,7 @@ pub async fn create_organisation(
                 organisation: Some(org_id),
                 person: None,
                 actor: None,
-                action: "organisation.created",
+                action: crate::audit::Action::OrganisationCreated,
                 subject_type: "organisation",
                 subject_id: Some(org.id),
                 details: serde_json::json!({ "kind": kind.as_str(), "via": "cli" }),

@@ -89,9 +89,12 @@ pub fn document(
 }
 
 /// Answers every operation can give whatever its handler does, declared here by one rule:
-/// 400 for a malformed parameter or body, 415 for a body that is not JSON, 409/422 from the
-/// idempotency layer, 503 when the database or storage is unavailable (or the pool is
-/// exhausted). A client (and a spec fuzzer) then finds every status it can meet documented.
+/// 400 for a malformed parameter or body, 401 for a signed-in operation without a valid access
+/// token, 404 for one whose path names a record (by its last id: a record that does not exist
+/// and one the caller may not know of answer alike), 415 for a body that is not JSON, 409/422
+/// from the idempotency layer, 503 when the database or storage is unavailable (or the pool is
+/// exhausted). A client (and a spec fuzzer) then finds every status it can meet documented; a
+/// handler documents only the answers that are its own (or says more about one of these).
 fn declare_common_problems(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -130,6 +133,10 @@ fn declare_common_problems(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi
                 .iter()
                 .any(|p| matches!(p, RefOr::T(p) if p.name == "Idempotency-Key"));
             let body = op.request_body.is_some();
+            let signed_in = serde_json::to_value(&op.security)
+                .ok()
+                .and_then(|v| v.as_array().cloned())
+                .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()));
             let mut add = |status: &str, description: &str| {
                 op.responses
                     .responses
@@ -141,6 +148,12 @@ fn declare_common_problems(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi
                     "400",
                     "A parameter or the body is malformed (`code` says which)",
                 );
+            }
+            if signed_in {
+                add("401", "No valid access token");
+            }
+            if let Some(record) = named_record(path) {
+                add("404", &record);
             }
             if body {
                 add(
@@ -167,6 +180,22 @@ fn declare_common_problems(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi
         }
     }
     api
+}
+
+/// The 404 of a path that names a record by its last `{…_id}`: "No such goal, or not one you
+/// may see". An organisation is the caller's own or not found.
+fn named_record(path: &str) -> Option<String> {
+    let id = path
+        .rsplit('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix("_id}"))
+        .next()?;
+    Some(match id {
+        "organisation" => "No such organisation, or not yours".to_owned(),
+        record => format!(
+            "No such {}, or not one you may see",
+            record.replace('_', " ")
+        ),
+    })
 }
 
 /// An operation that names no security scheme is public, and says so with `security: []`

@@ -23,7 +23,6 @@ use crate::state::AppState;
         (status = 200, description = "The member of staff", body = StaffMember,
             headers(("ETag" = String, description = "Version, for If-Match"))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A person or supporter may not read staff accounts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in your organisation", body = Problem, content_type = "application/problem+json"),
     )

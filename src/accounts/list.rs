@@ -22,8 +22,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of staff, oldest first", body = StaffList),
         (status = 400, description = "Malformed id, limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/staff")]

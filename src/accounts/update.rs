@@ -35,7 +35,6 @@ use crate::state::AppState;
         (status = 200, description = "Updated", body = StaffMember,
             headers(("ETag" = String, description = "The new version"))),
         (status = 400, description = "Invalid fields, or a role this organisation cannot have", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Admins cannot change their own account here", body = Problem, content_type = "application/problem+json"),
@@ -122,7 +121,7 @@ pub async fn update(
                     organisation: Some(org.id()),
                     person: None,
                     actor: Some(actor),
-                    action: "account.updated",
+                    action: crate::audit::Action::AccountUpdated,
                     subject_type: "account",
                     subject_id: Some(id.0),
                     details: serde_json::json!({

@@ -5,3 +5,5 @@
 
 pub mod model;
 pub mod reads;
+
+pub use model::Action;

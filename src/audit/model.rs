@@ -11,6 +11,103 @@ use uuid::Uuid;
 use crate::auth::access::{Authorized, PersonScope};
 use crate::ids::{AccountId, OrganisationId, PersonId};
 
+/// Declares the audit actions once: the enum, the text each is stored as, and its parse.
+macro_rules! actions {
+    ($($variant:ident = $text:literal),+ $(,)?) => {
+        /// What a change did, as the trail stores it: one variant per kind of change, so the
+        /// access log's words (`audit_log::words`) are a match the compiler checks is complete.
+        /// Reads are recorded as `{part}.viewed` (`http::audit_reads`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($variant),+
+        }
+
+        impl Action {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The text the trail stores.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+
+            /// The action a stored text names, if this version knows it.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    AccountEmailVerified = "account.email_verified",
+    AccountPasswordChanged = "account.password_changed",
+    AccountPasswordReset = "account.password_reset",
+    AccountPinChanged = "account.pin_changed",
+    AccountUpdated = "account.updated",
+    AuditExported = "audit.exported",
+    CircleInvitationAccepted = "circle.invitation_accepted",
+    CircleInvitationCreated = "circle.invitation_created",
+    CircleInvitationRevoked = "circle.invitation_revoked",
+    CircleMemberAdded = "circle.member_added",
+    CircleMemberLeft = "circle.member_left",
+    CircleMemberRemoved = "circle.member_removed",
+    CircleMemberUpdated = "circle.member_updated",
+    CommentHidden = "comment.hidden",
+    CommentPosted = "comment.posted",
+    ConcernRaised = "concern.raised",
+    ConcernSettled = "concern.settled",
+    ConsentGiven = "consent.given",
+    ConsentRefused = "consent.refused",
+    ConsentWithdrawn = "consent.withdrawn",
+    DemoPeopleGenerated = "demo.people_generated",
+    ErasureCancelled = "erasure.cancelled",
+    ErasureRequested = "erasure.requested",
+    ExportDownloaded = "export.downloaded",
+    ExportRequested = "export.requested",
+    FrameworkCreated = "framework.created",
+    GoalCreated = "goal.created",
+    GoalUpdated = "goal.updated",
+    GoalActionCreated = "goal_action.created",
+    GoalActionSuggested = "goal_action.suggested",
+    GoalActionUpdated = "goal_action.updated",
+    GoalCodeAdded = "goal_code.added",
+    GoalCodeRemoved = "goal_code.removed",
+    HoldLifted = "hold.lifted",
+    HoldPlaced = "hold.placed",
+    HousekeepingAbandonedUploadsRemoved = "housekeeping.abandoned_uploads_removed",
+    HousekeepingExpiredPurged = "housekeeping.expired_purged",
+    InvitationAccepted = "invitation.accepted",
+    InvitationCreated = "invitation.created",
+    InvitationRevoked = "invitation.revoked",
+    NotificationsSettingsChanged = "notifications.settings_changed",
+    OrganisationCreated = "organisation.created",
+    OrganisationUpdated = "organisation.updated",
+    PersonCreated = "person.created",
+    PersonDeviceCodeIssued = "person.device_code_issued",
+    PersonDeviceCodeRedeemed = "person.device_code_redeemed",
+    PersonDeviceCodeRevoked = "person.device_code_revoked",
+    PersonErased = "person.erased",
+    PersonMentorsAssigned = "person.mentors_assigned",
+    PersonSupportDatesChanged = "person.support_dates_changed",
+    PersonUpdated = "person.updated",
+    PhotoDeleted = "photo.deleted",
+    PhotoUploaded = "photo.uploaded",
+    ProfileUpdated = "profile.updated",
+    ReactionAdded = "reaction.added",
+    ReviewCreated = "review.created",
+    ReviewUpdated = "review.updated",
+    StoryAccepted = "story.accepted",
+    StoryDeleted = "story.deleted",
+    StoryPosted = "story.posted",
+    StorySuggested = "story.suggested",
+    StoryUpdated = "story.updated",
+}
+
 /// One recorded event.
 pub struct AuditEvent<'a> {
     pub organisation: Option<OrganisationId>,
@@ -18,7 +115,7 @@ pub struct AuditEvent<'a> {
     pub actor: Option<AccountId>,
     /// The person whose record it concerns, for their access log.
     pub person: Option<PersonId>,
-    pub action: &'a str,
+    pub action: Action,
     pub subject_type: &'a str,
     pub subject_id: Option<Uuid>,
     /// Ids, roles and flags only: never names, emails or free text.
@@ -46,7 +143,7 @@ pub async fn record(
     .bind::<Nullable<SqlUuid>, _>(event.organisation.map(|o| o.0))
     .bind::<Nullable<SqlUuid>, _>(event.actor.map(|a| a.0))
     .bind::<Nullable<SqlUuid>, _>(event.person.map(|p| p.0))
-    .bind::<Text, _>(event.action)
+    .bind::<Text, _>(event.action.as_str())
     .bind::<Text, _>(event.subject_type)
     .bind::<Nullable<SqlUuid>, _>(event.subject_id)
     .bind::<Jsonb, _>(event.details)
@@ -62,7 +159,7 @@ pub async fn changed(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
     actor: AccountId,
-    action: &str,
+    action: Action,
     subject_type: &str,
     subject_id: Uuid,
 ) -> Result<(), diesel::result::Error> {
@@ -197,4 +294,19 @@ pub async fn for_organisation(
     )
     .load(conn)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn every_action_reads_back_from_its_text_and_the_texts_differ() {
+        let mut texts = std::collections::BTreeSet::new();
+        for &action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+            assert!(texts.insert(action.as_str()), "{} twice", action.as_str());
+        }
+        assert_eq!(Action::parse("goals.viewed"), None);
+    }
 }

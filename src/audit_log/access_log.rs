@@ -33,9 +33,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of the log, newest first", body = AccessLog),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Mentors and supporters do not read the access log", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}/access-log")]

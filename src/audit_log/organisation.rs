@@ -36,9 +36,7 @@ const CSV_MAX: i64 = 50_000;
             (String = "text/csv"),
         )),
         (status = 400, description = "Bad filter, limit or cursor; a CSV of more than 50,000 events", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/audit")]
@@ -129,7 +127,7 @@ pub async fn load(
             organisation: Some(org.id()),
             actor: Some(actor.account_id),
             person: None,
-            action: "audit.exported",
+            action: crate::audit::Action::AuditExported,
             subject_type: "organisation",
             subject_id: Some(org.id().0),
             details: serde_json::json!({

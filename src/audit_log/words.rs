@@ -4,6 +4,7 @@
 
 use uuid::Uuid;
 
+use crate::audit::Action;
 use crate::audit::model::EventRow;
 use crate::fields::Lang;
 
@@ -36,97 +37,124 @@ fn part(part: &str) -> (&'static str, &'static str) {
 /// A change: what the actor did (English, after the actor) and the same in Welsh (impersonal,
 /// before "gan" and the actor).
 fn change(action: &str) -> (&'static str, &'static str) {
+    use Action::*;
+    // A change a later version recorded, which this one has no words for.
+    let Some(action) = Action::parse(action) else {
+        return ("changed your record", "Newidiwyd eich cofnod");
+    };
     match action {
-        "person.created" => ("created your record", "Crëwyd eich cofnod"),
-        "person.updated" => ("changed your record", "Newidiwyd eich cofnod"),
-        "person.support_dates_changed" => (
+        PersonCreated => ("created your record", "Crëwyd eich cofnod"),
+        PersonUpdated => ("changed your record", "Newidiwyd eich cofnod"),
+        PersonSupportDatesChanged => (
             "changed your support dates",
             "Newidiwyd dyddiadau eich cefnogaeth",
         ),
-        "person.mentors_assigned" => ("changed who your mentors are", "Newidiwyd eich mentoriaid"),
-        "person.device_code_issued" => ("made a sign-in code for you", "Gwnaed cod mewngofnodi"),
-        "person.device_code_redeemed" => (
+        PersonMentorsAssigned => ("changed who your mentors are", "Newidiwyd eich mentoriaid"),
+        PersonDeviceCodeIssued => ("made a sign-in code for you", "Gwnaed cod mewngofnodi"),
+        PersonDeviceCodeRedeemed => (
             "signed in on a new phone or tablet",
             "Mewngofnodwyd ar ffôn neu lechen newydd",
         ),
-        "person.device_code_revoked" => {
-            ("withdrew a sign-in code", "Tynnwyd cod mewngofnodi yn ôl")
-        }
-        "profile.updated" => (
+        PersonDeviceCodeRevoked => ("withdrew a sign-in code", "Tynnwyd cod mewngofnodi yn ôl"),
+        ProfileUpdated => (
             "changed your strengths profile",
             "Newidiwyd eich proffil cryfderau",
         ),
-        "circle.member_added" => (
+        CircleMemberAdded => (
             "added someone to your circle",
             "Ychwanegwyd rhywun i'ch cylch",
         ),
-        "circle.member_updated" => (
+        CircleMemberUpdated => (
             "changed someone's place in your circle",
             "Newidiwyd lle rhywun yn eich cylch",
         ),
-        "circle.member_removed" => (
+        CircleMemberRemoved => (
             "removed someone from your circle",
             "Tynnwyd rhywun o'ch cylch",
         ),
-        "circle.member_left" => ("left your circle", "Gadawyd eich cylch"),
-        "circle.invitation_created" => (
+        CircleMemberLeft => ("left your circle", "Gadawyd eich cylch"),
+        CircleInvitationCreated => (
             "invited someone in your circle to sign in",
             "Gwahoddwyd rhywun yn eich cylch",
         ),
-        "circle.invitation_accepted" => (
+        CircleInvitationAccepted => (
             "accepted an invitation to your circle",
             "Derbyniwyd gwahoddiad i'ch cylch",
         ),
-        "circle.invitation_revoked" => (
+        CircleInvitationRevoked => (
             "withdrew a circle invitation",
             "Tynnwyd gwahoddiad i'ch cylch yn ôl",
         ),
-        "goal.created" => ("added a goal", "Ychwanegwyd nod"),
-        "goal.updated" => ("changed a goal", "Newidiwyd nod"),
-        "goal_action.created" => ("added a step to a goal", "Ychwanegwyd cam at nod"),
-        "goal_action.suggested" => ("suggested a step", "Awgrymwyd cam"),
-        "goal_action.updated" => ("changed a step", "Newidiwyd cam"),
-        "goal_code.added" => ("linked a goal to an outcome", "Cysylltwyd nod â chanlyniad"),
-        "goal_code.removed" => ("unlinked a goal from an outcome", "Datgysylltwyd nod"),
-        "review.created" => ("recorded a review", "Cofnodwyd adolygiad"),
-        "review.updated" => ("changed a review", "Newidiwyd adolygiad"),
-        "story.posted" => ("posted a story", "Postiwyd stori"),
-        "story.suggested" => ("suggested a story", "Awgrymwyd stori"),
-        "story.accepted" => ("accepted a story", "Derbyniwyd stori"),
-        "story.updated" => ("changed a story", "Newidiwyd stori"),
-        "story.deleted" => ("deleted a story", "Dilëwyd stori"),
-        "photo.uploaded" => ("added a photo", "Ychwanegwyd llun"),
-        "photo.deleted" => ("deleted a photo", "Dilëwyd llun"),
-        "reaction.added" => ("reacted to something", "Ymatebwyd i rywbeth"),
-        "comment.posted" => ("wrote a comment", "Ysgrifennwyd sylw"),
-        "comment.hidden" => ("hid a comment", "Cuddiwyd sylw"),
-        "consent.given" => ("recorded a consent", "Cofnodwyd caniatâd"),
-        "consent.withdrawn" => ("withdrew a consent", "Tynnwyd caniatâd yn ôl"),
-        "export.requested" => (
+        GoalCreated => ("added a goal", "Ychwanegwyd nod"),
+        GoalUpdated => ("changed a goal", "Newidiwyd nod"),
+        GoalActionCreated => ("added a step to a goal", "Ychwanegwyd cam at nod"),
+        GoalActionSuggested => ("suggested a step", "Awgrymwyd cam"),
+        GoalActionUpdated => ("changed a step", "Newidiwyd cam"),
+        GoalCodeAdded => ("linked a goal to an outcome", "Cysylltwyd nod â chanlyniad"),
+        GoalCodeRemoved => ("unlinked a goal from an outcome", "Datgysylltwyd nod"),
+        ReviewCreated => ("recorded a review", "Cofnodwyd adolygiad"),
+        ReviewUpdated => ("changed a review", "Newidiwyd adolygiad"),
+        StoryPosted => ("posted a story", "Postiwyd stori"),
+        StorySuggested => ("suggested a story", "Awgrymwyd stori"),
+        StoryAccepted => ("accepted a story", "Derbyniwyd stori"),
+        StoryUpdated => ("changed a story", "Newidiwyd stori"),
+        StoryDeleted => ("deleted a story", "Dilëwyd stori"),
+        PhotoUploaded => ("added a photo", "Ychwanegwyd llun"),
+        PhotoDeleted => ("deleted a photo", "Dilëwyd llun"),
+        ReactionAdded => ("reacted to something", "Ymatebwyd i rywbeth"),
+        CommentPosted => ("wrote a comment", "Ysgrifennwyd sylw"),
+        CommentHidden => ("hid a comment", "Cuddiwyd sylw"),
+        ConsentGiven => ("recorded a consent", "Cofnodwyd caniatâd"),
+        ConsentWithdrawn => ("withdrew a consent", "Tynnwyd caniatâd yn ôl"),
+        ExportRequested => (
             "asked for a copy of your record",
             "Gofynnwyd am gopi o'ch cofnod",
         ),
-        "export.downloaded" => (
+        ExportDownloaded => (
             "downloaded a copy of your record",
             "Lawrlwythwyd copi o'ch cofnod",
         ),
-        "hold.placed" => (
+        HoldPlaced => (
             "put a hold on your record",
             "Rhoddwyd daliad ar eich cofnod",
         ),
-        "hold.lifted" => (
+        HoldLifted => (
             "lifted a hold on your record",
             "Codwyd daliad ar eich cofnod",
         ),
-        "erasure.requested" => (
+        ErasureRequested => (
             "asked for your record to be erased",
             "Gofynnwyd am ddileu eich cofnod",
         ),
-        "erasure.cancelled" => (
+        ErasureCancelled => (
             "cancelled erasing your record",
             "Canslwyd dileu eich cofnod",
         ),
-        _ => ("changed your record", "Newidiwyd eich cofnod"),
+        ConsentRefused => (
+            "recorded that you said no to something",
+            "Cofnodwyd eich bod wedi dweud na",
+        ),
+        ConcernRaised => ("said they were worried", "Codwyd pryder"),
+        ConcernSettled => ("settled a worry", "Setlwyd pryder"),
+        AccountPinChanged => ("changed your PIN", "Newidiwyd eich PIN"),
+        PersonErased => ("erased your record", "Dilëwyd eich cofnod"),
+        // About an account or the organisation, never on a person's log (they name no person);
+        // worded for completeness.
+        AccountEmailVerified
+        | AccountPasswordChanged
+        | AccountPasswordReset
+        | AccountUpdated
+        | AuditExported
+        | DemoPeopleGenerated
+        | FrameworkCreated
+        | HousekeepingAbandonedUploadsRemoved
+        | HousekeepingExpiredPurged
+        | InvitationAccepted
+        | InvitationCreated
+        | InvitationRevoked
+        | NotificationsSettingsChanged
+        | OrganisationCreated
+        | OrganisationUpdated => ("changed your record", "Newidiwyd eich cofnod"),
     }
 }
 

@@ -161,7 +161,7 @@ pub async fn accept(
                     organisation: None,
                     person: Some(crate::ids::PersonId(person)),
                     actor: Some(account),
-                    action: "circle.invitation_accepted",
+                    action: crate::audit::Action::CircleInvitationAccepted,
                     subject_type: "circle_member",
                     subject_id: Some(member.0),
                     details: serde_json::json!({ "person_id": person }),

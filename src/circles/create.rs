@@ -27,9 +27,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Added", body = Member, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot change the circle", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -61,7 +59,7 @@ pub async fn create(
                     organisation: Some(scope.id().organisation),
                     person: Some(scope.id().person),
                     actor: Some(actor),
-                    action: "circle.member_added",
+                    action: crate::audit::Action::CircleMemberAdded,
                     subject_type: "circle_member",
                     subject_id: Some(row.id),
                     details: serde_json::json!({ "person_id": scope.id().person }),

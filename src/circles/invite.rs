@@ -27,9 +27,7 @@ use crate::state::AppState;
     params(("member_id" = uuid::Uuid, Path)),
     responses(
         (status = 201, description = "The code; shown only here", body = CircleInvitation),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot invite", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such member, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: over the organisation's invitations for today (staff and circle together; `CAMAU_QUOTA_INVITATIONS_PER_DAY`, default 200); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )
@@ -71,7 +69,7 @@ pub async fn invite(
             expires_at,
         )
         .await?;
-        let action = "circle.invitation_created";
+        let action = crate::audit::Action::CircleInvitationCreated;
         crate::audit::model::changed(conn, &scope, issuer, action, "circle_member", member.0)
             .await?;
         if let Some(to) = &found.email {

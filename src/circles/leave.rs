@@ -21,7 +21,6 @@ use crate::state::AppState;
     params(("member_id" = uuid::Uuid, Path, description = "The `member_id` from `GET /v1/me/circles`")),
     responses(
         (status = 204, description = "Left the circle"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a circle you are in", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -44,7 +43,7 @@ pub async fn leave(
                 organisation: Some(OrganisationId(organisation)),
                 person: Some(crate::ids::PersonId(person)),
                 actor: Some(actor),
-                action: "circle.member_left",
+                action: crate::audit::Action::CircleMemberLeft,
                 subject_type: "circle_member",
                 subject_id: Some(member.0),
                 details: serde_json::json!({ "person_id": person, "relationship": relationship }),

@@ -22,7 +22,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of circles, oldest membership first", body = MyCircleList),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/circles")]

@@ -22,9 +22,7 @@ use crate::state::AppState;
     params(("member_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot change the circle", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such member, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -49,7 +47,7 @@ pub async fn remove(
                 organisation: Some(scope.id().organisation),
                 person: Some(scope.id().person),
                 actor: Some(actor),
-                action: "circle.member_removed",
+                action: crate::audit::Action::CircleMemberRemoved,
                 subject_type: "circle_member",
                 subject_id: Some(member.0),
                 // Who they were, without their name or contact details.

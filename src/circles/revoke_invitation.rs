@@ -23,7 +23,6 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path), ("invitation_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot change the circle", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person or open invitation, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended, or the invitation was already accepted (`conflict`)", body = Problem, content_type = "application/problem+json"),
@@ -49,7 +48,7 @@ pub async fn revoke_invitation(
                 organisation: Some(scope.id().organisation),
                 person: Some(scope.id().person),
                 actor: Some(actor),
-                action: "circle.invitation_revoked",
+                action: crate::audit::Action::CircleInvitationRevoked,
                 subject_type: "person",
                 subject_id: Some(person),
                 details: serde_json::json!({ "invitation_id": invitation }),

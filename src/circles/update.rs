@@ -27,9 +27,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Updated", body = Member, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot change the circle", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such member, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -65,7 +63,7 @@ pub async fn update(
                     organisation: Some(scope.id().organisation),
                     person: Some(scope.id().person),
                     actor: Some(actor),
-                    action: "circle.member_updated",
+                    action: crate::audit::Action::CircleMemberUpdated,
                     subject_type: "circle_member",
                     subject_id: Some(row.id),
                     details: serde_json::json!({

@@ -23,7 +23,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of concerns", body = ConcernList),
         (status = 400, description = "Bad status, cursor or limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a safeguarding lead", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not your organisation", body = Problem, content_type = "application/problem+json"),
     )

@@ -27,7 +27,6 @@ use crate::stories::authorize_story;
     responses(
         (status = 201, description = "Received", body = ConcernReceipt),
         (status = 400, description = "Neither or both of story_id and comment_id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such story or comment, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -90,7 +89,7 @@ pub async fn raise(
                     organisation: Some(scope.id().organisation),
                     person: Some(scope.id().person),
                     actor: Some(by),
-                    action: "concern.raised",
+                    action: crate::audit::Action::ConcernRaised,
                     subject_type: "concern",
                     subject_id: Some(id),
                     details: serde_json::json!({ "item": item.as_str(), "item_id": item_id }),

@@ -25,7 +25,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Settled", body = Concern),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a safeguarding lead", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such concern in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already settled", body = Problem, content_type = "application/problem+json"),
@@ -61,7 +60,7 @@ pub async fn update(
                 organisation: Some(org.id()),
                 person: None,
                 actor: Some(by),
-                action: "concern.settled",
+                action: crate::audit::Action::ConcernSettled,
                 subject_type: "concern",
                 subject_id: Some(id),
                 details: serde_json::json!({ "status": status.as_str() }),

@@ -22,9 +22,7 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Purposes and records", body = ConsentList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters do not see consents", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}/consents")]

@@ -29,9 +29,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Recorded", body = Consent),
         (status = 400, description = "Invalid fields; an audience not of the purpose; a person recording for someone else", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Mentors and supporters do not record consents", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another decision for this purpose was recorded at the same moment; read and retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -69,8 +67,8 @@ pub async fn record(
         .transaction(async |conn| {
             let id = model::record(conn, &scope, &new).await?;
             let action = match new.decision {
-                Decision::Given => "consent.given",
-                Decision::Refused => "consent.refused",
+                Decision::Given => crate::audit::Action::ConsentGiven,
+                Decision::Refused => crate::audit::Action::ConsentRefused,
             };
             crate::audit::model::changed(conn, &scope, by, action, "consent", id.0).await?;
             Ok::<_, ApiError>(id)

@@ -24,9 +24,7 @@ use crate::state::AppState;
     params(("consent_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Withdrawn", body = Consent),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Mentors and supporters do not withdraw consents", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such consent, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a current consent given (a refusal, or replaced by a later decision)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -49,8 +47,15 @@ pub async fn withdraw(
     let by = access.actor.account_id;
     conn.transaction(async |conn| {
         if model::withdraw(conn, &scope, id, by).await? {
-            crate::audit::model::changed(conn, &scope, by, "consent.withdrawn", "consent", id.0)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                by,
+                crate::audit::Action::ConsentWithdrawn,
+                "consent",
+                id.0,
+            )
+            .await?;
         }
         Ok::<_, ApiError>(())
     })

@@ -24,7 +24,6 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Contract),
         (status = 400, description = "Not a commissioning body and a provider, or dates out of order", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a platform administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The same contract exists", body = Problem, content_type = "application/problem+json"),

@@ -22,9 +22,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of contracts", body = ContractList),
         (status = 400, description = "Malformed id, limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/contracts")]

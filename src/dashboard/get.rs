@@ -38,9 +38,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The dashboard", body = Dashboard),
         (status = 400, description = "Malformed dates or ids; a bad period", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff of this provider", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the organisation may not use", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Another of the account's dashboards or reports is being worked out (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )

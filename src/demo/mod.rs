@@ -618,7 +618,7 @@ impl Batch {
                 organisation: None,
                 actor: None,
                 person: None,
-                action: "demo.people_generated",
+                action: crate::audit::Action::DemoPeopleGenerated,
                 subject_type: "demo",
                 subject_id: None,
                 details: serde_json::json!({ "people": self.people.len(), "first": first }),

@@ -19,9 +19,7 @@ use crate::state::AppState;
     params(("action_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "The counts", body = Reactions),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `goals`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such action, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/actions/{action_id}/reactions")]

@@ -21,9 +21,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Posted", body = Comment, headers(("Location" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `encourage`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The story is not published yet, or support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: over your comments for this minute (`CAMAU_QUOTA_COMMENTS_PER_MINUTE`, default 20); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )

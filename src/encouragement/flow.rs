@@ -47,7 +47,15 @@ pub async fn react(
         .transaction(async |conn| {
             if model::react(conn, &scope, target, me, kind).await? {
                 let (kind_, id) = target.subject();
-                crate::audit::model::changed(conn, &scope, me, "reaction.added", kind_, id).await?;
+                crate::audit::model::changed(
+                    conn,
+                    &scope,
+                    me,
+                    crate::audit::Action::ReactionAdded,
+                    kind_,
+                    id,
+                )
+                .await?;
                 let subject = Subject {
                     reaction: Some(kind.as_str()),
                     ..item.subject
@@ -111,7 +119,15 @@ pub async fn comment(
     let view = conn
         .transaction(async |conn| {
             let id = model::insert_comment(conn, &scope, target, me, &body.body, body.lang).await?;
-            crate::audit::model::changed(conn, &scope, me, "comment.posted", "comment", id).await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                me,
+                crate::audit::Action::CommentPosted,
+                "comment",
+                id,
+            )
+            .await?;
             let subject = Subject {
                 comment: Some(id),
                 ..item.subject

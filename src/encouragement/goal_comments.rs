@@ -22,9 +22,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of comments", body = CommentList),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `goals`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/goals/{goal_id}/comments")]

@@ -23,9 +23,7 @@ use crate::state::AppState;
     params(("comment_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Hidden", body = Comment),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot hide comments", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -47,8 +45,15 @@ pub async fn hide(
     let by = access.actor.account_id;
     conn.transaction(async |conn| {
         model::hide(conn, &access.scope, id, by).await?;
-        crate::audit::model::changed(conn, &access.scope, by, "comment.hidden", "comment", id.0)
-            .await
+        crate::audit::model::changed(
+            conn,
+            &access.scope,
+            by,
+            crate::audit::Action::CommentHidden,
+            "comment",
+            id.0,
+        )
+        .await
     })
     .await?;
     let view = model::find_comment(&mut conn, &access.scope, id)

@@ -23,9 +23,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The story's reactions now", body = Reactions),
         (status = 400, description = "Unknown kind", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `encourage`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The story is not published yet, or support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -53,9 +53,7 @@ pub struct ErasureRequest {
     responses(
         (status = 202, description = "Step one: confirm to erase", body = ErasureRequest),
         (status = 204, description = "Erased"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A hold stands (`legal_hold`), or the confirmation is wrong, used or expired", body = Problem, content_type = "application/problem+json"),
     )
 )]

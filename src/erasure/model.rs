@@ -130,7 +130,7 @@ pub async fn request(
         .bind::<Timestamptz, _>(expires_at)
         .execute(conn)
         .await?;
-        audit::changed(conn, scope, by, "erasure.requested", "erasure_request", id).await?;
+        audit::changed(conn, scope, by, crate::audit::Action::ErasureRequested, "erasure_request", id).await?;
         Ok(())
     })
     .await?;
@@ -195,7 +195,7 @@ pub async fn erase(
                     organisation: Some(s.organisation),
                     actor: by,
                     person: Some(s.person),
-                    action: "person.erased",
+                    action: crate::audit::Action::PersonErased,
                     subject_type: "person",
                     subject_id: Some(s.person.0),
                     details: serde_json::json!({ "reason": reason.as_str(), "rows": counts }),

@@ -31,9 +31,7 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path)),
     responses(
         (status = 202, description = "Started", body = Export, headers(("Location" = String))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the person nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Exports built for this person today are spent", body = Problem, content_type = "application/problem+json"),
     )
 )]

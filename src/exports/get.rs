@@ -27,9 +27,7 @@ use crate::state::AppState;
             (Export = "application/json"),
             (Vec<u8> = "application/zip"),
         )),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the person nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such export, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The ZIP was asked for before it is ready", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -70,7 +68,7 @@ pub async fn get(
             organisation: Some(scope.organisation),
             actor: Some(access.actor.account_id),
             person: Some(scope.person),
-            action: "export.downloaded",
+            action: crate::audit::Action::ExportDownloaded,
             subject_type: "export",
             subject_id: Some(id.0),
             details: serde_json::json!({}),

@@ -50,7 +50,15 @@ pub async fn insert(
             .returning(ExportRow::as_returning())
             .get_result(conn)
             .await?;
-        crate::audit::model::changed(conn, scope, by, "export.requested", "export", row.id).await?;
+        crate::audit::model::changed(
+            conn,
+            scope,
+            by,
+            crate::audit::Action::ExportRequested,
+            "export",
+            row.id,
+        )
+        .await?;
         Ok(row)
     })
     .await

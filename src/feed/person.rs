@@ -26,8 +26,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of the feed", body = Feed),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}/feed")]

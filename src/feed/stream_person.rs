@@ -25,8 +25,6 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path), ("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received")),
     responses(
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many open streams for this account", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "No room on this instance: retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )

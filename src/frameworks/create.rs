@@ -29,9 +29,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Added", body = Framework, headers(("Location" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The organisation has a framework with this key", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -62,7 +60,7 @@ pub async fn create(
                     organisation: Some(org.id()),
                     person: None,
                     actor: Some(by),
-                    action: "framework.created",
+                    action: crate::audit::Action::FrameworkCreated,
                     subject_type: "framework",
                     subject_id: Some(id),
                     details: serde_json::json!({ "key": body.key, "areas": body.areas.len() }),

@@ -34,7 +34,6 @@ pub struct VersionQuery {
     responses(
         (status = 200, description = "The framework", body = Framework),
         (status = 400, description = "Bad version id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such framework or version, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, get, web};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::fields::Lang;
 use crate::frameworks::model;
 use crate::frameworks::types::{FrameworkList, FrameworkSummary};
@@ -21,7 +21,6 @@ use crate::state::AppState;
     params(("Accept-Language" = Option<String>, Header, example = "cy")),
     responses(
         (status = 200, description = "The frameworks", body = FrameworkList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/frameworks")]

@@ -28,9 +28,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Goal, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields or unknown scale", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot create goals", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -77,8 +75,15 @@ pub async fn create(
                 ..Subject::default()
             };
             activity::record(conn, &scope, author, ActivityKind::GoalSet, subject).await?;
-            crate::audit::model::changed(conn, &scope, author, "goal.created", "goal", row.id)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                author,
+                crate::audit::Action::GoalCreated,
+                "goal",
+                row.id,
+            )
+            .await?;
             let history = model::status_history(conn, &scope, GoalId(row.id)).await?;
             Ok::<_, ApiError>((row, history))
         })

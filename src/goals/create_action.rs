@@ -29,9 +29,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Action, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields, or an owner not in the circle", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without the contribute grant", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -87,8 +85,8 @@ pub async fn create_action(
             )
             .await?;
             let action = match state_ {
-                ActionState::Suggested => "goal_action.suggested",
-                _ => "goal_action.created",
+                ActionState::Suggested => crate::audit::Action::GoalActionSuggested,
+                _ => crate::audit::Action::GoalActionCreated,
             };
             crate::audit::model::changed(conn, &scope, by, action, "goal_action", row.id).await?;
             Ok::<_, ApiError>(row)

@@ -25,9 +25,7 @@ use crate::state::AppState;
     params(("goal_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "The goal's progress", body = Progress),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without the goals and reviews grants", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/goals/{goal_id}/progress")]

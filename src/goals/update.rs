@@ -28,9 +28,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Updated", body = Goal, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot edit goals", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -78,8 +76,15 @@ pub async fn update(
                 };
                 activity::record(conn, &scope, actor, ActivityKind::GoalAchieved, subject).await?;
             }
-            crate::audit::model::changed(conn, &scope, actor, "goal.updated", "goal", goal.0)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                actor,
+                crate::audit::Action::GoalUpdated,
+                "goal",
+                goal.0,
+            )
+            .await?;
             let history = model::status_history(conn, &scope, goal).await?;
             Ok::<_, ApiError>((row, history))
         })

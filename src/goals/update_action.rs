@@ -30,9 +30,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Updated", body = Action, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to change this action, or to decide on a suggestion", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such action, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -119,7 +117,7 @@ pub async fn update_action(
                 conn,
                 &scope,
                 actor,
-                "goal_action.updated",
+                crate::audit::Action::GoalActionUpdated,
                 "goal_action",
                 id.0,
             )

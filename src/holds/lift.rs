@@ -23,7 +23,6 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path), ("hold_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Lifted", body = Hold),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person or hold, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -48,8 +47,15 @@ pub async fn lift(
         .transaction(async |conn| {
             let (row, lifted) = model::lift(conn, &scope, hold, by).await?;
             if lifted {
-                crate::audit::model::changed(conn, &scope, by, "hold.lifted", "legal_hold", hold)
-                    .await?;
+                crate::audit::model::changed(
+                    conn,
+                    &scope,
+                    by,
+                    crate::audit::Action::HoldLifted,
+                    "legal_hold",
+                    hold,
+                )
+                .await?;
             }
             row.ok_or_else(ApiError::not_found)
         })

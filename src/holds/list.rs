@@ -21,9 +21,7 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "The holds", body = HoldList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}/holds")]

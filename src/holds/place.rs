@@ -25,9 +25,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Placed", body = Hold),
         (status = 400, description = "Unknown reason", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/people/{person_id}/holds")]
@@ -44,8 +42,15 @@ pub async fn place(
     let row = conn
         .transaction(async |conn| {
             let row = model::place(conn, &scope, body.reason, by).await?;
-            crate::audit::model::changed(conn, &scope, by, "hold.placed", "legal_hold", row.id)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                by,
+                crate::audit::Action::HoldPlaced,
+                "legal_hold",
+                row.id,
+            )
+            .await?;
             Ok::<_, ApiError>(row)
         })
         .await?;

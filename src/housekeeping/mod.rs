@@ -59,7 +59,7 @@ async fn delete_audited(
                 organisation: None,
                 actor: None,
                 person: None,
-                action: "housekeeping.expired_purged",
+                action: crate::audit::Action::HousekeepingExpiredPurged,
                 subject_type: kind,
                 subject_id: None,
                 details: serde_json::json!({ "rows": n }),

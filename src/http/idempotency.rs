@@ -93,6 +93,22 @@ async fn recheck(
     Ok(())
 }
 
+/// The request's `Idempotency-Key`, if it sent one: 1 to 255 visible ASCII characters (no
+/// space, tab or other control), as the spec's pattern says; anything else is 400
+/// `idempotency_key_invalid`. The one reading of the header, for this layer and for the photo
+/// upload, which keeps its own key.
+pub fn key(headers: &actix_web::http::header::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(HEADER) else {
+        return Ok(None);
+    };
+    let bytes = value.as_bytes();
+    if (1..=255).contains(&bytes.len()) && bytes.iter().all(|b| (b'!'..=b'~').contains(b)) {
+        Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+    } else {
+        Err(ApiError::new(ErrorCode::IdempotencyKeyInvalid))
+    }
+}
+
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -100,19 +116,13 @@ pub async fn idempotency(
     // A photo upload keeps its own key (`photos::upload`): its body is megabytes, and a
     // retry must find the stored photo rather than a copy of the response.
     let photo = crate::http::is_photo_upload(req.request());
-    let key = match req.headers().get(HEADER) {
-        Some(value) if req.method() == Method::POST && !photo => {
-            value.to_str().ok().map(str::to_owned)
-        }
-        _ => return Ok(next.call(req).await?.map_into_boxed_body()),
-    };
-    let Some(key) =
-        key.filter(|k| (1..=255).contains(&k.len()) && !k.bytes().any(|b| b.is_ascii_control()))
-    else {
-        return Ok(problem(
-            req,
-            ApiError::new(ErrorCode::IdempotencyKeyInvalid),
-        ));
+    if req.method() != Method::POST || photo {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let key = match key(req.headers()) {
+        Ok(Some(key)) => key,
+        Ok(None) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Err(e) => return Ok(problem(req, e)),
     };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
@@ -405,6 +415,28 @@ mod tests {
         assert_eq!(b, b"{\"id\":1}");
         assert!(unpack(b"\xff\xff\xff\xff{}").is_none());
         assert!(unpack(b"").is_none());
+    }
+
+    fn key_of(value: &[u8]) -> Option<Option<String>> {
+        let mut headers = actix_web::http::header::HeaderMap::new();
+        headers.insert(
+            HeaderName::from_static(HEADER),
+            HeaderValue::from_bytes(value).unwrap(),
+        );
+        key(&headers).ok()
+    }
+
+    #[test]
+    fn a_key_is_one_to_255_visible_ascii_characters() {
+        assert_eq!(
+            key(&actix_web::http::header::HeaderMap::new()).ok(),
+            Some(None)
+        );
+        assert_eq!(key_of(b"k-1"), Some(Some("k-1".to_owned())));
+        assert_eq!(key_of(&[b'k'; 255]), Some(Some("k".repeat(255))));
+        for refused in [&b"a\tb"[..], b"a b", b"", &[b'k'; 256], "\u{e9}".as_bytes()] {
+            assert_eq!(key_of(refused), None, "{refused:?}");
+        }
     }
 }
 

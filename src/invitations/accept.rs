@@ -98,7 +98,7 @@ pub async fn accept(
                         organisation: Some(OrganisationId(invitation.organisation_id)),
                         person: None,
                         actor: Some(AccountId(account.id)),
-                        action: "invitation.accepted",
+                        action: crate::audit::Action::InvitationAccepted,
                         subject_type: "account",
                         subject_id: Some(account.id),
                         details: serde_json::json!({ "invitation_id": invitation.id, "role": role.as_str() }),

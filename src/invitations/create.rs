@@ -26,9 +26,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Invitation created", body = Invitation),
         (status = 400, description = "Invalid email, or a role this organisation cannot have", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already a member of this organisation (`email_taken`); an account elsewhere is not revealed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: over the organisation's invitations for today (staff and circle together; `CAMAU_QUOTA_INVITATIONS_PER_DAY`, default 200); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )
@@ -93,7 +91,7 @@ pub async fn create(
                     organisation: Some(org.id()),
                     person: None,
                     actor: Some(user.account_id),
-                    action: "invitation.created",
+                    action: crate::audit::Action::InvitationCreated,
                     subject_type: "invitation",
                     subject_id: Some(invitation.id),
                     details: serde_json::json!({ "role": role.as_str() }),

@@ -23,9 +23,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of open invitations, oldest first", body = PendingInvitationList),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/invitations")]

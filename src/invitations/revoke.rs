@@ -22,7 +22,6 @@ use crate::state::AppState;
     params(("invitation_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of its organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such invitation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already accepted (`conflict`): deactivate the account instead", body = Problem, content_type = "application/problem+json"),
@@ -57,7 +56,7 @@ pub async fn revoke(
                 organisation: Some(org.id()),
                 person: None,
                 actor: Some(actor),
-                action: "invitation.revoked",
+                action: crate::audit::Action::InvitationRevoked,
                 subject_type: "invitation",
                 subject_id: Some(id.0),
                 details: serde_json::json!({}),

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::kpis::definitions::{KPIS, Kpi};
 use crate::kpis::disclosure;
 use crate::state::AppState;
@@ -36,7 +36,6 @@ pub struct DisclosureDefinition {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every figure's definition", body = KpiList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/kpis")]

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::db::schema::{muted_people, notification_settings};
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::notifications::types::{NotificationSettings, format_time};
 use crate::state::AppState;
 
@@ -18,7 +18,6 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The settings", body = NotificationSettings),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/notification-settings")]

@@ -22,7 +22,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The new settings", body = NotificationSettings),
         (status = 400, description = "Invalid times, or someone you do not follow", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/notification-settings")]
@@ -87,7 +86,7 @@ pub async fn put_settings(
                 organisation: actor.organisation_id(),
                 person: None,
                 actor: Some(actor.account_id),
-                action: "notifications.settings_changed",
+                action: crate::audit::Action::NotificationsSettingsChanged,
                 subject_type: "account",
                 subject_id: Some(account),
                 details: serde_json::json!({ "muted": muted.len() }),

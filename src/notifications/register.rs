@@ -27,7 +27,6 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Registered", body = Device),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/devices")]

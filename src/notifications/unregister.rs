@@ -19,7 +19,6 @@ use crate::state::AppState;
     params(("device_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of your devices", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -27,7 +27,6 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = CreatedOrganisation),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a platform administrator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The first admin's email already has an account", body = Problem, content_type = "application/problem+json"),
     )
@@ -78,7 +77,7 @@ pub async fn create(
                     organisation: Some(org_id),
                     person: None,
                     actor: Some(user.account_id),
-                    action: "organisation.created",
+                    action: crate::audit::Action::OrganisationCreated,
                     subject_type: "organisation",
                     subject_id: Some(org.id),
                     details: serde_json::json!({ "kind": body.kind.as_str() }),

@@ -21,8 +21,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The organisation", body = Organisation),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}")]

@@ -21,7 +21,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of organisations", body = OrganisationList),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a platform administrator", body = Problem, content_type = "application/problem+json"),
     )
 )]

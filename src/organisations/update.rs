@@ -29,9 +29,7 @@ use diesel_async::AsyncConnection;
     responses(
         (status = 200, description = "The organisation as it is now", body = Organisation),
         (status = 400, description = "Malformed body, a threshold out of range, or nothing to change", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the organisation may not use (`invalid_reference`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -71,7 +69,7 @@ pub async fn update(
                     organisation: Some(org.id()),
                     person: None,
                     actor: Some(by),
-                    action: "organisation.updated",
+                    action: crate::audit::Action::OrganisationUpdated,
                     subject_type: "organisation",
                     subject_id: Some(org.id().0),
                     details: serde_json::json!({

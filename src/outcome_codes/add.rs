@@ -27,9 +27,7 @@ use crate::state::AppState;
         (status = 200, description = "The goal had this code already", body = GoalCode),
         (status = 201, description = "Coded", body = GoalCode, headers(("Location" = String))),
         (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff code goals", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended, or the goal's codes changed meanwhile (retry)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No such area (or statement of it) in a framework you may use", body = Problem, content_type = "application/problem+json"),
     )

@@ -22,9 +22,7 @@ use crate::state::AppState;
     params(("goal_id" = uuid::Uuid, Path), ("Accept-Language" = Option<String>, Header, example = "cy")),
     responses(
         (status = 200, description = "The current codes", body = GoalCodeList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters do not see outcome codes", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such goal, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/goals/{goal_id}/codes")]

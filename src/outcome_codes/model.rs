@@ -159,7 +159,15 @@ pub async fn add(
     conn.transaction(async |conn| {
         let added: Added = query.get_result(conn).await?;
         if added.new {
-            audit::changed(conn, scope, by, "goal_code.added", "goal_code", added.id).await?;
+            audit::changed(
+                conn,
+                scope,
+                by,
+                crate::audit::Action::GoalCodeAdded,
+                "goal_code",
+                added.id,
+            )
+            .await?;
         }
         Ok((added.id, added.new))
     })
@@ -188,7 +196,15 @@ pub async fn remove(
     conn.transaction(async |conn| {
         let removed = query.execute(conn).await? == 1;
         if removed {
-            audit::changed(conn, scope, by, "goal_code.removed", "goal_code", code).await?;
+            audit::changed(
+                conn,
+                scope,
+                by,
+                crate::audit::Action::GoalCodeRemoved,
+                "goal_code",
+                code,
+            )
+            .await?;
         }
         Ok(removed)
     })

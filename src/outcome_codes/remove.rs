@@ -20,7 +20,6 @@ use crate::state::AppState;
     params(("goal_id" = uuid::Uuid, Path), ("code_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff code goals", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such goal or current code, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),

@@ -25,9 +25,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The mentors now assigned", body = MentorList),
         (status = 400, description = "Someone who is not active staff here", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -70,7 +68,7 @@ pub async fn assign_mentors(
                     organisation: Some(scope.id().organisation),
                     person: Some(scope.id().person),
                     actor: Some(actor),
-                    action: "person.mentors_assigned",
+                    action: crate::audit::Action::PersonMentorsAssigned,
                     subject_type: "person",
                     subject_id: Some(scope.id().person.0),
                     details: serde_json::json!({ "mentor_ids": ids }),

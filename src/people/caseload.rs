@@ -21,7 +21,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of people, oldest first", body = PersonList),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff of a provider", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Commissioners never reach person-level data", body = Problem, content_type = "application/problem+json"),
     )

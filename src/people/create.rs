@@ -25,7 +25,6 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Person, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields, or a mentor who is not staff here", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin or coordinator of a provider", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Commissioners never reach person-level data", body = Problem, content_type = "application/problem+json"),
     )
@@ -89,7 +88,7 @@ pub async fn create(
                     organisation: actor.organisation_id(),
                     person: Some(person),
                     actor: Some(actor.account_id),
-                    action: "person.created",
+                    action: crate::audit::Action::PersonCreated,
                     subject_type: "person",
                     subject_id: Some(row.id),
                     details: serde_json::json!({ "mentor_ids": mentor_ids }),

@@ -23,8 +23,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The person", body = Person, headers(("ETag" = String))),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}")]

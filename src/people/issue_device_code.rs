@@ -32,9 +32,7 @@ pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
     params(("person_id" = uuid::Uuid, Path)),
     responses(
         (status = 201, description = "The code; shown only here", body = DeviceCode),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff working with this person", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: over the organisation's device codes for today (`CAMAU_QUOTA_DEVICE_CODES_PER_DAY`, default 200); `Retry-After` says when the window ends", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the quota window ends"))),
     )
@@ -72,7 +70,7 @@ pub async fn issue_device_code(
                 organisation: Some(scope.id().organisation),
                 person: Some(scope.id().person),
                 actor: Some(actor),
-                action: "person.device_code_issued",
+                action: crate::audit::Action::PersonDeviceCodeIssued,
                 subject_type: "person",
                 subject_id: Some(scope.id().person.0),
                 details: serde_json::json!({ "device_code_id": id }),

@@ -19,9 +19,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The assigned mentors", body = MentorList),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters do not see mentor assignments", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}/mentors")]

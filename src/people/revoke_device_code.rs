@@ -22,7 +22,6 @@ use crate::state::AppState;
     params(("person_id" = uuid::Uuid, Path), ("device_code_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff working with this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person or open code, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended, or the code was already redeemed (`conflict`)", body = Problem, content_type = "application/problem+json"),
@@ -54,7 +53,7 @@ pub async fn revoke_device_code(
                 organisation: Some(scope.id().organisation),
                 person: Some(scope.id().person),
                 actor: Some(actor),
-                action: "person.device_code_revoked",
+                action: crate::audit::Action::PersonDeviceCodeRevoked,
                 subject_type: "person",
                 subject_id: Some(person),
                 details: serde_json::json!({ "device_code_id": code }),

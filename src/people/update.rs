@@ -30,9 +30,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Updated", body = Person, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A field you may not change", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended (`support_ended`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -118,9 +116,9 @@ pub async fn update(
                     person: Some(scope.id().person),
                     actor: Some(actor),
                     action: if ending {
-                        "person.support_dates_changed"
+                        crate::audit::Action::PersonSupportDatesChanged
                     } else {
-                        "person.updated"
+                        crate::audit::Action::PersonUpdated
                     },
                     subject_type: "person",
                     subject_id: Some(row.id),

@@ -21,9 +21,7 @@ use crate::state::AppState;
     params(("photo_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the story's author, the person or their staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such photo, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -43,8 +41,15 @@ pub async fn delete(
     let by = access.actor.account_id;
     conn.transaction(async |conn| {
         model::delete(conn, &access.scope, photo).await?;
-        crate::audit::model::changed(conn, &access.scope, by, "photo.deleted", "photo", photo.0)
-            .await
+        crate::audit::model::changed(
+            conn,
+            &access.scope,
+            by,
+            crate::audit::Action::PhotoDeleted,
+            "photo",
+            photo.0,
+        )
+        .await
     })
     .await?;
     crate::storage::sweep::remove_photos(&state.storage, &mut conn, &[photo.0]).await;

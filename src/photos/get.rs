@@ -35,9 +35,7 @@ fn unavailable(e: object_store::Error) -> ApiError {
         (status = 200, description = "The JPEG (local storage)", content_type = "image/jpeg", body = crate::photos::upload::PhotoBytes),
         (status = 303, description = "Fetch the photo from `Location` within five minutes (S3)", headers(("Location" = String))),
         (status = 400, description = "Unknown size", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `stories`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such photo, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Storage unavailable: retry after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -122,7 +122,7 @@ pub async fn insert_pending(
 }
 
 pub async fn mark_stored(conn: &mut AsyncPgConnection, photo: PhotoId) -> QueryResult<usize> {
-    // The upload's event ("photo.uploaded") is on the trail already.
+    // The upload's event (`photo.uploaded`) is on the trail already.
     conn.transaction(async |conn| {
         crate::audit::model::covered(conn).await?;
         diesel::update(photos::table.find(photo.0))

@@ -78,9 +78,7 @@ async fn read_capped(mut payload: web::Payload, cap: usize) -> ApiResult<Vec<u8>
     responses(
         (status = 201, description = "Stored", body = Photo, headers(("Location" = String))),
         (status = 400, description = "A malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the story's author nor the person", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The photo did not arrive in time", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The story has 10 photos, support has ended, or this key's upload is still running", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The photo is too large", body = Problem, content_type = "application/problem+json"),
@@ -99,16 +97,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let story = StoryId(path.into_inner());
-    let idempotency_key = match req.headers().get(crate::http::idempotency::HEADER) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|k| (1..=255).contains(&k.len()))
-                .ok_or_else(|| ApiError::new(ErrorCode::IdempotencyKeyInvalid))?
-                .to_owned(),
-        ),
-    };
+    let idempotency_key = crate::http::idempotency::key(req.headers())?;
     let mut conn = state.conn().await?;
     let (access, current) =
         authorize_story(&mut conn, &user, story, PersonAction::EditStory).await?;
@@ -265,8 +254,15 @@ pub async fn store(
                 }
                 e => e,
             })?;
-        crate::audit::model::changed(conn, &scope, account, "photo.uploaded", "photo", id.0)
-            .await?;
+        crate::audit::model::changed(
+            conn,
+            &scope,
+            account,
+            crate::audit::Action::PhotoUploaded,
+            "photo",
+            id.0,
+        )
+        .await?;
         Ok(())
     })
     .await?;

@@ -24,9 +24,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of versions", body = ProfileHistory),
         (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters do not see the history", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/people/{person_id}/profile/history")]

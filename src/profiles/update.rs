@@ -28,9 +28,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The profile as saved", body = Profile, headers(("ETag" = String))),
         (status = 400, description = "Invalid sections", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supporters cannot edit the profile", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -81,8 +79,15 @@ pub async fn update(
                 .collect();
             model::insert(conn, &scope, author, author_kind, &entries).await?;
             let person = scope.id().person.0;
-            crate::audit::model::changed(conn, &scope, author, "profile.updated", "person", person)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                author,
+                crate::audit::Action::ProfileUpdated,
+                "person",
+                person,
+            )
+            .await?;
             let rows = model::current(conn, &scope).await?;
             let version = model::version(conn, &scope).await?;
             Ok::<_, ApiError>((rows, version))

@@ -33,7 +33,6 @@ use crate::state::AppState;
             (String = "text/csv"),
         )),
         (status = 400, description = "Malformed dates or ids; a bad period or breakdown", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a commissioner or admin of this body", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such commissioning body, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the body may not use", body = Problem, content_type = "application/problem+json"),

@@ -32,9 +32,7 @@ use crate::state::AppState;
             (String = "text/csv"),
         )),
         (status = 400, description = "Malformed dates or ids; a bad period or breakdown", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this provider", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A framework the organisation may not use", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "The account's reports for today are spent, or another of its reports is being built (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )

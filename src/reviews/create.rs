@@ -28,9 +28,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Recorded", body = Review, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields, ratings or participants", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff record reviews", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -84,8 +82,15 @@ pub async fn create(
                 ..Subject::default()
             };
             activity::record(conn, &scope, author, ActivityKind::ReviewHeld, subject).await?;
-            crate::audit::model::changed(conn, &scope, author, "review.created", "review", row.id)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                author,
+                crate::audit::Action::ReviewCreated,
+                "review",
+                row.id,
+            )
+            .await?;
             Ok::<_, ApiError>((row, ratings))
         })
         .await?;

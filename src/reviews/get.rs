@@ -19,9 +19,7 @@ use crate::state::AppState;
     params(("review_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "The review", body = Review, headers(("ETag" = String))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without the reviews grant", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such review, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reviews/{review_id}")]

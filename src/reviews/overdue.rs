@@ -21,9 +21,7 @@ use crate::state::AppState;
     params(("organisation_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Most overdue first", body = OverdueList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff of this provider", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not yours", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organisations/{organisation_id}/overdue-reviews")]

@@ -26,9 +26,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Updated", body = Review, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields, ratings or participants", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only staff edit reviews", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such review, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your last read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
@@ -83,8 +81,15 @@ pub async fn update(
                     .collect();
                 model::replace_ratings(conn, &scope, id, &ratings).await?;
             }
-            crate::audit::model::changed(conn, &scope, by, "review.updated", "review", id.0)
-                .await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                by,
+                crate::audit::Action::ReviewUpdated,
+                "review",
+                id.0,
+            )
+            .await?;
             let ratings = model::ratings(conn, &scope, &[id.0]).await?;
             Ok::<_, ApiError>((row, ratings))
         })

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, get, web};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::fields::Lang;
 use crate::scales::model;
 use crate::scales::types::{Scale, ScaleList};
@@ -20,7 +20,6 @@ use crate::state::AppState;
     params(("Accept-Language" = Option<String>, Header, example = "cy")),
     responses(
         (status = 200, description = "Every scale", body = ScaleList),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/scales")]

@@ -26,7 +26,6 @@ use crate::state::AppState;
     responses(
         (status = 204, description = "Password changed"),
         (status = 400, description = "Wrong current password, or the new one is too short, too long or too easy to guess (`password_too_short`, `password_too_long`, `password_too_weak`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -111,8 +110,14 @@ pub(crate) async fn change_secret(
         throttle::succeeded(&mut conn, limits.window, &key, None).await?;
     }
     let (policy, action) = match secret {
-        Secret::Password => (Policy::Password, "account.password_changed"),
-        Secret::Pin => (Policy::PinOrPassword, "account.pin_changed"),
+        Secret::Password => (
+            Policy::Password,
+            crate::audit::Action::AccountPasswordChanged,
+        ),
+        Secret::Pin => (
+            Policy::PinOrPassword,
+            crate::audit::Action::AccountPinChanged,
+        ),
     };
     let hash = state
         .passwords

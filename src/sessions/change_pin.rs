@@ -21,7 +21,6 @@ use crate::state::AppState;
     responses(
         (status = 204, description = "PIN changed"),
         (status = 400, description = "Wrong current PIN (`incorrect` at `/current_pin`), or the new one is not 6–12 digits nor a strong password (`password_too_short`, `password_too_weak`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a person's own login", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

@@ -23,7 +23,6 @@ use crate::state::AppState;
     request_body = ConfirmEmailVerification,
     responses(
         (status = 204, description = "The email address is verified"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Wrong, used or expired code (`verification_code_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many codes asked for or tried", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -64,7 +63,7 @@ pub async fn confirm_email_verification(
                 organisation,
                 person: None,
                 actor: Some(account),
-                action: "account.email_verified",
+                action: crate::audit::Action::AccountEmailVerified,
                 subject_type: "account",
                 subject_id: Some(account.0),
                 details: serde_json::json!({}),

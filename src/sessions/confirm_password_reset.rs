@@ -78,7 +78,7 @@ pub async fn confirm_password_reset(
                 organisation: None,
                 person: None,
                 actor: Some(account),
-                action: "account.password_reset",
+                action: crate::audit::Action::AccountPasswordReset,
                 subject_type: "account",
                 subject_id: Some(account.0),
                 details: serde_json::json!({}),

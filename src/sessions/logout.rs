@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, post, web};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::sessions::model::{self, RevokeReason};
 use crate::state::AppState;
 
@@ -16,7 +16,6 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout")]

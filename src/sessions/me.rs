@@ -5,7 +5,7 @@
 use actix_web::{get, web};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::sessions::model;
 use crate::sessions::types::{Me, MeAccount, MeOrganisation, MePerson};
 use crate::state::AppState;
@@ -20,7 +20,6 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in account", body = Me),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]

@@ -108,7 +108,7 @@ pub async fn redeem_device_code(
                     organisation: Some(crate::ids::OrganisationId(row.organisation_id)),
                     person: Some(person),
                     actor: Some(account),
-                    action: "person.device_code_redeemed",
+                    action: crate::audit::Action::PersonDeviceCodeRedeemed,
                     subject_type: "person",
                     subject_id: Some(row.id),
                     details: serde_json::json!({}),

@@ -24,7 +24,6 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 202, description = "A code is on its way"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account has no email (a person's own login)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many codes asked for or tried", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

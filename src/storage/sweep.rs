@@ -98,7 +98,7 @@ pub async fn sweep(
                     organisation: None,
                     actor: None,
                     person: None,
-                    action: "housekeeping.abandoned_uploads_removed",
+                    action: crate::audit::Action::HousekeepingAbandonedUploadsRemoved,
                     subject_type: "photo",
                     subject_id: None,
                     details: serde_json::json!({ "rows": n }),

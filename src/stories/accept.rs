@@ -27,9 +27,7 @@ use crate::stories::{authorize_story, present_one};
     params(("story_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Published", body = Story, headers(("ETag" = String))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the person", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -64,7 +62,15 @@ pub async fn accept(
         let author = AccountId(locked.author_account_id);
         activity::record(conn, &scope, author, ActivityKind::StoryPosted, subject).await?;
         let by = access.actor.account_id;
-        crate::audit::model::changed(conn, &scope, by, "story.accepted", "story", id.0).await?;
+        crate::audit::model::changed(
+            conn,
+            &scope,
+            by,
+            crate::audit::Action::StoryAccepted,
+            "story",
+            id.0,
+        )
+        .await?;
         Ok::<_, ApiError>(())
     })
     .await?;

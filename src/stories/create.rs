@@ -30,9 +30,7 @@ use crate::stories::{check_references, present_one};
     responses(
         (status = 201, description = "Created", body = Story, headers(("ETag" = String), ("Location" = String))),
         (status = 400, description = "Invalid fields or unknown members", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `contribute`, or linking a goal without `goals`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The goal or action is not the person's", body = Problem, content_type = "application/problem+json"),
     )
@@ -96,9 +94,9 @@ pub async fn create(
                 activity::record(conn, &scope, author, ActivityKind::StoryPosted, subject).await?;
             }
             let action = if status == StoryStatus::Published {
-                "story.posted"
+                crate::audit::Action::StoryPosted
             } else {
-                "story.suggested"
+                crate::audit::Action::StorySuggested
             };
             crate::audit::model::changed(conn, &scope, author, action, "story", id.0).await?;
             Ok::<_, ApiError>(id)

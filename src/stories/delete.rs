@@ -21,9 +21,7 @@ use crate::stories::{authorize_story, model, visibility};
     params(("story_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not its author, the person or their staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -45,7 +43,15 @@ pub async fn delete(
             let photos = model::photo_ids(conn, &scope, id).await?;
             model::delete(conn, &scope, id).await?;
             let by = access.actor.account_id;
-            crate::audit::model::changed(conn, &scope, by, "story.deleted", "story", id.0).await?;
+            crate::audit::model::changed(
+                conn,
+                &scope,
+                by,
+                crate::audit::Action::StoryDeleted,
+                "story",
+                id.0,
+            )
+            .await?;
             Ok::<_, ApiError>(photos)
         })
         .await?;

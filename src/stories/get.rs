@@ -21,9 +21,7 @@ use crate::stories::{authorize_story, present_one};
     params(("story_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "The story", body = Story, headers(("ETag" = String))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A supporter without `stories` or `contribute`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stories/{story_id}")]

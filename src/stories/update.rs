@@ -27,9 +27,7 @@ use crate::stories::{authorize_story, check_references, present_one, visibility}
     responses(
         (status = 200, description = "Updated", body = Story, headers(("ETag" = String))),
         (status = 400, description = "Invalid fields or unknown members", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither its author nor the person", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such story, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The story changed since you read it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The goal or action is not the person's", body = Problem, content_type = "application/problem+json"),
@@ -95,7 +93,15 @@ pub async fn update(
             model::set_members(conn, &scope, id, &[]).await?;
         }
         let by = access.actor.account_id;
-        crate::audit::model::changed(conn, &scope, by, "story.updated", "story", id.0).await?;
+        crate::audit::model::changed(
+            conn,
+            &scope,
+            by,
+            crate::audit::Action::StoryUpdated,
+            "story",
+            id.0,
+        )
+        .await?;
         Ok::<_, ApiError>(())
     })
     .await?;

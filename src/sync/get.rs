@@ -30,7 +30,6 @@ use crate::sync::types::{Change, ChangeKind, ChangeOp, SyncPage, SyncQuery};
     responses(
         (status = 200, description = "A page of changes", body = SyncPage),
         (status = 400, description = "Malformed cursor or limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Commissioners and platform administrators hold no person's records", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`sync_cursor_expired`: the cursor is older than the tombstones kept; sync again from the start", body = Problem, content_type = "application/problem+json"),
     )

@@ -17,7 +17,6 @@ use crate::uploads::{TUS_VERSION, authorize_upload, check_version, model};
     params(("upload_id" = uuid::Uuid, Path), ("Tus-Resumable" = Option<String>, Header, description = "1.0.0")),
     responses(
         (status = 204, description = "Ended", headers(("Tus-Resumable" = String))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No longer a story you may add photos to", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such upload of yours, or expired", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Support has ended", body = Problem, content_type = "application/problem+json"),
