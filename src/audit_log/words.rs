@@ -131,18 +131,18 @@ fn change(action: &str) -> (&'static str, &'static str) {
             "Canslwyd dileu eich cofnod",
         ),
         ConsentRefused => (
-            "recorded that you said no to something",
-            "Cofnodwyd eich bod wedi dweud na",
+            "recorded a refusal of consent",
+            "Cofnodwyd gwrthod caniatâd",
         ),
         ConcernRaised => ("said they were worried", "Codwyd pryder"),
-        ConcernSettled => ("settled a worry", "Setlwyd pryder"),
-        AccountPinChanged => ("changed your PIN", "Newidiwyd eich PIN"),
+        ConcernSettled => ("settled a worry", "Datryswyd pryder"),
         PersonErased => ("erased your record", "Dilëwyd eich cofnod"),
         // About an account or the organisation, never on a person's log (they name no person);
         // worded for completeness.
         AccountEmailVerified
         | AccountPasswordChanged
         | AccountPasswordReset
+        | AccountPinChanged
         | AccountUpdated
         | AuditExported
         | DemoPeopleGenerated

@@ -67,11 +67,12 @@ viewer AS (
 pub(crate) use {me, me_background, viewer_mine, viewer_person};
 
 diesel::define_sql_function! {
-    /// Whether a viewer sees `story` (migration 000028): `account` and `member` are theirs,
-    /// `full_view` and `stories` what `person_viewers` gives them, `drafts` whether their own
-    /// stories still waiting for the person count (the stories API: yes).
+    /// Whether a viewer of `person` sees `story` (migration 000028): `account` and `member`
+    /// are theirs, `full_view` and `stories` what `person_viewers` gives them, `drafts` whether
+    /// their own stories still waiting for the person count (the stories API: yes).
     fn story_seen(
         story: diesel::sql_types::Uuid,
+        person: diesel::sql_types::Uuid,
         account: diesel::sql_types::Uuid,
         member: diesel::sql_types::Nullable<diesel::sql_types::Uuid>,
         full_view: diesel::sql_types::Bool,

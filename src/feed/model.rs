@@ -112,12 +112,14 @@ impl Viewer {
 /// that uses `activities (person_id, id DESC)`, and PostgreSQL plans each once per
 /// connection (`db::prepared`). Who the caller is and whom they follow come from the policy's
 /// SQL form (`auth::policy`).
+///
 /// The page: for each person followed, their newest activities the viewer may see (stories
 /// and comments as the policy's `story_seen` and `comment_seen` decide, without drafts: a
 /// supporter's own story appears once the person accepts it; goals and actions with `goals`;
-/// reviews with `reviews`), then the
-/// newest `$limit` of those, and only then the details and counts of each. The checks are
-/// subqueries after `v.full_view OR`, so staff and the person read the index alone.
+/// reviews with `reviews`), then the newest `$limit` of those, and only then the details and
+/// counts of each. The checks come after `v.full_view OR`, so staff and the person read the
+/// index alone, and `story_seen` after `v.stories AND` (without drafts it sees nothing without
+/// the grant), so a supporter without it makes no call per item.
 macro_rules! page {
     ($filter:literal, $limit:literal) => {
         concat!(
@@ -133,14 +135,14 @@ page AS (
             $filter,
             "
            AND (v.full_view OR (
-                 (a.story_id IS NULL
-                  OR story_seen(a.story_id, $1, v.member_id, false, v.stories, false))
+                 (a.story_id IS NULL OR (v.stories
+                  AND story_seen(a.story_id, a.person_id, $1, v.member_id, false, true, false)))
                  AND (a.story_id IS NOT NULL OR (a.goal_id IS NULL AND a.action_id IS NULL)
                       OR v.goals)
                  AND (a.review_id IS NULL OR v.reviews)
                  AND (a.comment_id IS NULL
-                      OR comment_seen(a.comment_id, $1, v.member_id, false, v.stories, v.goals,
-                                      false))))
+                      OR comment_seen(a.comment_id, a.person_id, $1, v.member_id, false,
+                                      v.stories, v.goals, false))))
          ORDER BY a.id DESC
          LIMIT ",
             $limit,

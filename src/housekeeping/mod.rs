@@ -1,8 +1,11 @@
 //! Housekeeping: removes what has stopped being useful and should not be kept — ended
-//! sessions and their refresh tokens, throttle counters whose window passed, unused
-//! invitation, device and password-reset codes past their expiry, revoked device keys,
-//! idempotent responses past keeping and the record of mail sent or given up a week ago. Run every `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by
-//! `camau maintenance` (for cron, or when several instances run and one should do it).
+//! sessions and their refresh tokens, throttle counters and quota windows that passed, unused
+//! invitation, device, password-reset and email codes past their expiry, revoked device keys,
+//! idempotent responses past keeping, the record of mail sent or given up a week ago, expired
+//! resumable uploads, exports past their week, unconfirmed erasures, and sync tombstones past
+//! keeping; then, beside it, the retention of ended records and the storage sweep. Run every
+//! `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by `camau maintenance` (for cron,
+//! or when several instances run and one should do it).
 
 use std::time::Duration;
 

@@ -1,5 +1,7 @@
-//! HTTP plumbing shared by every slice: metrics and access logs, the extractor error handlers
-//! that keep client mistakes 4xx problem+json, pagination, ETags and idempotent retries.
+//! HTTP plumbing shared by every slice: metrics and access logs (`observe`), the audit of
+//! reads (`audit_reads`), the body deadline, the text check, the client's address, the
+//! extractor error handlers that keep client mistakes 4xx problem+json, pagination, ETags,
+//! idempotent retries, CSV answers and the shape of JSON answers.
 
 pub mod audit_reads;
 pub mod client;

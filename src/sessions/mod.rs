@@ -1,5 +1,7 @@
-//! Signing in and out: login, refresh, logout, logout everywhere, password change and "who am
-//! I". Sessions live in PostgreSQL (see `model`); throttling in `throttle`.
+//! Signing in and out: login, refresh, logout, logout everywhere, "who am I", password and PIN
+//! changes; a person's sign-in by device code and PIN (`devices`: the device keys); password
+//! reset (`resets`) and email verification (`verifications`) by emailed code. Sessions live in
+//! PostgreSQL (see `model`); throttling in `throttle`.
 
 pub mod change_password;
 pub mod change_pin;

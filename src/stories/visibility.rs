@@ -21,6 +21,7 @@ pub fn condition(access: &PersonAccess) -> StoryFilter {
         Relation::Staff(_) | Relation::Person => Box::new(stories::id.eq(stories::id)),
         Relation::Supporter(grants) => Box::new(story_seen(
             stories::id,
+            access.scope.id().person.0,
             access.actor.account_id.0,
             Some(grants.member.0),
             false,

@@ -44,14 +44,15 @@ impl Cursor {
     }
 }
 
-/// Whether story `$story` is shown to the viewer of row `s`: the policy's `story_seen`,
-/// without drafts (the sync carries a supporter's story once the person accepts it).
+/// Whether story `$story` is shown to the supporter of row `s` (the whole record's viewers
+/// are shown everything before this is asked): the policy's `story_seen`, without drafts (the
+/// sync carries a supporter's story once the person accepts it), so only with the grant.
 macro_rules! story_shown {
     ($story:literal) => {
         concat!(
-            "story_seen(",
+            "(s.stories AND story_seen(",
             $story,
-            ", $1, s.member_id, s.full_view, s.stories, false)"
+            ", s.person_id, $1, s.member_id, false, true, false))"
         )
     };
 }
@@ -92,7 +93,8 @@ judged AS (
     story_shown!("s.record_id"),
     ")
         OR (s.record_type = 'comment' AND s.op = 'upsert'
-            AND comment_seen(s.record_id, $1, s.member_id, s.full_view, s.stories, s.goals, false))
+            AND comment_seen(s.record_id, s.person_id, $1, s.member_id, s.full_view, s.stories,
+                             s.goals, false))
         OR (s.record_type = 'reaction' AND s.op = 'upsert' AND EXISTS (
               SELECT 1 FROM reactions r WHERE r.id = s.record_id
                  AND CASE WHEN r.story_id IS NOT NULL THEN ",
