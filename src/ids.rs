@@ -1,5 +1,4 @@
 //! Newtype ids, so an organisation id can never be passed where an account id is expected.
-//! Each is a `uuid` to diesel too: a query can bind it, and a row can hold it, without `.0`.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -7,33 +6,9 @@ use uuid::Uuid;
 macro_rules! id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
         pub struct $name(pub Uuid);
-
-        impl diesel::serialize::ToSql<diesel::sql_types::Uuid, diesel::pg::Pg> for $name {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
-            ) -> diesel::serialize::Result {
-                <Uuid as diesel::serialize::ToSql<diesel::sql_types::Uuid, diesel::pg::Pg>>::to_sql(
-                    &self.0, out,
-                )
-            }
-        }
-
-        impl diesel::deserialize::FromSql<diesel::sql_types::Uuid, diesel::pg::Pg> for $name {
-            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-                <Uuid as diesel::deserialize::FromSql<diesel::sql_types::Uuid, diesel::pg::Pg>>::from_sql(
-                    value,
-                )
-                .map(Self)
-            }
-        }
 
         impl $name {
             /// A new time-ordered (v7) id.

@@ -150,6 +150,8 @@ struct Records {
     comments: Vec<Comment>,
     /// Every actor with the answers it must get.
     actors: Vec<(Actor, Expect)>,
+    /// P's supporter with every grant.
+    sup: Actor,
 }
 
 /// A story to write: person, audience, author, author kind, published, hidden, chosen.
@@ -173,6 +175,9 @@ async fn records(app: &TestApp, w: &crate::access::World) -> Records {
     let q = app.person(&w.o).await;
     let (_, sq) = app.supporter(&q, &w.o, true).await;
     let (cq_member, cq) = app.supporter(&q, &w.o, false).await;
+    // R lets the circle see stories but not photos of them.
+    let r = app.person(&w.o).await;
+    let (_, sr) = app.supporter(&r, &w.o, true).await;
     let goal = Uuid::now_v7();
     let mut sql = format!(
         "UPDATE circle_members SET can_contribute = true WHERE id = '{cq_member}';
@@ -180,12 +185,18 @@ async fn records(app: &TestApp, w: &crate::access::World) -> Records {
          INSERT INTO consents (id, person_id, organisation_id, purpose, audience, decision, given_by, wording_version, recorded_by)
            VALUES ('{}', '{q}', '{o}', 'circle_stories', 'circle', 'refused', 'person', 'v1', '{qa}'),
                   ('{}', '{q}', '{o}', 'circle_photos', 'circle', 'refused', 'person', 'v1', '{qa}');
+         UPDATE consents SET current = false WHERE person_id = '{r}' AND purpose = 'circle_photos';
+         INSERT INTO consents (id, person_id, organisation_id, purpose, audience, decision, given_by, wording_version, recorded_by)
+           VALUES ('{}', '{r}', '{o}', 'circle_photos', 'circle', 'refused', 'person', 'v1', '{ra}');
          INSERT INTO goals (id, person_id, organisation_id, title, lang, status, scale_id, author_account_id)
            VALUES ('{goal}', '{p}', '{o}', 'A goal', 'en', 'active', '01937a00-0000-7000-8000-000000000001', '{m}');",
         Uuid::now_v7(),
         Uuid::now_v7(),
+        Uuid::now_v7(),
         q = q.id,
         qa = q.account.id,
+        r = r.id,
+        ra = r.account.id,
         m = mentor.id,
     );
     let plan: Vec<Planned> = vec![
@@ -205,6 +216,10 @@ async fn records(app: &TestApp, w: &crate::access::World) -> Records {
         (p, "circle", sup.id, "supporter", false, false, None),
         (q.id, "circle", q.account.id, "person", true, false, None),
         (q.id, "circle", cq.id, "supporter", false, false, None),
+        // Once accepted, a supporter's story is the person's: kept private, its author no
+        // longer sees it.
+        (p, "private", sup.id, "supporter", true, false, None),
+        (r.id, "circle", r.account.id, "person", true, false, None),
     ];
     let mut stories = Vec::new();
     for (person, audience, author, kind, published, hidden, chosen) in plan {
@@ -322,14 +337,16 @@ async fn records(app: &TestApp, w: &crate::access::World) -> Records {
         photos: false,
         ..every
     };
+    let sup_of_p = sup.clone();
     let actors = vec![
         (platform, Expect::default()),
-        (admin, full(&[p, q.id])),
-        (coordinator, full(&[p, q.id])),
+        (admin, full(&[p, q.id, r.id])),
+        (coordinator, full(&[p, q.id, r.id])),
         (mentor.clone(), full(&[p])),
         (unassigned, Expect::default()),
         (person, full(&[p])),
         (q.account.clone(), full(&[q.id])),
+        (r.account.clone(), full(&[r.id])),
         (other_person, Expect::default()),
         (sup, member(p, every)),
         (nogrant, member(p, none)),
@@ -338,9 +355,20 @@ async fn records(app: &TestApp, w: &crate::access::World) -> Records {
         (other_admin, Expect::default()),
         (sq, member(q.id, narrowed)),
         (cq, member(q.id, Grants::default())),
+        (
+            sr,
+            member(
+                r.id,
+                Grants {
+                    photos: false,
+                    ..every
+                },
+            ),
+        ),
     ];
     Records {
-        people: vec![p, q.id],
+        people: vec![p, q.id, r.id],
+        sup: sup_of_p,
         stories,
         comments,
         actors,
@@ -558,6 +586,19 @@ async fn the_rust_and_sql_forms_of_the_access_policy_give_the_policys_answers() 
             assert_eq!(shown, want, "{who}, the sync of comment {}", c.id);
         }
     }
+    // The functions answer for the viewer's person alone: a supporter of P with every grant,
+    // asked of Q's story and comment with P's viewer row, sees neither.
+    let sup = &r.sup;
+    let p = r.people[0];
+    let row = sql_viewers(&app, sup.id).await;
+    let row = row.iter().find(|v| v.person_id == Some(p));
+    let (story, comment) = (&r.stories[6], &r.comments[6]);
+    assert!(!sql_seen(&app, sup.id, p, row, false, story.id).await);
+    assert!(!sql_seen(&app, sup.id, p, row, true, comment.id).await);
+    assert!(
+        row.is_some_and(|v| v.stories == Some(true)),
+        "the row opens stories"
+    );
     for kind in [
         "person", "profile", "goals", "reviews", "story", "photo", "comment",
     ] {
