@@ -296,6 +296,34 @@ pub async fn for_organisation(
     .await
 }
 
+/// Deletes (or ends) rows of a table about people that have stopped being useful, with one
+/// event by the service carrying the count, in the same transaction. For the slices'
+/// `purge_expired`, which `housekeeping` lists.
+pub async fn purge_audited(
+    conn: &mut AsyncPgConnection,
+    kind: &'static str,
+    sql: &str,
+) -> Result<usize, diesel::result::Error> {
+    use diesel_async::AsyncConnection;
+    conn.transaction(async |conn| {
+        let n = diesel::sql_query(sql).execute(conn).await?;
+        if n > 0 {
+            let event = AuditEvent {
+                organisation: None,
+                actor: None,
+                person: None,
+                action: Action::HousekeepingExpiredPurged,
+                subject_type: kind,
+                subject_id: None,
+                details: serde_json::json!({ "rows": n }),
+            };
+            record(conn, event).await?;
+        }
+        Ok(n)
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::Action;

@@ -427,3 +427,14 @@ pub async fn revoke_invitation(
         Withdrawn::NotFound
     })
 }
+
+/// Housekeeping: circle invitations never accepted, past their expiry (audited: they name a
+/// person's supporter).
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    crate::audit::model::purge_audited(
+        conn,
+        "circle_invitation",
+        "DELETE FROM circle_invitations WHERE accepted_at IS NULL AND expires_at < now()",
+    )
+    .await
+}

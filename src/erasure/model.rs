@@ -305,3 +305,13 @@ async fn object_prefixes(conn: &mut AsyncPgConnection, person: Uuid) -> QueryRes
     .await?;
     Ok(rows.into_iter().map(|p| p.prefix).collect())
 }
+
+/// Housekeeping: erasure requests never confirmed, past their time (audited).
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    crate::audit::model::purge_audited(
+        conn,
+        "erasure_request",
+        "DELETE FROM erasure_requests WHERE expires_at < now()",
+    )
+    .await
+}

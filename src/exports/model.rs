@@ -146,3 +146,22 @@ pub async fn finish(
     })
     .await
 }
+
+/// Housekeeping: exports past their week (their files follow in the storage sweep), and export
+/// jobs that never finished, marked failed. Both audited.
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    use crate::audit::model::purge_audited;
+    Ok(purge_audited(
+        conn,
+        "export",
+        "DELETE FROM exports WHERE expires_at < now()",
+    )
+    .await?
+        + purge_audited(
+            conn,
+            "export",
+            "UPDATE exports SET status = 'failed' \
+                 WHERE status = 'pending' AND created_at < now() - interval '1 hour'",
+        )
+        .await?)
+}

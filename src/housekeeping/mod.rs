@@ -1,186 +1,65 @@
-//! Housekeeping: removes what has stopped being useful and should not be kept — ended
-//! sessions and their refresh tokens, throttle counters and quota windows that passed, unused
-//! invitation, device, password-reset and email codes past their expiry, revoked device keys,
-//! idempotent responses past keeping, the record of mail sent or given up a week ago, expired
-//! resumable uploads, exports past their week, unconfirmed erasures, and sync tombstones past
-//! keeping; then, beside it, the retention of ended records and the storage sweep. Run every
-//! `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by `camau maintenance` (for cron,
-//! or when several instances run and one should do it).
+//! Housekeeping: removes what has stopped being useful and should not be kept. Each slice owns
+//! its lifecycle (a `purge_expired` beside the table it writes); this module is the list of them,
+//! so a new kind of expiring row is one line here, and the count it reports. Then, beside it,
+//! the retention of ended records and the storage sweep. Run every
+//! `CAMAU_HOUSEKEEPING_INTERVAL_SECS` by `serve`, and once by `camau maintenance` (for cron, or
+//! when several instances run and one should do it).
 
 use std::time::Duration;
 
-use diesel::sql_query;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 
-use crate::audit::model::AuditEvent;
 use crate::config::Config;
 use crate::state::AppState;
 
-type QueryResult<T> = Result<T, diesel::result::Error>;
-
-/// Rows removed, by kind.
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
-pub struct Purged {
-    pub sessions: usize,
-    pub refresh_tokens: usize,
-    pub throttles: usize,
-    /// Quota windows that ended.
-    pub quotas: usize,
-    /// Sync deletion tombstones and erasure notices past keeping (`sync::KEEP`).
-    pub sync_tombstones: usize,
-    /// Resumable photo uploads past their expiry (unfinished: their parts too).
-    pub uploads: usize,
-    pub invitations: usize,
-    pub circle_invitations: usize,
-    pub device_codes: usize,
-    pub device_keys: usize,
-    pub idempotency_keys: usize,
-    pub mails: usize,
-    pub password_resets: usize,
-    /// Exports past their week (their files follow), unconfirmed erasures past their time,
-    /// and export jobs that never finished (marked failed).
-    pub exports: usize,
-    pub erasure_requests: usize,
-}
-
-async fn delete(conn: &mut AsyncPgConnection, sql: &str) -> QueryResult<usize> {
-    sql_query(sql).execute(conn).await
-}
-
-/// Deletes from a table about people, with one event (by the service, with the count) in the
-/// same transaction.
-async fn delete_audited(
-    conn: &mut AsyncPgConnection,
-    kind: &'static str,
-    sql: &str,
-) -> QueryResult<usize> {
-    conn.transaction(async |conn| {
-        let n = sql_query(sql).execute(conn).await?;
-        if n > 0 {
-            let event = AuditEvent {
-                organisation: None,
-                actor: None,
-                person: None,
-                action: crate::audit::Action::HousekeepingExpiredPurged,
-                subject_type: kind,
-                subject_id: None,
-                details: serde_json::json!({ "rows": n }),
-            };
-            crate::audit::model::record(conn, event).await?;
+/// Declares the list once: the count per kind (`Purged`, as `camau maintenance` prints it) and
+/// the pass that fills it, in this order. Each statement stands alone, so a failure leaves the
+/// work of the ones before it done.
+macro_rules! purges {
+    ($conn:ident, $config:ident; $($(#[$doc:meta])* $kind:ident: $($purge:expr),+;)+) => {
+        /// Rows removed, by kind.
+        #[derive(Debug, Default, Serialize, PartialEq, Eq)]
+        pub struct Purged {
+            $($(#[$doc])* pub $kind: usize,)+
         }
-        Ok(n)
-    })
-    .await
+
+        /// One pass.
+        pub async fn purge(
+            $conn: &mut AsyncPgConnection,
+            $config: &Config,
+        ) -> diesel::QueryResult<Purged> {
+            Ok(Purged {
+                $($kind: 0 $(+ $purge.await?)+,)+
+            })
+        }
+    };
 }
 
-/// One pass. Each statement stands alone, so a failure leaves the others' work done.
-pub async fn purge(conn: &mut AsyncPgConnection, config: &Config) -> QueryResult<Purged> {
-    // A revoked session's access tokens die within the access-token lifetime; a day is ample.
-    let sessions = delete(
-        conn,
-        "DELETE FROM sessions WHERE expires_at < now() OR revoked_at < now() - interval '1 day'",
-    )
-    .await?;
-    let refresh_tokens =
-        delete(conn, "DELETE FROM refresh_tokens WHERE expires_at < now()").await?;
-    let throttles = crate::sessions::throttle::purge(conn, config.login_throttle.window).await?;
-    let quotas = crate::quotas::purge(conn).await?;
-    let invitations = delete(
-        conn,
-        "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now()",
-    )
-    .await?;
-    let circle_invitations = delete_audited(
-        conn,
-        "circle_invitation",
-        "DELETE FROM circle_invitations WHERE accepted_at IS NULL AND expires_at < now()",
-    )
-    .await?;
-    let device_codes = delete_audited(
-        conn,
-        "device_code",
-        "DELETE FROM device_codes WHERE redeemed_at IS NULL AND expires_at < now()",
-    )
-    .await?;
-    let device_keys = delete(
-        conn,
-        "DELETE FROM person_devices WHERE revoked_at < now() - interval '1 day'",
-    )
-    .await?;
-    let idempotency_keys = crate::http::idempotency::purge(conn).await?;
-    // Sent or given-up mail holds nothing personal (its sealed copy is gone); a week of it
-    // answers "was it sent?".
-    let mails = delete(
-        conn,
-        "DELETE FROM outbox_emails WHERE sent_at < now() - interval '7 days' \
-         OR failed_at < now() - interval '7 days'",
-    )
-    .await?;
-    let password_resets = delete(
-        conn,
-        "DELETE FROM password_resets WHERE expires_at < now() OR used_at IS NOT NULL",
-    )
-    .await?
-        + delete(
-            conn,
-            "DELETE FROM email_verifications WHERE expires_at < now()",
-        )
-        .await?;
-    let exports = delete_audited(
-        conn,
-        "export",
-        "DELETE FROM exports WHERE expires_at < now()",
-    )
-    .await?
-        + delete_audited(
-            conn,
-            "export",
-            "UPDATE exports SET status = 'failed' \
-             WHERE status = 'pending' AND created_at < now() - interval '1 hour'",
-        )
-        .await?;
-    let uploads = delete(conn, "DELETE FROM photo_uploads WHERE expires_at < now()").await?;
-    let erasure_notices = delete(
-        conn,
-        &format!(
-            "DELETE FROM sync_erasures WHERE erased_at < now() - interval '{} days'",
-            crate::sync::KEEP.whole_days()
-        ),
-    )
-    .await?;
-    let sync_tombstones = delete_audited(
-        conn,
-        "sync_log",
-        &format!(
-            "DELETE FROM sync_log WHERE op = 'delete' AND changed_at < now() - interval '{} days'",
-            crate::sync::KEEP.whole_days()
-        ),
-    )
-    .await?;
-    let erasure_requests = delete_audited(
-        conn,
-        "erasure_request",
-        "DELETE FROM erasure_requests WHERE expires_at < now()",
-    )
-    .await?;
-    Ok(Purged {
-        exports,
-        erasure_requests,
-        sessions,
-        refresh_tokens,
-        throttles,
-        quotas,
-        sync_tombstones: sync_tombstones + erasure_notices,
-        uploads,
-        invitations,
-        circle_invitations,
-        device_codes,
-        device_keys,
-        idempotency_keys,
-        mails,
-        password_resets,
-    })
+purges! { conn, config;
+    sessions: crate::sessions::model::purge_expired(conn);
+    refresh_tokens: crate::sessions::model::purge_expired_refresh_tokens(conn);
+    throttles: crate::sessions::throttle::purge_expired(conn, config.login_throttle.window);
+    /// Quota windows that ended.
+    quotas: crate::quotas::purge_expired(conn);
+    /// Sync deletion tombstones and erasure notices past keeping (`sync::KEEP`).
+    sync_tombstones: crate::sync::model::purge_expired(conn);
+    /// Resumable photo uploads past their expiry (unfinished: their parts too).
+    uploads: crate::uploads::model::purge_expired(conn);
+    invitations: crate::invitations::model::purge_expired(conn);
+    circle_invitations: crate::circles::model::purge_expired(conn);
+    device_codes: crate::people::model::purge_expired_device_codes(conn);
+    device_keys: crate::sessions::devices::purge_expired(conn);
+    idempotency_keys: crate::http::idempotency::purge_expired(conn);
+    mails: crate::mail::purge_expired(conn);
+    password_resets:
+        crate::sessions::resets::purge_expired(conn),
+        crate::sessions::verifications::purge_expired(conn);
+    /// Exports past their week (their files follow), and export jobs that never finished
+    /// (marked failed).
+    exports: crate::exports::model::purge_expired(conn);
+    /// Erasures never confirmed, past their time.
+    erasure_requests: crate::erasure::model::purge_expired(conn);
 }
 
 /// Runs [`purge`] every `interval` for as long as the server runs. Two instances purging at

@@ -395,7 +395,7 @@ async fn record(
 }
 
 /// Removes responses past keeping.
-pub async fn purge(conn: &mut AsyncPgConnection) -> Result<usize, diesel::result::Error> {
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
     sql_query("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)")
         .bind::<diesel::sql_types::Double, _>(KEEP.as_seconds_f64())
         .execute(conn)

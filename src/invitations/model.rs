@@ -190,3 +190,10 @@ pub async fn revoke(
     .await?;
     Ok(n == 1)
 }
+
+/// Housekeeping: staff invitations never accepted, past their expiry.
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    diesel::sql_query("DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now()")
+        .execute(conn)
+        .await
+}

@@ -86,3 +86,14 @@ fn open(sealer: &Sealer, id: Uuid, sealed: &[u8]) -> Option<Mail> {
     let plain = sealer.open(SEAL_PURPOSE, id.as_bytes(), sealed)?;
     serde_json::from_slice(&plain).ok()
 }
+
+/// Housekeeping: sent or given-up mail holds nothing personal (its sealed copy is gone); a week
+/// of it answers "was it sent?".
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM outbox_emails WHERE sent_at < now() - interval '7 days' \
+         OR failed_at < now() - interval '7 days'",
+    )
+    .execute(conn)
+    .await
+}

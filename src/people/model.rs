@@ -439,3 +439,15 @@ pub async fn revoke_device_code(
         Withdrawn::NotFound
     })
 }
+
+/// Housekeeping: device codes never redeemed, past their expiry (audited: they are a person's).
+pub async fn purge_expired_device_codes(
+    conn: &mut AsyncPgConnection,
+) -> diesel::QueryResult<usize> {
+    crate::audit::model::purge_audited(
+        conn,
+        "device_code",
+        "DELETE FROM device_codes WHERE redeemed_at IS NULL AND expires_at < now()",
+    )
+    .await
+}

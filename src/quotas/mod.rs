@@ -108,7 +108,7 @@ pub async fn take(
 }
 
 /// Removes windows that have ended.
-pub async fn purge(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
     sql_query("DELETE FROM quotas WHERE window_ends_at < now()")
         .execute(conn)
         .await

@@ -55,3 +55,10 @@ pub async fn account_for(
     .optional()
     .map(|found| found.map(AccountId))
 }
+
+/// Housekeeping: device keys revoked more than a day ago.
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    diesel::sql_query("DELETE FROM person_devices WHERE revoked_at < now() - interval '1 day'")
+        .execute(conn)
+        .await
+}

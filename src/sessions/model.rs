@@ -226,3 +226,22 @@ pub async fn me(conn: &mut AsyncPgConnection, user: &CurrentUser) -> QueryResult
         .await
         .optional()
 }
+
+/// Housekeeping: ended sessions. A revoked session's access tokens die within the access-token
+/// lifetime; a day is ample.
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM sessions WHERE expires_at < now() OR revoked_at < now() - interval '1 day'",
+    )
+    .execute(conn)
+    .await
+}
+
+/// Housekeeping: refresh tokens past their expiry.
+pub async fn purge_expired_refresh_tokens(
+    conn: &mut AsyncPgConnection,
+) -> diesel::QueryResult<usize> {
+    diesel::sql_query("DELETE FROM refresh_tokens WHERE expires_at < now()")
+        .execute(conn)
+        .await
+}

@@ -72,3 +72,10 @@ pub async fn close_all(conn: &mut AsyncPgConnection, account: AccountId) -> Quer
         .execute(conn)
         .await
 }
+
+/// Housekeeping: password-reset codes used or past their expiry.
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    diesel::sql_query("DELETE FROM password_resets WHERE expires_at < now() OR used_at IS NOT NULL")
+        .execute(conn)
+        .await
+}

@@ -194,7 +194,7 @@ pub async fn succeeded(
 }
 
 /// Removes keys whose window ended long enough ago that they count nothing.
-pub async fn purge(conn: &mut AsyncPgConnection, window: Duration) -> QueryResult<usize> {
+pub async fn purge_expired(conn: &mut AsyncPgConnection, window: Duration) -> QueryResult<usize> {
     sql_query(
         "DELETE FROM login_throttles WHERE window_started_at < now() - make_interval(secs => $1)",
     )

@@ -65,3 +65,10 @@ pub async fn confirm(
         .await?;
     Ok(true)
 }
+
+/// Housekeeping: email-verification codes past their expiry.
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    diesel::sql_query("DELETE FROM email_verifications WHERE expires_at < now()")
+        .execute(conn)
+        .await
+}

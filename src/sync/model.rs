@@ -188,6 +188,25 @@ pub async fn page(
         .await
 }
 
+/// Housekeeping: deletion tombstones (audited) and erasure notices past keeping ([`crate::sync::KEEP`]).
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    let days = crate::sync::KEEP.whole_days();
+    let notices = sql_query(format!(
+        "DELETE FROM sync_erasures WHERE erased_at < now() - interval '{days} days'"
+    ))
+    .execute(conn)
+    .await?;
+    let tombstones = crate::audit::model::purge_audited(
+        conn,
+        "sync_log",
+        &format!(
+            "DELETE FROM sync_log WHERE op = 'delete' AND changed_at < now() - interval '{days} days'"
+        ),
+    )
+    .await?;
+    Ok(notices + tombstones)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

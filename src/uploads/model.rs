@@ -189,3 +189,10 @@ pub async fn remove(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResu
         .execute(conn)
         .await
 }
+
+/// Housekeeping: resumable uploads past their expiry (unfinished: their parts go with them).
+pub async fn purge_expired(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
+    sql_query("DELETE FROM photo_uploads WHERE expires_at < now()")
+        .execute(conn)
+        .await
+}
