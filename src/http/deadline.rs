@@ -48,8 +48,11 @@ pub async fn body_deadline(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     // A photo takes a phone longer to send than JSON does.
-    let photo =
-        crate::http::is_photo_upload(req.request()) || crate::http::is_upload_part(req.request());
+    let photo = match crate::http::upload(req.request()) {
+        Some(crate::http::Upload::Photo) => true,
+        Some(crate::http::Upload::Resumable) => req.method() == actix_web::http::Method::PATCH,
+        Some(crate::http::Upload::Announce) | None => false,
+    };
     let timeout = req
         .app_data::<web::Data<AppState>>()
         .map_or(Duration::from_secs(10), |s| {

@@ -115,7 +115,7 @@ pub async fn idempotency(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     // A photo upload keeps its own key (`photos::upload`): its body is megabytes, and a
     // retry must find the stored photo rather than a copy of the response.
-    let photo = crate::http::is_photo_upload(req.request());
+    let photo = crate::http::upload(req.request()) == Some(crate::http::Upload::Photo);
     if req.method() != Method::POST || photo {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }

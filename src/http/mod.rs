@@ -15,23 +15,41 @@ pub mod pagination;
 pub mod shape;
 pub mod text;
 
-/// A part of a resumable photo upload (`PATCH /v1/uploads/{id}`): megabytes too.
-pub fn is_upload_part(req: &actix_web::HttpRequest) -> bool {
-    req.method() == actix_web::http::Method::PATCH && req.path().starts_with("/v1/uploads/")
+/// The upload routes, as the route table writes them: the bodies that are megabytes of image.
+/// The request-wide layers run before routing, so they ask the router which of these a request
+/// will take ([`upload`]) rather than parse the path themselves.
+pub const UPLOAD_ROUTES: [(Upload, &str, Option<&str>); 3] = [
+    (Upload::Photo, "/v1/stories/{story_id}/photos", Some("POST")),
+    (
+        Upload::Announce,
+        "/v1/stories/{story_id}/uploads",
+        Some("POST"),
+    ),
+    (Upload::Resumable, "/v1/uploads/{upload_id}", None),
+];
+
+/// Which upload route a request takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// `POST /v1/stories/{story_id}/photos`: the photo in one body. Allowed longer to arrive,
+    /// and keeps its own idempotency key (a retry finds the stored photo, not a copy of the
+    /// response).
+    Photo,
+    /// `POST /v1/stories/{story_id}/uploads`: a tus upload announced.
+    Announce,
+    /// Any method on `/v1/uploads/{upload_id}` (tus); a `PATCH` carries a part, allowed longer
+    /// to arrive.
+    Resumable,
 }
 
-/// A photo upload (`POST /v1/stories/{id}/photos` with an image type): the one request whose
-/// body is megabytes of image, allowed longer to arrive and keeping its own idempotency key.
-pub fn is_photo_upload(req: &actix_web::HttpRequest) -> bool {
-    let path = req.path();
-    req.method() == actix_web::http::Method::POST
-        && path.starts_with("/v1/stories/")
-        && path.ends_with("/photos")
-        && path.matches('/').count() == 4
-        && req
-            .headers()
-            .get(actix_web::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.type_() == mime::IMAGE && m.suffix().is_none())
+/// The upload route `req` will take, if any: the pattern is the router's own match on the path
+/// as routing decodes it (so `/v1/stor%69es/…` is the same route), with the method.
+pub fn upload(req: &actix_web::HttpRequest) -> Option<Upload> {
+    let pattern = req
+        .resource_map()
+        .match_pattern(req.match_info().as_str())?;
+    UPLOAD_ROUTES
+        .iter()
+        .find(|(_, p, method)| *p == pattern && method.is_none_or(|m| req.method().as_str() == m))
+        .map(|(upload, _, _)| *upload)
 }

@@ -36,20 +36,6 @@ pub fn check_version(req: &HttpRequest) -> ApiResult<()> {
     }
 }
 
-/// Whether `req` is a tus request: `POST /v1/stories/{story_id}/uploads` or any method on
-/// `/v1/uploads/{upload_id}`.
-fn is_tus(req: &actix_web::dev::ServiceRequest) -> bool {
-    let path = req.path();
-    let parts: Vec<&str> = path.split('/').collect();
-    match parts.as_slice() {
-        ["", "v1", "uploads", id] => !id.is_empty(),
-        ["", "v1", "stories", id, "uploads"] => {
-            !id.is_empty() && req.method() == actix_web::http::Method::POST
-        }
-        _ => false,
-    }
-}
-
 /// tus 1.0 asks for `Tus-Resumable` on every answer but `OPTIONS`: the errors too (a 409 for
 /// a wrong offset, a 404 for an expired upload, a 401), not only what the handlers build, so
 /// it is added here, once, to every answer of a tus request.
@@ -57,7 +43,10 @@ pub async fn tus_resumable(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let tus = is_tus(&req) && req.method() != actix_web::http::Method::OPTIONS;
+    let tus = matches!(
+        crate::http::upload(req.request()),
+        Some(crate::http::Upload::Announce | crate::http::Upload::Resumable)
+    ) && req.method() != actix_web::http::Method::OPTIONS;
     let mut res = next.call(req).await?;
     if tus {
         res.headers_mut().insert(

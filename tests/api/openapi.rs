@@ -155,3 +155,22 @@ fn every_reference_resolves() {
         .collect();
     assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
 }
+
+/// The request-wide layers find the upload routes by the router's match against
+/// `camau::http::UPLOAD_ROUTES`; a route renamed in the table and not there would lose its
+/// longer body deadline and its own idempotency key silently, so each must be a documented
+/// operation.
+#[test]
+fn the_upload_routes_the_layers_name_are_in_the_route_table() {
+    let spec: serde_json::Value = serde_json::from_str(&camau::routes::spec_json()).unwrap();
+    for (_, path, method) in camau::http::UPLOAD_ROUTES {
+        let item = &spec["paths"][path];
+        assert!(item.is_object(), "{path} is not a route");
+        if let Some(method) = method {
+            assert!(
+                item[method.to_lowercase()].is_object(),
+                "{method} {path} is not a route"
+            );
+        }
+    }
+}

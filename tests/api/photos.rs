@@ -886,3 +886,46 @@ async fn thirty_announcements_at_once_leave_at_most_ten_unfinished_uploads() {
     assert_eq!(made, 10);
     assert_eq!(app.scalar("SELECT count(*) FROM photo_uploads").await, 10);
 }
+
+/// The upload routes are found by the router, not by reading the path: a photo sent to a path
+/// that routing decodes to the upload route (`stor%69es`) still has the photo's longer body
+/// deadline and keeps its own key, while the same slowness on a JSON request is cut off.
+#[actix_web::test]
+async fn a_slow_photo_on_an_encoded_path_is_still_an_upload() {
+    let app =
+        TestApp::with_env(TestEnv::default().set("CAMAU_REQUEST_BODY_TIMEOUT_MS", "300")).await;
+    let s = scene(&app).await;
+    let send_slowly = || async {
+        let image = support::image("clean.jpg");
+        let (half, rest) = image.split_at(image.len() / 2);
+        let (mut sender, payload) = actix_http::h1::Payload::create(false);
+        sender.feed_data(bytes::Bytes::copy_from_slice(half));
+        let req = actix_web::test::TestRequest::post()
+            .uri(&format!("/v1/stor%69es/{}/photos", s.story))
+            .insert_header((
+                "authorization",
+                format!("Bearer {}", s.person.account.token),
+            ))
+            .insert_header(("content-type", "image/jpeg"))
+            .insert_header(("content-length", image.len().to_string()))
+            .insert_header(("idempotency-key", "slow-photo"))
+            .peer_addr("192.0.2.10:40000".parse().unwrap())
+            .to_request();
+        let (req, _) = req.replace_payload(
+            actix_http::Payload::<actix_http::BoxedPayloadStream>::from(payload),
+        );
+        let rest = bytes::Bytes::copy_from_slice(rest);
+        let feeder = async move {
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            sender.feed_data(rest);
+            sender.feed_eof();
+        };
+        let (res, ()) = tokio::join!(app.send(req), feeder);
+        res
+    };
+    let first = send_slowly().await.expect(201);
+    let again = send_slowly().await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.expect(201)["id"], first["id"]);
+    assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 1);
+}
