@@ -5,6 +5,7 @@
 pub mod delete;
 pub mod get;
 pub mod model;
+pub mod store;
 pub mod upload;
 
 use serde::Deserialize;

@@ -221,7 +221,7 @@ async fn finish(
     let (upload, length) = (row.id, row.length);
     let stored = actix_web::rt::spawn(async move {
         let _whole = whole;
-        let photo = crate::photos::upload::store(
+        let photo = crate::photos::store::store(
             &state_owned,
             &access_owned,
             story,

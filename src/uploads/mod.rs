@@ -3,7 +3,7 @@
 //! (tus-js-client, TUSKit for iOS, tus-android-client). A photo is announced with its length,
 //! sent in parts (`PATCH` with `Upload-Offset`), and after a dropped connection resumed from the
 //! offset `HEAD` reports. The last part runs the same processing and stripping as a one-shot
-//! upload (`photos::upload::store`). Parts are kept sealed in PostgreSQL (any instance can take
+//! upload (`photos::store`). Parts are kept sealed in PostgreSQL (any instance can take
 //! the next one); an upload not finished in 24 hours is removed by housekeeping.
 
 pub mod append;
