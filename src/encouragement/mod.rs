@@ -1,20 +1,12 @@
 //! Encouragement: reactions from a small fixed set and comments on stories, goals achieved
 //! and actions done, by the person, staff and supporters with the `encourage` grant, on what
 //! each can see. The person and staff can hide a comment; a hidden one disappears for the
-//! circle at once. The same four operations serve each kind of target (`flow`); the handler
-//! files only name the path.
+//! circle at once. The same four operations serve each kind of target (`flow`); each
+//! operation's file declares its three handlers (story, goal, action) in one macro.
 
-pub mod action_comment;
-pub mod action_comments;
-pub mod action_react;
-pub mod action_reactions;
 pub mod comment;
 pub mod comments;
 pub mod flow;
-pub mod goal_comment;
-pub mod goal_comments;
-pub mod goal_react;
-pub mod goal_reactions;
 pub mod hide;
 pub mod model;
 pub mod react;
