@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::roles::{OrganisationKind, Role};
 use crate::db::schema::{accounts, organisations};
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, OrganisationId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -163,12 +163,8 @@ pub async fn list(
         .filter(accounts::organisation_id.eq(org.id().0))
         .filter(accounts::role.eq_any(STAFF_ROLES))
         .select(AccountRow::as_select())
-        .order(accounts::id.asc())
-        .limit(page.fetch_limit())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(accounts::id.gt(after));
-    }
+    query = query.oldest_first(page, accounts::id);
     query.load(conn).await
 }
 

@@ -13,7 +13,7 @@ use crate::auth::access::PersonScope;
 use crate::auth::codes::Withdrawn;
 use crate::circles::types::Relationship;
 use crate::db::schema::{circle_invitations, circle_members, people};
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, CircleMemberId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -86,16 +86,12 @@ pub async fn list(
         .filter(circle_members::person_id.eq(s.person.0))
         .filter(circle_members::organisation_id.eq(s.organisation.0))
         .filter(circle_members::removed_at.is_null())
-        .order(circle_members::id.asc())
-        .limit(page.fetch_limit())
         .select(MemberRow::as_select())
         .into_boxed();
     if let Some(only) = only {
         query = query.filter(circle_members::id.eq(only.0));
     }
-    if let Some(after) = page.after {
-        query = query.filter(circle_members::id.gt(after));
-    }
+    query = query.oldest_first(page, circle_members::id);
     query.load(conn).await
 }
 
@@ -301,8 +297,6 @@ pub async fn of_account(
         .inner_join(people::table)
         .filter(circle_members::account_id.eq(account.0))
         .filter(circle_members::removed_at.is_null())
-        .order(circle_members::id.asc())
-        .limit(page.fetch_limit())
         .select((
             circle_members::id,
             people::id,
@@ -318,9 +312,7 @@ pub async fn of_account(
             ),
         ))
         .into_boxed();
-    if let Some(after) = page.after {
-        q = q.filter(circle_members::id.gt(after));
-    }
+    q = q.oldest_first(page, circle_members::id);
     q.load(conn).await
 }
 
@@ -378,8 +370,6 @@ pub async fn pending_invitations(
         .filter(circle_invitations::organisation_id.eq(s.organisation.0))
         .filter(circle_invitations::accepted_at.is_null())
         .filter(circle_invitations::expires_at.gt(OffsetDateTime::now_utc()))
-        .order(circle_invitations::id.asc())
-        .limit(page.fetch_limit())
         .select((
             circle_invitations::id,
             circle_invitations::member_id,
@@ -388,9 +378,7 @@ pub async fn pending_invitations(
             circle_invitations::created_at,
         ))
         .into_boxed();
-    if let Some(after) = page.after {
-        q = q.filter(circle_invitations::id.gt(after));
-    }
+    q = q.oldest_first(page, circle_invitations::id);
     q.load(conn).await
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::db::schema::contracts;
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{ContractId, OrganisationId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -60,12 +60,8 @@ pub async fn list(
                 .or(contracts::provider_id.eq(id)),
         )
         .select(ContractRow::as_select())
-        .order(contracts::id.asc())
-        .limit(page.fetch_limit())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(contracts::id.gt(after));
-    }
+    query = query.oldest_first(page, contracts::id);
     query.load(conn).await
 }
 

@@ -14,7 +14,7 @@ use crate::db::schema::{accounts, comments, people, reactions};
 use crate::encouragement::Target;
 use crate::encouragement::types::ReactionKind;
 use crate::fields::Lang;
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, CommentId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -142,8 +142,6 @@ pub async fn comments_on(
     let mut query = comments::table
         .filter(comments::person_id.eq(scope.id().person.0))
         .filter(comments::organisation_id.eq(scope.id().organisation.0))
-        .order(comments::id.asc())
-        .limit(page.fetch_limit())
         .select((CommentRow::as_select(), author_name!()))
         .into_boxed();
     query = match target {
@@ -154,9 +152,7 @@ pub async fn comments_on(
     if !with_hidden {
         query = query.filter(comments::hidden_at.is_null());
     }
-    if let Some(after) = page.after {
-        query = query.filter(comments::id.gt(after));
-    }
+    query = query.oldest_first(page, comments::id);
     query.load(conn).await
 }
 

@@ -11,7 +11,7 @@ use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{goal_actions, goal_status_changes, goals, review_ratings, reviews};
 use crate::goals::types::GoalStatus;
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, ActionId, GoalId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -140,13 +140,9 @@ pub async fn list(
     let mut query = goals::table
         .filter(goals::person_id.eq(s.person.0))
         .filter(goals::organisation_id.eq(s.organisation.0))
-        .order(goals::id.asc())
-        .limit(page.fetch_limit())
         .select(GoalRow::as_select())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(goals::id.gt(after));
-    }
+    query = query.oldest_first(page, goals::id);
     query.load(conn).await
 }
 
@@ -265,13 +261,9 @@ pub async fn actions(
         .filter(goal_actions::goal_id.eq(goal.0))
         .filter(goal_actions::person_id.eq(s.person.0))
         .filter(goal_actions::organisation_id.eq(s.organisation.0))
-        .order(goal_actions::id.asc())
-        .limit(page.fetch_limit())
         .select(ActionRow::as_select())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(goal_actions::id.gt(after));
-    }
+    query = query.oldest_first(page, goal_actions::id);
     query.load(conn).await
 }
 

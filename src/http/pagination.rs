@@ -3,6 +3,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, OrderDsl};
+use diesel::{Expression, ExpressionMethods, dsl};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -63,6 +65,42 @@ impl Page {
             None
         };
         (rows, next)
+    }
+}
+
+/// The keyset page of a diesel query, in one place: ordered by its UUIDv7 id, past the cursor,
+/// one row more than asked (see [`Page::finish`]). For any query that can be filtered, ordered
+/// and limited (a boxed select is).
+pub trait Keyset<Id>: Sized {
+    /// Oldest first: the rows after the cursor.
+    fn oldest_first(self, page: Page, id: Id) -> Self;
+    /// Newest first: the rows before the cursor.
+    fn newest_first(self, page: Page, id: Id) -> Self;
+}
+
+impl<Q, Id> Keyset<Id> for Q
+where
+    Id: Expression<SqlType = diesel::sql_types::Uuid> + Copy,
+    Q: FilterDsl<dsl::Gt<Id, Uuid>, Output = Q>
+        + FilterDsl<dsl::Lt<Id, Uuid>, Output = Q>
+        + OrderDsl<dsl::Asc<Id>, Output = Q>
+        + OrderDsl<dsl::Desc<Id>, Output = Q>
+        + LimitDsl<Output = Q>,
+{
+    fn oldest_first(self, page: Page, id: Id) -> Self {
+        let query = OrderDsl::order(self, id.asc()).limit(page.fetch_limit());
+        match page.after {
+            Some(after) => FilterDsl::filter(query, id.gt(after)),
+            None => query,
+        }
+    }
+
+    fn newest_first(self, page: Page, id: Id) -> Self {
+        let query = OrderDsl::order(self, id.desc()).limit(page.fetch_limit());
+        match page.after {
+            Some(before) => FilterDsl::filter(query, id.lt(before)),
+            None => query,
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::auth::seal::Sealer;
 use crate::db::schema::{accounts, invitations};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::fields::Lang;
+use crate::http::pagination::Keyset;
 use crate::ids::{AccountId, InvitationId, OrganisationId};
 use crate::invitations::types::Invitation;
 use crate::mail::{self, MailKind, templates};
@@ -140,8 +141,6 @@ pub async fn pending(
         .filter(invitations::organisation_id.eq(org.id().0))
         .filter(invitations::accepted_at.is_null())
         .filter(invitations::expires_at.gt(OffsetDateTime::now_utc()))
-        .order(invitations::id.asc())
-        .limit(page.fetch_limit())
         .select((
             invitations::id,
             invitations::email,
@@ -150,9 +149,7 @@ pub async fn pending(
             invitations::created_at,
         ))
         .into_boxed();
-    if let Some(after) = page.after {
-        q = q.filter(invitations::id.gt(after));
-    }
+    q = q.oldest_first(page, invitations::id);
     q.load(conn).await
 }
 

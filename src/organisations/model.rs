@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::roles::OrganisationKind;
 use crate::db::schema::organisations;
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::OrganisationId;
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -87,12 +87,8 @@ pub async fn list(
 ) -> QueryResult<Vec<OrganisationRow>> {
     let mut query = organisations::table
         .select(OrganisationRow::as_select())
-        .order(organisations::id.asc())
-        .limit(page.fetch_limit())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(organisations::id.gt(after));
-    }
+    query = query.oldest_first(page, organisations::id);
     query.load(conn).await
 }
 

@@ -14,7 +14,7 @@ use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::auth::codes::Withdrawn;
 use crate::db::schema::{accounts, device_codes, mentor_assignments, people};
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, OrganisationId, PersonId};
 use crate::people::types::DataNeed;
 
@@ -145,8 +145,6 @@ pub async fn list(
     let mut query = people::table
         .filter(people::organisation_id.eq(org.id().0))
         .select(PersonRow::as_select())
-        .order(people::id.asc())
-        .limit(page.fetch_limit())
         .into_boxed();
     if let Some(mentor) = mentor {
         query = query.filter(
@@ -157,9 +155,7 @@ pub async fn list(
             ),
         );
     }
-    if let Some(after) = page.after {
-        query = query.filter(people::id.gt(after));
-    }
+    query = query.oldest_first(page, people::id);
     if let Some(search) = search {
         let pattern = contains_pattern(search);
         query = query.filter(
@@ -391,8 +387,6 @@ pub async fn pending_device_codes(
         .filter(device_codes::organisation_id.eq(s.organisation.0))
         .filter(device_codes::redeemed_at.is_null())
         .filter(device_codes::expires_at.gt(OffsetDateTime::now_utc()))
-        .order(device_codes::id.asc())
-        .limit(page.fetch_limit())
         .select((
             device_codes::id,
             device_codes::issued_by,
@@ -400,9 +394,7 @@ pub async fn pending_device_codes(
             device_codes::created_at,
         ))
         .into_boxed();
-    if let Some(after) = page.after {
-        q = q.filter(device_codes::id.gt(after));
-    }
+    q = q.oldest_first(page, device_codes::id);
     q.load(conn).await
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{accounts, profile_entries};
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::AccountId;
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -53,13 +53,9 @@ pub async fn history(
         .inner_join(accounts::table)
         .filter(profile_entries::person_id.eq(s.person.0))
         .filter(profile_entries::organisation_id.eq(s.organisation.0))
-        .order(profile_entries::id.desc())
-        .limit(page.fetch_limit())
         .select((EntryRow::as_select(), accounts::name))
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(profile_entries::id.lt(after));
-    }
+    query = query.newest_first(page, profile_entries::id);
     query.load(conn).await
 }
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::access::PersonScope;
 use crate::db::schema::{review_ratings, reviews};
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, OrganisationId, ReviewId};
 
 type QueryResult<T> = Result<T, diesel::result::Error>;
@@ -115,13 +115,9 @@ pub async fn list(
     let mut query = reviews::table
         .filter(reviews::person_id.eq(s.person.0))
         .filter(reviews::organisation_id.eq(s.organisation.0))
-        .order(reviews::id.asc())
-        .limit(page.fetch_limit())
         .select(ReviewRow::as_select())
         .into_boxed();
-    if let Some(after) = page.after {
-        query = query.filter(reviews::id.gt(after));
-    }
+    query = query.oldest_first(page, reviews::id);
     query.load(conn).await
 }
 

@@ -12,7 +12,7 @@ use crate::auth::Authorized;
 use crate::auth::access::{PersonAccess, PersonScope};
 use crate::db::schema::{accounts, circle_members, people, photos, stories, story_audience};
 use crate::fields::Lang;
-use crate::http::pagination::Page;
+use crate::http::pagination::{Keyset, Page};
 use crate::ids::{AccountId, StoryId};
 use crate::stories::types::{Audience, AuthorKind, StoryStatus};
 use crate::stories::visibility;
@@ -198,16 +198,12 @@ pub async fn list_visible(
         .filter(stories::person_id.eq(s.person.0))
         .filter(stories::organisation_id.eq(s.organisation.0))
         .filter(visibility::condition(access))
-        .order(stories::id.desc())
-        .limit(page.fetch_limit())
         .select((StoryRow::as_select(), author_name!()))
         .into_boxed();
     if let Some(ids) = ids {
         query = query.filter(stories::id.eq_any(ids.to_vec()));
     }
-    if let Some(before) = page.after {
-        query = query.filter(stories::id.lt(before));
-    }
+    query = query.newest_first(page, stories::id);
     query.load(conn).await
 }
 
