@@ -41,13 +41,11 @@ pub async fn record(
     kind: ActivityKind,
     subject: Subject,
 ) -> Result<Uuid, diesel::result::Error> {
-    let s = scope.id();
     let id = Uuid::now_v7();
     diesel::insert_into(activities::table)
         .values((
             activities::id.eq(id),
-            activities::person_id.eq(s.person.0),
-            activities::organisation_id.eq(s.organisation.0),
+            scope.stamp(activities::table),
             activities::kind.eq(kind),
             activities::actor_account_id.eq(actor.0),
             activities::story_id.eq(subject.story),

@@ -230,6 +230,79 @@ pub struct PersonScope {
     pub organisation: OrganisationId,
 }
 
+/// A table whose rows are one person's in one organisation (`person_id`, `organisation_id`).
+pub trait PersonRows: diesel::Table {
+    type Person: diesel::Column<Table = Self, SqlType = diesel::sql_types::Uuid> + Default;
+    type Organisation: diesel::Column<Table = Self, SqlType = diesel::sql_types::Uuid> + Default;
+}
+
+macro_rules! person_rows {
+    ($($table:ident),+ $(,)?) => {$(
+        impl PersonRows for crate::db::schema::$table::table {
+            type Person = crate::db::schema::$table::person_id;
+            type Organisation = crate::db::schema::$table::organisation_id;
+        }
+    )+};
+}
+
+person_rows!(
+    activities,
+    circle_invitations,
+    circle_members,
+    comments,
+    concerns,
+    consents,
+    device_codes,
+    erasure_requests,
+    exports,
+    goal_actions,
+    goal_codes,
+    goal_status_changes,
+    goals,
+    legal_holds,
+    mentor_assignments,
+    photos,
+    profile_entries,
+    reactions,
+    review_ratings,
+    reviews,
+    stories,
+    story_audience,
+    sync_log,
+);
+
+/// `table`'s rows that are the person's, in their organisation.
+pub type Owns<T> = diesel::dsl::And<
+    diesel::dsl::Eq<<T as PersonRows>::Person, Uuid>,
+    diesel::dsl::Eq<<T as PersonRows>::Organisation, Uuid>,
+>;
+
+/// The person's and organisation's columns of a new row of `table`.
+pub type Stamp<T> = (
+    diesel::dsl::Eq<<T as PersonRows>::Person, Uuid>,
+    diesel::dsl::Eq<<T as PersonRows>::Organisation, Uuid>,
+);
+
+impl Authorized<PersonScope> {
+    /// The proof as the owner of a new row of `table` (both columns, from the proof).
+    pub fn stamp<T: PersonRows>(&self, _table: T) -> Stamp<T> {
+        use diesel::ExpressionMethods;
+        (
+            T::Person::default().eq(self.id.person.0),
+            T::Organisation::default().eq(self.id.organisation.0),
+        )
+    }
+
+    /// The proof as the filter: `table`'s rows that are this person's, in this organisation
+    /// (both, always: a person id alone never scopes a query).
+    pub fn owns<T: PersonRows>(&self, _table: T) -> Owns<T> {
+        use diesel::{BoolExpressionMethods, ExpressionMethods};
+        T::Person::default()
+            .eq(self.id.person.0)
+            .and(T::Organisation::default().eq(self.id.organisation.0))
+    }
+}
+
 /// What a supporter's membership lets them see and do, as the person chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grants {

@@ -61,12 +61,10 @@ pub async fn insert(
     scope: &Authorized<PersonScope>,
     fields: &MemberFields,
 ) -> QueryResult<MemberRow> {
-    let s = scope.id();
     diesel::insert_into(circle_members::table)
         .values((
             circle_members::id.eq(CircleMemberId::new().0),
-            circle_members::person_id.eq(s.person.0),
-            circle_members::organisation_id.eq(s.organisation.0),
+            scope.stamp(circle_members::table),
             fields,
         ))
         .returning(MemberRow::as_returning())
@@ -81,10 +79,8 @@ pub async fn list(
     only: Option<CircleMemberId>,
     page: Page,
 ) -> QueryResult<Vec<MemberRow>> {
-    let s = scope.id();
     let mut query = circle_members::table
-        .filter(circle_members::person_id.eq(s.person.0))
-        .filter(circle_members::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(circle_members::table))
         .filter(circle_members::removed_at.is_null())
         .select(MemberRow::as_select())
         .into_boxed();
@@ -100,10 +96,8 @@ pub async fn member_ids(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
 ) -> QueryResult<Vec<Uuid>> {
-    let s = scope.id();
     circle_members::table
-        .filter(circle_members::person_id.eq(s.person.0))
-        .filter(circle_members::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(circle_members::table))
         .filter(circle_members::removed_at.is_null())
         .select(circle_members::id)
         .load(conn)
@@ -129,12 +123,10 @@ pub async fn update(
     version: i32,
     fields: &MemberFields,
 ) -> QueryResult<Option<MemberRow>> {
-    let s = scope.id();
     diesel::update(
         circle_members::table
             .filter(circle_members::id.eq(member.0))
-            .filter(circle_members::person_id.eq(s.person.0))
-            .filter(circle_members::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(circle_members::table))
             .filter(circle_members::removed_at.is_null())
             .filter(circle_members::version.eq(version)),
     )
@@ -156,13 +148,11 @@ pub async fn remove(
     scope: &Authorized<PersonScope>,
     member: CircleMemberId,
 ) -> QueryResult<Option<String>> {
-    let s = scope.id();
     let now = OffsetDateTime::now_utc();
     let n = diesel::update(
         circle_members::table
             .filter(circle_members::id.eq(member.0))
-            .filter(circle_members::person_id.eq(s.person.0))
-            .filter(circle_members::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(circle_members::table))
             .filter(circle_members::removed_at.is_null()),
     )
     .set((
@@ -197,7 +187,6 @@ pub async fn insert_invitation(
     issued_by: AccountId,
     expires_at: OffsetDateTime,
 ) -> QueryResult<Uuid> {
-    let s = scope.id();
     let id = Uuid::now_v7();
     // One open invitation per member: inviting again replaces the code (and its mail), so a
     // member's inbox cannot be filled with working codes.
@@ -212,8 +201,7 @@ pub async fn insert_invitation(
         .values((
             circle_invitations::id.eq(id),
             circle_invitations::member_id.eq(member.0),
-            circle_invitations::person_id.eq(s.person.0),
-            circle_invitations::organisation_id.eq(s.organisation.0),
+            scope.stamp(circle_invitations::table),
             circle_invitations::code_hash.eq(code_hash),
             circle_invitations::issued_by.eq(issued_by.0),
             circle_invitations::expires_at.eq(expires_at),
@@ -364,10 +352,8 @@ pub async fn pending_invitations(
     scope: &Authorized<PersonScope>,
     page: Page,
 ) -> QueryResult<Vec<(Uuid, Uuid, Uuid, OffsetDateTime, OffsetDateTime)>> {
-    let s = scope.id();
     let mut q = circle_invitations::table
-        .filter(circle_invitations::person_id.eq(s.person.0))
-        .filter(circle_invitations::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(circle_invitations::table))
         .filter(circle_invitations::accepted_at.is_null())
         .filter(circle_invitations::expires_at.gt(OffsetDateTime::now_utc()))
         .select((
@@ -388,12 +374,10 @@ pub async fn revoke_invitation(
     scope: &Authorized<PersonScope>,
     id: Uuid,
 ) -> QueryResult<Withdrawn> {
-    let s = scope.id();
     let n = diesel::delete(
         circle_invitations::table
             .filter(circle_invitations::id.eq(id))
-            .filter(circle_invitations::person_id.eq(s.person.0))
-            .filter(circle_invitations::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(circle_invitations::table))
             .filter(circle_invitations::accepted_at.is_null()),
     )
     .execute(conn)
@@ -404,8 +388,7 @@ pub async fn revoke_invitation(
     let used: bool = diesel::select(diesel::dsl::exists(
         circle_invitations::table
             .filter(circle_invitations::id.eq(id))
-            .filter(circle_invitations::person_id.eq(s.person.0))
-            .filter(circle_invitations::organisation_id.eq(s.organisation.0)),
+            .filter(scope.owns(circle_invitations::table)),
     ))
     .get_result(conn)
     .await?;

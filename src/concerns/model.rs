@@ -36,8 +36,7 @@ pub async fn raise(
     let inserted: Option<Uuid> = diesel::insert_into(concerns::table)
         .values((
             concerns::id.eq(Uuid::now_v7()),
-            concerns::person_id.eq(s.person.0),
-            concerns::organisation_id.eq(s.organisation.0),
+            scope.stamp(concerns::table),
             concerns::story_id.eq(story),
             concerns::comment_id.eq(comment),
             concerns::raised_by.eq(by.0),

@@ -35,7 +35,6 @@ pub async fn list(
     scope: &Authorized<PersonScope>,
     one: Option<ConsentId>,
 ) -> QueryResult<Vec<ConsentRow>> {
-    let s = scope.id();
     let (recorder, withdrawer) = diesel::alias!(accounts as recorder, accounts as withdrawer);
     let mut q = consents::table
         .left_join(recorder.on(recorder.field(accounts::id).eq(consents::recorded_by)))
@@ -45,8 +44,7 @@ pub async fn list(
                 .nullable()
                 .eq(consents::withdrawn_by)),
         )
-        .filter(consents::person_id.eq(s.person.0))
-        .filter(consents::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(consents::table))
         .select((
             consents::id,
             consents::purpose,
@@ -87,11 +85,9 @@ pub async fn record(
     scope: &Authorized<PersonScope>,
     new: &NewConsent<'_>,
 ) -> QueryResult<ConsentId> {
-    let s = scope.id();
     diesel::update(
         consents::table
-            .filter(consents::person_id.eq(s.person.0))
-            .filter(consents::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(consents::table))
             .filter(consents::purpose.eq(new.purpose))
             .filter(consents::audience.eq(new.audience))
             .filter(consents::current),
@@ -103,8 +99,7 @@ pub async fn record(
     diesel::insert_into(consents::table)
         .values((
             consents::id.eq(id.0),
-            consents::person_id.eq(s.person.0),
-            consents::organisation_id.eq(s.organisation.0),
+            scope.stamp(consents::table),
             consents::purpose.eq(new.purpose),
             consents::audience.eq(new.audience),
             consents::decision.eq(new.decision),
@@ -124,12 +119,10 @@ pub async fn withdraw(
     id: ConsentId,
     by: AccountId,
 ) -> QueryResult<bool> {
-    let s = scope.id();
     let n = diesel::update(
         consents::table
             .filter(consents::id.eq(id.0))
-            .filter(consents::person_id.eq(s.person.0))
-            .filter(consents::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(consents::table))
             .filter(consents::current)
             .filter(consents::decision.eq(Decision::Given))
             .filter(consents::withdrawn_at.is_null()),

@@ -27,12 +27,10 @@ pub async fn react(
     account: AccountId,
     kind: ReactionKind,
 ) -> QueryResult<bool> {
-    let s = scope.id();
     let added = diesel::insert_into(reactions::table)
         .values((
             reactions::id.eq(Uuid::now_v7()),
-            reactions::person_id.eq(s.person.0),
-            reactions::organisation_id.eq(s.organisation.0),
+            scope.stamp(reactions::table),
             reactions::story_id.eq(target.story()),
             reactions::goal_id.eq(target.goal()),
             reactions::action_id.eq(target.action()),
@@ -52,8 +50,7 @@ pub async fn reactions_on(
     target: Target,
 ) -> QueryResult<Vec<(ReactionKind, Uuid)>> {
     let query = reactions::table
-        .filter(reactions::person_id.eq(scope.id().person.0))
-        .filter(reactions::organisation_id.eq(scope.id().organisation.0))
+        .filter(scope.owns(reactions::table))
         .select((reactions::kind, reactions::account_id))
         .into_boxed();
     let query = match target {
@@ -113,12 +110,10 @@ pub async fn insert_comment(
     body: &str,
     lang: Lang,
 ) -> QueryResult<Uuid> {
-    let s = scope.id();
     diesel::insert_into(comments::table)
         .values((
             comments::id.eq(CommentId::new().0),
-            comments::person_id.eq(s.person.0),
-            comments::organisation_id.eq(s.organisation.0),
+            scope.stamp(comments::table),
             comments::story_id.eq(target.story()),
             comments::goal_id.eq(target.goal()),
             comments::action_id.eq(target.action()),
@@ -140,8 +135,7 @@ pub async fn comments_on(
     page: Page,
 ) -> QueryResult<Vec<CommentView>> {
     let mut query = comments::table
-        .filter(comments::person_id.eq(scope.id().person.0))
-        .filter(comments::organisation_id.eq(scope.id().organisation.0))
+        .filter(scope.owns(comments::table))
         .select((CommentRow::as_select(), author_name!()))
         .into_boxed();
     query = match target {
@@ -163,8 +157,7 @@ pub async fn find_comment(
 ) -> QueryResult<Option<CommentView>> {
     comments::table
         .filter(comments::id.eq(comment.0))
-        .filter(comments::person_id.eq(scope.id().person.0))
-        .filter(comments::organisation_id.eq(scope.id().organisation.0))
+        .filter(scope.owns(comments::table))
         .select((CommentRow::as_select(), author_name!()))
         .first(conn)
         .await
@@ -181,8 +174,7 @@ pub async fn hide(
     diesel::update(
         comments::table
             .filter(comments::id.eq(comment.0))
-            .filter(comments::person_id.eq(scope.id().person.0))
-            .filter(comments::organisation_id.eq(scope.id().organisation.0))
+            .filter(scope.owns(comments::table))
             .filter(comments::hidden_by.is_null()),
     )
     .set((

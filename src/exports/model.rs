@@ -37,13 +37,11 @@ pub async fn insert(
     scope: &Authorized<PersonScope>,
     by: AccountId,
 ) -> QueryResult<ExportRow> {
-    let s = scope.id();
     conn.transaction(async |conn| {
         let row = diesel::insert_into(exports::table)
             .values((
                 exports::id.eq(Uuid::now_v7()),
-                exports::person_id.eq(s.person.0),
-                exports::organisation_id.eq(s.organisation.0),
+                scope.stamp(exports::table),
                 exports::requested_by.eq(by.0),
                 exports::expires_at.eq(OffsetDateTime::now_utc() + time::Duration::days(KEPT_DAYS)),
             ))
@@ -84,11 +82,9 @@ pub async fn current(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
 ) -> QueryResult<Option<ExportRow>> {
-    let s = scope.id();
     let fresh = OffsetDateTime::now_utc() - REUSED_FOR;
     exports::table
-        .filter(exports::person_id.eq(s.person.0))
-        .filter(exports::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(exports::table))
         .filter(
             exports::status.eq(ExportStatus::Pending).or(exports::status
                 .eq(ExportStatus::Ready)
@@ -107,11 +103,9 @@ pub async fn find(
     scope: &Authorized<PersonScope>,
     export: Uuid,
 ) -> QueryResult<Option<ExportRow>> {
-    let s = scope.id();
     exports::table
         .filter(exports::id.eq(export))
-        .filter(exports::person_id.eq(s.person.0))
-        .filter(exports::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(exports::table))
         .select(ExportRow::as_select())
         .first(conn)
         .await

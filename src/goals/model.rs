@@ -72,12 +72,10 @@ pub async fn insert(
     author: AccountId,
     new: &NewGoal<'_>,
 ) -> QueryResult<GoalRow> {
-    let s = scope.id();
     let row = diesel::insert_into(goals::table)
         .values((
             goals::id.eq(GoalId::new().0),
-            goals::person_id.eq(s.person.0),
-            goals::organisation_id.eq(s.organisation.0),
+            scope.stamp(goals::table),
             goals::title.eq(new.title),
             goals::why_it_matters.eq(new.why_it_matters),
             goals::lang.eq(new.lang),
@@ -100,13 +98,11 @@ pub async fn record_status(
     status: crate::goals::types::GoalStatus,
     by: AccountId,
 ) -> QueryResult<()> {
-    let s = scope.id();
     diesel::insert_into(goal_status_changes::table)
         .values((
             goal_status_changes::id.eq(Uuid::now_v7()),
             goal_status_changes::goal_id.eq(goal.0),
-            goal_status_changes::person_id.eq(s.person.0),
-            goal_status_changes::organisation_id.eq(s.organisation.0),
+            scope.stamp(goal_status_changes::table),
             goal_status_changes::status.eq(status),
             goal_status_changes::changed_by.eq(by.0),
         ))
@@ -120,11 +116,9 @@ pub async fn find(
     scope: &Authorized<PersonScope>,
     goal: GoalId,
 ) -> QueryResult<Option<GoalRow>> {
-    let s = scope.id();
     goals::table
         .filter(goals::id.eq(goal.0))
-        .filter(goals::person_id.eq(s.person.0))
-        .filter(goals::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(goals::table))
         .select(GoalRow::as_select())
         .first(conn)
         .await
@@ -136,10 +130,8 @@ pub async fn list(
     scope: &Authorized<PersonScope>,
     page: Page,
 ) -> QueryResult<Vec<GoalRow>> {
-    let s = scope.id();
     let mut query = goals::table
-        .filter(goals::person_id.eq(s.person.0))
-        .filter(goals::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(goals::table))
         .select(GoalRow::as_select())
         .into_boxed();
     query = query.oldest_first(page, goals::id);
@@ -152,11 +144,9 @@ pub async fn of_person(
     scope: &Authorized<PersonScope>,
     ids: &[Uuid],
 ) -> QueryResult<Vec<(Uuid, Uuid)>> {
-    let s = scope.id();
     goals::table
         .filter(goals::id.eq_any(ids))
-        .filter(goals::person_id.eq(s.person.0))
-        .filter(goals::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(goals::table))
         .select((goals::id, goals::scale_id))
         .load(conn)
         .await
@@ -167,11 +157,9 @@ pub async fn status_history(
     scope: &Authorized<PersonScope>,
     goal: GoalId,
 ) -> QueryResult<Vec<StatusChangeRow>> {
-    let s = scope.id();
     goal_status_changes::table
         .filter(goal_status_changes::goal_id.eq(goal.0))
-        .filter(goal_status_changes::person_id.eq(s.person.0))
-        .filter(goal_status_changes::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(goal_status_changes::table))
         .order(goal_status_changes::id.asc())
         .select(StatusChangeRow::as_select())
         .load(conn)
@@ -195,12 +183,10 @@ pub async fn update(
     version: i32,
     changes: &GoalChanges,
 ) -> QueryResult<Option<GoalRow>> {
-    let s = scope.id();
     diesel::update(
         goals::table
             .filter(goals::id.eq(goal.0))
-            .filter(goals::person_id.eq(s.person.0))
-            .filter(goals::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(goals::table))
             .filter(goals::version.eq(version)),
     )
     .set((
@@ -231,13 +217,11 @@ pub async fn insert_action(
     author: AccountId,
     new: &NewAction<'_>,
 ) -> QueryResult<ActionRow> {
-    let s = scope.id();
     diesel::insert_into(goal_actions::table)
         .values((
             goal_actions::id.eq(ActionId::new().0),
             goal_actions::goal_id.eq(new.goal.0),
-            goal_actions::person_id.eq(s.person.0),
-            goal_actions::organisation_id.eq(s.organisation.0),
+            scope.stamp(goal_actions::table),
             goal_actions::description.eq(new.description),
             goal_actions::owner.eq(new.owner),
             goal_actions::owner_member_id.eq(new.owner_member_id),
@@ -256,11 +240,9 @@ pub async fn actions(
     goal: GoalId,
     page: Page,
 ) -> QueryResult<Vec<ActionRow>> {
-    let s = scope.id();
     let mut query = goal_actions::table
         .filter(goal_actions::goal_id.eq(goal.0))
-        .filter(goal_actions::person_id.eq(s.person.0))
-        .filter(goal_actions::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(goal_actions::table))
         .select(ActionRow::as_select())
         .into_boxed();
     query = query.oldest_first(page, goal_actions::id);
@@ -272,11 +254,9 @@ pub async fn find_action(
     scope: &Authorized<PersonScope>,
     action: ActionId,
 ) -> QueryResult<Option<ActionRow>> {
-    let s = scope.id();
     goal_actions::table
         .filter(goal_actions::id.eq(action.0))
-        .filter(goal_actions::person_id.eq(s.person.0))
-        .filter(goal_actions::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(goal_actions::table))
         .select(ActionRow::as_select())
         .first(conn)
         .await
@@ -301,12 +281,10 @@ pub async fn update_action(
     version: i32,
     changes: &ActionChanges,
 ) -> QueryResult<Option<ActionRow>> {
-    let s = scope.id();
     diesel::update(
         goal_actions::table
             .filter(goal_actions::id.eq(action.0))
-            .filter(goal_actions::person_id.eq(s.person.0))
-            .filter(goal_actions::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(goal_actions::table))
             .filter(goal_actions::version.eq(version)),
     )
     .set((
@@ -326,12 +304,10 @@ pub async fn ratings_for_goal(
     scope: &Authorized<PersonScope>,
     goal: GoalId,
 ) -> QueryResult<Vec<(Uuid, Date, f64, Option<String>)>> {
-    let s = scope.id();
     review_ratings::table
         .inner_join(reviews::table)
         .filter(review_ratings::goal_id.eq(goal.0))
-        .filter(review_ratings::person_id.eq(s.person.0))
-        .filter(review_ratings::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(review_ratings::table))
         .order((reviews::held_on.asc(), reviews::id.asc()))
         .select((
             reviews::id,

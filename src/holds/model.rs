@@ -28,10 +28,8 @@ pub async fn list(
     scope: &Authorized<PersonScope>,
     only_standing: bool,
 ) -> QueryResult<Vec<HoldRow>> {
-    let s = scope.id();
     let mut q = legal_holds::table
-        .filter(legal_holds::person_id.eq(s.person.0))
-        .filter(legal_holds::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(legal_holds::table))
         .order(legal_holds::id.desc())
         .select(HoldRow::as_select())
         .into_boxed();
@@ -47,12 +45,10 @@ pub async fn place(
     reason: HoldReason,
     by: AccountId,
 ) -> QueryResult<HoldRow> {
-    let s = scope.id();
     diesel::insert_into(legal_holds::table)
         .values((
             legal_holds::id.eq(Uuid::now_v7()),
-            legal_holds::person_id.eq(s.person.0),
-            legal_holds::organisation_id.eq(s.organisation.0),
+            scope.stamp(legal_holds::table),
             legal_holds::reason.eq(reason),
             legal_holds::placed_by.eq(by.0),
         ))
@@ -68,12 +64,10 @@ pub async fn lift(
     hold: Uuid,
     by: AccountId,
 ) -> QueryResult<(Option<HoldRow>, bool)> {
-    let s = scope.id();
     let lifted = diesel::update(
         legal_holds::table
             .filter(legal_holds::id.eq(hold))
-            .filter(legal_holds::person_id.eq(s.person.0))
-            .filter(legal_holds::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(legal_holds::table))
             .filter(legal_holds::lifted_at.is_null()),
     )
     .set((
@@ -89,8 +83,7 @@ pub async fn lift(
     }
     let row = legal_holds::table
         .filter(legal_holds::id.eq(hold))
-        .filter(legal_holds::person_id.eq(s.person.0))
-        .filter(legal_holds::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(legal_holds::table))
         .select(HoldRow::as_select())
         .first(conn)
         .await

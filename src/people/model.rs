@@ -240,11 +240,9 @@ pub async fn mentors(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
 ) -> QueryResult<Vec<(Uuid, String)>> {
-    let s = scope.id();
     mentor_assignments::table
         .inner_join(accounts::table.on(accounts::id.eq(mentor_assignments::mentor_id)))
-        .filter(mentor_assignments::person_id.eq(s.person.0))
-        .filter(mentor_assignments::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(mentor_assignments::table))
         .order(mentor_assignments::assigned_at.asc())
         .select((accounts::id, accounts::name))
         .load(conn)
@@ -277,8 +275,7 @@ pub async fn set_mentors(
     let s = scope.id();
     diesel::delete(
         mentor_assignments::table
-            .filter(mentor_assignments::person_id.eq(s.person.0))
-            .filter(mentor_assignments::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(mentor_assignments::table))
             .filter(mentor_assignments::mentor_id.ne_all(mentor_ids)),
     )
     .execute(conn)
@@ -311,13 +308,11 @@ pub async fn insert_device_code(
     issued_by: AccountId,
     expires_at: OffsetDateTime,
 ) -> QueryResult<Uuid> {
-    let s = scope.id();
     let id = Uuid::now_v7();
     diesel::insert_into(device_codes::table)
         .values((
             device_codes::id.eq(id),
-            device_codes::person_id.eq(s.person.0),
-            device_codes::organisation_id.eq(s.organisation.0),
+            scope.stamp(device_codes::table),
             device_codes::code_hash.eq(code_hash),
             device_codes::issued_by.eq(issued_by.0),
             device_codes::expires_at.eq(expires_at),
@@ -381,10 +376,8 @@ pub async fn pending_device_codes(
     scope: &Authorized<PersonScope>,
     page: Page,
 ) -> QueryResult<Vec<(Uuid, Uuid, OffsetDateTime, OffsetDateTime)>> {
-    let s = scope.id();
     let mut q = device_codes::table
-        .filter(device_codes::person_id.eq(s.person.0))
-        .filter(device_codes::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(device_codes::table))
         .filter(device_codes::redeemed_at.is_null())
         .filter(device_codes::expires_at.gt(OffsetDateTime::now_utc()))
         .select((
@@ -404,12 +397,10 @@ pub async fn revoke_device_code(
     scope: &Authorized<PersonScope>,
     id: Uuid,
 ) -> QueryResult<Withdrawn> {
-    let s = scope.id();
     let n = diesel::delete(
         device_codes::table
             .filter(device_codes::id.eq(id))
-            .filter(device_codes::person_id.eq(s.person.0))
-            .filter(device_codes::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(device_codes::table))
             .filter(device_codes::redeemed_at.is_null()),
     )
     .execute(conn)
@@ -420,8 +411,7 @@ pub async fn revoke_device_code(
     let used: bool = diesel::select(diesel::dsl::exists(
         device_codes::table
             .filter(device_codes::id.eq(id))
-            .filter(device_codes::person_id.eq(s.person.0))
-            .filter(device_codes::organisation_id.eq(s.organisation.0)),
+            .filter(scope.owns(device_codes::table)),
     ))
     .get_result(conn)
     .await?;

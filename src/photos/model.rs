@@ -23,11 +23,9 @@ pub async fn find_visible(
     if !access.sees_photos() {
         return Ok(None);
     }
-    let s = access.scope.id();
     let Some((story, width, height)) = photos::table
         .filter(photos::id.eq(photo.0))
-        .filter(photos::person_id.eq(s.person.0))
-        .filter(photos::organisation_id.eq(s.organisation.0))
+        .filter(access.scope.owns(photos::table))
         .filter(photos::stored_at.is_not_null())
         .select((photos::story_id, photos::width, photos::height))
         .first::<(Uuid, i32, i32)>(conn)
@@ -38,8 +36,7 @@ pub async fn find_visible(
     };
     let author = stories::table
         .filter(stories::id.eq(story))
-        .filter(stories::person_id.eq(s.person.0))
-        .filter(stories::organisation_id.eq(s.organisation.0))
+        .filter(access.scope.owns(stories::table))
         .filter(visibility::condition(access))
         .select((stories::author_account_id, stories::status))
         .first::<(Uuid, StoryStatus)>(conn)
@@ -80,8 +77,7 @@ pub async fn count_for_story(
 ) -> QueryResult<i64> {
     photos::table
         .filter(photos::story_id.eq(story.0))
-        .filter(photos::person_id.eq(scope.id().person.0))
-        .filter(photos::organisation_id.eq(scope.id().organisation.0))
+        .filter(scope.owns(photos::table))
         .count()
         .get_result(conn)
         .await
@@ -103,13 +99,11 @@ pub async fn insert_pending(
     scope: &Authorized<PersonScope>,
     new: &NewPhoto<'_>,
 ) -> QueryResult<()> {
-    let s = scope.id();
     diesel::insert_into(photos::table)
         .values((
             photos::id.eq(new.id.0),
             photos::story_id.eq(new.story.0),
-            photos::person_id.eq(s.person.0),
-            photos::organisation_id.eq(s.organisation.0),
+            scope.stamp(photos::table),
             photos::width.eq(new.width),
             photos::height.eq(new.height),
             photos::uploaded_by.eq(new.uploaded_by.0),
@@ -142,8 +136,7 @@ pub async fn delete(
     diesel::delete(
         photos::table
             .filter(photos::id.eq(photo.0))
-            .filter(photos::person_id.eq(scope.id().person.0))
-            .filter(photos::organisation_id.eq(scope.id().organisation.0)),
+            .filter(scope.owns(photos::table)),
     )
     .execute(conn)
     .await

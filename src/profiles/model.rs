@@ -30,11 +30,9 @@ pub async fn current(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
 ) -> QueryResult<Vec<(EntryRow, String)>> {
-    let s = scope.id();
     profile_entries::table
         .inner_join(accounts::table)
-        .filter(profile_entries::person_id.eq(s.person.0))
-        .filter(profile_entries::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(profile_entries::table))
         .distinct_on(profile_entries::section)
         .order((profile_entries::section, profile_entries::id.desc()))
         .select((EntryRow::as_select(), accounts::name))
@@ -48,11 +46,9 @@ pub async fn history(
     scope: &Authorized<PersonScope>,
     page: Page,
 ) -> QueryResult<Vec<(EntryRow, String)>> {
-    let s = scope.id();
     let mut query = profile_entries::table
         .inner_join(accounts::table)
-        .filter(profile_entries::person_id.eq(s.person.0))
-        .filter(profile_entries::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(profile_entries::table))
         .select((EntryRow::as_select(), accounts::name))
         .into_boxed();
     query = query.newest_first(page, profile_entries::id);
@@ -64,10 +60,8 @@ pub async fn version(
     conn: &mut AsyncPgConnection,
     scope: &Authorized<PersonScope>,
 ) -> QueryResult<i32> {
-    let s = scope.id();
     let n: i64 = profile_entries::table
-        .filter(profile_entries::person_id.eq(s.person.0))
-        .filter(profile_entries::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(profile_entries::table))
         .count()
         .get_result(conn)
         .await?;
@@ -87,14 +81,12 @@ pub async fn insert(
     author_kind: &str,
     entries: &[NewEntry<'_>],
 ) -> QueryResult<()> {
-    let s = scope.id();
     let rows: Vec<_> = entries
         .iter()
         .map(|e| {
             (
                 profile_entries::id.eq(Uuid::now_v7()),
-                profile_entries::person_id.eq(s.person.0),
-                profile_entries::organisation_id.eq(s.organisation.0),
+                scope.stamp(profile_entries::table),
                 profile_entries::section.eq(e.section),
                 profile_entries::body.eq(e.body),
                 profile_entries::lang.eq(e.lang),

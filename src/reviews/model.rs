@@ -69,13 +69,11 @@ pub async fn insert(
     lang: &str,
     fields: &ReviewFields,
 ) -> QueryResult<ReviewRow> {
-    let s = scope.id();
     let id = ReviewId::new().0;
     diesel::insert_into(reviews::table)
         .values((
             reviews::id.eq(id),
-            reviews::person_id.eq(s.person.0),
-            reviews::organisation_id.eq(s.organisation.0),
+            scope.stamp(reviews::table),
             reviews::held_on.eq(held_on),
             reviews::person_took_part.eq(person_took_part),
             reviews::lang.eq(lang),
@@ -95,11 +93,9 @@ pub async fn find(
     scope: &Authorized<PersonScope>,
     review: ReviewId,
 ) -> QueryResult<Option<ReviewRow>> {
-    let s = scope.id();
     reviews::table
         .filter(reviews::id.eq(review.0))
-        .filter(reviews::person_id.eq(s.person.0))
-        .filter(reviews::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(reviews::table))
         .select(ReviewRow::as_select())
         .first(conn)
         .await
@@ -111,10 +107,8 @@ pub async fn list(
     scope: &Authorized<PersonScope>,
     page: Page,
 ) -> QueryResult<Vec<ReviewRow>> {
-    let s = scope.id();
     let mut query = reviews::table
-        .filter(reviews::person_id.eq(s.person.0))
-        .filter(reviews::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(reviews::table))
         .select(ReviewRow::as_select())
         .into_boxed();
     query = query.oldest_first(page, reviews::id);
@@ -128,12 +122,10 @@ pub async fn update(
     version: i32,
     fields: &ReviewFields,
 ) -> QueryResult<Option<ReviewRow>> {
-    let s = scope.id();
     diesel::update(
         reviews::table
             .filter(reviews::id.eq(review.0))
-            .filter(reviews::person_id.eq(s.person.0))
-            .filter(reviews::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(reviews::table))
             .filter(reviews::version.eq(version)),
     )
     .set((
@@ -152,11 +144,9 @@ pub async fn ratings(
     scope: &Authorized<PersonScope>,
     review_ids: &[Uuid],
 ) -> QueryResult<Vec<RatingRow>> {
-    let s = scope.id();
     review_ratings::table
         .filter(review_ratings::review_id.eq_any(review_ids))
-        .filter(review_ratings::person_id.eq(s.person.0))
-        .filter(review_ratings::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(review_ratings::table))
         .order((review_ratings::review_id, review_ratings::goal_id))
         .select(RatingRow::as_select())
         .load(conn)
@@ -170,12 +160,10 @@ pub async fn replace_ratings(
     review: ReviewId,
     ratings: &[(Uuid, f64, Option<String>)],
 ) -> QueryResult<()> {
-    let s = scope.id();
     diesel::delete(
         review_ratings::table
             .filter(review_ratings::review_id.eq(review.0))
-            .filter(review_ratings::person_id.eq(s.person.0))
-            .filter(review_ratings::organisation_id.eq(s.organisation.0)),
+            .filter(scope.owns(review_ratings::table)),
     )
     .execute(conn)
     .await?;
@@ -185,8 +173,7 @@ pub async fn replace_ratings(
             (
                 review_ratings::review_id.eq(review.0),
                 review_ratings::goal_id.eq(*goal),
-                review_ratings::person_id.eq(s.person.0),
-                review_ratings::organisation_id.eq(s.organisation.0),
+                scope.stamp(review_ratings::table),
                 review_ratings::value.eq(*value),
                 review_ratings::comment.eq(comment.clone()),
             )

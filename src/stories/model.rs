@@ -75,12 +75,10 @@ pub async fn insert(
     author: AccountId,
     new: &NewStory<'_>,
 ) -> QueryResult<Uuid> {
-    let s = scope.id();
     diesel::insert_into(stories::table)
         .values((
             stories::id.eq(StoryId::new().0),
-            stories::person_id.eq(s.person.0),
-            stories::organisation_id.eq(s.organisation.0),
+            scope.stamp(stories::table),
             stories::body.eq(new.body),
             stories::lang.eq(new.lang),
             stories::audience.eq(new.audience),
@@ -102,12 +100,10 @@ pub async fn set_members(
     story: StoryId,
     members: &[Uuid],
 ) -> QueryResult<()> {
-    let s = scope.id();
     diesel::delete(
         story_audience::table
             .filter(story_audience::story_id.eq(story.0))
-            .filter(story_audience::person_id.eq(s.person.0))
-            .filter(story_audience::organisation_id.eq(s.organisation.0)),
+            .filter(scope.owns(story_audience::table)),
     )
     .execute(conn)
     .await?;
@@ -117,8 +113,7 @@ pub async fn set_members(
             (
                 story_audience::story_id.eq(story.0),
                 story_audience::member_id.eq(*m),
-                story_audience::person_id.eq(s.person.0),
-                story_audience::organisation_id.eq(s.organisation.0),
+                scope.stamp(story_audience::table),
             )
         })
         .collect();
@@ -138,11 +133,9 @@ pub async fn current_members(
     scope: &Authorized<PersonScope>,
     members: &[Uuid],
 ) -> QueryResult<i64> {
-    let s = scope.id();
     circle_members::table
         .filter(circle_members::id.eq_any(members))
-        .filter(circle_members::person_id.eq(s.person.0))
-        .filter(circle_members::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(circle_members::table))
         .filter(circle_members::removed_at.is_null())
         .count()
         .get_result(conn)
@@ -155,11 +148,9 @@ pub async fn find_visible(
     access: &PersonAccess,
     story: StoryId,
 ) -> QueryResult<Option<StoryRow>> {
-    let s = access.scope.id();
     stories::table
         .filter(stories::id.eq(story.0))
-        .filter(stories::person_id.eq(s.person.0))
-        .filter(stories::organisation_id.eq(s.organisation.0))
+        .filter(access.scope.owns(stories::table))
         .filter(visibility::condition(access))
         .select(StoryRow::as_select())
         .first(conn)
@@ -173,11 +164,9 @@ pub async fn lock_visible(
     access: &PersonAccess,
     story: StoryId,
 ) -> QueryResult<Option<StoryRow>> {
-    let s = access.scope.id();
     stories::table
         .filter(stories::id.eq(story.0))
-        .filter(stories::person_id.eq(s.person.0))
-        .filter(stories::organisation_id.eq(s.organisation.0))
+        .filter(access.scope.owns(stories::table))
         .filter(visibility::condition(access))
         .select(StoryRow::as_select())
         .for_update()
@@ -193,10 +182,8 @@ pub async fn list_visible(
     ids: Option<&[Uuid]>,
     page: Page,
 ) -> QueryResult<Vec<StoryView>> {
-    let s = access.scope.id();
     let mut query = stories::table
-        .filter(stories::person_id.eq(s.person.0))
-        .filter(stories::organisation_id.eq(s.organisation.0))
+        .filter(access.scope.owns(stories::table))
         .filter(visibility::condition(access))
         .select((StoryRow::as_select(), author_name!()))
         .into_boxed();
@@ -213,11 +200,9 @@ pub async fn photos_of(
     scope: &Authorized<PersonScope>,
     stories: &[Uuid],
 ) -> QueryResult<Vec<(Uuid, Uuid, i32, i32)>> {
-    let s = scope.id();
     photos::table
         .filter(photos::story_id.eq_any(stories))
-        .filter(photos::person_id.eq(s.person.0))
-        .filter(photos::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(photos::table))
         .filter(photos::stored_at.is_not_null())
         .order(photos::id.asc())
         .select((photos::story_id, photos::id, photos::width, photos::height))
@@ -231,11 +216,9 @@ pub async fn members_of(
     scope: &Authorized<PersonScope>,
     stories: &[Uuid],
 ) -> QueryResult<Vec<(Uuid, Uuid)>> {
-    let s = scope.id();
     story_audience::table
         .filter(story_audience::story_id.eq_any(stories))
-        .filter(story_audience::person_id.eq(s.person.0))
-        .filter(story_audience::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(story_audience::table))
         .order((story_audience::story_id, story_audience::member_id))
         .select((story_audience::story_id, story_audience::member_id))
         .load(conn)
@@ -260,12 +243,10 @@ pub async fn update(
     version: i32,
     changes: &StoryChanges,
 ) -> QueryResult<Option<i32>> {
-    let s = scope.id();
     diesel::update(
         stories::table
             .filter(stories::id.eq(story.0))
-            .filter(stories::person_id.eq(s.person.0))
-            .filter(stories::organisation_id.eq(s.organisation.0))
+            .filter(scope.owns(stories::table))
             .filter(stories::version.eq(version)),
     )
     .set((
@@ -285,12 +266,10 @@ pub async fn delete(
     scope: &Authorized<PersonScope>,
     story: StoryId,
 ) -> QueryResult<usize> {
-    let s = scope.id();
     diesel::delete(
         stories::table
             .filter(stories::id.eq(story.0))
-            .filter(stories::person_id.eq(s.person.0))
-            .filter(stories::organisation_id.eq(s.organisation.0)),
+            .filter(scope.owns(stories::table)),
     )
     .execute(conn)
     .await
@@ -302,11 +281,9 @@ pub async fn photo_ids(
     scope: &Authorized<PersonScope>,
     story: StoryId,
 ) -> QueryResult<Vec<Uuid>> {
-    let s = scope.id();
     photos::table
         .filter(photos::story_id.eq(story.0))
-        .filter(photos::person_id.eq(s.person.0))
-        .filter(photos::organisation_id.eq(s.organisation.0))
+        .filter(scope.owns(photos::table))
         .select(photos::id)
         .load(conn)
         .await
