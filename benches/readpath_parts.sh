@@ -81,7 +81,7 @@ withheld() { # purpose: the body of consent_withheld, inline
   echo "EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.purpose = '$1' AND c.current
                 AND (c.decision = 'refused' OR c.withdrawn_at IS NOT NULL))"
 }
-# A read's event as src/audit/model.rs `insert` wrote it at 741ce45 (`record_read`, $10 = true),
+# A read's event as src/trust/audit/model.rs `insert` wrote it at 741ce45 (`record_read`, $10 = true),
 # with constant organisation and actor.
 # Its id is Uuid::now_v7() from the application; PostgreSQL 15 has no uuidv7(), so a random one.
 audit() { # person expression, FROM items after c

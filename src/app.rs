@@ -89,7 +89,7 @@ pub fn app(
                 .add(("Cache-Control", "no-store"))
                 .add(("X-Content-Type-Options", "nosniff")),
         )
-        .wrap(from_fn(crate::uploads::tus_resumable))
+        .wrap(from_fn(crate::social::uploads::tus_resumable))
         .wrap(from_fn(observe))
 }
 
@@ -133,16 +133,16 @@ impl Application {
     /// Serves, delivering mail and purging expired rows in the background, until SIGTERM/SIGINT.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let interval = self.state.config.housekeeping_interval;
-        let mail = tokio::spawn(crate::mail::worker::run(
+        let mail = tokio::spawn(crate::platform::mail::worker::run(
             self.state.clone().into_inner(),
             self.state.config.mail.poll_interval,
             AppState::outbox,
         ));
-        let notifications = tokio::spawn(crate::notifications::worker::run(
+        let notifications = tokio::spawn(crate::social::notifications::worker::run(
             self.state.clone().into_inner(),
             self.state.config.push.poll_interval,
         ));
-        let live = tokio::spawn(crate::live::listen(
+        let live = tokio::spawn(crate::social::live::listen(
             self.state.live.clone(),
             self.state.config.database.clone(),
             self.state.config.streams.heartbeat,
@@ -165,7 +165,7 @@ impl Application {
             }
             hub.close_all();
         });
-        let housekeeping = tokio::spawn(crate::housekeeping::run(self.state, interval));
+        let housekeeping = tokio::spawn(crate::platform::housekeeping::run(self.state, interval));
         let result = self.server.await;
         closing.abort();
         housekeeping.abort();

@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::telemetry::request_id;
+use crate::platform::telemetry::request_id;
 
 /// Stable, machine-readable error codes. Renaming one is a breaking API change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]

@@ -7,8 +7,8 @@ use anyhow::Context;
 use camau::app::Application;
 use camau::auth::OrganisationKind;
 use camau::auth::password::Passwords;
-use camau::bootstrap::{self, FirstAccount};
 use camau::config::Config;
+use camau::platform::bootstrap::{self, FirstAccount};
 use clap::{Parser, Subcommand, ValueEnum};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use secrecy::SecretString;
@@ -142,16 +142,16 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::from_env()?;
-    camau::telemetry::init(config.log_format);
+    camau::platform::telemetry::init(config.log_format);
     match cli.command {
         Command::Openapi => {}
         Command::Migrate => migrate(&config).await?,
         Command::Maintenance => {
             let mut conn = connect(&config).await?;
-            let purged = camau::housekeeping::purge(&mut conn, &config).await?;
-            let storage = camau::storage::Storage::from_config(&config.storage)?;
-            let retention = camau::retention::run(&mut conn, &storage, false).await?;
-            let swept = camau::storage::sweep::sweep(&storage, &mut conn).await?;
+            let purged = camau::platform::housekeeping::purge(&mut conn, &config).await?;
+            let storage = camau::platform::storage::Storage::from_config(&config.storage)?;
+            let retention = camau::trust::retention::run(&mut conn, &storage, false).await?;
+            let swept = camau::platform::storage::sweep::sweep(&storage, &mut conn).await?;
             println!(
                 "{}",
                 serde_json::json!({
@@ -163,8 +163,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Retention { dry_run } => {
             let mut conn = connect(&config).await?;
-            let storage = camau::storage::Storage::from_config(&config.storage)?;
-            let outcome = camau::retention::run(&mut conn, &storage, dry_run).await?;
+            let storage = camau::platform::storage::Storage::from_config(&config.storage)?;
+            let outcome = camau::trust::retention::run(&mut conn, &storage, dry_run).await?;
             println!("{}", serde_json::to_string_pretty(&outcome)?);
             anyhow::ensure!(outcome.failed == 0, "{} erasures failed", outcome.failed);
         }
@@ -215,11 +215,11 @@ async fn main() -> anyhow::Result<()> {
                 connections.push(connect(&config).await?);
             }
             let started = std::time::Instant::now();
-            let summary = camau::demo::generate(
+            let summary = camau::platform::demo::generate(
                 connections,
                 &passwords,
-                &camau::demo::Options { people, seed },
-                camau::demo::progress_bar,
+                &camau::platform::demo::Options { people, seed },
+                camau::platform::demo::progress_bar,
             )
             .await?;
             eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());

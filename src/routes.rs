@@ -4,12 +4,14 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{
-    accounts, audit_log, circles, concerns, consents, contracts, dashboard, encouragement, erasure,
-    exports, feed, frameworks, goals, health, holds, invitations, kpis, notifications,
-    organisations, outcome_codes, people, photos, profiles, reports, reviews, scales, sessions,
-    stories,
+use crate::identity::{
+    accounts, contracts, devices, invitations, organisations, recovery, sessions,
 };
+use crate::outcomes::{dashboard, frameworks, kpis, outcome_codes, reports};
+use crate::plan::{circles, goals, people, profiles, reviews, scales};
+use crate::platform::health;
+use crate::social::{encouragement, feed, notifications, photos, stories};
+use crate::trust::{audit_log, concerns, consents, erasure, exports, holds};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live::live)
@@ -23,12 +25,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(sessions::logout::logout)
                 .service(sessions::logout_all::logout_all)
                 .service(sessions::change_password::change_password)
-                .service(sessions::request_password_reset::request_password_reset)
-                .service(sessions::confirm_password_reset::confirm_password_reset)
+                .service(recovery::request_password_reset::request_password_reset)
+                .service(recovery::confirm_password_reset::confirm_password_reset)
                 .service(sessions::me::me)
-                .service(sessions::change_pin::change_pin)
-                .service(sessions::request_email_verification::request_email_verification)
-                .service(sessions::confirm_email_verification::confirm_email_verification)
+                .service(devices::change_pin::change_pin)
+                .service(recovery::request_email_verification::request_email_verification)
+                .service(recovery::confirm_email_verification::confirm_email_verification)
                 // organisations and contracts
                 .service(organisations::create::create)
                 .service(organisations::list::list)
@@ -69,8 +71,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // the audit trail
                 .service(audit_log::access_log::access_log)
                 .service(audit_log::organisation::audit)
-                .service(sessions::redeem_device_code::redeem_device_code)
-                .service(sessions::person_login::person_login)
+                .service(devices::redeem_device_code::redeem_device_code)
+                .service(devices::person_login::person_login)
                 // strengths profiles
                 .service(profiles::get::get)
                 .service(profiles::update::update)
@@ -122,10 +124,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(stories::delete::delete)
                 .service(stories::accept::accept)
                 .service(photos::upload::upload)
-                .service(crate::uploads::create::create)
-                .service(crate::uploads::status::status)
-                .service(crate::uploads::append::append)
-                .service(crate::uploads::cancel::cancel)
+                .service(crate::social::uploads::create::create)
+                .service(crate::social::uploads::status::status)
+                .service(crate::social::uploads::append::append)
+                .service(crate::social::uploads::cancel::cancel)
                 .service(photos::get::get)
                 .service(photos::delete::delete)
                 // encouragement
@@ -145,7 +147,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // the feed
                 .service(feed::person::person)
                 .service(feed::mine::mine)
-                .service(crate::sync::get::get)
+                .service(crate::platform::sync::get::get)
                 .service(feed::stream_person::stream_person)
                 .service(feed::stream_mine::stream_mine)
                 // notifications

@@ -11,8 +11,8 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiResult;
-use crate::mail::worker::{Mailer, Outbox};
-use crate::storage::Storage;
+use crate::platform::mail::worker::{Mailer, Outbox};
+use crate::platform::storage::Storage;
 
 /// What every handler may reach: configuration, the pool, keys, hashing and storage.
 pub struct AppState {
@@ -29,13 +29,13 @@ pub struct AppState {
     /// Delivers the mail outbox (see `mail::worker`).
     pub mailer: Mailer,
     /// Cleans photos, a few at a time (see `images`).
-    pub photo_workers: crate::images::Workers,
+    pub photo_workers: crate::social::images::Workers,
     /// Live updates (see `live`).
-    pub live: std::sync::Arc<crate::live::Hub>,
+    pub live: std::sync::Arc<crate::social::live::Hub>,
     /// Sends push notifications (see `notifications`).
-    pub pusher: crate::push::Pusher,
+    pub pusher: crate::social::push::Pusher,
     /// Writes read events by group commit (see `audit::reads`).
-    pub read_events: crate::audit::reads::Writer,
+    pub read_events: crate::trust::audit::reads::Writer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,24 +71,27 @@ impl AppState {
                 .map_err(|e| StartupError::Passwords(e.to_string()))?,
             storage: Storage::from_config(&config.storage)?,
             mailer: Mailer::new(&config.mail).map_err(StartupError::Mail)?,
-            photo_workers: crate::images::Workers::new(
+            photo_workers: crate::social::images::Workers::new(
                 config.photos.concurrency,
                 config.photos.max_bytes_in_flight,
                 config.photos.queue_wait,
             ),
             pusher: match &config.push.transport {
-                crate::config::PushTransport::Log => crate::push::Pusher::Log,
+                crate::config::PushTransport::Log => crate::social::push::Pusher::Log,
                 crate::config::PushTransport::Fcm {
                     credentials,
                     endpoint,
-                } => crate::push::Pusher::Fcm(Box::new(
-                    crate::push::Fcm::new(credentials.expose_secret(), endpoint)
+                } => crate::social::push::Pusher::Fcm(Box::new(
+                    crate::social::push::Fcm::new(credentials.expose_secret(), endpoint)
                         .map_err(StartupError::Push)?,
                 )),
             },
-            live: crate::live::Hub::new(config.streams.per_account, config.streams.per_instance),
+            live: crate::social::live::Hub::new(
+                config.streams.per_account,
+                config.streams.per_instance,
+            ),
             sealer: Sealer::new(config.tokens.keys.iter().map(|(_, k)| k.clone()).collect()),
-            read_events: crate::audit::reads::Writer::new(config.database.statement_timeout),
+            read_events: crate::trust::audit::reads::Writer::new(config.database.statement_timeout),
             config,
         })
     }

@@ -162,7 +162,7 @@ impl Passwords {
             .map_err(|e| match e {
                 TrySendError::Full(_) => {
                     tracing::warn!(
-                        request_id = crate::telemetry::request_id::current(),
+                        request_id = crate::platform::telemetry::request_id::current(),
                         "password hashing queue full: request shed"
                     );
                     ApiError::busy()

@@ -6,12 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::html;
 use serde::Deserialize;
 
-use crate::audit_log::organisation::{self, Audit};
-use crate::audit_log::types::AuditQuery;
 use crate::console::dashboard::PeriodForm;
 use crate::console::page::{self, Desk, PageError, PageResult};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::trust::audit_log::organisation::{self, Audit};
+use crate::trust::audit_log::types::AuditQuery;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,10 +9,10 @@ use maud::{Markup, html};
 use crate::console::charts::{self, Series};
 use crate::console::page::{self, Desk, PageError, PageResult};
 use crate::console::words::Words;
-use crate::dashboard::types::{Dashboard, DashboardQuery};
 use crate::error::{ApiError, ErrorCode};
 use crate::fields::Lang;
-use crate::frameworks::types::FrameworkSummary;
+use crate::outcomes::dashboard::types::{Dashboard, DashboardQuery};
+use crate::outcomes::frameworks::types::FrameworkSummary;
 use crate::state::AppState;
 
 /// The period and framework chosen in a form (empty fields mean the default).
@@ -95,8 +95,8 @@ pub async fn dashboard(state: web::Data<AppState>, req: HttpRequest, desk: Desk)
         .ok_or_else(ApiError::not_found)?;
     let lang = desk.ctx.lang;
     let user = &desk.signed.user;
-    let d = crate::dashboard::get::load(&state, user, lang, org, &query).await?;
-    let frameworks = crate::frameworks::list::load(&state, user, lang).await?;
+    let d = crate::outcomes::dashboard::get::load(&state, user, lang, org, &query).await?;
+    let frameworks = crate::outcomes::frameworks::list::load(&state, user, lang).await?;
     let w = desk.ctx.w;
     let title = if d.scope == "caseload" {
         w.caseload_dashboard

@@ -7,7 +7,7 @@ use maud::html;
 
 use crate::console::page::{self, Desk, PageResult};
 use crate::console::words::Words;
-use crate::reports::types::Figures;
+use crate::outcomes::reports::types::Figures;
 use crate::state::AppState;
 
 /// A figure's label in the console's language: the report's figures have both; the
@@ -21,7 +21,7 @@ pub fn figure_name(w: &Words, id: &str) -> Option<&'static str> {
 
 #[get("/kpis")]
 pub async fn kpis(state: web::Data<AppState>, desk: Desk) -> PageResult {
-    let list = crate::kpis::list::load(&state, &desk.signed.user).await?;
+    let list = crate::outcomes::kpis::list::load(&state, &desk.signed.user).await?;
     let w = desk.ctx.w;
     let body = html! {
         p { (w.kpi_intro) " " (w.in_english) }

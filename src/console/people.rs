@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use crate::console::page::{self, Desk, PageResult};
 use crate::error::ApiError;
-use crate::kpis::figures::Dimension;
-use crate::people::types::{DataNeed, PeopleQuery};
-use crate::reports::types::value_label;
+use crate::outcomes::kpis::figures::Dimension;
+use crate::outcomes::reports::types::value_label;
+use crate::plan::people::types::{DataNeed, PeopleQuery};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -46,7 +46,7 @@ pub async fn people(state: web::Data<AppState>, req: HttpRequest, desk: Desk) ->
         q: q.clone(),
         needs,
     };
-    let list = crate::people::list::load(&state, &desk.signed.user, &query).await?;
+    let list = crate::plan::people::list::load(&state, &desk.signed.user, &query).await?;
     let (w, lang) = (desk.ctx.w, desk.ctx.lang);
     let need_label = needs.map(|n| match n {
         DataNeed::Codes => w.goals_without_codes,

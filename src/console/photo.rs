@@ -10,7 +10,7 @@ use crate::auth::access::PersonAction;
 use crate::console::page::{Desk, PageResult};
 use crate::error::{ApiError, ErrorCode};
 use crate::ids::PhotoId;
-use crate::photos::{Size, authorize_photo, key};
+use crate::social::photos::{Size, authorize_photo, key};
 use crate::state::AppState;
 
 #[get("/photos/{photo_id}")]

@@ -12,10 +12,10 @@ use crate::console::words::Words;
 use crate::error::ApiError;
 use crate::http::pagination::PageQuery;
 use crate::ids::PersonId;
-use crate::kpis::figures::Dimension;
-use crate::people::types::CommunicationNeed;
-use crate::profiles::types::Section;
-use crate::reports::types::value_label;
+use crate::outcomes::kpis::figures::Dimension;
+use crate::outcomes::reports::types::value_label;
+use crate::plan::people::types::CommunicationNeed;
+use crate::plan::profiles::types::Section;
 use crate::state::AppState;
 
 /// Pages of 100 read for a plan's goals and reviews; past that the app has the rest.
@@ -52,19 +52,20 @@ pub async fn plan(state: web::Data<AppState>, desk: Desk, path: web::Path<String
         .map(PersonId)
         .map_err(|_| ApiError::not_found())?;
     let user = &desk.signed.user;
-    let (_, profile) = crate::profiles::get::load(&state, user, person).await?;
+    let (_, profile) = crate::plan::profiles::get::load(&state, user, person).await?;
     // Goals and reviews whole (the API lists them oldest first); stories newest first.
-    let (goals, goals_more) = every_page!(crate::goals::list::load, &state, user, person);
-    let (mut reviews, reviews_more) = every_page!(crate::reviews::list::load, &state, user, person);
+    let (goals, goals_more) = every_page!(crate::plan::goals::list::load, &state, user, person);
+    let (mut reviews, reviews_more) =
+        every_page!(crate::plan::reviews::list::load, &state, user, person);
     reviews.sort_by_key(|r| std::cmp::Reverse(r.held_on));
     let page = PageQuery {
         limit: Some(20),
         cursor: None,
     };
-    let stories = crate::stories::list::load(&state, user, person, &page).await?;
+    let stories = crate::social::stories::list::load(&state, user, person, &page).await?;
     // Read last: a request's access-log event names the last part it read (`http::audit_reads`),
     // and this page is the person's record.
-    let (_, record) = crate::people::get::load(&state, user, person).await?;
+    let (_, record) = crate::plan::people::get::load(&state, user, person).await?;
     let (w, lang) = (desk.ctx.w, desk.ctx.lang);
     let goal_title = |id: uuid::Uuid| {
         goals

@@ -14,8 +14,8 @@ use crate::console::kpis::figure_name;
 use crate::console::page::{self, Desk, PageError, PageResult};
 use crate::console::words::Words;
 use crate::error::{ApiError, ErrorCode};
-use crate::kpis::figures::Dimension;
-use crate::reports::types::{Figures, OutcomeReport, ReportQuery};
+use crate::outcomes::kpis::figures::Dimension;
+use crate::outcomes::reports::types::{Figures, OutcomeReport, ReportQuery};
 use crate::state::AppState;
 
 /// The report asked for in the query string; every breakdown when none is named.
@@ -108,9 +108,14 @@ async fn report(
         .actor
         .organisation_id()
         .ok_or_else(ApiError::not_found)?;
-    let report =
-        crate::reports::commissioner::load(state, &desk.signed.user, desk.ctx.lang, body, &query)
-            .await?;
+    let report = crate::outcomes::reports::commissioner::load(
+        state,
+        &desk.signed.user,
+        desk.ctx.lang,
+        body,
+        &query,
+    )
+    .await?;
     Ok((desk, asked, report))
 }
 
@@ -133,7 +138,7 @@ fn query_string(report: &OutcomeReport, breakdowns: &[Dimension]) -> String {
 pub async fn reports(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> PageResult {
     let (desk, asked, report) = report(&state, &req, desk).await?;
     let frameworks =
-        crate::frameworks::list::load(&state, &desk.signed.user, desk.ctx.lang).await?;
+        crate::outcomes::frameworks::list::load(&state, &desk.signed.user, desk.ctx.lang).await?;
     let w = desk.ctx.w;
     let body = view(w, &report, &asked.breakdowns, &frameworks.items);
     Ok(page::html(
@@ -234,7 +239,7 @@ fn view(
     w: &Words,
     report: &OutcomeReport,
     breakdowns: &[Dimension],
-    frameworks: &[crate::frameworks::types::FrameworkSummary],
+    frameworks: &[crate::outcomes::frameworks::types::FrameworkSummary],
 ) -> Markup {
     let [q, y, fy] = presets(crate::fields::today());
     let here = |from: Date, to: Date| {

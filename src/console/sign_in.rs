@@ -83,27 +83,28 @@ pub async fn submit(state: web::Data<AppState>, req: HttpRequest, body: web::Byt
     let refused = |status: StatusCode, text: &str| {
         page::html(status, form(&ctx, &email, Some(text)), ctx.lang)
     };
-    let account = match crate::sessions::login::verify(&state, &req, &email, &password).await {
-        Ok(account) => account,
-        Err(e) if e.code == ErrorCode::InvalidCredentials => {
-            return Ok(refused(StatusCode::UNAUTHORIZED, ctx.w.wrong_credentials));
-        }
-        Err(e) if e.code == ErrorCode::TooManyAttempts => {
-            let mut res = refused(StatusCode::TOO_MANY_REQUESTS, ctx.w.too_many_attempts);
-            if let Some(secs) = e.retry_after_secs {
-                res.headers_mut().insert(
-                    actix_web::http::header::RETRY_AFTER,
-                    actix_web::http::header::HeaderValue::from(secs),
-                );
+    let account =
+        match crate::identity::sessions::login::verify(&state, &req, &email, &password).await {
+            Ok(account) => account,
+            Err(e) if e.code == ErrorCode::InvalidCredentials => {
+                return Ok(refused(StatusCode::UNAUTHORIZED, ctx.w.wrong_credentials));
             }
-            return Ok(res);
-        }
-        Err(e) => return Err(e.into()),
-    };
+            Err(e) if e.code == ErrorCode::TooManyAttempts => {
+                let mut res = refused(StatusCode::TOO_MANY_REQUESTS, ctx.w.too_many_attempts);
+                if let Some(secs) = e.retry_after_secs {
+                    res.headers_mut().insert(
+                        actix_web::http::header::RETRY_AFTER,
+                        actix_web::http::header::HeaderValue::from(secs),
+                    );
+                }
+                return Ok(res);
+            }
+            Err(e) => return Err(e.into()),
+        };
     // A browser signed in already (as anyone) leaves that session ended, not orphaned.
     let previous = session::signed(&state, &req).await?;
     let mut conn = state.conn().await?;
-    let (role, kind) = crate::accounts::model::role_and_kind(&mut conn, account).await?;
+    let (role, kind) = crate::identity::accounts::model::role_and_kind(&mut conn, account).await?;
     if !page::for_console(role, kind) {
         return Ok(refused(StatusCode::FORBIDDEN, ctx.w.not_for_you));
     }

@@ -44,13 +44,13 @@ pub async fn staff(state: web::Data<AppState>, req: HttpRequest, desk: Desk) -> 
         limit: Some(100),
         cursor: p.cursor.filter(|c| !c.is_empty()),
     };
-    let staff = crate::accounts::list::load(&state, user, org, &page).await?;
+    let staff = crate::identity::accounts::list::load(&state, user, org, &page).await?;
     let invitations = if desk.actor.role == Role::Admin {
         let first = PageQuery {
             limit: Some(100),
             cursor: None,
         };
-        Some(crate::invitations::list::load(&state, user, org, &first).await?)
+        Some(crate::identity::invitations::list::load(&state, user, org, &first).await?)
     } else {
         None
     };

@@ -11,10 +11,10 @@ use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 use uuid::Uuid;
 
-use crate::audit::reads::ReadEvent;
 use crate::auth::access::{self, Seen};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::trust::audit::reads::ReadEvent;
 
 pub async fn audit_reads(
     req: ServiceRequest,
@@ -60,7 +60,7 @@ pub async fn audit_reads(
         Ok(()) => Ok(res),
         Err(e) => {
             tracing::warn!(
-                request_id = crate::telemetry::request_id::current(),
+                request_id = crate::platform::telemetry::request_id::current(),
                 "a read could not be audited; its response withheld"
             );
             let (req, _) = res.into_parts();

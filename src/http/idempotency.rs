@@ -219,7 +219,7 @@ pub async fn idempotency(
         // Fail closed: checks that cannot be read are not skipped.
         let Ok(checks) = serde_json::from_value::<Vec<Check>>(checks) else {
             tracing::warn!(
-                request_id = crate::telemetry::request_id::current(),
+                request_id = crate::platform::telemetry::request_id::current(),
                 "stored authorization checks unreadable; replay refused"
             );
             return Ok(problem(req, cannot_replay()));
@@ -257,15 +257,16 @@ pub async fn idempotency(
     drop(conn);
     // Spawned, so a client that disconnects mid-request cannot cancel the handler after it
     // committed but before its response is recorded: the retry then replays it.
-    let ids =
-        crate::telemetry::request_id::ids().unwrap_or(crate::telemetry::request_id::RequestIds {
+    let ids = crate::platform::telemetry::request_id::ids().unwrap_or(
+        crate::platform::telemetry::request_id::RequestIds {
             id: String::new(),
             client: None,
-        });
+        },
+    );
     let request_id = ids.id.clone();
     let span = tracing::Span::current();
     let handled = actix_web::rt::spawn(tracing::Instrument::instrument(
-        crate::telemetry::request_id::scope(ids, async move {
+        crate::platform::telemetry::request_id::scope(ids, async move {
             let (res, checks) = access::recording(next.call(req)).await;
             let res = res?.map_into_boxed_body();
             Ok::<_, Error>(
@@ -383,7 +384,7 @@ async fn record(
     .await;
     if let Err(e) = remember {
         tracing::warn!(
-            request_id = crate::telemetry::request_id::current(),
+            request_id = crate::platform::telemetry::request_id::current(),
             error = %e,
             "could not record the idempotent response"
         );

@@ -12,7 +12,7 @@ use actix_web::{Error, web};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
 use tracing::Instrument;
 
-use crate::telemetry::request_id;
+use crate::platform::telemetry::request_id;
 
 /// The service's Prometheus registry and the series the middleware feeds.
 pub struct Metrics {

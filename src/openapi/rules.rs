@@ -86,7 +86,7 @@ fn operation(op: &mut Value, request_schemas: &mut Vec<String>) {
                 schema["pattern"] = json!(IDEMPOTENCY_KEY);
             }
             "Tus-Resumable" => {
-                *schema = json!({"type": "string", "enum": [crate::uploads::TUS_VERSION]});
+                *schema = json!({"type": "string", "enum": [crate::social::uploads::TUS_VERSION]});
             }
             "Upload-Length" => {
                 *schema = json!({"type": "integer", "format": "int64", "minimum": 1,
@@ -130,7 +130,7 @@ fn operation(op: &mut Value, request_schemas: &mut Vec<String>) {
                     .map(|r| r.entry("headers").or_insert_with(|| json!({})));
                 if let Some(headers) = headers {
                     headers["Tus-Resumable"] = json!({
-                        "schema": {"type": "string", "enum": [crate::uploads::TUS_VERSION]},
+                        "schema": {"type": "string", "enum": [crate::social::uploads::TUS_VERSION]},
                         "description": "tus 1.0: on every answer"
                     });
                     if offset && status == "409" {

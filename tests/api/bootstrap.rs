@@ -1,7 +1,7 @@
 //! `camau create-organisation` / `create-platform-admin`: the first accounts of a deployment.
 
 use camau::auth::OrganisationKind;
-use camau::bootstrap::{self, FirstAccount};
+use camau::platform::bootstrap::{self, FirstAccount};
 
 use crate::support::{TestApp, secret};
 

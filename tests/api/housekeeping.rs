@@ -43,7 +43,7 @@ async fn expired_rows_go_and_live_ones_stay() {
     ))
     .await;
     let mut conn = app.shared.state.conn().await.unwrap();
-    let purged = camau::housekeeping::purge(&mut conn, &app.shared.state.config)
+    let purged = camau::platform::housekeeping::purge(&mut conn, &app.shared.state.config)
         .await
         .unwrap();
     drop(conn);
@@ -88,10 +88,10 @@ async fn expired_rows_go_and_live_ones_stay() {
         .expect(200);
     // A second pass finds nothing more.
     let mut conn = app.shared.state.conn().await.unwrap();
-    let again = camau::housekeeping::purge(&mut conn, &app.shared.state.config)
+    let again = camau::platform::housekeeping::purge(&mut conn, &app.shared.state.config)
         .await
         .unwrap();
-    assert_eq!(again, camau::housekeeping::Purged::default());
+    assert_eq!(again, camau::platform::housekeeping::Purged::default());
 }
 
 #[actix_web::test]

@@ -2,7 +2,7 @@
 //! invitations, and what happens when the server is away.
 
 use camau::auth::roles::Role;
-use camau::mail::worker::{Pass, deliver_due};
+use camau::platform::mail::worker::{Pass, deliver_due};
 use serde_json::json;
 use uuid::Uuid;
 

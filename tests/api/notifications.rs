@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use camau::auth::roles::Role;
-use camau::notifications::worker::{Pass, deliver_due};
+use camau::social::notifications::worker::{Pass, deliver_due};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 

@@ -414,7 +414,7 @@ async fn storage_failing_part_way_leaves_no_row_and_no_object() {
         .problem(404, "not_found");
     let state = &app.shared.state;
     let mut conn = state.conn().await.unwrap();
-    let swept = camau::storage::sweep::sweep(&state.storage, &mut conn)
+    let swept = camau::platform::storage::sweep::sweep(&state.storage, &mut conn)
         .await
         .unwrap();
     assert_eq!(swept.abandoned_uploads, 1);
@@ -780,7 +780,7 @@ async fn an_abandoned_upload_is_removed_after_it_expires_and_a_cancelled_one_at_
     app.sql("UPDATE photo_uploads SET expires_at = now() - interval '1 second'")
         .await;
     let mut conn = app.shared.state.conn().await.unwrap();
-    let purged = camau::housekeeping::purge(&mut conn, &app.shared.state.config)
+    let purged = camau::platform::housekeeping::purge(&mut conn, &app.shared.state.config)
         .await
         .unwrap();
     assert_eq!(purged.uploads, 1);

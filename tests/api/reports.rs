@@ -3,7 +3,7 @@
 //! disclosure control as a commissioner sees it, and nothing person-level in a report.
 
 use camau::auth::roles::Role;
-use camau::kpis::figures::{self, AreaFigures, Dimension, Scope, Window};
+use camau::outcomes::kpis::figures::{self, AreaFigures, Dimension, Scope, Window};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::{Value, json};
 use time::macros::date;
@@ -774,7 +774,7 @@ async fn the_dashboard_shows_each_figure_for_the_organisation_and_a_mentors_case
 }
 
 /// Loads `people` demo people with `seed` into this test's database.
-async fn demo(app: &TestApp, people: usize, seed: u64) -> camau::demo::Summary {
+async fn demo(app: &TestApp, people: usize, seed: u64) -> camau::platform::demo::Summary {
     let mut connections = Vec::new();
     for _ in 0..2 {
         connections.push(
@@ -784,10 +784,10 @@ async fn demo(app: &TestApp, people: usize, seed: u64) -> camau::demo::Summary {
         );
     }
     let mut steps = Vec::new();
-    let summary = camau::demo::generate(
+    let summary = camau::platform::demo::generate(
         connections,
         &app.shared.state.passwords,
-        &camau::demo::Options { people, seed },
+        &camau::platform::demo::Options { people, seed },
         |done, total| steps.push((done, total)),
     )
     .await

@@ -546,7 +546,7 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
         .expect(201);
     let state = &app.shared.state;
     let mut conn = state.conn().await.unwrap();
-    let dry = camau::retention::run(&mut conn, &state.storage, true)
+    let dry = camau::trust::retention::run(&mut conn, &state.storage, true)
         .await
         .unwrap();
     let listed: Vec<Uuid> = dry.due.iter().map(|d| d.person_id).collect();
@@ -558,7 +558,7 @@ async fn retention_erases_who_is_due_and_keeps_who_is_held_or_not_yet_due() {
         5,
         "a dry run erases nothing"
     );
-    let done = camau::retention::run(&mut conn, &state.storage, false)
+    let done = camau::trust::retention::run(&mut conn, &state.storage, false)
         .await
         .unwrap();
     assert_eq!((done.erased, done.held, done.failed), (1, 1, 0));
@@ -851,7 +851,7 @@ async fn a_shorter_retention_period_lists_who_it_would_erase_and_waits_its_grace
     // does not start the grace period afresh.
     let state = &app.shared.state;
     let mut conn = state.conn().await.unwrap();
-    let pass = camau::retention::run(&mut conn, &state.storage, false)
+    let pass = camau::trust::retention::run(&mut conn, &state.storage, false)
         .await
         .unwrap();
     assert_eq!((pass.due.len(), pass.erased), (0, 0));
@@ -866,7 +866,7 @@ async fn a_shorter_retention_period_lists_who_it_would_erase_and_waits_its_grace
         org.id
     ))
     .await;
-    let pass = camau::retention::run(&mut conn, &state.storage, false)
+    let pass = camau::trust::retention::run(&mut conn, &state.storage, false)
         .await
         .unwrap();
     assert_eq!(pass.erased, 1);

@@ -5,7 +5,7 @@
 //! many periods, providers, caseloads and breakdowns. A failure names the seed and the scope.
 
 use camau::auth::roles::Role;
-use camau::kpis::figures::{self, AreaFigures, Dimension, Scope, Source, Window};
+use camau::outcomes::kpis::figures::{self, AreaFigures, Dimension, Scope, Source, Window};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use time::{Date, Duration, macros::date};

@@ -190,9 +190,9 @@ impl TestApp {
     async fn organisation(&self, kind: OrganisationKind) -> Org {
         let id = OrganisationId::new();
         let mut conn = self.shared.state.conn().await.expect("connection");
-        camau::organisations::model::insert(
+        camau::identity::organisations::model::insert(
             &mut conn,
-            camau::organisations::model::NewOrganisation {
+            camau::identity::organisations::model::NewOrganisation {
                 id: id.0,
                 name: &format!("Org {}", &id.0.simple().to_string()[20..]),
                 kind,
@@ -210,9 +210,9 @@ impl TestApp {
         let name = format!("{} {}", role.as_str(), &id.0.simple().to_string()[24..]);
         let hash = db::password_hash(&self.shared.state.passwords).await;
         let mut conn = self.shared.state.conn().await.expect("connection");
-        camau::accounts::model::insert(
+        camau::identity::accounts::model::insert(
             &mut conn,
-            camau::accounts::model::NewAccount {
+            camau::identity::accounts::model::NewAccount {
                 id: id.0,
                 organisation_id: org.map(|o| o.id),
                 email: Some(&email),
@@ -223,7 +223,7 @@ impl TestApp {
         )
         .await
         .expect("insert account");
-        let tokens = camau::sessions::sign_in(&self.shared.state, &mut conn, id)
+        let tokens = camau::identity::sessions::sign_in(&self.shared.state, &mut conn, id)
             .await
             .expect("sign in");
         Actor {
