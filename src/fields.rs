@@ -114,25 +114,17 @@ pub fn london_date(at: time::OffsetDateTime) -> time::Date {
     at.to_offset(london_offset(at)).date()
 }
 
-/// Europe/London's offset from UTC at `at`. UK summer time (since 1996, the EU rule): from
-/// 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+/// Europe/London's rules, from the IANA time zone database (embedded when the binary is built,
+/// so a server without zoneinfo still knows them). PostgreSQL's `AT TIME ZONE 'Europe/London'`
+/// reads its own copy; tests/api/london.rs holds the two to the same dates.
+static LONDON: jiff::tz::TimeZone = jiff::tz::get!("Europe/London");
+
+/// Europe/London's offset from UTC at `at`.
 pub fn london_offset(at: time::OffsetDateTime) -> time::UtcOffset {
-    use time::{Month, Time, Weekday};
-    let at = at.to_offset(time::UtcOffset::UTC);
-    let last_sunday = |month: Month| {
-        let mut day = time::Date::from_calendar_date(at.year(), month, 31).unwrap_or(at.date());
-        while day.weekday() != Weekday::Sunday {
-            day = day.previous_day().unwrap_or(day);
-        }
-        day.with_time(Time::from_hms(1, 0, 0).unwrap_or(Time::MIDNIGHT))
-            .assume_utc()
-    };
-    let summer = at >= last_sunday(Month::March) && at < last_sunday(Month::October);
-    if summer {
-        time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC)
-    } else {
-        time::UtcOffset::UTC
-    }
+    let offset = jiff::Timestamp::from_second(at.unix_timestamp())
+        .map(|t| LONDON.to_offset(t))
+        .unwrap_or(jiff::tz::Offset::UTC);
+    time::UtcOffset::from_whole_seconds(offset.seconds()).unwrap_or(time::UtcOffset::UTC)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod input;
 mod invitations;
 mod journey;
 mod live;
+mod london;
 mod mail;
 mod me;
 mod notifications;

@@ -204,7 +204,7 @@ fn tree() -> String {
             current = " ".repeat(19);
         }
         for word in text.split_whitespace() {
-            if current.len() + word.len() + 1 > 100 && current.trim().len() > 0 {
+            if current.len() + word.len() + 1 > 100 && !current.trim().is_empty() {
                 out.push_str(current.trim_end());
                 out.push('\n');
                 current = " ".repeat(19);
