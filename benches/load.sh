@@ -10,7 +10,9 @@
 #                                CONNECTIONS_LIST (default "8 32"), /v1/me, the goals and the feed
 #                                (20 items with counts) of a random person of a mentor's caseload
 #                                of 250, the mentor's home feed (all 250), and pgbench -S -M
-#                                prepared (READPATH_SCENARIOS: a subset of "me caseload feed home")
+#                                prepared, and a supporter's feed of one of the 20 people whose
+#                                circles they are in (READPATH_SCENARIOS: a subset of
+#                                "me caseload feed home supporter")
 #   benches/load.sh upload       the 12 MP phone photo (shared fixture), upload to stored
 #                                thumbnail, 5 runs: each time, and the peak RSS it added
 #   benches/load.sh sse          live delivery across instances: a stream on instance B,
@@ -141,6 +143,32 @@ LUA
       xargs -P 4 -I{} curl -fsS -o /dev/null -X POST "$api/v1/people/{}/stories" -H "authorization: Bearer $mentor" \
         -H 'content-type: application/json' -d "{\"body\":\"Story $s: a good day out, in words\",\"audience\":\"circle\"}" <"$work/people.txt"
     done
+    # A supporter in the circles of 20 of them, with the stories grant: each feed item passes
+    # story_seen (the audience rule) rather than the staff short-cut.
+    echo "seeding a supporter in 20 circles..." >&2
+    supporter= n=0
+    for person in $(head -20 "$work/people.txt"); do
+      n=$((n + 1))
+      member=$(curl -fsS -X POST "$api/v1/people/$person/circle" -H "authorization: Bearer $mentor" \
+        -H 'content-type: application/json' \
+        -d '{"name":"Bench Supporter","relationship":"family","grants":{"stories":true,"goals":true,"encourage":true}}' \
+        | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+      invite=$(curl -fsS -X POST "$api/v1/circle-members/$member/invitations" -H "authorization: Bearer $mentor" \
+        | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')
+      supporter=$(curl -fsS -X POST "$api/v1/circle-invitations/accept" -H 'content-type: application/json' \
+        -d "{\"code\":\"$invite\",\"email\":\"supporter@example.org\",\"name\":\"Bench Supporter\",\"password\":\"$password\"}" \
+        | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+      echo "$person" >>"$work/supported.txt"
+    done
+    [ -n "$supporter" ] && [ "$n" -eq 20 ] || { echo "supporter seeding failed" >&2; exit 1; }
+    cat >"$work/supporter.lua" <<LUA
+local ids = {}
+for line in io.lines("$work/supported.txt") do ids[#ids + 1] = line end
+local headers = { ["Authorization"] = "Bearer $supporter" }
+request = function()
+  return wrk.format("GET", "/v1/people/" .. ids[math.random(#ids)] .. "/feed", headers)
+end
+LUA
     cat >"$work/me.lua" <<LUA
 wrk.method = "GET"
 wrk.path = "/v1/me"
@@ -178,7 +206,7 @@ LUA
     echo "| scenario | connections | req/s | p50 | p99 |"
     echo "|---|---|---|---|---|"
     for c in ${CONNECTIONS_LIST:-8 32}; do
-      for s in ${READPATH_SCENARIOS:-me caseload feed home}; do
+      for s in ${READPATH_SCENARIOS:-me caseload feed home supporter}; do
         wrk -t"${THREADS:-2}" -c"$c" -d"${DURATION:-20s}" --latency -s "$work/$s.lua" "$api" >"$work/$s-$c.txt"
         row "$s" "$c" "$work/$s-$c.txt"
       done

@@ -273,14 +273,14 @@ person_rows!(
 
 /// `table`'s rows that are the person's, in their organisation.
 pub type Owns<T> = diesel::dsl::And<
-    diesel::dsl::Eq<<T as PersonRows>::Person, Uuid>,
-    diesel::dsl::Eq<<T as PersonRows>::Organisation, Uuid>,
+    diesel::dsl::Eq<<T as PersonRows>::Person, PersonId>,
+    diesel::dsl::Eq<<T as PersonRows>::Organisation, OrganisationId>,
 >;
 
 /// The person's and organisation's columns of a new row of `table`.
 pub type Stamp<T> = (
-    diesel::dsl::Eq<<T as PersonRows>::Person, Uuid>,
-    diesel::dsl::Eq<<T as PersonRows>::Organisation, Uuid>,
+    diesel::dsl::Eq<<T as PersonRows>::Person, PersonId>,
+    diesel::dsl::Eq<<T as PersonRows>::Organisation, OrganisationId>,
 );
 
 impl Authorized<PersonScope> {
@@ -288,8 +288,8 @@ impl Authorized<PersonScope> {
     pub fn stamp<T: PersonRows>(&self, _table: T) -> Stamp<T> {
         use diesel::ExpressionMethods;
         (
-            T::Person::default().eq(self.id.person.0),
-            T::Organisation::default().eq(self.id.organisation.0),
+            T::Person::default().eq(self.id.person),
+            T::Organisation::default().eq(self.id.organisation),
         )
     }
 
@@ -298,8 +298,8 @@ impl Authorized<PersonScope> {
     pub fn owns<T: PersonRows>(&self, _table: T) -> Owns<T> {
         use diesel::{BoolExpressionMethods, ExpressionMethods};
         T::Person::default()
-            .eq(self.id.person.0)
-            .and(T::Organisation::default().eq(self.id.organisation.0))
+            .eq(self.id.person)
+            .and(T::Organisation::default().eq(self.id.organisation))
     }
 }
 

@@ -210,42 +210,42 @@ pub async fn facts(
         PersonOf::Person(id) => facts_of!(conn, account, session, Some(id.0)).await,
         PersonOf::Goal(id) => {
             let person = goals::table
-                .filter(goals::id.eq(id.0))
+                .filter(goals::id.eq(id))
                 .select(goals::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Action(id) => {
             let person = goal_actions::table
-                .filter(goal_actions::id.eq(id.0))
+                .filter(goal_actions::id.eq(id))
                 .select(goal_actions::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Review(id) => {
             let person = reviews::table
-                .filter(reviews::id.eq(id.0))
+                .filter(reviews::id.eq(id))
                 .select(reviews::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Member(id) => {
             let person = circle_members::table
-                .filter(circle_members::id.eq(id.0))
+                .filter(circle_members::id.eq(id))
                 .select(circle_members::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Story(id) => {
             let person = stories::table
-                .filter(stories::id.eq(id.0))
+                .filter(stories::id.eq(id))
                 .select(stories::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Photo(id) => {
             let person = photos::table
-                .filter(photos::id.eq(id.0))
+                .filter(photos::id.eq(id))
                 .filter(photos::stored_at.is_not_null())
                 .select(photos::person_id)
                 .single_value();
@@ -253,21 +253,21 @@ pub async fn facts(
         }
         PersonOf::Comment(id) => {
             let person = comments::table
-                .filter(comments::id.eq(id.0))
+                .filter(comments::id.eq(id))
                 .select(comments::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Export(id) => {
             let person = exports::table
-                .filter(exports::id.eq(id.0))
+                .filter(exports::id.eq(id))
                 .select(exports::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
         }
         PersonOf::Consent(id) => {
             let person = consents::table
-                .filter(consents::id.eq(id.0))
+                .filter(consents::id.eq(id))
                 .select(consents::person_id)
                 .single_value();
             facts_of!(conn, account, session, person).await
@@ -375,7 +375,7 @@ pub async fn revoke_all(
     diesel::update(
         sessions::table.filter(
             sessions::account_id
-                .eq(account.0)
+                .eq(account)
                 .and(sessions::revoked_at.is_null())
                 .and(sessions::id.ne(keep)),
         ),

@@ -271,15 +271,15 @@ pub async fn start(
     conn.transaction(async move |conn| {
         diesel::insert_into(sessions::table)
             .values((
-                sessions::id.eq(session.0),
-                sessions::account_id.eq(account.0),
+                sessions::id.eq(session),
+                sessions::account_id.eq(account),
                 sessions::expires_at.eq(expires),
             ))
             .execute(conn)
             .await?;
         diesel::insert_into(console_sessions::table)
             .values((
-                console_sessions::session_id.eq(session.0),
+                console_sessions::session_id.eq(session),
                 console_sessions::token_hash.eq(hash),
             ))
             .execute(conn)

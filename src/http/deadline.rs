@@ -10,6 +10,7 @@ use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use futures_util::Stream;
@@ -48,11 +49,8 @@ pub async fn body_deadline(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     // A photo takes a phone longer to send than JSON does.
-    let photo = match crate::http::upload(req.request()) {
-        Some(crate::http::Upload::Photo) => true,
-        Some(crate::http::Upload::Resumable) => req.method() == actix_web::http::Method::PATCH,
-        Some(crate::http::Upload::Announce) | None => false,
-    };
+    let photo = matches!(*req.method(), Method::POST | Method::PATCH)
+        && crate::http::is_image_body(req.request());
     let timeout = req
         .app_data::<web::Data<AppState>>()
         .map_or(Duration::from_secs(10), |s| {

@@ -115,8 +115,9 @@ pub async fn idempotency(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     // A photo upload keeps its own key (`photos::upload`): its body is megabytes, and a
     // retry must find the stored photo rather than a copy of the response.
-    let photo = crate::http::upload(req.request()) == Some(crate::http::Upload::Photo);
-    if req.method() != Method::POST || photo {
+    if req.method() != Method::POST
+        || crate::http::upload(req.request()) == Some(crate::http::Upload::Photo)
+    {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let key = match key(req.headers()) {

@@ -889,7 +889,7 @@ async fn thirty_announcements_at_once_leave_at_most_ten_unfinished_uploads() {
 
 /// The upload routes are found by the router, not by reading the path: a photo sent to a path
 /// that routing decodes to the upload route (`stor%69es`) still has the photo's longer body
-/// deadline and keeps its own key, while the same slowness on a JSON request is cut off.
+/// deadline and keeps its own key, while a JSON body to the same route is cut off as any is.
 #[actix_web::test]
 async fn a_slow_photo_on_an_encoded_path_is_still_an_upload() {
     let app =
@@ -928,4 +928,19 @@ async fn a_slow_photo_on_an_encoded_path_is_still_an_upload() {
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.expect(201)["id"], first["id"]);
     assert_eq!(app.scalar("SELECT count(*) FROM photos").await, 1);
+
+    // Not an image: no photo's allowance, so a body that never finishes is cut off as any is.
+    let (mut sender, payload) = actix_http::h1::Payload::create(false);
+    sender.feed_data(bytes::Bytes::from_static(b"{\"caption\":"));
+    let req = actix_web::test::TestRequest::post()
+        .uri(&format!("/v1/stories/{}/photos", s.story))
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("content-length", "1000"))
+        .peer_addr("192.0.2.10:40000".parse().unwrap())
+        .to_request();
+    let (req, _) = req.replace_payload(
+        actix_http::Payload::<actix_http::BoxedPayloadStream>::from(payload),
+    );
+    app.send(req).await.problem(408, "request_timeout");
+    drop(sender);
 }

@@ -29,7 +29,9 @@ fn units(path: &str) -> Vec<String> {
     match rest.strip_prefix('{') {
         Some(group) => group[..group.find('}').unwrap_or(group.len())]
             .split(',')
-            .map(|n| format!("{first}/{}", word(n.trim())))
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("{first}/{}", word(n)))
             .collect(),
         None => vec![format!("{first}/{}", word(rest))],
     }
@@ -85,6 +87,14 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
                 } else {
                     names.extend(units(rest));
                 }
+            }
+            // A path into a wing that names no slice of it (a nested group, a re-export through
+            // the wing) would hide an edge: fail rather than miss it.
+            for n in names.iter().filter(|n| n.contains('/')) {
+                assert!(
+                    modules.contains(n),
+                    "{rel} names `{n}`, no slice: write one `crate::<wing>::<slice>` path per use"
+                );
             }
             let deps = graph.entry(top.clone()).or_default();
             deps.extend(

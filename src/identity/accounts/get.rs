@@ -32,9 +32,9 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<AccountId>,
 ) -> ApiResult<HttpResponse> {
-    let id = AccountId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
     let org = authorize_for_account(&mut conn, &user, id, OrgAction::ViewStaff).await?;

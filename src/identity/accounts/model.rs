@@ -115,7 +115,7 @@ pub async fn role_and_kind(
         .left_join(
             organisations::table.on(accounts::organisation_id.eq(organisations::id.nullable())),
         )
-        .filter(accounts::id.eq(id.0))
+        .filter(accounts::id.eq(id))
         .select((accounts::role, organisations::kind.nullable()))
         .first(conn)
         .await
@@ -145,9 +145,9 @@ pub async fn find(
     id: AccountId,
 ) -> QueryResult<Option<AccountRow>> {
     accounts::table
-        .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::organisation_id.eq(org.id()))
         .filter(accounts::role.eq_any(STAFF_ROLES))
-        .filter(accounts::id.eq(id.0))
+        .filter(accounts::id.eq(id))
         .select(AccountRow::as_select())
         .first(conn)
         .await
@@ -160,7 +160,7 @@ pub async fn list(
     page: Page,
 ) -> QueryResult<Vec<AccountRow>> {
     let mut query = accounts::table
-        .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::organisation_id.eq(org.id()))
         .filter(accounts::role.eq_any(STAFF_ROLES))
         .select(AccountRow::as_select())
         .into_boxed();
@@ -187,9 +187,9 @@ pub async fn update(
     changes: &AccountChanges,
 ) -> QueryResult<Option<AccountRow>> {
     let target = accounts::table
-        .filter(accounts::organisation_id.eq(org.id().0))
+        .filter(accounts::organisation_id.eq(org.id()))
         .filter(accounts::role.eq_any(STAFF_ROLES))
-        .filter(accounts::id.eq(id.0))
+        .filter(accounts::id.eq(id))
         .filter(accounts::version.eq(version));
     let now = OffsetDateTime::now_utc();
     let role = changes.role.map(Role::as_str);

@@ -47,10 +47,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<AccountId>,
     body: web::Json<UpdateStaff>,
 ) -> ApiResult<HttpResponse> {
-    let id = AccountId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
     let org = authorize_for_account(&mut conn, &user, id, OrgAction::ManageStaff).await?;

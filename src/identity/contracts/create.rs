@@ -33,14 +33,14 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     body: web::Json<CreateContract>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
     let platform = access::platform(&user, PlatformAction::ManageContracts)?;
     let body = body.into_inner();
-    let body_id = OrganisationId(path.into_inner());
+    let body_id = path.into_inner();
     let commissioner = organisations::own(&mut conn, body_id)
         .await?
         .ok_or_else(ApiError::not_found)?;

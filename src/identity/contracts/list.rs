@@ -29,16 +29,12 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ContractList>> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &user,
-        OrganisationId(path.into_inner()),
-        OrgAction::ViewContracts,
-    )?;
+    let org = access::organisation(&user, path.into_inner(), OrgAction::ViewContracts)?;
     let page = query.page()?;
     let rows = model::list(&mut conn, &org, page).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);

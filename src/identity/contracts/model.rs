@@ -36,8 +36,8 @@ pub async fn insert(
     diesel::insert_into(contracts::table)
         .values((
             contracts::id.eq(ContractId::new().0),
-            contracts::commissioning_body_id.eq(commissioning_body.0),
-            contracts::provider_id.eq(provider.0),
+            contracts::commissioning_body_id.eq(commissioning_body),
+            contracts::provider_id.eq(provider),
             contracts::starts_on.eq(starts_on),
             contracts::ends_on.eq(ends_on),
         ))
@@ -82,7 +82,7 @@ pub async fn spans(
     use diesel::JoinOnDsl;
     contracts::table
         .inner_join(organisations::table.on(organisations::id.eq(contracts::provider_id)))
-        .filter(contracts::commissioning_body_id.eq(body.id().0))
+        .filter(contracts::commissioning_body_id.eq(body.id()))
         .select((
             contracts::provider_id,
             contracts::starts_on,

@@ -20,7 +20,7 @@ pub async fn register(conn: &mut AsyncPgConnection, account: AccountId) -> Query
     let now = OffsetDateTime::now_utc();
     diesel::update(
         person_devices::table
-            .filter(person_devices::account_id.eq(account.0))
+            .filter(person_devices::account_id.eq(account))
             .filter(person_devices::revoked_at.is_null()),
     )
     .set(person_devices::revoked_at.eq(now))
@@ -30,7 +30,7 @@ pub async fn register(conn: &mut AsyncPgConnection, account: AccountId) -> Query
     diesel::insert_into(person_devices::table)
         .values((
             person_devices::id.eq(Uuid::now_v7()),
-            person_devices::account_id.eq(account.0),
+            person_devices::account_id.eq(account),
             person_devices::key_hash.eq(secret_hash(&key)),
         ))
         .execute(conn)

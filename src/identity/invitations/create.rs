@@ -35,16 +35,12 @@ use crate::trust::audit::model::{self as audit, AuditEvent};
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     body: web::Json<CreateInvitation>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &user,
-        OrganisationId(path.into_inner()),
-        OrgAction::ManageStaff,
-    )?;
+    let org = access::organisation(&user, path.into_inner(), OrgAction::ManageStaff)?;
     body.validate()?;
     crate::platform::quotas::take(
         &mut conn,

@@ -30,10 +30,10 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PendingInvitationList>> {
-    load(&state, &user, OrganisationId(path.into_inner()), &query)
+    load(&state, &user, path.into_inner(), &query)
         .await
         .map(web::Json)
 }

@@ -56,7 +56,7 @@ pub async fn create(
     let taken: bool = diesel::select(exists(
         accounts::table
             .filter(accounts::email.eq(new.email))
-            .filter(accounts::organisation_id.eq(new.organisation.0)),
+            .filter(accounts::organisation_id.eq(new.organisation)),
     ))
     .get_result(conn)
     .await?;
@@ -69,8 +69,8 @@ pub async fn create(
         + time::Duration::try_from(new.ttl).unwrap_or(time::Duration::DAY);
     diesel::insert_into(invitations::table)
         .values((
-            invitations::id.eq(id.0),
-            invitations::organisation_id.eq(new.organisation.0),
+            invitations::id.eq(id),
+            invitations::organisation_id.eq(new.organisation),
             invitations::email.eq(new.email),
             invitations::role.eq(new.role),
             invitations::code_hash.eq(codes::code_hash(&code)),
@@ -124,7 +124,7 @@ pub async fn mark_accepted(
     diesel::update(invitations::table.find(id))
         .set((
             invitations::accepted_at.eq(OffsetDateTime::now_utc()),
-            invitations::account_id.eq(account.0),
+            invitations::account_id.eq(account),
         ))
         .execute(conn)
         .await?;
@@ -138,7 +138,7 @@ pub async fn pending(
     page: crate::http::pagination::Page,
 ) -> QueryResult<Vec<(Uuid, String, Role, OffsetDateTime, OffsetDateTime)>> {
     let mut q = invitations::table
-        .filter(invitations::organisation_id.eq(org.id().0))
+        .filter(invitations::organisation_id.eq(org.id()))
         .filter(invitations::accepted_at.is_null())
         .filter(invitations::expires_at.gt(OffsetDateTime::now_utc()))
         .select((
@@ -179,8 +179,8 @@ pub async fn revoke(
 ) -> QueryResult<bool> {
     let n = diesel::delete(
         invitations::table
-            .filter(invitations::id.eq(id.0))
-            .filter(invitations::organisation_id.eq(org.id().0))
+            .filter(invitations::id.eq(id))
+            .filter(invitations::organisation_id.eq(org.id()))
             .filter(invitations::accepted_at.is_null()),
     )
     .execute(conn)

@@ -31,9 +31,9 @@ use crate::trust::audit::model::{self as audit, AuditEvent};
 pub async fn revoke(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<InvitationId>,
 ) -> ApiResult<HttpResponse> {
-    let id = InvitationId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
     let (org, accepted) = model::organisation_of(&mut conn, id)

@@ -27,11 +27,11 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
 ) -> ApiResult<web::Json<Organisation>> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let org = access::organisation(&user, OrganisationId(path.into_inner()), OrgAction::View)?;
+    let org = access::organisation(&user, path.into_inner(), OrgAction::View)?;
     let row = model::find(&mut conn, &org)
         .await?
         .ok_or_else(ApiError::not_found)?;

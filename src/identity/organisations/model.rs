@@ -111,7 +111,7 @@ pub async fn name(
     org: &Authorized<OrganisationId>,
 ) -> QueryResult<String> {
     organisations::table
-        .filter(organisations::id.eq(org.id().0))
+        .filter(organisations::id.eq(org.id()))
         .select(organisations::name)
         .first(conn)
         .await
@@ -123,7 +123,7 @@ pub async fn report_threshold(
     org: &Authorized<OrganisationId>,
 ) -> QueryResult<Option<i64>> {
     let t: Option<i32> = organisations::table
-        .filter(organisations::id.eq(org.id().0))
+        .filter(organisations::id.eq(org.id()))
         .select(organisations::report_threshold)
         .first(conn)
         .await?;
@@ -173,7 +173,7 @@ pub async fn update_settings(
             })
         }
     };
-    diesel::update(organisations::table.filter(organisations::id.eq(org.id().0)))
+    diesel::update(organisations::table.filter(organisations::id.eq(org.id())))
         .set((
             framework.map(|f| organisations::default_framework_id.eq(f)),
             threshold.map(|t| organisations::report_threshold.eq(t)),

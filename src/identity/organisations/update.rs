@@ -37,16 +37,12 @@ use diesel_async::AsyncConnection;
 pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     body: web::Json<UpdateOrganisation>,
 ) -> ApiResult<web::Json<Organisation>> {
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::ManageFrameworks,
-    )?;
+    let org = access::organisation(&actor, path.into_inner(), OrgAction::ManageFrameworks)?;
     body.validate()?;
     let framework = body.default_framework_id.flatten();
     let threshold = body.report_threshold;

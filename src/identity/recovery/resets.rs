@@ -24,7 +24,7 @@ pub async fn open(
     diesel::insert_into(password_resets::table)
         .values((
             password_resets::token_hash.eq(codes::code_hash(&code)),
-            password_resets::account_id.eq(account.0),
+            password_resets::account_id.eq(account),
             password_resets::expires_at.eq(OffsetDateTime::now_utc()
                 + time::Duration::try_from(ttl).unwrap_or(time::Duration::HOUR)),
         ))
@@ -68,7 +68,7 @@ pub async fn spend(conn: &mut AsyncPgConnection, code_hash: &[u8]) -> QueryResul
 
 /// Closes every reset of `account` (after one was used).
 pub async fn close_all(conn: &mut AsyncPgConnection, account: AccountId) -> QueryResult<usize> {
-    diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account.0)))
+    diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account)))
         .execute(conn)
         .await
 }

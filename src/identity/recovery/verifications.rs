@@ -22,7 +22,7 @@ pub async fn open(
     diesel::insert_into(email_verifications::table)
         .values((
             email_verifications::code_hash.eq(codes::code_hash(&code)),
-            email_verifications::account_id.eq(account.0),
+            email_verifications::account_id.eq(account),
             email_verifications::email.eq(email),
             email_verifications::expires_at.eq(OffsetDateTime::now_utc()
                 + time::Duration::try_from(ttl).unwrap_or(time::Duration::HOUR)),
@@ -43,7 +43,7 @@ pub async fn confirm(
     let found = diesel::delete(
         email_verifications::table
             .filter(email_verifications::code_hash.eq(codes::code_hash(code)))
-            .filter(email_verifications::account_id.eq(account.0))
+            .filter(email_verifications::account_id.eq(account))
             .filter(email_verifications::email.eq(email))
             .filter(email_verifications::expires_at.gt(OffsetDateTime::now_utc())),
     )
@@ -54,11 +54,9 @@ pub async fn confirm(
     if found.is_none() {
         return Ok(false);
     }
-    diesel::delete(
-        email_verifications::table.filter(email_verifications::account_id.eq(account.0)),
-    )
-    .execute(conn)
-    .await?;
+    diesel::delete(email_verifications::table.filter(email_verifications::account_id.eq(account)))
+        .execute(conn)
+        .await?;
     diesel::update(accounts::table.find(account.0))
         .set(accounts::email_verified_at.eq(OffsetDateTime::now_utc()))
         .execute(conn)

@@ -44,7 +44,7 @@ pub(crate) async fn signed_in(
 ) -> ApiResult<SignedIn> {
     let (role, person_id) = accounts::table
         .left_join(people::table.on(people::account_id.eq(accounts::id.nullable())))
-        .filter(accounts::id.eq(account.0))
+        .filter(accounts::id.eq(account))
         .select((accounts::role, people::id.nullable()))
         .first::<(Role, Option<Uuid>)>(conn)
         .await?;

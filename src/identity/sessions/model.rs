@@ -39,8 +39,8 @@ pub async fn start(
     conn.transaction(async move |conn| {
         diesel::insert_into(sessions::table)
             .values((
-                sessions::id.eq(session.0),
-                sessions::account_id.eq(account.0),
+                sessions::id.eq(session),
+                sessions::account_id.eq(account),
                 sessions::expires_at.eq(session_expires),
             ))
             .execute(conn)
@@ -48,7 +48,7 @@ pub async fn start(
         diesel::insert_into(refresh_tokens::table)
             .values((
                 refresh_tokens::token_hash.eq(secret_hash(&refresh)),
-                refresh_tokens::session_id.eq(session.0),
+                refresh_tokens::session_id.eq(session),
                 refresh_tokens::expires_at.eq(refresh_expires.min(session_expires)),
             ))
             .execute(conn)

@@ -48,19 +48,13 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<DashboardQuery>,
 ) -> ApiResult<web::Json<Dashboard>> {
     let lang = Lang::from_request(&req);
-    load(
-        &state,
-        &user,
-        lang,
-        OrganisationId(path.into_inner()),
-        &query,
-    )
-    .await
-    .map(web::Json)
+    load(&state, &user, lang, path.into_inner(), &query)
+        .await
+        .map(web::Json)
 }
 
 /// The dashboard, for the API and the console alike.

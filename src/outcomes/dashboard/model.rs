@@ -125,7 +125,7 @@ SELECT \
    AS people_without_circle",
         population(mentor)
     ))
-    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<SqlUuid, _>(org.id())
     .bind::<Nullable<SqlUuid>, _>(mentor.map(|m| m.0))
     .bind::<SqlDate, _>(from)
     .bind::<SqlDate, _>(to)
@@ -164,7 +164,7 @@ pub async fn caseloads(
            AND ($2::uuid IS NULL OR a.id = $2) \
          GROUP BY a.id ORDER BY a.name, a.id",
     )
-    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<SqlUuid, _>(org.id())
     .bind::<Nullable<SqlUuid>, _>(mentor.map(|m| m.0))
     .bind::<SqlDate, _>(today)
     .load(conn)
@@ -203,7 +203,7 @@ LEFT JOIN coded ON coded.goal_id = g.id \
 GROUP BY coded.code, g.status ORDER BY 1, 2",
         population(mentor)
     ))
-    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<SqlUuid, _>(org.id())
     .bind::<Nullable<SqlUuid>, _>(mentor.map(|m| m.0))
     .bind::<SqlUuid, _>(framework)
     .bind::<SqlDate, _>(today)

@@ -38,17 +38,13 @@ pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     body: web::Json<CreateFramework>,
 ) -> ApiResult<HttpResponse> {
     let lang = Lang::from_request(&req);
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::ManageFrameworks,
-    )?;
+    let org = access::organisation(&actor, path.into_inner(), OrgAction::ManageFrameworks)?;
     body.validate()?;
     let by = actor.account_id;
     let id = conn

@@ -177,7 +177,7 @@ pub async fn insert_own(
     diesel::insert_into(frameworks::table)
         .values((
             frameworks::id.eq(id),
-            frameworks::organisation_id.eq(org.id().0),
+            frameworks::organisation_id.eq(org.id()),
             frameworks::key.eq(&new.key),
             frameworks::name_en.eq(&new.name_en),
             frameworks::name_cy.eq(&new.name_cy),

@@ -37,11 +37,11 @@ pub async fn add(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
     body: web::Json<AddCode>,
 ) -> ApiResult<HttpResponse> {
     let lang = Lang::from_request(&req);
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_goal(&mut conn, &user, goal, PersonAction::EditOutcomeCodes).await?;
     if !model::usable(&mut conn, &access.scope, body.area_id, body.statement_id).await? {

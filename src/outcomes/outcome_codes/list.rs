@@ -30,10 +30,10 @@ pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
 ) -> ApiResult<web::Json<GoalCodeList>> {
     let lang = Lang::from_request(&req);
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_goal(&mut conn, &user, goal, PersonAction::ViewOutcomeCodes).await?;
     let rows = model::codes(&mut conn, &access.scope, goal, None).await?;

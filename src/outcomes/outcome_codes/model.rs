@@ -74,9 +74,9 @@ pub async fn codes(
 ) -> QueryResult<Vec<CodeRow>> {
     let s = scope.id();
     sql_query(CODES)
-        .bind::<SqlUuid, _>(goal.0)
-        .bind::<SqlUuid, _>(s.person.0)
-        .bind::<SqlUuid, _>(s.organisation.0)
+        .bind::<SqlUuid, _>(goal)
+        .bind::<SqlUuid, _>(s.person)
+        .bind::<SqlUuid, _>(s.organisation)
         .bind::<Nullable<SqlUuid>, _>(only)
         .load(conn)
         .await
@@ -109,7 +109,7 @@ pub async fn usable(
          ) AS ok",
     )
     .bind::<SqlUuid, _>(area)
-    .bind::<SqlUuid, _>(scope.id().organisation.0)
+    .bind::<SqlUuid, _>(scope.id().organisation)
     .bind::<Nullable<SqlUuid>, _>(statement)
     .bind::<diesel::sql_types::Date, _>(crate::fields::today())
     .get_result(conn)
@@ -150,12 +150,12 @@ pub async fn add(
          LIMIT 1",
     )
     .bind::<SqlUuid, _>(Uuid::now_v7())
-    .bind::<SqlUuid, _>(goal.0)
-    .bind::<SqlUuid, _>(s.person.0)
-    .bind::<SqlUuid, _>(s.organisation.0)
+    .bind::<SqlUuid, _>(goal)
+    .bind::<SqlUuid, _>(s.person)
+    .bind::<SqlUuid, _>(s.organisation)
     .bind::<SqlUuid, _>(area)
     .bind::<Nullable<SqlUuid>, _>(statement)
-    .bind::<SqlUuid, _>(by.0);
+    .bind::<SqlUuid, _>(by);
     conn.transaction(async |conn| {
         let added: Added = query.get_result(conn).await?;
         if added.new {
@@ -189,10 +189,10 @@ pub async fn remove(
             AND removed_at IS NULL",
     )
     .bind::<SqlUuid, _>(code)
-    .bind::<SqlUuid, _>(goal.0)
-    .bind::<SqlUuid, _>(s.person.0)
-    .bind::<SqlUuid, _>(s.organisation.0)
-    .bind::<SqlUuid, _>(by.0);
+    .bind::<SqlUuid, _>(goal)
+    .bind::<SqlUuid, _>(s.person)
+    .bind::<SqlUuid, _>(s.organisation)
+    .bind::<SqlUuid, _>(by);
     conn.transaction(async |conn| {
         let removed = query.execute(conn).await? == 1;
         if removed {

@@ -44,18 +44,11 @@ pub async fn outcomes(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let lang = Lang::from_request(&req);
-    let report = load(
-        &state,
-        &user,
-        lang,
-        OrganisationId(path.into_inner()),
-        &query,
-    )
-    .await?;
+    let report = load(&state, &user, lang, path.into_inner(), &query).await?;
     Ok(build::respond(&req, &report))
 }
 

@@ -42,17 +42,13 @@ pub async fn outcomes(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let lang = Lang::from_request(&req);
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::ViewOwnReport,
-    )?;
+    let org = access::organisation(&actor, path.into_inner(), OrgAction::ViewOwnReport)?;
     let breakdowns = query.validate()?;
     let framework = build::framework(&mut conn, org.id().0, query.framework).await?;
     let name = crate::identity::organisations::model::name(&mut conn, &org).await?;

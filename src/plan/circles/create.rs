@@ -35,14 +35,14 @@ use crate::trust::audit::model::{self as audit, AuditEvent};
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<CreateMember>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::EditCircle,
     )
     .await?;

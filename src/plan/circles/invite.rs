@@ -36,9 +36,9 @@ use crate::state::AppState;
 pub async fn invite(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<CircleMemberId>,
 ) -> ApiResult<HttpResponse> {
-    let member = CircleMemberId(path.into_inner());
+    let member = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_member(&mut conn, &user, member, PersonAction::EditCircle).await?;
     let found = model::find(&mut conn, &access.scope, member)

@@ -28,9 +28,9 @@ use crate::trust::audit::model::{self as audit, AuditEvent};
 pub async fn leave(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<CircleMemberId>,
 ) -> ApiResult<HttpResponse> {
-    let member = CircleMemberId(path.into_inner());
+    let member = path.into_inner();
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?.account_id;
     conn.transaction(async move |conn| {

@@ -30,14 +30,14 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Circle>> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::ViewCircle,
     )
     .await?;

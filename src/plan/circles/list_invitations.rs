@@ -31,10 +31,10 @@ use crate::state::AppState;
 pub async fn list_invitations(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PendingCodeList>> {
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize(&mut conn, &user, person, PersonAction::ViewCodes).await?;
     let page = query.page()?;

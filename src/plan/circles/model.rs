@@ -85,7 +85,7 @@ pub async fn list(
         .select(MemberRow::as_select())
         .into_boxed();
     if let Some(only) = only {
-        query = query.filter(circle_members::id.eq(only.0));
+        query = query.filter(circle_members::id.eq(only));
     }
     query = query.oldest_first(page, circle_members::id);
     query.load(conn).await
@@ -125,7 +125,7 @@ pub async fn update(
 ) -> QueryResult<Option<MemberRow>> {
     diesel::update(
         circle_members::table
-            .filter(circle_members::id.eq(member.0))
+            .filter(circle_members::id.eq(member))
             .filter(scope.owns(circle_members::table))
             .filter(circle_members::removed_at.is_null())
             .filter(circle_members::version.eq(version)),
@@ -151,7 +151,7 @@ pub async fn remove(
     let now = OffsetDateTime::now_utc();
     let n = diesel::update(
         circle_members::table
-            .filter(circle_members::id.eq(member.0))
+            .filter(circle_members::id.eq(member))
             .filter(scope.owns(circle_members::table))
             .filter(circle_members::removed_at.is_null()),
     )
@@ -170,7 +170,7 @@ pub async fn remove(
         // Their open invitations go too: nobody can join through a removed membership.
         diesel::delete(
             circle_invitations::table
-                .filter(circle_invitations::member_id.eq(member.0))
+                .filter(circle_invitations::member_id.eq(member))
                 .filter(circle_invitations::accepted_at.is_null()),
         )
         .execute(conn)
@@ -192,7 +192,7 @@ pub async fn insert_invitation(
     // member's inbox cannot be filled with working codes.
     diesel::delete(
         circle_invitations::table
-            .filter(circle_invitations::member_id.eq(member.0))
+            .filter(circle_invitations::member_id.eq(member))
             .filter(circle_invitations::accepted_at.is_null()),
     )
     .execute(conn)
@@ -200,10 +200,10 @@ pub async fn insert_invitation(
     diesel::insert_into(circle_invitations::table)
         .values((
             circle_invitations::id.eq(id),
-            circle_invitations::member_id.eq(member.0),
+            circle_invitations::member_id.eq(member),
             scope.stamp(circle_invitations::table),
             circle_invitations::code_hash.eq(code_hash),
-            circle_invitations::issued_by.eq(issued_by.0),
+            circle_invitations::issued_by.eq(issued_by),
             circle_invitations::expires_at.eq(expires_at),
         ))
         .execute(conn)
@@ -256,7 +256,7 @@ pub async fn link_account(
             .filter(circle_members::removed_at.is_null()),
     )
     .set((
-        circle_members::account_id.eq(account.0),
+        circle_members::account_id.eq(account),
         circle_members::version.eq(circle_members::version + 1),
     ))
     .execute(conn)
@@ -283,7 +283,7 @@ pub async fn of_account(
 ) -> QueryResult<Vec<MyCircleRow>> {
     let mut q = circle_members::table
         .inner_join(people::table)
-        .filter(circle_members::account_id.eq(account.0))
+        .filter(circle_members::account_id.eq(account))
         .filter(circle_members::removed_at.is_null())
         .select((
             circle_members::id,
@@ -314,8 +314,8 @@ pub async fn leave(
     let now = OffsetDateTime::now_utc();
     let left = diesel::update(
         circle_members::table
-            .filter(circle_members::id.eq(member.0))
-            .filter(circle_members::account_id.eq(account.0))
+            .filter(circle_members::id.eq(member))
+            .filter(circle_members::account_id.eq(account))
             .filter(circle_members::removed_at.is_null()),
     )
     .set((
@@ -336,7 +336,7 @@ pub async fn leave(
     if left.is_some() {
         diesel::delete(
             circle_invitations::table
-                .filter(circle_invitations::member_id.eq(member.0))
+                .filter(circle_invitations::member_id.eq(member))
                 .filter(circle_invitations::accepted_at.is_null()),
         )
         .execute(conn)

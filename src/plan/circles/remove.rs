@@ -30,9 +30,9 @@ use crate::trust::audit::model::{self as audit, AuditEvent};
 pub async fn remove(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<CircleMemberId>,
 ) -> ApiResult<HttpResponse> {
-    let member = CircleMemberId(path.into_inner());
+    let member = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_member(&mut conn, &user, member, PersonAction::EditCircle).await?;
     let scope = access.scope;

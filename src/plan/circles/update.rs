@@ -38,10 +38,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<CircleMemberId>,
     body: web::Json<UpdateMember>,
 ) -> ApiResult<HttpResponse> {
-    let member = CircleMemberId(path.into_inner());
+    let member = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_member(&mut conn, &user, member, PersonAction::EditCircle).await?;
     body.validate()?;

@@ -36,17 +36,11 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<CreateGoal>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::EditGoals,
-    )
-    .await?;
+    let access = authorize(&mut conn, &user, path.into_inner(), PersonAction::EditGoals).await?;
     body.validate()?;
     let Some(scale) = scales::by_code_or_default(&mut conn, body.scale.as_deref()).await? else {
         let mut v = Validator::new();

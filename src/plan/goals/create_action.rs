@@ -37,10 +37,10 @@ use crate::state::AppState;
 pub async fn create_action(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
     body: web::Json<CreateAction>,
 ) -> ApiResult<HttpResponse> {
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let (actor, facts) = session::facts(&mut conn, &user, PersonOf::Goal(goal)).await?;
     let (permission, state_) = if actor.role == Role::Supporter {

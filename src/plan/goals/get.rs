@@ -29,9 +29,9 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
 ) -> ApiResult<HttpResponse> {
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_goal(&mut conn, &user, goal, PersonAction::ViewGoals).await?;
     let row = model::find(&mut conn, &access.scope, goal)

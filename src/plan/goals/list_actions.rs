@@ -27,10 +27,10 @@ use crate::state::AppState;
 pub async fn list_actions(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ActionList>> {
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_goal(&mut conn, &user, goal, PersonAction::ViewGoals).await?;
     let page = query.page()?;

@@ -82,7 +82,7 @@ pub async fn insert(
             goals::target_date.eq(new.target_date),
             goals::status.eq(GoalStatus::Active),
             goals::scale_id.eq(new.scale_id),
-            goals::author_account_id.eq(author.0),
+            goals::author_account_id.eq(author),
         ))
         .returning(GoalRow::as_returning())
         .get_result(conn)
@@ -101,10 +101,10 @@ pub async fn record_status(
     diesel::insert_into(goal_status_changes::table)
         .values((
             goal_status_changes::id.eq(Uuid::now_v7()),
-            goal_status_changes::goal_id.eq(goal.0),
+            goal_status_changes::goal_id.eq(goal),
             scope.stamp(goal_status_changes::table),
             goal_status_changes::status.eq(status),
-            goal_status_changes::changed_by.eq(by.0),
+            goal_status_changes::changed_by.eq(by),
         ))
         .execute(conn)
         .await?;
@@ -117,7 +117,7 @@ pub async fn find(
     goal: GoalId,
 ) -> QueryResult<Option<GoalRow>> {
     goals::table
-        .filter(goals::id.eq(goal.0))
+        .filter(goals::id.eq(goal))
         .filter(scope.owns(goals::table))
         .select(GoalRow::as_select())
         .first(conn)
@@ -158,7 +158,7 @@ pub async fn status_history(
     goal: GoalId,
 ) -> QueryResult<Vec<StatusChangeRow>> {
     goal_status_changes::table
-        .filter(goal_status_changes::goal_id.eq(goal.0))
+        .filter(goal_status_changes::goal_id.eq(goal))
         .filter(scope.owns(goal_status_changes::table))
         .order(goal_status_changes::id.asc())
         .select(StatusChangeRow::as_select())
@@ -185,7 +185,7 @@ pub async fn update(
 ) -> QueryResult<Option<GoalRow>> {
     diesel::update(
         goals::table
-            .filter(goals::id.eq(goal.0))
+            .filter(goals::id.eq(goal))
             .filter(scope.owns(goals::table))
             .filter(goals::version.eq(version)),
     )
@@ -220,14 +220,14 @@ pub async fn insert_action(
     diesel::insert_into(goal_actions::table)
         .values((
             goal_actions::id.eq(ActionId::new().0),
-            goal_actions::goal_id.eq(new.goal.0),
+            goal_actions::goal_id.eq(new.goal),
             scope.stamp(goal_actions::table),
             goal_actions::description.eq(new.description),
             goal_actions::owner.eq(new.owner),
             goal_actions::owner_member_id.eq(new.owner_member_id),
             goal_actions::due_on.eq(new.due_on),
             goal_actions::state.eq(new.state),
-            goal_actions::author_account_id.eq(author.0),
+            goal_actions::author_account_id.eq(author),
         ))
         .returning(ActionRow::as_returning())
         .get_result(conn)
@@ -241,7 +241,7 @@ pub async fn actions(
     page: Page,
 ) -> QueryResult<Vec<ActionRow>> {
     let mut query = goal_actions::table
-        .filter(goal_actions::goal_id.eq(goal.0))
+        .filter(goal_actions::goal_id.eq(goal))
         .filter(scope.owns(goal_actions::table))
         .select(ActionRow::as_select())
         .into_boxed();
@@ -255,7 +255,7 @@ pub async fn find_action(
     action: ActionId,
 ) -> QueryResult<Option<ActionRow>> {
     goal_actions::table
-        .filter(goal_actions::id.eq(action.0))
+        .filter(goal_actions::id.eq(action))
         .filter(scope.owns(goal_actions::table))
         .select(ActionRow::as_select())
         .first(conn)
@@ -283,7 +283,7 @@ pub async fn update_action(
 ) -> QueryResult<Option<ActionRow>> {
     diesel::update(
         goal_actions::table
-            .filter(goal_actions::id.eq(action.0))
+            .filter(goal_actions::id.eq(action))
             .filter(scope.owns(goal_actions::table))
             .filter(goal_actions::version.eq(version)),
     )
@@ -306,7 +306,7 @@ pub async fn ratings_for_goal(
 ) -> QueryResult<Vec<(Uuid, Date, f64, Option<String>)>> {
     review_ratings::table
         .inner_join(reviews::table)
-        .filter(review_ratings::goal_id.eq(goal.0))
+        .filter(review_ratings::goal_id.eq(goal))
         .filter(scope.owns(review_ratings::table))
         .order((reviews::held_on.asc(), reviews::id.asc()))
         .select((

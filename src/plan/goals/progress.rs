@@ -33,9 +33,9 @@ pub async fn progress(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
 ) -> ApiResult<web::Json<Progress>> {
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_goal(&mut conn, &user, goal, PersonAction::ViewReviews).await?;
     if let Relation::Supporter(g) = access.relation

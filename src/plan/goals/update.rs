@@ -39,10 +39,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<GoalId>,
     body: web::Json<UpdateGoal>,
 ) -> ApiResult<HttpResponse> {
-    let goal = GoalId(path.into_inner());
+    let goal = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_goal(&mut conn, &user, goal, PersonAction::EditGoals).await?;
     body.validate()?;

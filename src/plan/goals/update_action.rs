@@ -41,10 +41,10 @@ pub async fn update_action(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<ActionId>,
     body: web::Json<UpdateAction>,
 ) -> ApiResult<HttpResponse> {
-    let id = ActionId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_action(&mut conn, &user, id, PersonAction::EditGoals).await?;
     if body.state.is_some() && access.relation != Relation::Person {

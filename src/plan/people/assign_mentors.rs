@@ -33,14 +33,14 @@ use crate::trust::audit::model::{self as audit, AuditEvent};
 pub async fn assign_mentors(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<SetMentors>,
 ) -> ApiResult<web::Json<MentorList>> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::AssignMentors,
     )
     .await?;

@@ -30,9 +30,9 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<HttpResponse> {
-    let (version, person) = load(&state, &user, PersonId(path.into_inner())).await?;
+    let (version, person) = load(&state, &user, path.into_inner()).await?;
     Ok(read(&req, version, || person))
 }
 

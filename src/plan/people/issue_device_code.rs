@@ -41,13 +41,13 @@ pub const DEVICE_CODE_TTL: time::Duration = time::Duration::minutes(15);
 pub async fn issue_device_code(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::IssueDeviceCode,
     )
     .await?;

@@ -30,10 +30,10 @@ use crate::state::AppState;
 pub async fn list_device_codes(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<PendingCodeList>> {
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize(&mut conn, &user, person, PersonAction::ViewDeviceCodes).await?;
     let page = query.page()?;

@@ -26,13 +26,13 @@ use crate::state::AppState;
 pub async fn mentors(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<web::Json<MentorList>> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::ViewMentors,
     )
     .await?;

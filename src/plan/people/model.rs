@@ -75,8 +75,8 @@ pub async fn find(
 ) -> QueryResult<Option<PersonRow>> {
     let s = scope.id();
     people::table
-        .filter(people::id.eq(s.person.0))
-        .filter(people::organisation_id.eq(s.organisation.0))
+        .filter(people::id.eq(s.person))
+        .filter(people::organisation_id.eq(s.organisation))
         .select(PersonRow::as_select())
         .first(conn)
         .await
@@ -143,14 +143,14 @@ pub async fn list(
     page: Page,
 ) -> QueryResult<Vec<PersonRow>> {
     let mut query = people::table
-        .filter(people::organisation_id.eq(org.id().0))
+        .filter(people::organisation_id.eq(org.id()))
         .select(PersonRow::as_select())
         .into_boxed();
     if let Some(mentor) = mentor {
         query = query.filter(
             people::id.eq_any(
                 mentor_assignments::table
-                    .filter(mentor_assignments::mentor_id.eq(mentor.0))
+                    .filter(mentor_assignments::mentor_id.eq(mentor))
                     .select(mentor_assignments::person_id),
             ),
         );
@@ -206,8 +206,8 @@ pub async fn update(
     let s = scope.id();
     diesel::update(
         people::table
-            .filter(people::id.eq(s.person.0))
-            .filter(people::organisation_id.eq(s.organisation.0))
+            .filter(people::id.eq(s.person))
+            .filter(people::organisation_id.eq(s.organisation))
             .filter(people::version.eq(version)),
     )
     .set((
@@ -227,7 +227,7 @@ pub async fn set_account(
     account: AccountId,
 ) -> QueryResult<()> {
     diesel::update(people::table.find(person.0))
-        .set(people::account_id.eq(account.0))
+        .set(people::account_id.eq(account))
         .execute(conn)
         .await?;
     Ok(())
@@ -257,7 +257,7 @@ pub async fn staff_among(
 ) -> QueryResult<Vec<Uuid>> {
     accounts::table
         .filter(accounts::id.eq_any(ids))
-        .filter(accounts::organisation_id.eq(organisation.0))
+        .filter(accounts::organisation_id.eq(organisation))
         .filter(accounts::role.eq_any(["admin", "coordinator", "mentor"]))
         .filter(accounts::deactivated_at.is_null())
         .select(accounts::id)
@@ -272,7 +272,6 @@ pub async fn set_mentors(
     mentor_ids: &[Uuid],
     by: AccountId,
 ) -> QueryResult<()> {
-    let s = scope.id();
     diesel::delete(
         mentor_assignments::table
             .filter(scope.owns(mentor_assignments::table))
@@ -284,9 +283,8 @@ pub async fn set_mentors(
         .iter()
         .map(|m| {
             (
-                mentor_assignments::person_id.eq(s.person.0),
+                scope.stamp(mentor_assignments::table),
                 mentor_assignments::mentor_id.eq(*m),
-                mentor_assignments::organisation_id.eq(s.organisation.0),
                 mentor_assignments::assigned_by.eq(Some(by.0)),
             )
         })
@@ -314,7 +312,7 @@ pub async fn insert_device_code(
             device_codes::id.eq(id),
             scope.stamp(device_codes::table),
             device_codes::code_hash.eq(code_hash),
-            device_codes::issued_by.eq(issued_by.0),
+            device_codes::issued_by.eq(issued_by),
             device_codes::expires_at.eq(expires_at),
         ))
         .execute(conn)

@@ -41,10 +41,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<UpdatePerson>,
 ) -> ApiResult<HttpResponse> {
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let mut conn = state.conn().await?;
     let (actor, facts) = session::facts(&mut conn, &user, PersonOf::Person(person)).await?;
     let action = if actor.role == Role::Person {

@@ -31,14 +31,14 @@ use crate::state::AppState;
 pub async fn history(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<ProfileHistory>> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::ViewProfileHistory,
     )
     .await?;

@@ -90,7 +90,7 @@ pub async fn insert(
                 profile_entries::section.eq(e.section),
                 profile_entries::body.eq(e.body),
                 profile_entries::lang.eq(e.lang),
-                profile_entries::author_account_id.eq(author.0),
+                profile_entries::author_account_id.eq(author),
                 profile_entries::author_kind.eq(author_kind),
             )
         })

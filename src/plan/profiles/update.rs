@@ -39,14 +39,14 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<SaveProfile>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::EditProfile,
     )
     .await?;

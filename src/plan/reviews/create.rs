@@ -36,14 +36,14 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<CreateReview>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,
         &user,
-        PersonId(path.into_inner()),
+        path.into_inner(),
         PersonAction::EditReviews,
     )
     .await?;

@@ -27,9 +27,9 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<ReviewId>,
 ) -> ApiResult<HttpResponse> {
-    let id = ReviewId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_review(&mut conn, &user, id, PersonAction::ViewReviews).await?;
     let row = model::find(&mut conn, &access.scope, id)

@@ -77,7 +77,7 @@ pub async fn insert(
             reviews::held_on.eq(held_on),
             reviews::person_took_part.eq(person_took_part),
             reviews::lang.eq(lang),
-            reviews::author_account_id.eq(author.0),
+            reviews::author_account_id.eq(author),
         ))
         .execute(conn)
         .await?;
@@ -94,7 +94,7 @@ pub async fn find(
     review: ReviewId,
 ) -> QueryResult<Option<ReviewRow>> {
     reviews::table
-        .filter(reviews::id.eq(review.0))
+        .filter(reviews::id.eq(review))
         .filter(scope.owns(reviews::table))
         .select(ReviewRow::as_select())
         .first(conn)
@@ -124,7 +124,7 @@ pub async fn update(
 ) -> QueryResult<Option<ReviewRow>> {
     diesel::update(
         reviews::table
-            .filter(reviews::id.eq(review.0))
+            .filter(reviews::id.eq(review))
             .filter(scope.owns(reviews::table))
             .filter(reviews::version.eq(version)),
     )
@@ -162,7 +162,7 @@ pub async fn replace_ratings(
 ) -> QueryResult<()> {
     diesel::delete(
         review_ratings::table
-            .filter(review_ratings::review_id.eq(review.0))
+            .filter(review_ratings::review_id.eq(review))
             .filter(scope.owns(review_ratings::table)),
     )
     .execute(conn)
@@ -171,7 +171,7 @@ pub async fn replace_ratings(
         .iter()
         .map(|(goal, value, comment)| {
             (
-                review_ratings::review_id.eq(review.0),
+                review_ratings::review_id.eq(review),
                 review_ratings::goal_id.eq(*goal),
                 scope.stamp(review_ratings::table),
                 review_ratings::value.eq(*value),
@@ -219,7 +219,7 @@ pub async fn overdue(
          ORDER BY r.next_review_on, p.id \
          LIMIT 500",
     )
-    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<SqlUuid, _>(org.id())
     .bind::<Nullable<SqlUuid>, _>(mentor.map(|m| m.0))
     .bind::<diesel::sql_types::Date, _>(crate::fields::today())
     .load(conn)

@@ -28,11 +28,11 @@ use crate::state::AppState;
 pub async fn overdue(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
 ) -> ApiResult<web::Json<OverdueList>> {
     let mut conn = state.conn().await?;
     let user = user.check(&mut conn).await?;
-    let requested = OrganisationId(path.into_inner());
+    let requested = path.into_inner();
     if user.organisation_id() != Some(requested) {
         return Err(ApiError::not_found());
     }

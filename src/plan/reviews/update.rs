@@ -37,10 +37,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<ReviewId>,
     body: web::Json<UpdateReview>,
 ) -> ApiResult<HttpResponse> {
-    let id = ReviewId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize_review(&mut conn, &user, id, PersonAction::EditReviews).await?;
     body.validate()?;

@@ -179,8 +179,8 @@ pub async fn page(
     rows: i64,
 ) -> diesel::QueryResult<Vec<ChangeRow>> {
     sql_query(PAGE)
-        .bind::<SqlUuid, _>(account.0)
-        .bind::<SqlUuid, _>(session.0)
+        .bind::<SqlUuid, _>(account)
+        .bind::<SqlUuid, _>(session)
         .bind::<BigInt, _>(cursor.tx)
         .bind::<BigInt, _>(cursor.seq)
         .bind::<BigInt, _>(rows)

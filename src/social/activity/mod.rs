@@ -47,7 +47,7 @@ pub async fn record(
             activities::id.eq(id),
             scope.stamp(activities::table),
             activities::kind.eq(kind),
-            activities::actor_account_id.eq(actor.0),
+            activities::actor_account_id.eq(actor),
             activities::story_id.eq(subject.story),
             activities::goal_id.eq(subject.goal),
             activities::action_id.eq(subject.action),

@@ -35,10 +35,10 @@ macro_rules! handlers {
         pub async fn $name(
             state: web::Data<AppState>,
             user: CurrentUser,
-            path: web::Path<uuid::Uuid>,
+            path: web::Path<crate::ids::$id>,
             body: web::Json<CreateComment>,
         ) -> ApiResult<HttpResponse> {
-            let target = Target::$target(crate::ids::$id(path.into_inner()));
+            let target = Target::$target(path.into_inner());
             flow::comment(&state, &user, target, body.into_inner()).await
         }
     )+};

@@ -33,10 +33,10 @@ macro_rules! handlers {
         pub async fn $name(
             state: web::Data<AppState>,
             user: CurrentUser,
-            path: web::Path<uuid::Uuid>,
+            path: web::Path<crate::ids::$id>,
             query: web::Query<PageQuery>,
         ) -> ApiResult<web::Json<CommentList>> {
-            let target = Target::$target(crate::ids::$id(path.into_inner()));
+            let target = Target::$target(path.into_inner());
             flow::comments(&state, &user, target, &query).await
         }
     )+};

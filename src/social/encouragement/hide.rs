@@ -31,9 +31,9 @@ use crate::state::AppState;
 pub async fn hide(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<CommentId>,
 ) -> ApiResult<web::Json<Comment>> {
-    let id = CommentId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,

@@ -34,7 +34,7 @@ pub async fn react(
             reactions::story_id.eq(target.story()),
             reactions::goal_id.eq(target.goal()),
             reactions::action_id.eq(target.action()),
-            reactions::account_id.eq(account.0),
+            reactions::account_id.eq(account),
             reactions::kind.eq(kind),
         ))
         .on_conflict_do_nothing()
@@ -54,9 +54,9 @@ pub async fn reactions_on(
         .select((reactions::kind, reactions::account_id))
         .into_boxed();
     let query = match target {
-        Target::Story(id) => query.filter(reactions::story_id.eq(id.0)),
-        Target::Goal(id) => query.filter(reactions::goal_id.eq(id.0)),
-        Target::Action(id) => query.filter(reactions::action_id.eq(id.0)),
+        Target::Story(id) => query.filter(reactions::story_id.eq(id)),
+        Target::Goal(id) => query.filter(reactions::goal_id.eq(id)),
+        Target::Action(id) => query.filter(reactions::action_id.eq(id)),
     };
     query.load(conn).await
 }
@@ -117,7 +117,7 @@ pub async fn insert_comment(
             comments::story_id.eq(target.story()),
             comments::goal_id.eq(target.goal()),
             comments::action_id.eq(target.action()),
-            comments::author_account_id.eq(author.0),
+            comments::author_account_id.eq(author),
             comments::body.eq(body),
             comments::lang.eq(lang),
         ))
@@ -139,9 +139,9 @@ pub async fn comments_on(
         .select((CommentRow::as_select(), author_name!()))
         .into_boxed();
     query = match target {
-        Target::Story(id) => query.filter(comments::story_id.eq(id.0)),
-        Target::Goal(id) => query.filter(comments::goal_id.eq(id.0)),
-        Target::Action(id) => query.filter(comments::action_id.eq(id.0)),
+        Target::Story(id) => query.filter(comments::story_id.eq(id)),
+        Target::Goal(id) => query.filter(comments::goal_id.eq(id)),
+        Target::Action(id) => query.filter(comments::action_id.eq(id)),
     };
     if !with_hidden {
         query = query.filter(comments::hidden_at.is_null());
@@ -156,7 +156,7 @@ pub async fn find_comment(
     comment: CommentId,
 ) -> QueryResult<Option<CommentView>> {
     comments::table
-        .filter(comments::id.eq(comment.0))
+        .filter(comments::id.eq(comment))
         .filter(scope.owns(comments::table))
         .select((CommentRow::as_select(), author_name!()))
         .first(conn)
@@ -173,7 +173,7 @@ pub async fn hide(
 ) -> QueryResult<()> {
     diesel::update(
         comments::table
-            .filter(comments::id.eq(comment.0))
+            .filter(comments::id.eq(comment))
             .filter(scope.owns(comments::table))
             .filter(comments::hidden_by.is_null()),
     )
@@ -182,7 +182,7 @@ pub async fn hide(
         comments::hidden_at.eq(diesel::dsl::sql::<
             diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
         >("coalesce(hidden_at, now())")),
-        comments::hidden_by.eq(by.0),
+        comments::hidden_by.eq(by),
     ))
     .execute(conn)
     .await?;

@@ -34,10 +34,10 @@ macro_rules! handlers {
         pub async fn $name(
             state: web::Data<AppState>,
             user: CurrentUser,
-            path: web::Path<uuid::Uuid>,
+            path: web::Path<crate::ids::$id>,
             body: web::Json<CreateReaction>,
         ) -> ApiResult<web::Json<Reactions>> {
-            let target = Target::$target(crate::ids::$id(path.into_inner()));
+            let target = Target::$target(path.into_inner());
             flow::react(&state, &user, target, body.into_inner()).await
         }
     )+};

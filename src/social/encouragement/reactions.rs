@@ -31,9 +31,9 @@ macro_rules! handlers {
         pub async fn $name(
             state: web::Data<AppState>,
             user: CurrentUser,
-            path: web::Path<uuid::Uuid>,
+            path: web::Path<crate::ids::$id>,
             ) -> ApiResult<web::Json<Reactions>> {
-            let target = Target::$target(crate::ids::$id(path.into_inner()));
+            let target = Target::$target(path.into_inner());
             flow::reactions(&state, &user, target).await
         }
     )+};

@@ -223,8 +223,8 @@ pub async fn followed(
         return Ok(Vec::new());
     };
     let rows: Vec<Followed> = prepared(FOLLOWED)
-        .bind::<SqlUuid, _>(viewer.account.0)
-        .bind::<SqlUuid, _>(session.0)
+        .bind::<SqlUuid, _>(viewer.account)
+        .bind::<SqlUuid, _>(session)
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|r| r.person_id).collect())

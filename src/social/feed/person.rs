@@ -32,10 +32,10 @@ use crate::state::AppState;
 pub async fn person(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Feed>> {
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let page = query.page()?;
     let mut conn = state.conn().await?;
     // One statement checks the session, the caller's relation to the person and reads the

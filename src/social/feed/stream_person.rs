@@ -34,9 +34,9 @@ pub async fn stream_person(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<HttpResponse> {
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize(&mut conn, &user, person, PersonAction::ViewFeed).await?;
     drop(conn);

@@ -38,7 +38,7 @@ pub async fn get_settings(
         .optional()?
         .unwrap_or_default();
     let muted: Vec<Uuid> = muted_people::table
-        .filter(muted_people::account_id.eq(actor.account_id.0))
+        .filter(muted_people::account_id.eq(actor.account_id))
         .order(muted_people::person_id)
         .select(muted_people::person_id)
         .load(&mut conn)

@@ -64,7 +64,7 @@ pub async fn register(
             diesel::insert_into(push_devices::table)
                 .values((
                     push_devices::id.eq(Uuid::now_v7()),
-                    push_devices::account_id.eq(actor.account_id.0),
+                    push_devices::account_id.eq(actor.account_id),
                     push_devices::platform.eq(body.platform),
                     push_devices::token_hash.eq(&hash),
                     push_devices::token_sealed.eq(&sealed),

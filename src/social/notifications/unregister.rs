@@ -33,7 +33,7 @@ pub async fn unregister(
     let removed = diesel::delete(
         push_devices::table
             .filter(push_devices::id.eq(path.into_inner()))
-            .filter(push_devices::account_id.eq(actor.account_id.0)),
+            .filter(push_devices::account_id.eq(actor.account_id)),
     )
     .execute(&mut conn)
     .await?;

@@ -29,9 +29,9 @@ use crate::state::AppState;
 pub async fn delete(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PhotoId>,
 ) -> ApiResult<HttpResponse> {
-    let photo = PhotoId(path.into_inner());
+    let photo = path.into_inner();
     let mut conn = state.conn().await?;
     let (access, ((author, status), _, _)) =
         authorize_photo(&mut conn, &user, photo, PersonAction::EditStory).await?;

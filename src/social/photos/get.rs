@@ -43,10 +43,10 @@ fn unavailable(e: object_store::Error) -> ApiError {
 pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PhotoId>,
     query: web::Query<SizeQuery>,
 ) -> ApiResult<HttpResponse> {
-    let photo = PhotoId(path.into_inner());
+    let photo = path.into_inner();
     let mut conn = state.conn().await?;
     authorize_photo(&mut conn, &user, photo, PersonAction::ViewStories).await?;
     drop(conn);

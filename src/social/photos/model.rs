@@ -24,7 +24,7 @@ pub async fn find_visible(
         return Ok(None);
     }
     let Some((story, width, height)) = photos::table
-        .filter(photos::id.eq(photo.0))
+        .filter(photos::id.eq(photo))
         .filter(access.scope.owns(photos::table))
         .filter(photos::stored_at.is_not_null())
         .select((photos::story_id, photos::width, photos::height))
@@ -54,7 +54,7 @@ pub async fn by_upload_key(
     key: &[u8],
 ) -> QueryResult<Option<(Uuid, Uuid, Vec<u8>, bool, i32, i32, OffsetDateTime)>> {
     photos::table
-        .filter(photos::uploaded_by.eq(uploader.0))
+        .filter(photos::uploaded_by.eq(uploader))
         .filter(photos::upload_key.eq(key))
         .select((
             photos::id,
@@ -76,7 +76,7 @@ pub async fn count_for_story(
     story: StoryId,
 ) -> QueryResult<i64> {
     photos::table
-        .filter(photos::story_id.eq(story.0))
+        .filter(photos::story_id.eq(story))
         .filter(scope.owns(photos::table))
         .count()
         .get_result(conn)
@@ -101,12 +101,12 @@ pub async fn insert_pending(
 ) -> QueryResult<()> {
     diesel::insert_into(photos::table)
         .values((
-            photos::id.eq(new.id.0),
-            photos::story_id.eq(new.story.0),
+            photos::id.eq(new.id),
+            photos::story_id.eq(new.story),
             scope.stamp(photos::table),
             photos::width.eq(new.width),
             photos::height.eq(new.height),
-            photos::uploaded_by.eq(new.uploaded_by.0),
+            photos::uploaded_by.eq(new.uploaded_by),
             photos::upload_key.eq(new.upload_key),
             photos::body_hash.eq(new.body_hash),
         ))
@@ -135,7 +135,7 @@ pub async fn delete(
 ) -> QueryResult<usize> {
     diesel::delete(
         photos::table
-            .filter(photos::id.eq(photo.0))
+            .filter(photos::id.eq(photo))
             .filter(scope.owns(photos::table)),
     )
     .execute(conn)

@@ -86,10 +86,10 @@ pub async fn upload(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<StoryId>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let story = StoryId(path.into_inner());
+    let story = path.into_inner();
     let idempotency_key = crate::http::idempotency::key(req.headers())?;
     let mut conn = state.conn().await?;
     let (access, current) =

@@ -35,9 +35,9 @@ use crate::state::AppState;
 pub async fn accept(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<StoryId>,
 ) -> ApiResult<HttpResponse> {
-    let id = StoryId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let (access, _) = authorize_story(&mut conn, &user, id, PersonAction::AcceptStory).await?;
     let scope = access.scope;

@@ -39,17 +39,11 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<CreateStory>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let access = authorize(
-        &mut conn,
-        &user,
-        PersonId(path.into_inner()),
-        PersonAction::PostStory,
-    )
-    .await?;
+    let access = authorize(&mut conn, &user, path.into_inner(), PersonAction::PostStory).await?;
     body.validate()?;
     let members = (body.audience == Audience::Members).then_some(body.members.as_slice());
     check_references(

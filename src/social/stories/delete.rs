@@ -29,9 +29,9 @@ use crate::state::AppState;
 pub async fn delete(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<StoryId>,
 ) -> ApiResult<HttpResponse> {
-    let id = StoryId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let (access, current) = authorize_story(&mut conn, &user, id, PersonAction::EditStory).await?;
     if !visibility::may_delete(&access, current.author_account_id, current.status) {

@@ -29,9 +29,9 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<StoryId>,
 ) -> ApiResult<HttpResponse> {
-    let id = StoryId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let (access, _) = authorize_story(&mut conn, &user, id, PersonAction::ViewStories).await?;
     let (version, story) = present_one(&mut conn, &access, id).await?;

@@ -31,10 +31,10 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<StoryList>> {
-    load(&state, &user, PersonId(path.into_inner()), &query)
+    load(&state, &user, path.into_inner(), &query)
         .await
         .map(web::Json)
 }

@@ -84,7 +84,7 @@ pub async fn insert(
             stories::audience.eq(new.audience),
             stories::goal_id.eq(new.goal_id),
             stories::action_id.eq(new.action_id),
-            stories::author_account_id.eq(author.0),
+            stories::author_account_id.eq(author),
             stories::author_kind.eq(new.author_kind),
             stories::status.eq(new.status),
         ))
@@ -102,7 +102,7 @@ pub async fn set_members(
 ) -> QueryResult<()> {
     diesel::delete(
         story_audience::table
-            .filter(story_audience::story_id.eq(story.0))
+            .filter(story_audience::story_id.eq(story))
             .filter(scope.owns(story_audience::table)),
     )
     .execute(conn)
@@ -111,7 +111,7 @@ pub async fn set_members(
         .iter()
         .map(|m| {
             (
-                story_audience::story_id.eq(story.0),
+                story_audience::story_id.eq(story),
                 story_audience::member_id.eq(*m),
                 scope.stamp(story_audience::table),
             )
@@ -149,7 +149,7 @@ pub async fn find_visible(
     story: StoryId,
 ) -> QueryResult<Option<StoryRow>> {
     stories::table
-        .filter(stories::id.eq(story.0))
+        .filter(stories::id.eq(story))
         .filter(access.scope.owns(stories::table))
         .filter(visibility::condition(access))
         .select(StoryRow::as_select())
@@ -165,7 +165,7 @@ pub async fn lock_visible(
     story: StoryId,
 ) -> QueryResult<Option<StoryRow>> {
     stories::table
-        .filter(stories::id.eq(story.0))
+        .filter(stories::id.eq(story))
         .filter(access.scope.owns(stories::table))
         .filter(visibility::condition(access))
         .select(StoryRow::as_select())
@@ -245,7 +245,7 @@ pub async fn update(
 ) -> QueryResult<Option<i32>> {
     diesel::update(
         stories::table
-            .filter(stories::id.eq(story.0))
+            .filter(stories::id.eq(story))
             .filter(scope.owns(stories::table))
             .filter(stories::version.eq(version)),
     )
@@ -268,7 +268,7 @@ pub async fn delete(
 ) -> QueryResult<usize> {
     diesel::delete(
         stories::table
-            .filter(stories::id.eq(story.0))
+            .filter(stories::id.eq(story))
             .filter(scope.owns(stories::table)),
     )
     .execute(conn)
@@ -282,7 +282,7 @@ pub async fn photo_ids(
     story: StoryId,
 ) -> QueryResult<Vec<Uuid>> {
     photos::table
-        .filter(photos::story_id.eq(story.0))
+        .filter(photos::story_id.eq(story))
         .filter(scope.owns(photos::table))
         .select(photos::id)
         .load(conn)

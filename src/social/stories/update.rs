@@ -39,10 +39,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<StoryId>,
     body: web::Json<UpdateStory>,
 ) -> ApiResult<HttpResponse> {
-    let id = StoryId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let (access, current) = authorize_story(&mut conn, &user, id, PersonAction::EditStory).await?;
     if !visibility::may_edit(&access, current.author_account_id, current.status) {

@@ -66,10 +66,10 @@ pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<StoryId>,
 ) -> ApiResult<HttpResponse> {
     check_version(&req)?;
-    let story = StoryId(path.into_inner());
+    let story = path.into_inner();
     let length = number(req.headers(), "upload-length")?.ok_or_else(|| {
         ApiError::new(ErrorCode::InvalidHeader).with_detail("Upload-Length is required")
     })?;

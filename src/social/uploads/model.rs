@@ -37,7 +37,7 @@ pub async fn find(
          WHERE id = $1 AND account_id = $2 AND expires_at > now()"
     ))
     .bind::<SqlUuid, _>(id)
-    .bind::<SqlUuid, _>(account.0)
+    .bind::<SqlUuid, _>(account)
     .get_result(conn)
     .await
     .optional()
@@ -71,7 +71,7 @@ pub async fn create(
     )
     .bind::<SqlUuid, _>(id)
     .bind::<SqlUuid, _>(story)
-    .bind::<SqlUuid, _>(account.0)
+    .bind::<SqlUuid, _>(account)
     .bind::<Integer, _>(length)
     .bind::<Timestamptz, _>(expires_at)
     .execute(conn)
@@ -160,7 +160,7 @@ pub async fn open(
           WHERE (story_id = $1 OR account_id = $2) AND photo_id IS NULL AND expires_at > now()",
     )
     .bind::<SqlUuid, _>(story)
-    .bind::<SqlUuid, _>(account.0)
+    .bind::<SqlUuid, _>(account)
     .get_result(conn)
     .await
 }

@@ -239,8 +239,8 @@ pub async fn for_person(
             AND NOT (e.action LIKE ANY ($4::text[]))
           ORDER BY e.id DESC LIMIT $5"
     ))
-    .bind::<SqlUuid, _>(s.person.0)
-    .bind::<SqlUuid, _>(s.organisation.0)
+    .bind::<SqlUuid, _>(s.person)
+    .bind::<SqlUuid, _>(s.organisation)
     .bind::<Nullable<SqlUuid>, _>(after)
     .bind::<diesel::sql_types::Array<Text>, _>(hidden)
     .bind::<BigInt, _>(limit)
@@ -278,7 +278,7 @@ pub async fn for_organisation(
             AND NOT (e.action LIKE ANY ($8::text[]))
           ORDER BY e.id DESC LIMIT $7"
     ))
-    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<SqlUuid, _>(org.id())
     .bind::<Nullable<SqlUuid>, _>(filter.actor)
     .bind::<Nullable<SqlUuid>, _>(filter.person)
     .bind::<Nullable<Timestamptz>, _>(filter.from)

@@ -41,12 +41,12 @@ pub async fn access_log(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<AccessLog>> {
     let lang = Lang::from_request(&req);
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = crate::auth::session::authorize(
         &mut conn,
         &user,
@@ -60,7 +60,7 @@ pub async fn access_log(
         access.actor.safeguarding_lead,
     );
     let person_account: Option<uuid::Uuid> = people::table
-        .filter(people::id.eq(access.scope.id().person.0))
+        .filter(people::id.eq(access.scope.id().person))
         .select(people::account_id)
         .first::<Option<uuid::Uuid>>(&mut conn)
         .await

@@ -44,18 +44,11 @@ pub async fn audit(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     let csv = crate::http::csv::wanted(&req);
-    let answer = load(
-        &state,
-        &user,
-        OrganisationId(path.into_inner()),
-        query.into_inner(),
-        csv,
-    )
-    .await?;
+    let answer = load(&state, &user, path.into_inner(), query.into_inner(), csv).await?;
     Ok(match answer {
         Audit::Page(log) => HttpResponse::Ok().json(log),
         Audit::Csv(text) => HttpResponse::Ok()

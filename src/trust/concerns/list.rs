@@ -31,16 +31,12 @@ use crate::trust::concerns::types::{ConcernList, ConcernQuery, ConcernStatus};
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<OrganisationId>,
     query: web::Query<ConcernQuery>,
 ) -> ApiResult<web::Json<ConcernList>> {
     let mut conn = state.conn().await?;
     let actor = user.check(&mut conn).await?;
-    let org = access::organisation(
-        &actor,
-        OrganisationId(path.into_inner()),
-        OrgAction::HandleConcerns,
-    )?;
+    let org = access::organisation(&actor, path.into_inner(), OrgAction::HandleConcerns)?;
     let query = query.into_inner();
     let page = PageQuery {
         limit: query.limit,

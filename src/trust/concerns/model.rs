@@ -25,7 +25,6 @@ pub async fn raise(
     by: AccountId,
     reason: Option<&str>,
 ) -> QueryResult<Uuid> {
-    let s = scope.id();
     let (story, comment) = match item {
         ConcernItem::Story => (Some(item_id), None),
         ConcernItem::Comment => (None, Some(item_id)),
@@ -39,7 +38,7 @@ pub async fn raise(
             scope.stamp(concerns::table),
             concerns::story_id.eq(story),
             concerns::comment_id.eq(comment),
-            concerns::raised_by.eq(by.0),
+            concerns::raised_by.eq(by),
             concerns::reason.eq(reason),
             concerns::hid_item.eq(!already_hidden),
         ))
@@ -53,7 +52,7 @@ pub async fn raise(
         None => {
             let open = concerns::table
                 .filter(concerns::status.eq(ConcernStatus::Open))
-                .filter(concerns::person_id.eq(s.person.0))
+                .filter(scope.owns(concerns::table))
                 .into_boxed();
             let open = match item {
                 ConcernItem::Story => open.filter(concerns::story_id.eq(item_id)),
@@ -136,7 +135,7 @@ pub async fn settle(
 ) -> QueryResult<Option<()>> {
     let target: Option<(Option<Uuid>, Option<Uuid>)> = concerns::table
         .filter(concerns::id.eq(concern))
-        .filter(concerns::organisation_id.eq(org.id().0))
+        .filter(concerns::organisation_id.eq(org.id()))
         .select((concerns::story_id, concerns::comment_id))
         .first(conn)
         .await
@@ -149,12 +148,12 @@ pub async fn settle(
     let settled: Option<(Option<Uuid>, Option<Uuid>, bool)> = diesel::update(
         concerns::table
             .filter(concerns::id.eq(concern))
-            .filter(concerns::organisation_id.eq(org.id().0))
+            .filter(concerns::organisation_id.eq(org.id()))
             .filter(concerns::status.eq(ConcernStatus::Open)),
     )
     .set((
         concerns::status.eq(status),
-        concerns::handled_by.eq(by.0),
+        concerns::handled_by.eq(by),
         concerns::handled_at.eq(OffsetDateTime::now_utc()),
         concerns::note.eq(note),
     ))
@@ -242,7 +241,7 @@ pub async fn list(
             AND ($4::uuid IS NULL OR c.id < $4) \
           ORDER BY c.id DESC LIMIT $5",
     )
-    .bind::<SqlUuid, _>(org.id().0)
+    .bind::<SqlUuid, _>(org.id())
     .bind::<Nullable<Text>, _>(status.map(|s| s.as_str()))
     .bind::<Nullable<SqlUuid>, _>(only)
     .bind::<Nullable<SqlUuid>, _>(page.after)

@@ -29,10 +29,10 @@ use crate::trust::consents::types::ConsentList;
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<web::Json<ConsentList>> {
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = authorize(&mut conn, &user, person, PersonAction::ViewConsents).await?;
     let rows = model::list(&mut conn, &access.scope, None).await?;
     Ok(web::Json(ConsentList::from_rows(rows)))

@@ -63,7 +63,7 @@ pub async fn list(
         .order(consents::id.desc())
         .into_boxed();
     if let Some(id) = one {
-        q = q.filter(consents::id.eq(id.0));
+        q = q.filter(consents::id.eq(id));
     }
     q.load(conn).await
 }
@@ -98,14 +98,14 @@ pub async fn record(
     let id = ConsentId::new();
     diesel::insert_into(consents::table)
         .values((
-            consents::id.eq(id.0),
+            consents::id.eq(id),
             scope.stamp(consents::table),
             consents::purpose.eq(new.purpose),
             consents::audience.eq(new.audience),
             consents::decision.eq(new.decision),
             consents::given_by.eq(new.given_by),
             consents::wording_version.eq(new.wording_version),
-            consents::recorded_by.eq(new.recorded_by.0),
+            consents::recorded_by.eq(new.recorded_by),
         ))
         .execute(conn)
         .await?;
@@ -121,7 +121,7 @@ pub async fn withdraw(
 ) -> QueryResult<bool> {
     let n = diesel::update(
         consents::table
-            .filter(consents::id.eq(id.0))
+            .filter(consents::id.eq(id))
             .filter(scope.owns(consents::table))
             .filter(consents::current)
             .filter(consents::decision.eq(Decision::Given))
@@ -129,7 +129,7 @@ pub async fn withdraw(
     )
     .set((
         consents::withdrawn_at.eq(OffsetDateTime::now_utc()),
-        consents::withdrawn_by.eq(by.0),
+        consents::withdrawn_by.eq(by),
     ))
     .execute(conn)
     .await?;

@@ -37,11 +37,11 @@ use crate::trust::consents::types::{Consent, Decision, GivenBy, RecordConsent};
 pub async fn record(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<RecordConsent>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = authorize(&mut conn, &user, person, PersonAction::EditConsents).await?;
     let audience = body.validate()?;
     if access.relation == Relation::Person && body.given_by != GivenBy::Person {

@@ -32,9 +32,9 @@ use crate::trust::consents::types::Consent;
 pub async fn withdraw(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<ConsentId>,
 ) -> ApiResult<web::Json<Consent>> {
-    let id = ConsentId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,

@@ -61,11 +61,11 @@ pub struct ErasureRequest {
 pub async fn erase(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<Uuid>,
+    path: web::Path<PersonId>,
     query: web::Query<EraseQuery>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = authorize(&mut conn, &user, person, PersonAction::Erase).await?;
     let by = access.actor.account_id;
     match &query.confirmation {

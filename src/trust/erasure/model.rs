@@ -123,9 +123,9 @@ pub async fn request(
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind::<SqlUuid, _>(id)
-        .bind::<SqlUuid, _>(s.person.0)
-        .bind::<SqlUuid, _>(s.organisation.0)
-        .bind::<SqlUuid, _>(by.0)
+        .bind::<SqlUuid, _>(s.person)
+        .bind::<SqlUuid, _>(s.organisation)
+        .bind::<SqlUuid, _>(by)
         .bind::<Bytea, _>(crate::auth::codes::code_hash(&code))
         .bind::<Timestamptz, _>(expires_at)
         .execute(conn)
@@ -159,8 +159,8 @@ pub async fn erase(
             let locked: Option<Locked> = diesel::sql_query(
                 "SELECT account_id FROM people WHERE id = $1 AND organisation_id = $2 FOR UPDATE",
             )
-            .bind::<SqlUuid, _>(s.person.0)
-            .bind::<SqlUuid, _>(s.organisation.0)
+            .bind::<SqlUuid, _>(s.person)
+            .bind::<SqlUuid, _>(s.organisation)
             .get_result(conn)
             .await
             .optional()?;
@@ -179,7 +179,7 @@ pub async fn erase(
                     "DELETE FROM erasure_requests
                       WHERE person_id = $1 AND code_hash = $2 AND expires_at > now()",
                 )
-                .bind::<SqlUuid, _>(s.person.0)
+                .bind::<SqlUuid, _>(s.person)
                 .bind::<Bytea, _>(crate::auth::codes::code_hash(code))
                 .execute(conn)
                 .await?;
@@ -205,8 +205,8 @@ pub async fn erase(
             // Everything about the person hangs off `people` (ON DELETE CASCADE); a table
             // that does not is swept by its `person_id` after.
             diesel::sql_query("DELETE FROM people WHERE id = $1 AND organisation_id = $2")
-                .bind::<SqlUuid, _>(s.person.0)
-                .bind::<SqlUuid, _>(s.organisation.0)
+                .bind::<SqlUuid, _>(s.person)
+                .bind::<SqlUuid, _>(s.organisation)
                 .execute(conn)
                 .await?;
             for table in person_tables(conn).await? {
@@ -214,7 +214,7 @@ pub async fn erase(
                     "DELETE FROM \"{}\" WHERE person_id = $1",
                     table.replace('"', "\"\"")
                 ))
-                .bind::<SqlUuid, _>(s.person.0)
+                .bind::<SqlUuid, _>(s.person)
                 .execute(conn)
                 .await?;
             }
@@ -225,7 +225,7 @@ pub async fn erase(
                   WHERE checks @> jsonb_build_array(jsonb_build_object('person', $1::text))
                      OR mentions @> ARRAY[$1]",
             )
-            .bind::<SqlUuid, _>(s.person.0)
+            .bind::<SqlUuid, _>(s.person)
             .execute(conn)
             .await?;
             if let Some(account) = locked.account_id {
@@ -244,7 +244,7 @@ pub async fn erase(
                 "INSERT INTO erasures (id, organisation_id, reason, counts) VALUES ($1, $2, $3, $4)",
             )
             .bind::<SqlUuid, _>(Uuid::now_v7())
-            .bind::<SqlUuid, _>(s.organisation.0)
+            .bind::<SqlUuid, _>(s.organisation)
             .bind::<Text, _>(reason.as_str())
             .bind::<diesel::sql_types::Jsonb, _>(serde_json::Value::Object(counts.clone()))
             .execute(conn)

@@ -39,10 +39,10 @@ use crate::trust::exports::{build, model};
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = authorize(&mut conn, &user, person, PersonAction::RequestExport).await?;
     // One job per person at a time (and in the database): a retry after a lost answer, or
     // a second tap, gets the job already running, and for a day the one already made. A new

@@ -36,9 +36,9 @@ pub async fn get(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<ExportId>,
 ) -> ApiResult<HttpResponse> {
-    let id = ExportId(path.into_inner());
+    let id = path.into_inner();
     let mut conn = state.conn().await?;
     let access = authorize(
         &mut conn,

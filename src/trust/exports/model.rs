@@ -42,7 +42,7 @@ pub async fn insert(
             .values((
                 exports::id.eq(Uuid::now_v7()),
                 scope.stamp(exports::table),
-                exports::requested_by.eq(by.0),
+                exports::requested_by.eq(by),
                 exports::expires_at.eq(OffsetDateTime::now_utc() + time::Duration::days(KEPT_DAYS)),
             ))
             .returning(ExportRow::as_returning())

@@ -28,10 +28,10 @@ use crate::trust::holds::types::{Hold, HoldList};
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
 ) -> ApiResult<web::Json<HoldList>> {
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = authorize(&mut conn, &user, person, PersonAction::ViewHolds).await?;
     let rows = model::list(&mut conn, &access.scope, false).await?;
     Ok(web::Json(HoldList {

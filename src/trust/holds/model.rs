@@ -50,7 +50,7 @@ pub async fn place(
             legal_holds::id.eq(Uuid::now_v7()),
             scope.stamp(legal_holds::table),
             legal_holds::reason.eq(reason),
-            legal_holds::placed_by.eq(by.0),
+            legal_holds::placed_by.eq(by),
         ))
         .returning(HoldRow::as_returning())
         .get_result(conn)
@@ -72,7 +72,7 @@ pub async fn lift(
     )
     .set((
         legal_holds::lifted_at.eq(OffsetDateTime::now_utc()),
-        legal_holds::lifted_by.eq(by.0),
+        legal_holds::lifted_by.eq(by),
     ))
     .returning(HoldRow::as_returning())
     .get_result(conn)

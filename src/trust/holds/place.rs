@@ -32,11 +32,11 @@ use crate::trust::holds::types::{Hold, PlaceHold};
 pub async fn place(
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<uuid::Uuid>,
+    path: web::Path<PersonId>,
     body: web::Json<PlaceHold>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let person = PersonId(path.into_inner());
+    let person = path.into_inner();
     let access = authorize(&mut conn, &user, person, PersonAction::ManageHolds).await?;
     let (scope, by) = (access.scope, access.actor.account_id);
     let row = conn

@@ -72,7 +72,7 @@ pub async fn would_erase(
             AND p.support_ended_recorded_at + make_interval(months => $2) <= $3
           ORDER BY p.support_ended_on, p.id",
     )
-    .bind::<SqlUuid, _>(organisation.id().0)
+    .bind::<SqlUuid, _>(organisation.id())
     .bind::<diesel::sql_types::Integer, _>(months)
     .bind::<diesel::sql_types::Timestamptz, _>(at)
     .load(conn)
