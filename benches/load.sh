@@ -143,12 +143,14 @@ LUA
       xargs -P 4 -I{} curl -fsS -o /dev/null -X POST "$api/v1/people/{}/stories" -H "authorization: Bearer $mentor" \
         -H 'content-type: application/json' -d "{\"body\":\"Story $s: a good day out, in words\",\"audience\":\"circle\"}" <"$work/people.txt"
     done
+    # Access tokens last ten minutes and the seeding takes a while: sign in afresh.
+    mentor=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' \
+      -d "{\"email\":\"mentor@example.org\",\"password\":\"$password\"}" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
     # A supporter in the circles of 20 of them, with the stories grant: each feed item passes
     # story_seen (the audience rule) rather than the staff short-cut.
     echo "seeding a supporter in 20 circles..." >&2
-    supporter= n=0
+    supporter=
     for person in $(head -20 "$work/people.txt"); do
-      n=$((n + 1))
       member=$(curl -fsS -X POST "$api/v1/people/$person/circle" -H "authorization: Bearer $mentor" \
         -H 'content-type: application/json' \
         -d '{"name":"Bench Supporter","relationship":"family","grants":{"stories":true,"goals":true,"encourage":true}}' \
@@ -160,7 +162,9 @@ LUA
         | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
       echo "$person" >>"$work/supported.txt"
     done
-    [ -n "$supporter" ] && [ "$n" -eq 20 ] || { echo "supporter seeding failed" >&2; exit 1; }
+    [ -n "$supporter" ] && [ "$(wc -l <"$work/supported.txt")" -eq 20 ] || { echo "supporter seeding failed" >&2; exit 1; }
+    supporter=$(curl -fsS -X POST "$api/v1/auth/login" -H 'content-type: application/json' \
+      -d "{\"email\":\"supporter@example.org\",\"password\":\"$password\"}" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
     cat >"$work/supporter.lua" <<LUA
 local ids = {}
 for line in io.lines("$work/supported.txt") do ids[#ids + 1] = line end

@@ -43,33 +43,33 @@ pub enum Upload {
 }
 
 /// The upload route `req` will take, if any: the pattern is the router's own match on the path
-/// as routing decodes it (so `/v1/stor%69es/…` is the same route), with the method. A photo
-/// counts as one only when it says it is an image (anything else the handler refuses with 415
-/// before reading a byte, so it gets no photo's allowances).
+/// as routing decodes it (so `/v1/stor%69es/…` is the same route), with the method.
 pub fn upload(req: &actix_web::HttpRequest) -> Option<Upload> {
     let pattern = req
         .resource_map()
         .match_pattern(req.match_info().as_str())?;
-    let upload = UPLOAD_ROUTES
+    UPLOAD_ROUTES
         .iter()
         .find(|(_, p, method)| *p == pattern && method.is_none_or(|m| req.method().as_str() == m))
-        .map(|(upload, _, _)| *upload)?;
-    let image = || {
-        req.headers()
-            .get(actix_web::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.type_() == mime::IMAGE && m.suffix().is_none())
-    };
-    (upload != Upload::Photo || image()).then_some(upload)
+        .map(|(upload, _, _)| *upload)
 }
 
-/// A request whose body is megabytes of image: a photo, or a tus part
-/// (`application/offset+octet-stream`, the only type the part handler takes). Allowed longer
-/// to arrive.
+/// Whether the request says its body is an image (`image/*`): the photo upload takes nothing
+/// else.
+pub fn is_image(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.type_() == mime::IMAGE)
+}
+
+/// A request whose body is megabytes of image: a photo (`image/*`), or a tus part
+/// (`application/offset+octet-stream`): the only types those handlers take, so no other body
+/// gets their longer time to arrive.
 pub fn is_image_body(req: &actix_web::HttpRequest) -> bool {
     match upload(req) {
-        Some(Upload::Photo) => true,
+        Some(Upload::Photo) => is_image(req),
         Some(Upload::Resumable) => {
             req.method() == actix_web::http::Method::PATCH
                 && req

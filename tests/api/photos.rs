@@ -934,6 +934,10 @@ async fn a_slow_photo_on_an_encoded_path_is_still_an_upload() {
     sender.feed_data(bytes::Bytes::from_static(b"{\"caption\":"));
     let req = actix_web::test::TestRequest::post()
         .uri(&format!("/v1/stories/{}/photos", s.story))
+        .insert_header((
+            "authorization",
+            format!("Bearer {}", s.person.account.token),
+        ))
         .insert_header(("content-type", "application/json"))
         .insert_header(("content-length", "1000"))
         .peer_addr("192.0.2.10:40000".parse().unwrap())
@@ -941,6 +945,11 @@ async fn a_slow_photo_on_an_encoded_path_is_still_an_upload() {
     let (req, _) = req.replace_payload(
         actix_http::Payload::<actix_http::BoxedPayloadStream>::from(payload),
     );
+    let started = std::time::Instant::now();
     app.send(req).await.problem(408, "request_timeout");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the photo's deadline"
+    );
     drop(sender);
 }

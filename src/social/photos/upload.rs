@@ -29,14 +29,6 @@ pub struct Photo {
     pub story_id: uuid::Uuid,
 }
 
-fn is_image(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<mime::Mime>().ok())
-        .is_some_and(|m| m.type_() == mime::IMAGE)
-}
-
 async fn read_capped(mut payload: web::Payload, cap: usize) -> ApiResult<Vec<u8>> {
     let mut body = Vec::with_capacity(cap.min(1 << 20));
     while let Some(chunk) = payload.next().await {
@@ -97,7 +89,7 @@ pub async fn upload(
     if !visibility::may_edit(&access, current.author_account_id, current.status) {
         return Err(ApiError::forbidden());
     }
-    if !is_image(&req) {
+    if !crate::http::is_image(&req) {
         return Err(ApiError::new(ErrorCode::UnsupportedImage)
             .with_detail("send the photo as the body, as image/jpeg, image/png or image/webp"));
     }
