@@ -42,12 +42,23 @@ pub enum Upload {
     Resumable,
 }
 
-/// The upload route `req` will take, if any: the pattern is the router's own match on the path
-/// as routing decodes it (so `/v1/stor%69es/…` is the same route), with the method.
+/// The upload route `req` will take, if any, for the layers that act before routing: the
+/// pattern is the router's own match on the path as routing decodes it (so `/v1/stor%69es/…` is
+/// the same route), with the method. It scans the route table: callers ask only for the methods
+/// an upload uses.
 pub fn upload(req: &actix_web::HttpRequest) -> Option<Upload> {
     let pattern = req
         .resource_map()
         .match_pattern(req.match_info().as_str())?;
+    classify(req, &pattern)
+}
+
+/// The upload route `req` took, once routed (the route's own pattern, no scan).
+pub fn routed_upload(req: &actix_web::HttpRequest) -> Option<Upload> {
+    classify(req, &req.match_pattern()?)
+}
+
+fn classify(req: &actix_web::HttpRequest, pattern: &str) -> Option<Upload> {
     UPLOAD_ROUTES
         .iter()
         .find(|(_, p, method)| *p == pattern && method.is_none_or(|m| req.method().as_str() == m))

@@ -43,11 +43,11 @@ pub async fn tus_resumable(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let tus = matches!(
-        crate::http::upload(req.request()),
-        Some(crate::http::Upload::Announce | crate::http::Upload::Resumable)
-    ) && req.method() != actix_web::http::Method::OPTIONS;
     let mut res = next.call(req).await?;
+    let tus = matches!(
+        crate::http::routed_upload(res.request()),
+        Some(crate::http::Upload::Announce | crate::http::Upload::Resumable)
+    ) && res.request().method() != actix_web::http::Method::OPTIONS;
     if tus {
         res.headers_mut().insert(
             actix_web::http::header::HeaderName::from_static("tus-resumable"),
