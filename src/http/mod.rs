@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by every slice: metrics and access logs (`observe`), the audit of
 //! reads (`audit_reads`), the body deadline, the text check, the client's address, the
 //! extractor error handlers that keep client mistakes 4xx problem+json, pagination, ETags,
-//! idempotent retries, CSV answers and the shape of JSON answers.
+//! idempotent retries, CSV answers, the shape of JSON answers, and which requests are uploads
+//! (asked of the router, for the layers that act before routing).
 
 pub mod audit_reads;
 pub mod client;
@@ -75,6 +76,15 @@ pub fn is_image(req: &actix_web::HttpRequest) -> bool {
         .is_some_and(|m| m.type_() == mime::IMAGE)
 }
 
+/// Whether the request says its body is a tus part (`application/offset+octet-stream`): the
+/// part handler takes nothing else.
+pub fn is_tus_part(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/offset+octet-stream"))
+}
+
 /// A request whose body is megabytes of image: a photo (`image/*`), or a tus part
 /// (`application/offset+octet-stream`): the only types those handlers take, so no other body
 /// gets their longer time to arrive.
@@ -82,12 +92,7 @@ pub fn is_image_body(req: &actix_web::HttpRequest) -> bool {
     match upload(req) {
         Some(Upload::Photo) => is_image(req),
         Some(Upload::Resumable) => {
-            req.method() == actix_web::http::Method::PATCH
-                && req
-                    .headers()
-                    .get(actix_web::http::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.starts_with("application/offset+octet-stream"))
+            req.method() == actix_web::http::Method::PATCH && is_tus_part(req)
         }
         Some(Upload::Announce) | None => false,
     }

@@ -56,12 +56,7 @@ pub async fn append(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     check_version(&req)?;
-    let streamed = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/offset+octet-stream"));
-    if !streamed {
+    if !crate::http::is_tus_part(&req) {
         return Err(ApiError::new(ErrorCode::UnsupportedMediaType)
             .with_detail("send parts as application/offset+octet-stream"));
     }
